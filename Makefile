@@ -1,0 +1,182 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vmm - an arm64 virtual machine monitor and its hypervisor module.
+#
+#   make                  build/vmm (static aarch64), build/vmm.ko, build/firmware/
+#   make check            unit tests, then integration tests in the test bed
+#   make check-unit       unit tests only (native, seconds)
+#   make check-integration  integration tests only (emulated arm64 host)
+#   make run              boot the default guest (see README.md)
+#   make shell            an interactive shell in the emulated arm64 host
+#   make bench            micro-benchmarks (instruction counts)
+#   make install          PREFIX=/usr/local DESTDIR=
+#   make clean
+#
+# Knobs: V=1 (show commands), WERROR=0 (warnings are not errors),
+# CROSS_COMPILE (default aarch64-linux-gnu- on a non-arm64 host),
+# VMM_CACHE (provisioned downloads, default .cache), KDIR (kernel headers
+# for vmm.ko, default the test bed's), MODES (test-bed modes for check).
+
+# ---- configuration ----------------------------------------------------------
+
+BUILD		:= build
+VMM_CACHE	?= $(CURDIR)/.cache
+PREFIX		?= /usr/local
+DESTDIR		?=
+WERROR		?= 1
+MODES		?= vhe nvhe
+export VMM_CACHE
+
+HOST_ARCH	:= $(shell uname -m)
+ifeq ($(HOST_ARCH),aarch64)
+CROSS_COMPILE	?=
+SYSROOT		:=
+else
+CROSS_COMPILE	?= aarch64-linux-gnu-
+SYSROOT		:= $(VMM_CACHE)/sysroot-arm64
+endif
+
+CC		:= $(CROSS_COMPILE)gcc
+HOSTCC		?= gcc
+
+ifeq ($(V),1)
+Q :=
+msg := @true
+else
+Q := @
+msg := @printf '  %-8s %s\n'
+endif
+
+WARNINGS	:= -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+		   -Wpointer-arith -Wformat=2 -Wundef -Wvla -Wwrite-strings \
+		   -Wmissing-declarations -Wold-style-definition
+ifeq ($(WERROR),1)
+WARNINGS	+= -Werror
+endif
+
+COMMON_CFLAGS	:= -std=gnu11 -O2 -g -D_GNU_SOURCE -Iinclude $(WARNINGS) -MMD -MP
+CFLAGS		?=
+CFLAGS		+= $(COMMON_CFLAGS)
+ifneq ($(SYSROOT),)
+CFLAGS		+= -isystem $(SYSROOT)/usr/include
+LDFLAGS		+= -L$(SYSROOT)/usr/lib/aarch64-linux-gnu
+endif
+LDFLAGS		+= -static -pthread
+LDLIBS		:= -lfdt
+
+HOST_CFLAGS	:= $(COMMON_CFLAGS) $(shell pkg-config --cflags check 2>/dev/null)
+HOST_LDLIBS	:= -lfdt $(shell pkg-config --libs check 2>/dev/null) -pthread
+
+# ---- sources ----------------------------------------------------------------
+
+# Portable: built for arm64 into vmm, and natively for the unit tests.
+PORTABLE_OBJS	+= vmm/options.o
+PORTABLE_OBJS	+= vmm/log.o
+PORTABLE_OBJS	+= vmm/mmio.o
+PORTABLE_OBJS	+= vmm/term.o
+PORTABLE_OBJS	+= vmm/arm64/image.o
+PORTABLE_OBJS	+= vmm/arm64/fdt.o
+PORTABLE_OBJS	+= devices/devices.o
+PORTABLE_OBJS	+= devices/uart8250.o
+
+# arm64 only: the KVM ioctls with arm64 structures, and the program.
+VMM_OBJS	+= $(PORTABLE_OBJS)
+VMM_OBJS	+= vmm/vm.o
+VMM_OBJS	+= vmm/arm64/kvm.o
+VMM_OBJS	+= vmm/main.o
+
+UNIT_OBJS	+= $(PORTABLE_OBJS)
+UNIT_OBJS	+= tests/unit/main.o
+UNIT_OBJS	+= tests/unit/test_options.o
+UNIT_OBJS	+= tests/unit/test_image.o
+UNIT_OBJS	+= tests/unit/test_fdt.o
+UNIT_OBJS	+= tests/unit/test_mmio.o
+UNIT_OBJS	+= tests/unit/test_uart.o
+UNIT_OBJS	+= tests/unit/test_term.o
+
+ARM_OBJS	:= $(addprefix $(BUILD)/arm64/,$(VMM_OBJS))
+HOST_OBJS	:= $(addprefix $(BUILD)/host/,$(UNIT_OBJS))
+
+KMOD_SRCS	:= $(wildcard kmod/*.c kmod/hyp/*/*.c)
+FIRMWARE_SRCS	:= $(wildcard firmware/*/*.c firmware/*/*.S)
+
+# ---- build ------------------------------------------------------------------
+
+.PHONY: all check check-unit check-integration run shell bench install clean \
+	provision provision-kernel
+
+all: $(BUILD)/vmm
+
+$(BUILD)/.provisioned: scripts/provision.sh
+	$(Q)scripts/provision.sh packages
+	$(Q)scripts/provision.sh sysroot
+	$(Q)mkdir -p $(@D) && touch $@
+
+provision: $(BUILD)/.provisioned
+
+provision-kernel: provision
+	$(Q)scripts/provision.sh kernel
+
+$(BUILD)/vmm: $(ARM_OBJS)
+	$(msg) LD $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/arm64/%.o: %.c | $(BUILD)/.provisioned
+	$(msg) CC $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/host/%.o: %.c | $(BUILD)/.provisioned
+	$(msg) HOSTCC $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/unit-tests: $(HOST_OBJS)
+	$(msg) HOSTLD $@
+	$(Q)$(HOSTCC) -o $@ $^ $(HOST_LDLIBS)
+
+-include $(ARM_OBJS:.o=.d) $(HOST_OBJS:.o=.d)
+
+# ---- tests ------------------------------------------------------------------
+
+# Each stage records one line per test in $(BUILD)/results/; the summary
+# names every failure and ends with "N passed, N failed".
+check:
+	$(Q)rm -rf $(BUILD)/results
+	-$(Q)$(MAKE) --no-print-directory check-unit
+	-$(Q)$(MAKE) --no-print-directory check-integration
+	$(Q)scripts/summary.sh $(BUILD)/results
+
+check-unit:
+	$(Q)mkdir -p $(BUILD)/results
+	$(Q)if $(MAKE) --no-print-directory $(BUILD)/unit-tests; then \
+		$(BUILD)/unit-tests $(BUILD)/results/unit.txt; \
+	else \
+		echo "FAIL unit-build: the unit tests did not build" > $(BUILD)/results/unit.txt; false; \
+	fi
+
+check-integration:
+	$(Q)mkdir -p $(BUILD)/results
+	$(Q)if $(MAKE) --no-print-directory all provision-kernel; then \
+		scripts/testbed.sh check --results $(BUILD)/results/integration.txt $(MODES); \
+	else \
+		echo "FAIL integration-build: vmm or the test bed did not build" > $(BUILD)/results/integration.txt; false; \
+	fi
+
+run: all provision-kernel
+	$(Q)scripts/testbed.sh run
+
+shell: all provision-kernel
+	$(Q)scripts/testbed.sh shell $(MODE)
+
+bench: all provision-kernel
+	$(Q)scripts/testbed.sh bench
+
+# ---- install and clean ------------------------------------------------------
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BUILD)/vmm $(DESTDIR)$(PREFIX)/bin/vmm
+
+clean:
+	rm -rf $(BUILD)

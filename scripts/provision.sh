@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# provision.sh - install the build's Debian packages and fetch the test bed's
+# arm64 kernel, headers and busybox into a git-ignored cache.
+#
+#   scripts/provision.sh packages   host packages (apt), as root
+#   scripts/provision.sh sysroot    arm64 static libraries into $VMM_CACHE
+#   scripts/provision.sh kernel     arm64 kernel/headers/busybox into $VMM_CACHE
+#   scripts/provision.sh env        print the paths the Makefile needs
+#
+# The arm64 -dev packages are unpacked into a cache sysroot rather than
+# installed through multiarch: libfdt-dev is not co-installable across
+# architectures, and the native unit tests need the host's libfdt-dev.
+#
+# Idempotent: a second run checks what is there and returns in seconds.
+# Every failure is one line on stderr: what could not be had, what to do.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${VMM_CACHE:-$top/.cache}
+
+mkdir -p "$cache"
+
+die() { echo "provision: $*" >&2; exit 1; }
+
+# Host packages.  check and libfdt serve the native unit tests; on an arm64
+# host the static libraries are native too and there is no sysroot.
+host_pkgs="make gcc pkg-config qemu-system-arm cpio device-tree-compiler
+	check libfdt-dev libsubunit-dev"
+sysroot_pkgs="libfdt-dev liburing-dev libcap-dev"
+if [ "$(uname -m)" = aarch64 ]; then
+	host_pkgs="$host_pkgs liburing-dev libcap-dev"
+	sysroot_pkgs=""
+else
+	host_pkgs="$host_pkgs gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+		linux-libc-dev-arm64-cross"
+fi
+
+missing_packages() {
+	local p
+	for p in $host_pkgs; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -q '^install ok installed$' || echo "$p"
+	done
+}
+
+do_packages() {
+	local need
+	need=$(missing_packages | tr '\n' ' ')
+	if [ -z "${need// /}" ]; then
+		dpkg --print-foreign-architectures | grep -qx arm64 && return 0
+		need=""
+	fi
+	if [ "$(id -u)" != 0 ]; then
+		echo "provision: missing packages; as root run:" >&2
+		echo "  dpkg --add-architecture arm64 && apt-get update && apt-get install -y $need" >&2
+		exit 1
+	fi
+	echo "provision: installing $need" >&2
+	dpkg --print-foreign-architectures | grep -qx arm64 ||
+		dpkg --add-architecture arm64
+	apt-get update -qq >/dev/null ||
+		die "apt-get update failed: check the network and /etc/apt/sources.list"
+	[ -z "$need" ] && return 0
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		$need >/dev/null ||
+		die "apt-get install failed for: $need (run it by hand to see why)"
+}
+
+# Download (never install) arm64 packages and unpack them under $2.
+fetch_debs() {
+	local into=$1 dl p
+	shift
+	dl=$(mktemp -d "$cache/debs.XXXXXX")
+	for p in "$@"; do
+		(cd "$dl" && apt-get download -qq "$p" >/dev/null 2>&1) || {
+			rm -rf "$dl"
+			die "cannot download $p: run 'apt-get update' as root, then retry"
+		}
+	done
+	for p in "$dl"/*.deb; do
+		dpkg-deb -x "$p" "$into" || {
+			rm -rf "$dl"
+			die "cannot unpack $p: delete $into and retry"
+		}
+	done
+	rm -rf "$dl"
+}
+
+do_sysroot() {
+	local root=$cache/sysroot-arm64 p pkgs=""
+	[ -z "$sysroot_pkgs" ] || [ -f "$root/.done" ] && return 0
+	need_arm64_arch
+	for p in $sysroot_pkgs; do pkgs="$pkgs $p:arm64"; done
+	mkdir -p "$root"
+	echo "provision: fetching arm64 static libraries into $root" >&2
+	fetch_debs "$root" $pkgs
+	touch "$root/.done"
+}
+
+need_arm64_arch() {
+	dpkg --print-foreign-architectures | grep -qx arm64 ||
+		die "arm64 is not a dpkg architecture: run 'scripts/provision.sh packages' as root"
+}
+
+# The current Debian arm64 kernel ABI, e.g. 6.1.0-41-arm64.  Read from apt at
+# run time: it changes with every point release.
+kernel_abi() {
+	local abi
+	need_arm64_arch
+	abi=$(apt-cache depends linux-image-arm64:arm64 2>/dev/null |
+		sed -n 's/^ *Depends: linux-image-\([0-9][^ :]*-arm64\)\(:arm64\)\?$/\1/p' |
+		head -n1)
+	if [ -z "$abi" ]; then
+		[ "$(id -u)" = 0 ] && apt-get update -qq >/dev/null 2>&1 &&
+			abi=$(apt-cache depends linux-image-arm64:arm64 2>/dev/null |
+				sed -n 's/^ *Depends: linux-image-\([0-9][^ :]*-arm64\)\(:arm64\)\?$/\1/p' |
+				head -n1)
+		[ -n "$abi" ] ||
+			die "cannot resolve the arm64 kernel ABI from apt: run 'apt-get update' as root"
+	fi
+	echo "$abi"
+}
+
+do_kernel() {
+	local abi ver kdir root dl p
+	abi=$(kernel_abi)
+	ver=${abi%-arm64}			# 6.1.0-NN
+	kdir=$cache/$abi
+	root=$kdir/root
+	[ -f "$kdir/.done" ] && return 0
+
+	mkdir -p "$root"
+	echo "provision: fetching arm64 kernel $abi into $kdir" >&2
+	fetch_debs "$root" "linux-image-$abi:arm64" "linux-headers-$abi:arm64" \
+		"linux-headers-$ver-common" "linux-kbuild-${ver%%.0-*}" \
+		"busybox-static:arm64"
+	# The arch headers include the -common tree by an absolute /usr/src path;
+	# point it at the unpacked copy.
+	sed -i "s|^include /usr/src/|include $root/usr/src/|" \
+		"$root/usr/src/linux-headers-$abi/Makefile"
+	touch "$kdir/.done"
+}
+
+do_env() {
+	local abi root
+	abi=$(kernel_abi)
+	root=$cache/$abi/root
+	[ -f "$cache/$abi/.done" ] || die "kernel $abi not fetched: run 'scripts/provision.sh kernel'"
+	echo "ABI=$abi"
+	echo "KDIR=$root/usr/src/linux-headers-$abi"
+	echo "IMAGE=$root/boot/vmlinuz-$abi"
+	echo "MODDIR=$root/lib/modules/$abi"
+	echo "BUSYBOX=$root/bin/busybox"
+}
+
+case "${1:-all}" in
+packages) do_packages ;;
+sysroot) do_sysroot ;;
+kernel) do_kernel ;;
+env) do_env ;;
+all) do_packages; do_sysroot; do_kernel ;;
+*) die "unknown step '$1': use packages, sysroot, kernel, env or all" ;;
+esac

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm.c - the arm64 parts of driving KVM (or /dev/vmm, which speaks the same
+ * ioctls): IPA size, the in-kernel GIC, vCPU init, PMU, boot registers and
+ * interrupt lines.  Documentation/virt/kvm/api.rst and devices/arm-vgic*.rst
+ * give the ordering rules this file follows.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include <linux/kvm.h>
+
+#include <vmm/layout.h>
+#include "../vmm.h"
+
+#define GICV2_MAX_CPUS		8
+
+int vm_arch__vm_type(int sys_fd, u64 ram_end)
+{
+	unsigned int need = 64 - __builtin_clzll(ram_end - 1);
+	int max;
+
+	/* Type 0 is the historical 40-bit IPA space. */
+	if (need <= 40)
+		return 0;
+	max = ioctl(sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE);
+	if (max <= 0 || (unsigned int)max < need) {
+		pr_err("--mem: the guest map needs a %u-bit IPA space; the hypervisor offers %d bits",
+		       need, max > 0 ? max : 40);
+		return -1;
+	}
+	return KVM_VM_TYPE_ARM_IPA_SIZE(need);
+}
+
+static int set_attr(int fd, u32 group, u64 attr, const void *val)
+{
+	struct kvm_device_attr a = {
+		.group = group, .attr = attr, .addr = (u64)(unsigned long)val,
+	};
+
+	return ioctl(fd, KVM_SET_DEVICE_ATTR, &a) ? -errno : 0;
+}
+
+static int create_gic(struct vm *vm, enum gic_kind kind)
+{
+	struct kvm_create_device cd = {
+		.type = kind == GIC_V3 ? KVM_DEV_TYPE_ARM_VGIC_V3
+				       : KVM_DEV_TYPE_ARM_VGIC_V2,
+	};
+	u64 dist = LAYOUT_GIC_DIST_BASE;
+	u64 other = kind == GIC_V3 ? LAYOUT_GIC_REDIST_BASE(vm->nr_vcpus)
+				   : LAYOUT_GIC_CPUI_BASE;
+	int ret;
+
+	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &cd))
+		return -errno;
+	vm->gic_fd = cd.fd;
+	vm->gic = kind;
+	ret = set_attr(cd.fd, KVM_DEV_ARM_VGIC_GRP_ADDR,
+		       kind == GIC_V3 ? KVM_VGIC_V3_ADDR_TYPE_DIST
+				      : KVM_VGIC_V2_ADDR_TYPE_DIST, &dist);
+	if (!ret)
+		ret = set_attr(cd.fd, KVM_DEV_ARM_VGIC_GRP_ADDR,
+			       kind == GIC_V3 ? KVM_VGIC_V3_ADDR_TYPE_REDIST
+					      : KVM_VGIC_V2_ADDR_TYPE_CPU, &other);
+	if (ret)
+		pr_err("GICv%d: cannot place the distributor: %s", kind, strerror(-ret));
+	return ret;
+}
+
+int vm_arch__create_gic(struct vm *vm)
+{
+	enum irqchip_kind want = vm->cfg->irqchip;
+	int ret = -ENODEV;
+
+	if (want != IRQCHIP_GICV2) {
+		ret = create_gic(vm, GIC_V3);
+		if (!ret || want == IRQCHIP_GICV3) {
+			if (ret == -ENODEV)
+				pr_err("--irqchip gicv3: the hypervisor cannot emulate a GICv3 on this host");
+			return ret;
+		}
+	}
+	if (vm->nr_vcpus > GICV2_MAX_CPUS) {
+		pr_err("--cpus %u: a GICv2 serves at most %d CPUs%s", vm->nr_vcpus,
+		       GICV2_MAX_CPUS, want == IRQCHIP_AUTO ? " and this host has no GICv3" : "");
+		return -EINVAL;
+	}
+	ret = create_gic(vm, GIC_V2);
+	if (ret == -ENODEV)
+		pr_err("the hypervisor cannot emulate a GICv2 or GICv3 on this host");
+	else if (!ret)
+		pr_info("interrupt controller: GICv2");
+	return ret;
+}
+
+int vm_arch__init_gic(struct vm *vm)
+{
+	/* Every SPI the devices took, rounded to the GIC's 32-line banks. */
+	u32 nr_irqs = ALIGN_UP(vm->next_spi, 32);
+	int ret;
+
+	if (nr_irqs < 64)
+		nr_irqs = 64;
+	ret = set_attr(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs);
+	if (!ret)
+		ret = set_attr(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_CTRL,
+			       KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);
+	if (ret)
+		pr_err("GICv%d: initialisation failed: %s", vm->gic, strerror(-ret));
+	return ret;
+}
+
+int vcpu_arch__init(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	struct kvm_vcpu_init init;
+	struct kvm_one_reg reg = {
+		.id = ARM64_SYS_REG(3, 0, 0, 0, 5),	/* MPIDR_EL1 */
+		.addr = (u64)(unsigned long)&vcpu->mpidr,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &init)) {
+		pr_err("KVM_ARM_PREFERRED_TARGET: %s", strerror(errno));
+		return -errno;
+	}
+	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
+	/* Secondaries wait, powered off, for the guest's PSCI CPU_ON. */
+	if (vcpu->id)
+		init.features[0] |= 1U << KVM_ARM_VCPU_POWER_OFF;
+	if (vm->cfg->pmu)
+		init.features[0] |= 1U << KVM_ARM_VCPU_PMU_V3;
+	if (ioctl(vcpu->fd, KVM_ARM_VCPU_INIT, &init)) {
+		pr_err("vcpu %u: KVM_ARM_VCPU_INIT: %s", vcpu->id, strerror(errno));
+		return -errno;
+	}
+	if (ioctl(vcpu->fd, KVM_GET_ONE_REG, &reg)) {
+		pr_err("vcpu %u: reading MPIDR_EL1: %s", vcpu->id, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int vcpu_arch__init_pmu(struct vcpu *vcpu)
+{
+	int irq = GIC_PPI_BASE + PPI_PMU;
+	int ret;
+
+	ret = set_attr(vcpu->fd, KVM_ARM_VCPU_PMU_V3_CTRL,
+		       KVM_ARM_VCPU_PMU_V3_IRQ, &irq);
+	if (!ret)
+		ret = set_attr(vcpu->fd, KVM_ARM_VCPU_PMU_V3_CTRL,
+			       KVM_ARM_VCPU_PMU_V3_INIT, NULL);
+	if (ret)
+		pr_err("--pmu: vcpu %u: PMU initialisation failed: %s", vcpu->id,
+		       strerror(-ret));
+	return ret;
+}
+
+static int set_core_reg(struct vcpu *vcpu, u64 id, u64 val)
+{
+	struct kvm_one_reg reg = {
+		.id = KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | id,
+		.addr = (u64)(unsigned long)&val,
+	};
+
+	return ioctl(vcpu->fd, KVM_SET_ONE_REG, &reg) ? -errno : 0;
+}
+
+int vcpu_arch__set_boot_regs(struct vcpu *vcpu, u64 pc, u64 dtb)
+{
+	int ret;
+
+	/* booting.rst: x0 = DTB, x1..x3 = 0 (KVM's reset zeroed them). */
+	ret = set_core_reg(vcpu, KVM_REG_ARM_CORE_REG(regs.regs[0]), dtb);
+	if (!ret)
+		ret = set_core_reg(vcpu, KVM_REG_ARM_CORE_REG(regs.pc), pc);
+	if (ret)
+		pr_err("vcpu %u: setting boot registers: %s", vcpu->id, strerror(-ret));
+	return ret;
+}
+
+void vm__irq_line(struct vm *vm, unsigned int intid, int level)
+{
+	struct kvm_irq_level irq = {
+		.irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) | intid,
+		.level = level,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq))
+		pr_warn("KVM_IRQ_LINE %u=%d: %s", intid, level, strerror(errno));
+}

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * options.c - the `vmm run` command line, in lkvm's option names and short
+ * forms.  Parsing is pure: it fills a struct vm_config or returns a one-line
+ * reason, so every error path is unit-tested.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vmm.h"
+
+const char run_usage[] =
+"usage: vmm run [<options>] [<kernel image>]\n"
+"\n"
+"Boot an arm64 Linux kernel or bare-metal payload (an arm64 Image) in a VM.\n"
+"\n"
+"Basic options:\n"
+"    --name <name>         a name for the guest (default: guest-<pid>)\n"
+"    -c, --cpus <n>        number of vCPUs (default: the host's online CPUs)\n"
+"    -m, --mem <size>      guest RAM in MiB, or with a K, M, G or T suffix\n"
+"                          (default: 64M x (cpus + 3), as lkvm)\n"
+"    -d, --disk <image>    disk image (virtio-blk: not available yet)\n"
+"    --console <serial|virtio>\n"
+"                          guest console (default: serial, the 8250 UART)\n"
+"\n"
+"Kernel options:\n"
+"    -k, --kernel <file>   arm64 Image to boot\n"
+"    -i, --initrd <file>   initial RAM disk\n"
+"    -p, --params <text>   kernel command line, appended to the defaults\n"
+"    --dump-dtb <file>     write the guest's device tree blob and exit\n"
+"\n"
+"Networking options:\n"
+"    -n, --network <opts>  network device; only mode=none for now\n"
+"\n"
+"Arm options:\n"
+"    --irqchip <gicv2|gicv3|auto>\n"
+"                          interrupt controller (default: auto, GICv3 if\n"
+"                          the host has it, else GICv2)\n"
+"    --pmu                 give the vCPUs a PMU (PPI 7 in the device tree)\n"
+"\n"
+"Hypervisor options:\n"
+"    --kvm-dev <path>      hypervisor device (default: /dev/vmm when\n"
+"                          vmm.ko is loaded, else /dev/kvm)\n"
+"\n"
+"Debug options:\n"
+"    --loglevel <level>    error, warning (default), info or debug\n"
+"    --debug               same as --loglevel debug\n"
+"    --nodefaults          no default kernel parameters\n"
+"\n"
+"Default kernel parameters: \"console=ttyS0 earlycon panic=-1\"; -p adds to\n"
+"them (a later parameter overrides an earlier one).\n"
+"\n"
+"Console: the 8250 UART at 0x1000000 is wired to stdin and stdout; pipes\n"
+"work.  On a terminal, Ctrl-A x quits and Ctrl-A Ctrl-A sends Ctrl-A.\n"
+"\n"
+"Exit status:\n"
+"    0        the guest powered off (PSCI SYSTEM_OFF)\n"
+"    1        vmm error: no hypervisor, unreadable file, runtime failure\n"
+"    2        bad command line\n"
+"    3        the guest reset (PSCI SYSTEM_RESET): a reboot, or a kernel\n"
+"             panic under the default panic=-1\n"
+"    4        the hypervisor reported a guest crash\n"
+"    128+N    stopped by signal N (SIGINT 130, SIGTERM 143, SIGHUP 129);\n"
+"             Ctrl-A x gives 130\n";
+
+enum {
+	OPT_NAME = 0x100, OPT_CONSOLE, OPT_IRQCHIP, OPT_DUMP_DTB,
+	OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_DEBUG, OPT_PMU, OPT_KVM_DEV,
+};
+
+static const struct option run_options[] = {
+	{ "kernel",	required_argument, NULL, 'k' },
+	{ "initrd",	required_argument, NULL, 'i' },
+	{ "params",	required_argument, NULL, 'p' },
+	{ "cpus",	required_argument, NULL, 'c' },
+	{ "mem",	required_argument, NULL, 'm' },
+	{ "disk",	required_argument, NULL, 'd' },
+	{ "network",	required_argument, NULL, 'n' },
+	{ "name",	required_argument, NULL, OPT_NAME },
+	{ "console",	required_argument, NULL, OPT_CONSOLE },
+	{ "irqchip",	required_argument, NULL, OPT_IRQCHIP },
+	{ "dump-dtb",	required_argument, NULL, OPT_DUMP_DTB },
+	{ "nodefaults",	no_argument,	   NULL, OPT_NODEFAULTS },
+	{ "loglevel",	required_argument, NULL, OPT_LOGLEVEL },
+	{ "debug",	no_argument,	   NULL, OPT_DEBUG },
+	{ "pmu",	no_argument,	   NULL, OPT_PMU },
+	{ "kvm-dev",	required_argument, NULL, OPT_KVM_DEV },
+	{ "help",	no_argument,	   NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int fail(char *err, size_t errlen, const char *fmt, ...) __printf(3, 4);
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int parse_size(const char *s, u64 *bytes)
+{
+	unsigned long long v;
+	unsigned int shift = 20;	/* a bare number is MiB, as lkvm */
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	if (*end) {
+		switch (*end) {
+		case 'k': case 'K': shift = 10; break;
+		case 'm': case 'M': shift = 20; break;
+		case 'g': case 'G': shift = 30; break;
+		case 't': case 'T': shift = 40; break;
+		default: return -1;
+		}
+		/* accept "512M" and "512MiB"/"512MB", nothing else */
+		if (end[1] && strcmp(end + 1, "iB") && strcmp(end + 1, "B"))
+			return -1;
+	}
+	if (v > (UINT64_MAX >> shift))
+		return -1;
+	*bytes = (u64)v << shift;
+	return 0;
+}
+
+static int parse_cpus(const char *s, unsigned int *n)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > VMM_MAX_CPUS)
+		return -1;
+	*n = v;
+	return 0;
+}
+
+int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
+		     char *err, size_t errlen)
+{
+	int c, lvl;
+
+	memset(cfg, 0, sizeof(*cfg));
+	optind = 0;		/* glibc: full re-initialisation */
+	opterr = 0;
+
+	while ((c = getopt_long(argc, argv, ":k:i:p:c:m:d:n:h",
+				run_options, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			cfg->kernel = optarg;
+			break;
+		case 'i':
+			cfg->initrd = optarg;
+			break;
+		case 'p':
+			cfg->params = optarg;
+			break;
+		case 'c':
+			if (parse_cpus(optarg, &cfg->nr_cpus))
+				return fail(err, errlen, "--cpus %s: expected a number of CPUs from 1 to %d",
+					    optarg, VMM_MAX_CPUS);
+			if (!cfg->nr_cpus)
+				return fail(err, errlen, "--cpus 0: a guest needs at least 1 CPU");
+			break;
+		case 'm':
+			if (parse_size(optarg, &cfg->mem_size))
+				return fail(err, errlen, "--mem %s: expected a size in MiB or with a K, M, G or T suffix",
+					    optarg);
+			if (cfg->mem_size < VM_MEM_MIN)
+				return fail(err, errlen, "--mem %s: memory size must be at least 64M",
+					    optarg);
+			if (cfg->mem_size > VM_MEM_MAX)
+				return fail(err, errlen, "--mem %s: memory size must be at most 1T",
+					    optarg);
+			break;
+		case 'd':
+			return fail(err, errlen, "--disk %s: disk devices are not supported yet",
+				    optarg);
+		case 'n':
+			if (strcmp(optarg, "mode=none"))
+				return fail(err, errlen, "--network %s: network devices are not supported yet (only mode=none)",
+					    optarg);
+			break;
+		case OPT_NAME:
+			if (!*optarg)
+				return fail(err, errlen, "--name: the name must not be empty");
+			cfg->name = optarg;
+			break;
+		case OPT_CONSOLE:
+			if (!strcmp(optarg, "serial"))
+				cfg->console = CONSOLE_SERIAL;
+			else if (!strcmp(optarg, "virtio"))
+				return fail(err, errlen, "--console virtio: the virtio console is not supported yet (use serial)");
+			else
+				return fail(err, errlen, "--console %s: expected serial or virtio",
+					    optarg);
+			break;
+		case OPT_IRQCHIP:
+			if (!strcmp(optarg, "auto"))
+				cfg->irqchip = IRQCHIP_AUTO;
+			else if (!strcmp(optarg, "gicv2"))
+				cfg->irqchip = IRQCHIP_GICV2;
+			else if (!strcmp(optarg, "gicv3"))
+				cfg->irqchip = IRQCHIP_GICV3;
+			else
+				return fail(err, errlen, "--irqchip %s: expected gicv2, gicv3 or auto",
+					    optarg);
+			break;
+		case OPT_DUMP_DTB:
+			cfg->dump_dtb = optarg;
+			break;
+		case OPT_NODEFAULTS:
+			cfg->nodefaults = true;
+			break;
+		case OPT_LOGLEVEL:
+			lvl = log_level_parse(optarg);
+			if (lvl < 0)
+				return fail(err, errlen, "--loglevel %s: expected error, warning, info or debug",
+					    optarg);
+			log_level = lvl;
+			break;
+		case OPT_DEBUG:
+			log_level = LOG_DEBUG;
+			break;
+		case OPT_PMU:
+			cfg->pmu = true;
+			break;
+		case OPT_KVM_DEV:
+			cfg->kvm_dev = optarg;
+			break;
+		case 'h':
+			return 1;
+		case ':':
+			return fail(err, errlen, "%s: option needs a value (see 'vmm help run')",
+				    argv[optind - 1]);
+		default:
+			if (optopt)
+				return fail(err, errlen, "-%c: unknown option (see 'vmm help run')",
+					    optopt);
+			return fail(err, errlen, "%s: unknown option (see 'vmm help run')",
+				    argv[optind - 1]);
+		}
+	}
+
+	/* lkvm takes the kernel as a lone positional argument too. */
+	if (optind < argc) {
+		if (cfg->kernel || optind + 1 < argc)
+			return fail(err, errlen, "%s: unexpected argument (see 'vmm help run')",
+				    argv[cfg->kernel ? optind : optind + 1]);
+		cfg->kernel = argv[optind];
+	}
+	if (!cfg->kernel)
+		return fail(err, errlen, "no kernel: give one with -k/--kernel (see 'vmm help run')");
+	return 0;
+}
+
+void vm_config__defaults(struct vm_config *cfg, unsigned int host_cpus,
+			 u64 host_mem)
+{
+	u64 cap;
+
+	if (!cfg->nr_cpus)
+		cfg->nr_cpus = host_cpus ? host_cpus : 1;
+	if (!cfg->mem_size) {
+		/* lkvm's rule: 64 MiB per vCPU plus 192 MiB, at most 80% of the host's RAM */
+		cfg->mem_size = (64ULL << 20) * (cfg->nr_cpus + 3);
+		cap = ALIGN_DOWN(host_mem / 5 * 4, SZ_1M);
+		if (host_mem && cfg->mem_size > cap)
+			cfg->mem_size = cap > VM_MEM_MIN ? cap : VM_MEM_MIN;
+	}
+}

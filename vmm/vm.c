@@ -1,0 +1,633 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vm.c - a VM's life: open the hypervisor, create the VM, its RAM, vCPUs and
+ * devices, load the kernel, run one thread per vCPU, and stop cleanly.
+ *
+ * Threads: the main thread owns the console input, signals and teardown;
+ * each vCPU thread runs KVM_RUN and completes MMIO exits.  Any thread may
+ * ask for the end with vm__stop(); the main thread then kicks every vCPU out
+ * of the guest (immediate_exit + SIGUSR1) and joins it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libfdt.h>
+#include <linux/kvm.h>
+
+#include <vmm/layout.h>
+#include "term.h"
+#include "vmm.h"
+
+#define KICK_SIGNAL		SIGUSR1
+#define KVM_API_VERSION_OK	12
+
+static const char default_params[] = "console=ttyS0 earlycon panic=-1";
+
+unsigned int vm__alloc_spi(struct vm *vm)
+{
+	return vm->next_spi++;
+}
+
+void vm__stop(struct vm *vm, int status)
+{
+	u64 one = 1;
+	bool first;
+
+	pthread_mutex_lock(&vm->stop_lock);
+	first = !vm->stopping;
+	if (first) {
+		vm->status = status;
+		__atomic_store_n(&vm->stopping, true, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&vm->stop_lock);
+	if (first && write(vm->wake_fd, &one, sizeof(one)) < 0)
+		pr_debug("waking the main loop: %s", strerror(errno));
+}
+
+static bool vm_stopping(struct vm *vm)
+{
+	return __atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE);
+}
+
+/* ---- vCPU threads -------------------------------------------------------- */
+
+static void kick_handler(int sig __unused)
+{
+	/* Only interrupts KVM_RUN (EINTR); immediate_exit covers the race. */
+}
+
+static void handle_system_event(struct vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	switch (run->system_event.type) {
+	case KVM_SYSTEM_EVENT_SHUTDOWN:
+		pr_info("vcpu %u: the guest powered off", vcpu->id);
+		vm__stop(vcpu->vm, VMM_EXIT_POWEROFF);
+		break;
+	case KVM_SYSTEM_EVENT_RESET:
+		pr_info("vcpu %u: the guest asked for a reset", vcpu->id);
+		vm__stop(vcpu->vm, VMM_EXIT_RESET);
+		break;
+	case KVM_SYSTEM_EVENT_CRASH:
+		pr_err("vcpu %u: the hypervisor reports a guest crash", vcpu->id);
+		vm__stop(vcpu->vm, VMM_EXIT_CRASH);
+		break;
+	default:
+		pr_warn("vcpu %u: ignoring system event %u", vcpu->id,
+			run->system_event.type);
+	}
+}
+
+/* Handle one exit; false when the vCPU must stop. */
+static bool handle_exit(struct vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_MMIO:
+		if (run->mmio.len > sizeof(run->mmio.data)) {
+			pr_err("vcpu %u: MMIO access of %u bytes", vcpu->id, run->mmio.len);
+			return false;
+		}
+		mmio_bus__access(&vcpu->vm->bus, run->mmio.phys_addr,
+				 run->mmio.data, run->mmio.len,
+				 run->mmio.is_write);
+		return true;
+	case KVM_EXIT_SYSTEM_EVENT:
+		handle_system_event(vcpu);
+		return !vm_stopping(vcpu->vm);
+	case KVM_EXIT_INTR:
+		return true;
+	case KVM_EXIT_ARM_NISV:
+		pr_err("vcpu %u: the guest accessed MMIO at 0x%llx with an instruction the hypervisor cannot decode",
+		       vcpu->id, (unsigned long long)run->arm_nisv.fault_ipa);
+		break;
+	case KVM_EXIT_FAIL_ENTRY:
+		pr_err("vcpu %u: the hypervisor could not enter the guest (reason 0x%llx)",
+		       vcpu->id, (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+		break;
+	case KVM_EXIT_INTERNAL_ERROR:
+		pr_err("vcpu %u: hypervisor internal error %u", vcpu->id,
+		       run->internal.suberror);
+		break;
+	default:
+		pr_err("vcpu %u: unexpected exit reason %u", vcpu->id, run->exit_reason);
+		break;
+	}
+	vm__stop(vcpu->vm, VMM_EXIT_ERROR);
+	return false;
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct vcpu *vcpu = arg;
+	sigset_t kick;
+	char name[16];
+
+	snprintf(name, sizeof(name), "vcpu%u", vcpu->id);
+	pthread_setname_np(pthread_self(), name);
+	sigemptyset(&kick);
+	sigaddset(&kick, KICK_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
+
+	while (!vm_stopping(vcpu->vm)) {
+		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			pr_err("vcpu %u: KVM_RUN: %s%s", vcpu->id, strerror(errno),
+			       errno == ENOSYS ? " (an MMIO access the hypervisor cannot decode?)" : "");
+			vm__stop(vcpu->vm, VMM_EXIT_ERROR);
+			break;
+		}
+		if (!handle_exit(vcpu))
+			break;
+	}
+	return NULL;
+}
+
+static void kick_vcpus(struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		if (!vm->vcpus[i].started)
+			continue;
+		__atomic_store_n(&vm->vcpus[i].run->immediate_exit, 1, __ATOMIC_RELEASE);
+		pthread_kill(vm->vcpus[i].thread, KICK_SIGNAL);
+	}
+}
+
+/* ---- the main loop: console input and signals -------------------------- */
+
+static void main_loop(struct vm *vm, int sig_fd)
+{
+	struct term_input in;
+
+	term_input__init(&in, STDIN_FILENO);
+	while (!vm_stopping(vm)) {
+		struct pollfd pfd[3] = {
+			{ .fd = sig_fd, .events = POLLIN },
+			{ .fd = vm->wake_fd, .events = POLLIN },
+			{ .fd = in.open ? STDIN_FILENO : -1, .events = POLLIN },
+		};
+		struct signalfd_siginfo si;
+		int timeout = -1;
+
+		/* The guest has not drained its FIFO yet: retry shortly. */
+		if (in.pending_len) {
+			pfd[2].fd = -1;
+			timeout = 10;
+		}
+		if (poll(pfd, ARRAY_SIZE(pfd), timeout) < 0 && errno != EINTR) {
+			pr_err("poll: %s", strerror(errno));
+			vm__stop(vm, VMM_EXIT_ERROR);
+			break;
+		}
+		if ((pfd[0].revents & POLLIN) &&
+		    read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
+			pr_info("stopping the guest on signal %u", si.ssi_signo);
+			vm__stop(vm, VMM_EXIT_SIGNAL + (int)si.ssi_signo);
+		}
+		if (in.pending_len)
+			term_input__flush(&in, console_uart);
+		else if (pfd[2].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))
+			if (term_input__read(&in, console_uart) == TERM_QUIT)
+				vm__stop(vm, VMM_EXIT_SIGNAL + SIGINT);
+	}
+}
+
+/* ---- setup --------------------------------------------------------------- */
+
+static int open_hypervisor(struct vm *vm)
+{
+	const char *path = vm->cfg->kvm_dev;
+	int version;
+
+	if (!path)
+		path = access("/dev/vmm", F_OK) == 0 ? "/dev/vmm" : "/dev/kvm";
+	vm->dev_path = path;
+	vm->sys_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (vm->sys_fd < 0) {
+		int err = errno;
+
+		if (err == ENOENT)
+			pr_err("%s: no such device: this host has no KVM (or load vmm.ko; see --kvm-dev)",
+			       path);
+		else if (err == EACCES || err == EPERM)
+			pr_err("%s: permission denied: run as root or join the group that owns it",
+			       path);
+		else
+			pr_err("%s: %s", path, strerror(err));
+		return -err;
+	}
+	version = ioctl(vm->sys_fd, KVM_GET_API_VERSION, 0);
+	if (version != KVM_API_VERSION_OK) {
+		pr_err("%s: not a KVM device (API version %d, expected %d)", path,
+		       version, KVM_API_VERSION_OK);
+		return -ENODEV;
+	}
+	pr_info("hypervisor: %s", path);
+	return 0;
+}
+
+static int check_caps(struct vm *vm)
+{
+	static const struct { int cap; const char *name; } need[] = {
+		{ KVM_CAP_USER_MEMORY,		"KVM_CAP_USER_MEMORY" },
+		{ KVM_CAP_ONE_REG,		"KVM_CAP_ONE_REG" },
+		{ KVM_CAP_ARM_PSCI_0_2,		"KVM_CAP_ARM_PSCI_0_2" },
+		{ KVM_CAP_DEVICE_CTRL,		"KVM_CAP_DEVICE_CTRL" },
+		{ KVM_CAP_IMMEDIATE_EXIT,	"KVM_CAP_IMMEDIATE_EXIT" },
+	};
+	unsigned int i;
+	int max;
+
+	for (i = 0; i < ARRAY_SIZE(need); i++) {
+		if (ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, need[i].cap) <= 0) {
+			pr_err("%s: the hypervisor lacks %s", vm->dev_path, need[i].name);
+			return -ENOTSUP;
+		}
+	}
+	max = ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+	if (max <= 0)
+		max = ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
+	if (max <= 0)
+		max = 4;	/* api.rst: assume 4 if neither is reported */
+	if (vm->cfg->nr_cpus > (unsigned int)max) {
+		pr_err("--cpus %u: the hypervisor allows at most %d vCPUs",
+		       vm->cfg->nr_cpus, max);
+		return -EINVAL;
+	}
+	if (vm->cfg->pmu &&
+	    ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PMU_V3) <= 0) {
+		pr_err("--pmu: the hypervisor offers no vCPU PMU on this host");
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+/* Open @path as a regular file; its size in @size. */
+static int open_file(const char *what, const char *path, u64 *size)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		pr_err("%s %s: %s", what, path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		pr_err("%s %s: not a regular file", what, path);
+		close(fd);
+		return -1;
+	}
+	*size = st.st_size;
+	return fd;
+}
+
+/* Read all @size bytes of @fd from offset 0 into guest memory at @gpa. */
+static int load_file(struct vm *vm, const char *what, const char *path,
+		     int fd, u64 gpa, u64 size)
+{
+	char *dst = guest_ptr(vm, gpa, size);
+	u64 done = 0;
+
+	if (!dst) {
+		pr_err("%s %s: does not fit in guest RAM", what, path);
+		return -1;
+	}
+	while (done < size) {
+		ssize_t n = pread(fd, dst + done, size - done, done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			pr_err("%s %s: read failed: %s", what, path,
+			       n < 0 ? strerror(errno) : "file shrank");
+			return -1;
+		}
+		done += n;
+	}
+	return 0;
+}
+
+static int setup_memory(struct vm *vm)
+{
+	struct kvm_userspace_memory_region region;
+
+	vm->ram_base = LAYOUT_RAM_BASE;
+	vm->ram_size = vm->cfg->mem_size;
+	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->ram == MAP_FAILED) {
+		vm->ram = NULL;
+		pr_err("--mem: cannot reserve %" PRIu64 " MiB of guest RAM: %s",
+		       vm->ram_size >> 20, strerror(errno));
+		return -ENOMEM;
+	}
+	madvise(vm->ram, vm->ram_size, MADV_MERGEABLE);
+	region = (struct kvm_userspace_memory_region){
+		.slot = 0,
+		.guest_phys_addr = vm->ram_base,
+		.memory_size = vm->ram_size,
+		.userspace_addr = (u64)(unsigned long)vm->ram,
+	};
+	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region)) {
+		pr_err("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/* Read the Image header, lay out RAM, and load the kernel and initrd. */
+static int load_guest(struct vm *vm)
+{
+	const struct vm_config *cfg = vm->cfg;
+	u8 hdr[ARM64_IMAGE_HEADER_SIZE];
+	struct arm64_image img;
+	u64 ksize, isize = 0;
+	int kfd, ifd = -1, ret = -1;
+	char err[256];
+	ssize_t n;
+
+	kfd = open_file("kernel", cfg->kernel, &ksize);
+	if (kfd < 0)
+		return -1;
+	n = pread(kfd, hdr, sizeof(hdr), 0);
+	if (n < 0) {
+		pr_err("kernel %s: %s", cfg->kernel, strerror(errno));
+		goto out;
+	}
+	if (arm64_image__parse(&img, hdr, n, ksize, err, sizeof(err))) {
+		pr_err("kernel %s: %s", cfg->kernel, err);
+		goto out;
+	}
+	if (cfg->initrd) {
+		ifd = open_file("initrd", cfg->initrd, &isize);
+		if (ifd < 0)
+			goto out;
+		if (!isize) {
+			pr_err("initrd %s: the file is empty", cfg->initrd);
+			goto out;
+		}
+	}
+	switch (boot__layout(&vm->boot, vm->ram_base, vm->ram_size, &img, isize,
+			     err, sizeof(err))) {
+	case 0:
+		break;
+	case BOOT_NO_ROOM_INITRD:
+		pr_err("initrd %s: %s", cfg->initrd, err);
+		goto out;
+	default:
+		pr_err("kernel %s: %s", cfg->kernel, err);
+		goto out;
+	}
+	vm->initrd_size = isize;
+	if (load_file(vm, "kernel", cfg->kernel, kfd, vm->boot.kernel, ksize))
+		goto out;
+	if (ifd >= 0 &&
+	    load_file(vm, "initrd", cfg->initrd, ifd, vm->boot.initrd, isize))
+		goto out;
+	pr_info("kernel at 0x%" PRIx64 ", initrd at 0x%" PRIx64 " (%" PRIu64 " bytes), DTB at 0x%" PRIx64,
+		vm->boot.kernel, vm->boot.initrd, isize, vm->boot.dtb);
+	ret = 0;
+out:
+	if (ifd >= 0)
+		close(ifd);
+	close(kfd);
+	return ret;
+}
+
+static int create_vcpus(struct vm *vm)
+{
+	unsigned int i;
+
+	vm->vcpus = calloc(vm->nr_vcpus, sizeof(*vm->vcpus));
+	if (!vm->vcpus)
+		return -ENOMEM;
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *vcpu = &vm->vcpus[i];
+
+		vcpu->vm = vm;
+		vcpu->id = i;
+		vcpu->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, i);
+		if (vcpu->fd < 0) {
+			pr_err("vcpu %u: KVM_CREATE_VCPU: %s", i, strerror(errno));
+			return -errno;
+		}
+		vcpu->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE,
+				 MAP_SHARED, vcpu->fd, 0);
+		if (vcpu->run == MAP_FAILED) {
+			vcpu->run = NULL;
+			pr_err("vcpu %u: mapping kvm_run: %s", i, strerror(errno));
+			return -errno;
+		}
+		if (vcpu_arch__init(vcpu))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static void destroy_vcpus(struct vm *vm)
+{
+	unsigned int i;
+
+	if (!vm->vcpus)
+		return;
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		if (vm->vcpus[i].run)
+			munmap(vm->vcpus[i].run, vm->run_size);
+		if (vm->vcpus[i].fd > 0)
+			close(vm->vcpus[i].fd);
+	}
+	free(vm->vcpus);
+}
+
+static int build_dtb(struct vm *vm, struct device_inst *dev, unsigned int nr_dev,
+		     void *dtb)
+{
+	const struct vm_config *cfg = vm->cfg;
+	u8 seed[72];
+	char *bootargs;
+	int ret;
+
+	if (getrandom(seed, sizeof(seed), 0) != sizeof(seed)) {
+		pr_err("getrandom: %s", strerror(errno));
+		return -EIO;
+	}
+	if (asprintf(&bootargs, "%s%s%s", cfg->nodefaults ? "" : default_params,
+		     cfg->params && !cfg->nodefaults ? " " : "",
+		     cfg->params ? cfg->params : "") < 0)
+		return -ENOMEM;
+	ret = fdt__build(vm, dev, nr_dev, bootargs, seed, dtb);
+	free(bootargs);
+	if (ret)
+		pr_err("building the device tree: %s%s", strerror(-ret),
+		       ret == -ENOSPC ? " (kernel parameters too long?)" : "");
+	return ret;
+}
+
+static int dump_dtb(const char *path, const void *dtb)
+{
+	size_t size = fdt_totalsize(dtb);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0 || write(fd, dtb, size) != (ssize_t)size) {
+		pr_err("--dump-dtb %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (close(fd)) {
+		pr_err("--dump-dtb %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int start_vcpus(struct vm *vm)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		ret = pthread_create(&vm->vcpus[i].thread, NULL, vcpu_thread,
+				     &vm->vcpus[i]);
+		if (ret) {
+			pr_err("vcpu %u: cannot start its thread: %s", i, strerror(ret));
+			return -ret;
+		}
+		vm->vcpus[i].started = true;
+	}
+	return 0;
+}
+
+/* Signals: INT/TERM/HUP arrive through a signalfd; the kick signal only
+ * interrupts vCPU threads. */
+static int setup_signals(sigset_t *old)
+{
+	struct sigaction sa = { .sa_handler = kick_handler };
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, KICK_SIGNAL);
+	pthread_sigmask(SIG_BLOCK, &set, old);
+	sigaction(KICK_SIGNAL, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigdelset(&set, KICK_SIGNAL);
+	return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+int vm__run(struct vm_config *cfg)
+{
+	struct device_inst dev[VM_MAX_DEVICES];
+	unsigned int nr_dev = 0, i;
+	struct vm vm_storage = { 0 }, *vm = &vm_storage;
+	static u8 dtb[FDT_MAX_SIZE];
+	int status = VMM_EXIT_ERROR, sig_fd = -1, type;
+	sigset_t old_mask;
+
+	vm->cfg = cfg;
+	vm->sys_fd = vm->vm_fd = vm->gic_fd = -1;
+	vm->nr_vcpus = cfg->nr_cpus;
+	vm->next_spi = GIC_SPI_BASE;
+	vm->irq_line = vm__irq_line;
+	pthread_mutex_init(&vm->stop_lock, NULL);
+	mmio_bus__init(&vm->bus);
+
+	vm->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (vm->wake_fd < 0) {
+		pr_err("eventfd: %s", strerror(errno));
+		return VMM_EXIT_ERROR;
+	}
+	if (open_hypervisor(vm) || check_caps(vm))
+		goto out;
+	vm->run_size = ioctl(vm->sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if ((ssize_t)vm->run_size < (ssize_t)sizeof(struct kvm_run)) {
+		pr_err("%s: KVM_GET_VCPU_MMAP_SIZE: %s", vm->dev_path, strerror(errno));
+		goto out;
+	}
+	type = vm_arch__vm_type(vm->sys_fd, LAYOUT_RAM_BASE + cfg->mem_size);
+	if (type < 0)
+		goto out;
+	vm->vm_fd = ioctl(vm->sys_fd, KVM_CREATE_VM, type);
+	if (vm->vm_fd < 0) {
+		pr_err("%s: KVM_CREATE_VM: %s", vm->dev_path, strerror(errno));
+		goto out;
+	}
+	if (setup_memory(vm) || load_guest(vm))
+		goto out;
+
+	/* api.rst ordering: GIC placed, vCPUs created and initialised,
+	 * then the GIC initialised, then the PMU (it needs the GIC). */
+	if (vm_arch__create_gic(vm) || create_vcpus(vm))
+		goto out;
+	if (devices__init(vm, dev, &nr_dev))
+		goto out;
+	if (vm_arch__init_gic(vm))
+		goto out;
+	for (i = 0; cfg->pmu && i < vm->nr_vcpus; i++)
+		if (vcpu_arch__init_pmu(&vm->vcpus[i]))
+			goto out;
+
+	if (build_dtb(vm, dev, nr_dev, dtb))
+		goto out;
+	if (cfg->dump_dtb) {
+		status = dump_dtb(cfg->dump_dtb, dtb) ? VMM_EXIT_ERROR : 0;
+		goto out;
+	}
+	memcpy(guest_ptr(vm, vm->boot.dtb, fdt_totalsize(dtb)), dtb, fdt_totalsize(dtb));
+	if (vcpu_arch__set_boot_regs(&vm->vcpus[0], vm->boot.kernel, vm->boot.dtb))
+		goto out;
+
+	sig_fd = setup_signals(&old_mask);
+	if (sig_fd < 0) {
+		pr_err("signalfd: %s", strerror(errno));
+		goto out;
+	}
+	term_raw(STDIN_FILENO);
+	pr_info("booting %s with %u vCPUs and %" PRIu64 " MiB", cfg->name,
+		vm->nr_vcpus, vm->ram_size >> 20);
+	if (start_vcpus(vm))
+		vm__stop(vm, VMM_EXIT_ERROR);
+	main_loop(vm, sig_fd);
+
+	kick_vcpus(vm);
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i].started)
+			pthread_join(vm->vcpus[i].thread, NULL);
+	term_restore();
+	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+	status = vm->status;
+out:
+	devices__exit(vm, dev, nr_dev);
+	destroy_vcpus(vm);
+	if (sig_fd >= 0)
+		close(sig_fd);
+	if (vm->gic_fd >= 0)
+		close(vm->gic_fd);
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->ram)
+		munmap(vm->ram, vm->ram_size);
+	if (vm->sys_fd >= 0)
+		close(vm->sys_fd);
+	close(vm->wake_fd);
+	return status;
+}

@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmm.h - the vmm's internal interfaces: configuration, logging, the VM and
+ * its vCPUs, guest memory, the MMIO bus and device registration.
+ *
+ * Portable code (options, loader, DTB, MMIO bus, devices) depends only on
+ * this header; arm64-only code lives in vmm/arm64/ behind the vm_arch__*
+ * and vcpu_arch__* hooks declared at the end.
+ */
+#ifndef VMM_VMM_H
+#define VMM_VMM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <vmm/compiler.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+
+#define VMM_VERSION		"0.1.0"
+#define VMM_MAX_CPUS		512
+
+/*
+ * Exit status of `vmm run`, documented in `vmm help run`.  A guest event
+ * ends the vmm with its own status so that scripts can tell a clean
+ * poweroff from a reset or a crash.
+ */
+enum vmm_status {
+	VMM_EXIT_POWEROFF	= 0,	/* PSCI SYSTEM_OFF */
+	VMM_EXIT_ERROR		= 1,	/* vmm failed: host, file or runtime error */
+	VMM_EXIT_USAGE		= 2,	/* bad command line */
+	VMM_EXIT_RESET		= 3,	/* PSCI SYSTEM_RESET (also a panic=-1 panic) */
+	VMM_EXIT_CRASH		= 4,	/* the hypervisor reported a guest crash */
+	VMM_EXIT_SIGNAL		= 128,	/* + signal number: stopped by SIGINT/TERM/HUP */
+};
+
+/* ---- logging (log.c) ---------------------------------------------------- */
+
+enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+
+extern enum log_level log_level;
+
+/* Print "vmm: <message>\n" to stderr if @level is enabled. */
+void log_print(enum log_level level, const char *fmt, ...) __printf(2, 3);
+
+#define pr_err(...)	log_print(LOG_ERR, __VA_ARGS__)
+#define pr_warn(...)	log_print(LOG_WARN, __VA_ARGS__)
+#define pr_info(...)	log_print(LOG_INFO, __VA_ARGS__)
+#define pr_debug(...)	log_print(LOG_DEBUG, __VA_ARGS__)
+
+/* Parse "error", "warning", "info", "debug" (or 0-3); -1 if unknown. */
+int log_level_parse(const char *s);
+
+/* ---- configuration (options.c) ------------------------------------------ */
+
+enum console_kind { CONSOLE_SERIAL, CONSOLE_VIRTIO };
+enum irqchip_kind { IRQCHIP_AUTO, IRQCHIP_GICV2, IRQCHIP_GICV3 };
+
+struct vm_config {
+	const char	*kernel;
+	const char	*initrd;
+	const char	*params;	/* appended to the default command line */
+	const char	*name;
+	const char	*dump_dtb;
+	const char	*kvm_dev;	/* NULL: /dev/vmm if present, else /dev/kvm */
+	u64		mem_size;	/* bytes; 0: default from nr_cpus */
+	unsigned int	nr_cpus;	/* 0: default, the host's online CPUs */
+	enum console_kind console;
+	enum irqchip_kind irqchip;
+	bool		nodefaults;
+	bool		pmu;
+};
+
+#define VM_MEM_MIN	(64ULL << 20)
+#define VM_MEM_MAX	(1ULL << 40)	/* 1 TiB: bounded again by the IPA size */
+
+/*
+ * Parse `vmm run` arguments (argv[0] is "run") into @cfg.  Returns 0 on
+ * success, 1 if help was asked for, or -1 with a one-line reason (without
+ * the "vmm: " prefix) in @err.  Prints nothing, exits never.
+ */
+int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
+		     char *err, size_t errlen) __must_check;
+
+/* Fill the defaults that depend on the host (CPUs, memory, name). */
+void vm_config__defaults(struct vm_config *cfg, unsigned int host_cpus,
+			 u64 host_mem);
+
+/*
+ * Parse a memory size: a number of MiB, or a number with a K, M, G or T
+ * suffix (binary units).  Returns 0 and the size in bytes, or -1 if @s is
+ * malformed or the size overflows 64 bits.
+ */
+int parse_size(const char *s, u64 *bytes) __must_check;
+
+/* The text of `vmm help run`. */
+extern const char run_usage[];
+
+/* ---- the arm64 Image header (arm64/image.c) ----------------------------- */
+
+struct arm64_image {
+	u64	text_offset;	/* load offset from a 2 MiB aligned base */
+	u64	image_size;	/* effective size, including BSS */
+	u64	flags;
+	bool	big_endian;
+};
+
+#define ARM64_IMAGE_HEADER_SIZE	64
+
+/*
+ * Parse the header of an arm64 Image (Documentation/arm64/booting.rst):
+ * @hdr holds the first @hdr_len bytes (up to 64) of a file of @file_size
+ * bytes.  Returns 0, or -1 with the reason in @err.  A pre-3.17 header
+ * (image_size == 0) gets text_offset 0x80000 and image_size = @file_size.
+ */
+int arm64_image__parse(struct arm64_image *img, const void *hdr,
+		       size_t hdr_len, u64 file_size,
+		       char *err, size_t errlen) __must_check;
+
+/* ---- guest memory and the MMIO bus (mmio.c) ----------------------------- */
+
+struct mmio_ops {
+	/* @off is relative to the region base; @len is 1, 2, 4 or 8. */
+	void (*read)(void *opaque, u64 off, void *data, unsigned int len);
+	void (*write)(void *opaque, u64 off, const void *data, unsigned int len);
+};
+
+struct mmio_region {
+	u64			base;
+	u64			size;
+	const char		*name;
+	const struct mmio_ops	*ops;
+	void			*opaque;
+};
+
+#define MMIO_MAX_REGIONS	64
+#define MMIO_UNKNOWN_LOG_MAX	16
+
+struct mmio_bus {
+	struct mmio_region	regions[MMIO_MAX_REGIONS];	/* sorted by base */
+	unsigned int		nr;
+	/* addresses of unbacked accesses already logged once */
+	pthread_mutex_t		unknown_lock;
+	u64			unknown[MMIO_UNKNOWN_LOG_MAX];
+	unsigned int		nr_unknown;
+};
+
+void mmio_bus__init(struct mmio_bus *bus);
+
+/*
+ * Claim [base, base + size) for a device.  Returns 0, -EINVAL for an empty
+ * or wrapping range, -EBUSY if it overlaps a region already registered, or
+ * -ENOSPC.  Registration happens before the vCPUs start; the bus is read-only
+ * afterwards, so dispatch takes no lock.
+ */
+int mmio_bus__register(struct mmio_bus *bus, u64 base, u64 size,
+		       const char *name, const struct mmio_ops *ops,
+		       void *opaque) __must_check;
+
+/* The region that holds [addr, addr + len), or NULL. */
+const struct mmio_region *mmio_bus__find(const struct mmio_bus *bus, u64 addr,
+					 unsigned int len);
+
+/*
+ * Complete a guest access.  An access no device claims is logged once per
+ * address (debug level); reads of it return zero and writes are dropped.
+ * Returns true if a device handled it.
+ */
+bool mmio_bus__access(struct mmio_bus *bus, u64 addr, void *data,
+		      unsigned int len, bool is_write);
+
+/* ---- the VM (vm.c) ------------------------------------------------------ */
+
+struct vm;
+
+struct kvm_run;
+
+struct boot_layout {
+	u64	kernel;		/* load address of the Image */
+	u64	kernel_end;	/* kernel + image_size */
+	u64	initrd;		/* 0 if none */
+	u64	dtb;
+};
+
+
+/* Raise (level 1) or lower (level 0) the SPI @intid (>= 32). */
+typedef void (*irq_line_fn)(struct vm *vm, unsigned int intid, int level);
+
+struct vcpu {
+	struct vm		*vm;
+	unsigned int		id;
+	int			fd;
+	struct kvm_run		*run;
+	pthread_t		thread;
+	bool			started;
+	u64			mpidr;
+};
+
+enum gic_kind { GIC_V2 = 2, GIC_V3 = 3 };
+
+struct vm {
+	struct vm_config	*cfg;
+
+	int			sys_fd;		/* /dev/kvm or /dev/vmm */
+	int			vm_fd;
+	const char		*dev_path;
+	size_t			run_size;
+
+	void			*ram;
+	u64			ram_base;
+	u64			ram_size;
+
+	struct vcpu		*vcpus;
+	unsigned int		nr_vcpus;
+
+	struct mmio_bus		bus;
+	irq_line_fn		irq_line;
+	unsigned int		next_spi;
+
+	enum gic_kind		gic;
+	int			gic_fd;
+	unsigned int		ipa_bits;
+
+	/* Boot layout chosen by the loader. */
+	struct boot_layout	boot;
+	u64			initrd_size;
+	char			stdout_path[32];	/* set by the console device */
+
+	/* The first stop request wins; see vm__stop(). */
+	pthread_mutex_t		stop_lock;
+	bool			stopping;
+	int			status;
+	int			wake_fd;	/* eventfd: wakes the main loop */
+};
+
+/*
+ * Translate the guest-physical range [gpa, gpa + size) into a host pointer.
+ * Returns NULL unless the whole range lies in guest RAM (overflow checked).
+ * The only way vmm code reaches guest memory.
+ */
+void *guest_ptr(const struct vm *vm, u64 gpa, u64 size);
+
+/* Allocate the next free SPI (an INTID >= 32) for a device. */
+unsigned int vm__alloc_spi(struct vm *vm);
+
+/*
+ * Ask the VM to stop with @status; the first request wins.  Safe from any
+ * thread; wakes the main loop, which kicks the vCPUs out of the guest.
+ */
+void vm__stop(struct vm *vm, int status);
+
+/* Create, boot and run a VM described by @cfg; returns an enum vmm_status. */
+int vm__run(struct vm_config *cfg);
+
+/* Raise or lower an SPI through the hypervisor (vm->irq_line in a real VM). */
+void vm__irq_line(struct vm *vm, unsigned int intid, int level);
+
+/* ---- arm64 hooks (arm64/kvm.c) ------------------------------------------ */
+
+/*
+ * The IPA size the VM needs for its map and @ram_size of RAM, checked
+ * against what the hypervisor offers; the KVM_CREATE_VM type, or -1 with
+ * the reason logged.
+ */
+int vm_arch__vm_type(int sys_fd, u64 ram_end);
+
+/* Create the in-kernel GIC and place it (before any vCPU exists). */
+int vm_arch__create_gic(struct vm *vm) __must_check;
+
+/* Finish the GIC once every vCPU and device exists. */
+int vm_arch__init_gic(struct vm *vm) __must_check;
+
+/* KVM_ARM_VCPU_INIT with PSCI 0.2 (secondaries powered off); read MPIDR. */
+int vcpu_arch__init(struct vcpu *vcpu) __must_check;
+
+/* Give the vCPU its PMU interrupt and initialise the PMU (after the GIC). */
+int vcpu_arch__init_pmu(struct vcpu *vcpu) __must_check;
+
+/* Set the boot CPU's registers: PC at the Image, x0 the DTB (booting.rst). */
+int vcpu_arch__set_boot_regs(struct vcpu *vcpu, u64 pc, u64 dtb) __must_check;
+
+/* ---- devices (devices/) ------------------------------------------------- */
+
+struct fdt_ctx;
+
+/*
+ * A device model registers itself with DEVICE_REGISTER: at VM creation its
+ * init() runs in ascending @order, claims MMIO and SPIs, and its fdt()
+ * writes its device-tree node.  Adding a device touches its own file and one
+ * line in the Makefile.
+ */
+struct device_desc {
+	const char	*name;
+	int		order;
+	/* 0 on success, 1 if not wanted in this configuration, or -errno */
+	int		(*init)(struct vm *vm, void **state);
+	int		(*fdt)(struct vm *vm, void *state, void *fdt);
+	void		(*exit)(struct vm *vm, void *state);
+};
+
+#define DEVICE_REGISTER(desc)						\
+	static const struct device_desc *const __dev_##desc		\
+	__attribute__((used, section("vmm_devices"))) = &(desc)
+
+extern const struct device_desc *const __start_vmm_devices[];
+extern const struct device_desc *const __stop_vmm_devices[];
+
+struct device_inst {
+	const struct device_desc	*desc;
+	void				*state;
+};
+
+#define VM_MAX_DEVICES		16
+
+/* Run every registered device's init in order; -errno on failure. */
+int devices__init(struct vm *vm, struct device_inst *inst, unsigned int *nr);
+int devices__fdt(struct vm *vm, struct device_inst *inst, unsigned int nr,
+		 void *fdt);
+void devices__exit(struct vm *vm, struct device_inst *inst, unsigned int nr);
+
+/* The 8250 UART (devices/uart8250.c), the guest console. */
+struct uart8250;
+
+/*
+ * Set up a UART at @base raising SPI @intid through @vm->irq_line; bytes the
+ * guest transmits are written to @out_fd.  NULL if out of memory.
+ */
+struct uart8250 *uart8250__new(struct vm *vm, u64 base, unsigned int intid,
+			       int out_fd);
+void uart8250__free(struct uart8250 *uart);
+
+/* Register accesses; @off < 8.  Called from vCPU threads. */
+void uart8250__read(void *uart, u64 off, void *data, unsigned int len);
+void uart8250__write(void *uart, u64 off, const void *data, unsigned int len);
+
+/*
+ * Queue input bytes for the guest (the receive FIFO).  Returns how many
+ * were taken: fewer than @len when the FIFO is full.
+ */
+size_t uart8250__receive(struct uart8250 *uart, const u8 *buf, size_t len);
+
+/* The UART that is the guest's console, or NULL; input goes there. */
+extern struct uart8250 *console_uart;
+
+/* ---- the device tree (arm64/fdt.c) -------------------------------------- */
+
+#define FDT_MAX_SIZE		0x10000
+#define FDT_PHANDLE_GIC		1
+
+/*
+ * Build the guest's device tree into @buf (FDT_MAX_SIZE bytes) from @vm's
+ * configuration, boot layout, vCPU MPIDRs and devices.  @seed holds 72
+ * random bytes (8 for kaslr-seed, 64 for rng-seed).  Returns 0 or -errno.
+ */
+int fdt__build(struct vm *vm, struct device_inst *dev, unsigned int nr_dev,
+	       const char *bootargs, const u8 *seed, void *buf) __must_check;
+
+/* ---- the boot layout (arm64/boot.c) -------------------------------------- */
+
+#define BOOT_NO_ROOM_KERNEL	-1
+#define BOOT_NO_ROOM_INITRD	-2
+
+/*
+ * Place the Image, the initrd and the DTB in RAM [ram_base, ram_base +
+ * ram_size) as booting.rst requires.  Returns 0, or BOOT_NO_ROOM_KERNEL or
+ * BOOT_NO_ROOM_INITRD (what did not fit) with the reason in @err.
+ */
+int boot__layout(struct boot_layout *bl, u64 ram_base, u64 ram_size,
+		 const struct arm64_image *img, u64 initrd_size,
+		 char *err, size_t errlen) __must_check;
+
+#endif
