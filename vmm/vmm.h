@@ -23,7 +23,7 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 
 #define VMM_VERSION		"0.1.0"
-#define VMM_MAX_CPUS		512
+#define VMM_MAX_CPUS		4096	/* sanity bound; the hypervisor sets the real one */
 
 /*
  * Exit status of `vmm run`, documented in `vmm help run`.  A guest event

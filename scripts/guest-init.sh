@@ -1,0 +1,44 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+# guest-init.sh - /init of the L2 guest initramfs (busybox + virtio modules).
+#
+# The kernel passes unknown key=value parameters to init as environment
+# variables; `vmmtest=<action>` picks what the guest does:
+#   (unset)   an interactive shell; the guest powers off when it exits
+#   info      print what tests check (CPUs online, memory), then power off
+#   poweroff  power off at once      reboot   reset at once
+#   panic     crash the kernel (sysrq c)
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+
+# Modules in dependency order, as the test bed listed them.
+while read -r m; do
+	insmod "/lib/modules/$m" 2>/dev/null || echo "guest-init: insmod $m failed"
+done < /etc/modules
+
+case "${vmmtest:-}" in
+info)
+	echo "guest-cpus-online: $(cat /sys/devices/system/cpu/online)"
+	echo "guest-nproc: $(grep -c ^processor /proc/cpuinfo)"
+	echo "guest-memtotal: $(sed -n 's/^MemTotal: *//p' /proc/meminfo)"
+	echo "guest-cmdline: $(cat /proc/cmdline)"
+	poweroff -f ;;
+poweroff)
+	echo "guest-init: powering off"
+	poweroff -f ;;
+reboot)
+	echo "guest-init: rebooting"
+	reboot -f ;;
+panic)
+	echo "guest-init: crashing the kernel"
+	echo c > /proc/sysrq-trigger ;;
+*)
+	echo "guest-init: busybox shell; 'poweroff -f' or exit to stop"
+	setsid cttyhack sh -l
+	poweroff -f ;;
+esac
+sleep 5
+echo "guest-init: still running after '$vmmtest'"
+poweroff -f

@@ -1,0 +1,60 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+# host-init.sh - /init of the emulated arm64 host (L1) in the test bed.
+#
+# Kernel parameters (read from /proc/cmdline):
+#   tb.action=check|shell|run|bench   what to do
+#   tb.tests=a,b,c                    tests to run (check)
+#   tb.mode=vhe|nvhe|vhe-none|nvhe-none
+# Each test prints its output, then a result line the host side parses:
+#   @@@ RESULT <mode> <test> PASS|FAIL <reason>
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mkdir -p /tmp && mount -t tmpfs tmp /tmp
+export PATH=/bin:/sbin:/usr/bin TB_ROOT=/
+
+arg() {
+	for w in $(cat /proc/cmdline); do
+		case $w in tb.$1=*) echo "${w#*=}" ;; esac
+	done
+}
+action=$(arg action)
+mode=$(arg mode)
+export TB_MODE=$mode
+
+echo "@@@ L1 up: mode $mode, $(grep -c ^processor /proc/cpuinfo) CPUs, kvm: $([ -e /dev/kvm ] && echo yes || echo no)"
+
+run_test() {
+	local t=$1 to rc reason
+	to=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "/tests/$t.sh")
+	echo "@@@ BEGIN $mode $t"
+	timeout "${to:-120}" sh "/tests/$t.sh" > /tmp/out 2>&1
+	rc=$?
+	sed 's/^/  | /' /tmp/out
+	if [ $rc = 0 ]; then
+		echo "@@@ RESULT $mode $t PASS"
+		return
+	fi
+	reason=$(sed -n 's/^FAIL: //p' /tmp/out | tail -n 1)
+	[ $rc = 124 ] || [ $rc = 143 ] && reason="timed out after ${to:-120}s${reason:+; $reason}"
+	echo "@@@ RESULT $mode $t FAIL ${reason:-exit status $rc}"
+}
+
+case "$action" in
+check)
+	for t in $(arg tests | tr , ' '); do
+		run_test "$t"
+	done ;;
+run)
+	setsid cttyhack sh -c 'vmm run -k /guest/Image -i /guest/initrd.cpio -p quiet'
+	echo "@@@ vmm exited with status $?" ;;
+bench)
+	sh /tests/bench.sh ;;
+*)
+	echo "@@@ test bed shell ($mode): vmm, /guest/Image, /guest/initrd.cpio, /firmware, /tests"
+	setsid cttyhack sh -l ;;
+esac
+echo "@@@ L1 done"
+poweroff -f

@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# testbed.sh - the emulated arm64 test bed: an arm64 host (L1) in
+# qemu-system-aarch64 with EL2, which runs vmm, which runs guests (L2).
+#
+#   testbed.sh check [--results FILE] MODE...   integration tests, one L1 boot per mode
+#   testbed.sh shell [MODE]                     interactive shell in L1 (default vhe)
+#   testbed.sh run                              boot the default guest
+#   testbed.sh bench                            micro-benchmarks
+#
+# Modes: vhe, nvhe (the kernel's KVM active), vhe-none, nvhe-none
+# (kvm-arm.mode=none: EL2 left free for vmm.ko).  Tests are
+# tests/integration/*.sh; a header line "# modes: ..." picks the modes a test
+# runs in (default: vhe nvhe), "# timeout: N" its limit in seconds.  Every
+# test of a mode shares one L1 boot.  Full console logs: build/testbed/*.log.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$top/build
+tb=$build/testbed
+tests_dir=$top/tests/integration
+
+die() { echo "testbed: $*" >&2; exit 1; }
+
+env_out=$("$top/scripts/provision.sh" env) || exit 1
+eval "$env_out"		# ABI KDIR IMAGE MODDIR BUSYBOX
+
+# Modules the guest initramfs carries; dependencies are added before them.
+GUEST_MODULES="virtio_mmio virtio_pci virtio_blk virtio_net virtio_console
+	virtio-rng 9pnet_virtio 9p"
+
+mode_args() {
+	case $1 in
+	vhe) echo "" ;;
+	nvhe) echo "kvm-arm.mode=nvhe" ;;
+	vhe-none) echo "kvm-arm.mode=none" ;;
+	nvhe-none) echo "id_aa64mmfr1.vh=0 kvm-arm.mode=none" ;;
+	*) die "unknown mode '$1': use vhe, nvhe, vhe-none or nvhe-none" ;;
+	esac
+}
+
+# The path under $MODDIR of module $1 (names treat - and _ alike).
+module_path() {
+	local re=${1//[-_]/[-_]} f
+	f=$(grep -m1 "/$re\.ko\$" "$tb/modules.list") ||
+		die "module $1 not found in $MODDIR"
+	echo "${f#"$MODDIR"/}"
+}
+
+# Print module $1's dependencies (recursively) and then itself, once each.
+declare -A seen_mod
+module_order() {
+	local rel deps d
+	[ -n "${seen_mod[$1]:-}" ] && return
+	seen_mod[$1]=1
+	rel=$(module_path "$1")
+	deps=$(aarch64-linux-gnu-objcopy -O binary --only-section=.modinfo \
+		"$MODDIR/$rel" /dev/stdout 2>/dev/null | tr '\0' '\n' |
+		sed -n 's/^depends=//p' | tr ',' ' ')
+	for d in $deps; do
+		module_order "$d"
+	done
+	echo "$rel"
+}
+
+# The L2 guest initramfs: busybox, /init and the virtio modules.
+mk_guest_initrd() {
+	local root=$tb/guest-root m rel
+	rm -rf "$root" && mkdir -p "$root"/{bin,etc,proc,sys,dev,lib/modules}
+	cp "$BUSYBOX" "$root/bin/busybox"
+	cp "$top/scripts/guest-init.sh" "$root/init"
+	find "$MODDIR/kernel" -name '*.ko' > "$tb/modules.list"
+	: > "$root/etc/modules"
+	for m in $GUEST_MODULES; do
+		module_order "$m"
+	done | while read -r rel; do
+		cp "$MODDIR/$rel" "$root/lib/modules/"
+		basename "$rel" >> "$root/etc/modules"
+	done
+	(cd "$root" && find . | cpio -o -H newc --quiet) > "$tb/guest-initrd.cpio"
+}
+
+# The L1 host initramfs: busybox, /init, vmm, the module, the firmware, the
+# guest kernel and initramfs, and the integration tests.
+mk_host_initrd() {
+	local root=$tb/host-root f
+	rm -rf "$root" && mkdir -p "$root"/{bin,proc,sys,dev,tmp,guest,tests,firmware}
+	cp "$BUSYBOX" "$root/bin/busybox"
+	cp "$top/scripts/host-init.sh" "$root/init"
+	cp "$build/vmm" "$root/bin/vmm"
+	[ -f "$build/vmm.ko" ] && cp "$build/vmm.ko" "$root/vmm.ko"
+	for f in "$build"/firmware/*.img; do
+		[ -f "$f" ] && cp "$f" "$root/firmware/"
+	done
+	ln -f "$IMAGE" "$root/guest/Image" 2>/dev/null || cp "$IMAGE" "$root/guest/Image"
+	cp "$tb/guest-initrd.cpio" "$root/guest/initrd.cpio"
+	cp "$tests_dir"/*.sh "$root/tests/"
+	(cd "$root" && find . | cpio -o -H newc --quiet) > "$tb/host-initrd.cpio"
+}
+
+# Boot L1 once: qemu_l1 MODE ACTION TIMEOUT [EXTRA KERNEL ARGS]; console on
+# stdout.  The console is a plain stdio chardev: no QEMU monitor escape, so
+# Ctrl-A reaches vmm inside.
+qemu_l1() {
+	local mode=$1 action=$2 limit=$3
+	shift 3
+	timeout --foreground "$limit" qemu-system-aarch64 \
+		-M virt,virtualization=on,gic-version=3 \
+		-cpu max,pauth-impdef=on -smp 2 -m 2048 \
+		-nodefaults -display none -no-reboot \
+		-chardev stdio,id=con,signal=off -serial chardev:con \
+		-kernel "$IMAGE" -initrd "$tb/host-initrd.cpio" \
+		-append "console=ttyAMA0 panic=-1 quiet $(mode_args "$mode") tb.action=$action tb.mode=$mode $*"
+}
+
+test_field() {	# test_field FILE FIELD DEFAULT
+	local v
+	v=$(sed -n "s/^# $2: *//p" "$1" | head -n1)
+	echo "${v:-$3}"
+}
+
+check_mode() {
+	local mode=$1 results=$2 t f list="" limit=60 log
+	local begin pass=0 fail=0 status qstatus rest name reason
+	declare -A done_tests=()
+
+	log=$tb/$mode.log
+
+	for f in "$tests_dir"/*.sh; do
+		t=$(basename "$f" .sh)
+		[ "$t" = lib ] && continue
+		case " $(test_field "$f" modes "vhe nvhe") " in
+		*" $mode "*) ;;
+		*) continue ;;
+		esac
+		list="$list${list:+,}$t"
+		limit=$((limit + $(test_field "$f" timeout 120)))
+	done
+	[ -n "$list" ] || return 0
+
+	echo "testbed: $mode: booting L1 for ${list//,/ } (log: ${log#"$top"/})"
+	begin=$(date +%s)
+	set +e
+	qemu_l1 "$mode" check "$limit" "tb.tests=$list" < /dev/null 2>&1 |
+		tr -d '\r' > "$log"
+	qstatus=${PIPESTATUS[0]}
+	set -e
+
+	while read -r _ _ _ name status rest; do
+		done_tests[$name]=1
+		if [ "$status" = PASS ]; then
+			echo "PASS integration/$mode/$name" >> "$results"
+			echo "  PASS  $mode/$name"
+			pass=$((pass + 1))
+		else
+			echo "FAIL integration/$mode/$name: $rest" >> "$results"
+			echo "  FAIL  $mode/$name: $rest"
+			fail=$((fail + 1))
+		fi
+	done < <(grep "^@@@ RESULT $mode " "$log")
+
+	for t in ${list//,/ }; do
+		[ -n "${done_tests[$t]:-}" ] && continue
+		if [ "$qstatus" = 124 ]; then
+			reason="no result: L1 timed out after ${limit}s"
+		else
+			reason="no result: L1 stopped early (qemu status $qstatus)"
+		fi
+		echo "FAIL integration/$mode/$t: $reason (see ${log#"$top"/})" >> "$results"
+		echo "  FAIL  $mode/$t: $reason"
+	done
+	echo "testbed: $mode: $pass passed, $fail failed in $(( $(date +%s) - begin ))s"
+}
+
+cmd=${1:-}
+[ -n "$cmd" ] || die "usage: testbed.sh check|shell|run|bench [...]"
+shift
+[ -x "$build/vmm" ] || die "$build/vmm is missing: run 'make' first"
+mkdir -p "$tb"
+
+case $cmd in
+check)
+	results=$tb/results.txt
+	if [ "${1:-}" = --results ]; then
+		results=$2
+		shift 2
+	fi
+	[ $# -gt 0 ] || set -- vhe nvhe
+	for m in "$@"; do mode_args "$m" > /dev/null; done
+	: > "$results"
+	mk_guest_initrd
+	mk_host_initrd
+	for m in "$@"; do
+		check_mode "$m" "$results"
+	done
+	! grep -q '^FAIL' "$results"
+	;;
+shell)
+	mk_guest_initrd
+	mk_host_initrd
+	qemu_l1 "${1:-vhe}" shell 86400
+	;;
+run)
+	mk_guest_initrd
+	if [ "$(uname -m)" = aarch64 ] && [ -e /dev/kvm ]; then
+		exec "$build/vmm" run -k "$IMAGE" -i "$tb/guest-initrd.cpio" -p quiet
+	fi
+	mk_host_initrd
+	qemu_l1 vhe run 86400
+	;;
+bench)
+	mk_guest_initrd
+	mk_host_initrd
+	if [ ! -f "$tests_dir/bench.sh" ]; then
+		echo "testbed: no benchmarks yet: they come with firmware/bench"
+		exit 0
+	fi
+	qemu_l1 vhe bench 1800 < /dev/null | tr -d '\r' | tee "$tb/bench.log"
+	;;
+*)
+	die "unknown command '$cmd': use check, shell, run or bench"
+	;;
+esac

@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: GPL-2.0
+# lib.sh - helpers for integration tests, sourced inside the test bed's L1.
+# A test prints what it saw, and "FAIL: <reason>" before exiting non-zero.
+
+GUEST_KERNEL=/guest/Image
+GUEST_INITRD=/guest/initrd.cpio
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+# vmm_run ARGS...: run vmm with stdin closed; its output in $out (a file,
+# echoed to the log, the guest tty's CRLF line ends made LF) and its exit
+# status in $status.
+vmm_run() {
+	out=/tmp/vmm.$$.out
+	echo "+ vmm $*"
+	vmm "$@" < /dev/null > "$out.raw" 2>&1
+	status=$?
+	tr -d '\r' < "$out.raw" > "$out"
+	cat "$out"
+	echo "+ exit status $status"
+}
+
+expect_status() {
+	[ "$status" = "$1" ] || fail "${2:-vmm} exited with status $status, expected $1"
+}
+
+# expect_output REGEX [WHAT]: the last vmm output has a line matching REGEX.
+expect_output() {
+	grep -qE "$1" "$out" || fail "${2:-output} lacks /$1/"
+}
+
+# expect_error REGEX: vmm failed with a one-line error matching REGEX.
+expect_error() {
+	[ "$status" != 0 ] || fail "vmm succeeded, expected an error /$1/"
+	[ "$(wc -l < "$out")" = 1 ] || fail "expected a one-line error, got $(wc -l < "$out") lines"
+	expect_output "^vmm: .*$1" "the error"
+}
