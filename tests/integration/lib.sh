@@ -6,7 +6,8 @@ GUEST_KERNEL=/guest/Image
 GUEST_INITRD=/guest/initrd.cpio
 
 fail() {
-	echo "FAIL: $*"
+	# a newline first: guest output may have left a line unfinished
+	printf '\nFAIL: %s\n' "$*"
 	exit 1
 }
 

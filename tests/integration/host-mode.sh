@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: GPL-2.0
+# host-mode.sh - the test bed's L1 host really runs in the mode it claims,
+# so a test that passes in "nvhe" proves something about nVHE.
+# modes: vhe nvhe vhe-none nvhe-none
+# timeout: 20
+. /tests/lib.sh
+
+log=$(dmesg)
+case $TB_MODE in
+vhe)	want='kvm \[1\]: VHE mode initialized successfully' ;;
+nvhe)	want='kvm \[1\]: Hyp mode initialized successfully' ;;
+*-none)	want='kvm \[1\]: KVM disabled from command line' ;;
+*)	fail "unknown test-bed mode '$TB_MODE'" ;;
+esac
+echo "$log" | grep -E "$want" || fail "L1 dmesg lacks /$want/"
+case $TB_MODE in
+*-none)	[ ! -e /dev/kvm ] || fail "/dev/kvm exists with KVM disabled" ;;
+*)	[ -c /dev/kvm ] || fail "/dev/kvm is missing" ;;
+esac

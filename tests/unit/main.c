@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/* main.c - run every unit-test suite and record one result line per test. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../vmm/vmm.h"
+#include "unit.h"
+
+/*
+ * vm.c (the KVM side) is not linked into the unit tests; the device models
+ * call into it only to allocate their SPI, which is this.
+ */
+unsigned int vm__alloc_spi(struct vm *vm)
+{
+	return vm->next_spi++;
+}
+
+static const struct {
+	const char	*name;
+	Suite		*(*create)(void);
+} suites[] = {
+	{ "options",	options_suite },
+	{ "image",	image_suite },
+	{ "fdt",	fdt_suite },
+	{ "mmio",	mmio_suite },
+	{ "uart",	uart_suite },
+	{ "term",	term_suite },
+};
+
+/* Check gives a result its TCase's name; the suite is the one holding it. */
+static const char *suite_of(Suite *const *s, const char *tcname)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(suites); i++)
+		if (suite_tcase(s[i], tcname))
+			return suites[i].name;
+	return "unknown";
+}
+
+/* One line per result: a message with a newline would break the format. */
+static void put_message(FILE *f, const char *msg)
+{
+	for (; *msg; msg++)
+		fputc(*msg == '\n' || *msg == '\r' ? ' ' : *msg, f);
+}
+
+static void write_results(FILE *f, SRunner *sr, Suite *const *s)
+{
+	TestResult **tr = srunner_results(sr);
+	int i, n = srunner_ntests_run(sr);
+
+	for (i = 0; i < n; i++) {
+		const char *sname = suite_of(s, tr_tcname(tr[i]));
+
+		if (tr_rtype(tr[i]) == CK_PASS) {
+			fprintf(f, "PASS unit/%s/%s\n", sname, tr_tcname(tr[i]));
+			continue;
+		}
+		fprintf(f, "FAIL unit/%s/%s: ", sname, tr_tcname(tr[i]));
+		put_message(f, tr_msg(tr[i]) ? tr_msg(tr[i]) : "(no message)");
+		fprintf(f, " (%s:%d)\n", tr_lfile(tr[i]) ? tr_lfile(tr[i]) : "?",
+			tr_lno(tr[i]));
+	}
+	free(tr);
+}
+
+int main(int argc, char **argv)
+{
+	Suite *s[ARRAY_SIZE(suites)];
+	SRunner *sr = NULL;
+	unsigned int i;
+	int failed;
+
+	for (i = 0; i < ARRAY_SIZE(suites); i++) {
+		s[i] = suites[i].create();
+		if (!sr)
+			sr = srunner_create(s[i]);
+		else
+			srunner_add_suite(sr, s[i]);
+	}
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+
+	if (argc > 1) {
+		FILE *f = fopen(argv[1], "w");
+
+		if (!f) {
+			perror(argv[1]);
+			failed = 1;
+		} else {
+			write_results(f, sr, s);
+			if (fclose(f)) {
+				perror(argv[1]);
+				failed = 1;
+			}
+		}
+	}
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,641 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_options.c - `vmm run` option parsing, sizes and host-based defaults. */
+#include <stdarg.h>
+#include <string.h>
+
+#include "../../vmm/vmm.h"
+#include "unit.h"
+
+#define MAX_ARGS	16
+
+static struct vm_config cfg;
+static char err[256];
+
+/* Parse a NULL-terminated argument list after "run". */
+static int parse_args(const char *first, ...)
+{
+	char *argv[MAX_ARGS + 1];
+	const char *a;
+	va_list ap;
+	int argc = 0;
+
+	argv[argc++] = (char *)"run";
+	va_start(ap, first);
+	for (a = first; a; a = va_arg(ap, const char *)) {
+		ck_assert_int_lt(argc, MAX_ARGS);
+		argv[argc++] = (char *)a;
+	}
+	va_end(ap);
+	argv[argc] = NULL;
+	memset(err, 0, sizeof(err));
+	return vm_config__parse(&cfg, argc, argv, err, sizeof(err));
+}
+
+#define parse(...)	parse_args(__VA_ARGS__, NULL)
+
+/* A parse that must fail with exactly @msg. */
+#define ck_parse_fails(msg, ...)					\
+	do {								\
+		ck_assert_int_eq(parse(__VA_ARGS__), -1);		\
+		ck_assert_str_eq(err, msg);				\
+	} while (0)
+
+/* --loglevel and --debug set the global level: each test starts at the default. */
+static void reset_log_level(void)
+{
+	log_level = LOG_WARN;
+}
+
+/* ---- options that parse ------------------------------------------------- */
+
+START_TEST(parse_kernel_short)
+{
+	ck_assert_int_eq(parse("-k", "Image"), 0);
+	ck_assert_str_eq(cfg.kernel, "Image");
+}
+END_TEST
+
+START_TEST(parse_kernel_long)
+{
+	ck_assert_int_eq(parse("--kernel", "Image"), 0);
+	ck_assert_str_eq(cfg.kernel, "Image");
+	ck_assert_int_eq(parse("--kernel=Other"), 0);
+	ck_assert_str_eq(cfg.kernel, "Other");
+}
+END_TEST
+
+START_TEST(parse_kernel_positional)
+{
+	ck_assert_int_eq(parse("Image"), 0);
+	ck_assert_str_eq(cfg.kernel, "Image");
+	/* getopt permutes: the kernel may come before the options */
+	ck_assert_int_eq(parse("Image", "-c", "2"), 0);
+	ck_assert_str_eq(cfg.kernel, "Image");
+	ck_assert_uint_eq(cfg.nr_cpus, 2);
+}
+END_TEST
+
+START_TEST(parse_defaults_are_zero)
+{
+	ck_assert_int_eq(parse("Image"), 0);
+	ck_assert_ptr_null(cfg.initrd);
+	ck_assert_ptr_null(cfg.params);
+	ck_assert_ptr_null(cfg.name);
+	ck_assert_ptr_null(cfg.dump_dtb);
+	ck_assert_ptr_null(cfg.kvm_dev);
+	ck_assert_uint_eq(cfg.mem_size, 0);
+	ck_assert_uint_eq(cfg.nr_cpus, 0);
+	ck_assert_int_eq(cfg.console, CONSOLE_SERIAL);
+	ck_assert_int_eq(cfg.irqchip, IRQCHIP_AUTO);
+	ck_assert(!cfg.nodefaults);
+	ck_assert(!cfg.pmu);
+	ck_assert_int_eq(log_level, LOG_WARN);
+}
+END_TEST
+
+START_TEST(parse_initrd)
+{
+	ck_assert_int_eq(parse("-k", "Image", "-i", "rd.cpio"), 0);
+	ck_assert_str_eq(cfg.initrd, "rd.cpio");
+	ck_assert_int_eq(parse("-k", "Image", "--initrd", "rd2.cpio"), 0);
+	ck_assert_str_eq(cfg.initrd, "rd2.cpio");
+}
+END_TEST
+
+START_TEST(parse_params)
+{
+	ck_assert_int_eq(parse("-k", "Image", "-p", "quiet loglevel=3"), 0);
+	ck_assert_str_eq(cfg.params, "quiet loglevel=3");
+	ck_assert_int_eq(parse("-k", "Image", "--params", "init=/bin/sh"), 0);
+	ck_assert_str_eq(cfg.params, "init=/bin/sh");
+}
+END_TEST
+
+START_TEST(parse_cpus_option)
+{
+	ck_assert_int_eq(parse("-k", "Image", "-c", "4"), 0);
+	ck_assert_uint_eq(cfg.nr_cpus, 4);
+	ck_assert_int_eq(parse("-k", "Image", "--cpus", "1"), 0);
+	ck_assert_uint_eq(cfg.nr_cpus, 1);
+	ck_assert_int_eq(parse("-k", "Image", "--cpus", "4096"), 0);
+	ck_assert_uint_eq(cfg.nr_cpus, VMM_MAX_CPUS);
+}
+END_TEST
+
+START_TEST(parse_mem_mib)
+{
+	ck_assert_int_eq(parse("-k", "Image", "-m", "512"), 0);
+	ck_assert_uint_eq(cfg.mem_size, 512ULL << 20);
+}
+END_TEST
+
+START_TEST(parse_mem_suffixes)
+{
+	ck_assert_int_eq(parse("-k", "Image", "--mem", "1G"), 0);
+	ck_assert_uint_eq(cfg.mem_size, 1ULL << 30);
+	ck_assert_int_eq(parse("-k", "Image", "-m", "65536K"), 0);
+	ck_assert_uint_eq(cfg.mem_size, 64ULL << 20);
+	ck_assert_int_eq(parse("-k", "Image", "-m", "512MiB"), 0);
+	ck_assert_uint_eq(cfg.mem_size, 512ULL << 20);
+	ck_assert_int_eq(parse("-k", "Image", "-m", "1T"), 0);
+	ck_assert_uint_eq(cfg.mem_size, VM_MEM_MAX);
+	ck_assert_int_eq(parse("-k", "Image", "-m", "64M"), 0);
+	ck_assert_uint_eq(cfg.mem_size, VM_MEM_MIN);
+}
+END_TEST
+
+START_TEST(parse_name)
+{
+	ck_assert_int_eq(parse("-k", "Image", "--name", "vm1"), 0);
+	ck_assert_str_eq(cfg.name, "vm1");
+}
+END_TEST
+
+START_TEST(parse_console_serial)
+{
+	ck_assert_int_eq(parse("-k", "Image", "--console", "serial"), 0);
+	ck_assert_int_eq(cfg.console, CONSOLE_SERIAL);
+}
+END_TEST
+
+START_TEST(parse_irqchip)
+{
+	ck_assert_int_eq(parse("-k", "Image", "--irqchip", "gicv2"), 0);
+	ck_assert_int_eq(cfg.irqchip, IRQCHIP_GICV2);
+	ck_assert_int_eq(parse("-k", "Image", "--irqchip", "gicv3"), 0);
+	ck_assert_int_eq(cfg.irqchip, IRQCHIP_GICV3);
+	ck_assert_int_eq(parse("-k", "Image", "--irqchip", "auto"), 0);
+	ck_assert_int_eq(cfg.irqchip, IRQCHIP_AUTO);
+}
+END_TEST
+
+START_TEST(parse_dump_dtb)
+{
+	ck_assert_int_eq(parse("-k", "Image", "--dump-dtb", "out.dtb"), 0);
+	ck_assert_str_eq(cfg.dump_dtb, "out.dtb");
+}
+END_TEST
+
+START_TEST(parse_nodefaults)
+{
+	ck_assert_int_eq(parse("-k", "Image", "--nodefaults"), 0);
+	ck_assert(cfg.nodefaults);
+}
+END_TEST
+
+START_TEST(parse_loglevel)
+{
+	ck_assert_int_eq(parse("-k", "Image", "--loglevel", "info"), 0);
+	ck_assert_int_eq(log_level, LOG_INFO);
+	ck_assert_int_eq(parse("-k", "Image", "--loglevel", "error"), 0);
+	ck_assert_int_eq(log_level, LOG_ERR);
+	ck_assert_int_eq(parse("-k", "Image", "--loglevel", "3"), 0);
+	ck_assert_int_eq(log_level, LOG_DEBUG);
+	ck_assert_int_eq(parse("-k", "Image", "--loglevel", "warning"), 0);
+	ck_assert_int_eq(log_level, LOG_WARN);
+}
+END_TEST
+
+START_TEST(parse_debug)
+{
+	ck_assert_int_eq(parse("-k", "Image", "--debug"), 0);
+	ck_assert_int_eq(log_level, LOG_DEBUG);
+}
+END_TEST
+
+START_TEST(parse_pmu)
+{
+	ck_assert_int_eq(parse("-k", "Image", "--pmu"), 0);
+	ck_assert(cfg.pmu);
+}
+END_TEST
+
+START_TEST(parse_kvm_dev)
+{
+	ck_assert_int_eq(parse("-k", "Image", "--kvm-dev", "/dev/kvm"), 0);
+	ck_assert_str_eq(cfg.kvm_dev, "/dev/kvm");
+}
+END_TEST
+
+START_TEST(parse_network_none)
+{
+	ck_assert_int_eq(parse("-k", "Image", "-n", "mode=none"), 0);
+	ck_assert_int_eq(parse("-k", "Image", "--network", "mode=none"), 0);
+}
+END_TEST
+
+START_TEST(parse_help)
+{
+	ck_assert_int_eq(parse("--help"), 1);
+	ck_assert_int_eq(parse("-h"), 1);
+	/* help wins over a missing kernel */
+	ck_assert_int_eq(parse("-c", "2", "-h"), 1);
+}
+END_TEST
+
+START_TEST(parse_all_options)
+{
+	ck_assert_int_eq(parse("-k", "Image", "-i", "rd", "-p", "quiet",
+			       "-c", "3", "-m", "256", "--name", "g",
+			       "--console", "serial", "--irqchip", "gicv3",
+			       "--dump-dtb", "d.dtb", "--nodefaults", "--pmu",
+			       "--kvm-dev", "/dev/vmm"), 0);
+	ck_assert_str_eq(cfg.kernel, "Image");
+	ck_assert_str_eq(cfg.initrd, "rd");
+	ck_assert_str_eq(cfg.params, "quiet");
+	ck_assert_uint_eq(cfg.nr_cpus, 3);
+	ck_assert_uint_eq(cfg.mem_size, 256ULL << 20);
+	ck_assert_str_eq(cfg.name, "g");
+	ck_assert_int_eq(cfg.irqchip, IRQCHIP_GICV3);
+	ck_assert_str_eq(cfg.dump_dtb, "d.dtb");
+	ck_assert(cfg.nodefaults);
+	ck_assert(cfg.pmu);
+	ck_assert_str_eq(cfg.kvm_dev, "/dev/vmm");
+}
+END_TEST
+
+/* ---- every error path, with its text ------------------------------------ */
+
+START_TEST(parse_error_no_kernel)
+{
+	ck_parse_fails("no kernel: give one with -k/--kernel (see 'vmm help run')",
+		       "-c", "2");
+}
+END_TEST
+
+START_TEST(parse_error_unknown_long)
+{
+	ck_parse_fails("--bogus: unknown option (see 'vmm help run')",
+		       "--bogus", "Image");
+}
+END_TEST
+
+START_TEST(parse_error_unknown_short)
+{
+	ck_parse_fails("-z: unknown option (see 'vmm help run')",
+		       "-z", "Image");
+}
+END_TEST
+
+/* A flag given a value: the message must name the argument as typed. */
+START_TEST(parse_error_flag_with_value)
+{
+	const char *p;
+
+	ck_assert_int_eq(parse("--pmu=1", "Image"), -1);
+	for (p = err; *p; p++)
+		ck_assert_msg(*p >= ' ', "control character 0x%02x in \"%s\"",
+			      (unsigned char)*p, err);
+	ck_assert_msg(!strncmp(err, "--pmu=1: ", 9),
+		      "\"%s\" does not name --pmu=1", err);
+}
+END_TEST
+
+START_TEST(parse_error_missing_value)
+{
+	ck_parse_fails("-c: option needs a value (see 'vmm help run')",
+		       "Image", "-c");
+	ck_parse_fails("--mem: option needs a value (see 'vmm help run')",
+		       "Image", "--mem");
+	ck_parse_fails("-k: option needs a value (see 'vmm help run')", "-k");
+}
+END_TEST
+
+START_TEST(parse_error_cpus_zero)
+{
+	ck_parse_fails("--cpus 0: a guest needs at least 1 CPU",
+		       "-k", "Image", "-c", "0");
+}
+END_TEST
+
+START_TEST(parse_error_cpus_not_a_number)
+{
+	ck_parse_fails("--cpus abc: expected a number of CPUs from 1 to 4096",
+		       "-k", "Image", "-c", "abc");
+	ck_parse_fails("--cpus 2x: expected a number of CPUs from 1 to 4096",
+		       "-k", "Image", "-c", "2x");
+	ck_parse_fails("--cpus -1: expected a number of CPUs from 1 to 4096",
+		       "-k", "Image", "--cpus", "-1");
+	ck_parse_fails("--cpus : expected a number of CPUs from 1 to 4096",
+		       "-k", "Image", "--cpus=");
+}
+END_TEST
+
+START_TEST(parse_error_cpus_too_many)
+{
+	ck_parse_fails("--cpus 99999: expected a number of CPUs from 1 to 4096",
+		       "-k", "Image", "-c", "99999");
+	ck_parse_fails("--cpus 4097: expected a number of CPUs from 1 to 4096",
+		       "-k", "Image", "-c", "4097");
+	ck_parse_fails("--cpus 99999999999999999999: expected a number of CPUs from 1 to 4096",
+		       "-k", "Image", "-c", "99999999999999999999");
+}
+END_TEST
+
+START_TEST(parse_error_mem_zero)
+{
+	ck_parse_fails("--mem 0: memory size must be at least 64M",
+		       "-k", "Image", "-m", "0");
+}
+END_TEST
+
+START_TEST(parse_error_mem_bad_suffix)
+{
+	ck_parse_fails("--mem 12Q: expected a size in MiB or with a K, M, G or T suffix",
+		       "-k", "Image", "-m", "12Q");
+}
+END_TEST
+
+START_TEST(parse_error_mem_too_small)
+{
+	ck_parse_fails("--mem 63M: memory size must be at least 64M",
+		       "-k", "Image", "-m", "63M");
+	ck_parse_fails("--mem 65535K: memory size must be at least 64M",
+		       "-k", "Image", "-m", "65535K");
+}
+END_TEST
+
+START_TEST(parse_error_mem_too_big)
+{
+	ck_parse_fails("--mem 2T: memory size must be at most 1T",
+		       "-k", "Image", "-m", "2T");
+	ck_parse_fails("--mem 1048577: memory size must be at most 1T",
+		       "-k", "Image", "--mem", "1048577");
+}
+END_TEST
+
+START_TEST(parse_error_console_virtio)
+{
+	ck_parse_fails("--console virtio: the virtio console is not supported yet (use serial)",
+		       "-k", "Image", "--console", "virtio");
+}
+END_TEST
+
+START_TEST(parse_error_console_bogus)
+{
+	ck_parse_fails("--console bogus: expected serial or virtio",
+		       "-k", "Image", "--console", "bogus");
+}
+END_TEST
+
+START_TEST(parse_error_irqchip_bogus)
+{
+	ck_parse_fails("--irqchip bogus: expected gicv2, gicv3 or auto",
+		       "-k", "Image", "--irqchip", "bogus");
+}
+END_TEST
+
+START_TEST(parse_error_loglevel_bogus)
+{
+	ck_parse_fails("--loglevel loud: expected error, warning, info or debug",
+		       "-k", "Image", "--loglevel", "loud");
+	ck_assert_int_eq(log_level, LOG_WARN);
+}
+END_TEST
+
+START_TEST(parse_error_disk)
+{
+	ck_parse_fails("--disk x: disk devices are not supported yet",
+		       "-k", "Image", "-d", "x");
+	ck_parse_fails("--disk rootfs.img: disk devices are not supported yet",
+		       "-k", "Image", "--disk", "rootfs.img");
+}
+END_TEST
+
+START_TEST(parse_error_network_tap)
+{
+	ck_parse_fails("--network tap: network devices are not supported yet (only mode=none)",
+		       "-k", "Image", "-n", "tap");
+}
+END_TEST
+
+START_TEST(parse_error_two_positional)
+{
+	ck_parse_fails("b: unexpected argument (see 'vmm help run')", "a", "b");
+	ck_parse_fails("a: unexpected argument (see 'vmm help run')",
+		       "-k", "Image", "a");
+}
+END_TEST
+
+START_TEST(parse_error_empty_name)
+{
+	ck_parse_fails("--name: the name must not be empty",
+		       "-k", "Image", "--name", "");
+}
+END_TEST
+
+START_TEST(parse_error_fits_small_buffer)
+{
+	char small[8];
+	char *argv[] = { (char *)"run", (char *)"-c", (char *)"0", NULL };
+
+	memset(small, 'X', sizeof(small));
+	ck_assert_int_eq(vm_config__parse(&cfg, 3, argv, small, sizeof(small)), -1);
+	ck_assert_str_eq(small, "--cpus ");
+}
+END_TEST
+
+/* ---- parse_size --------------------------------------------------------- */
+
+START_TEST(size_units)
+{
+	u64 b;
+
+	ck_assert_int_eq(parse_size("0", &b), 0);
+	ck_assert_uint_eq(b, 0);
+	ck_assert_int_eq(parse_size("3", &b), 0);
+	ck_assert_uint_eq(b, 3ULL << 20);
+	ck_assert_int_eq(parse_size("4k", &b), 0);
+	ck_assert_uint_eq(b, 4096);
+	ck_assert_int_eq(parse_size("2m", &b), 0);
+	ck_assert_uint_eq(b, 2ULL << 20);
+	ck_assert_int_eq(parse_size("5g", &b), 0);
+	ck_assert_uint_eq(b, 5ULL << 30);
+	ck_assert_int_eq(parse_size("3t", &b), 0);
+	ck_assert_uint_eq(b, 3ULL << 40);
+	ck_assert_int_eq(parse_size("1GB", &b), 0);
+	ck_assert_uint_eq(b, 1ULL << 30);
+	ck_assert_int_eq(parse_size("8KiB", &b), 0);
+	ck_assert_uint_eq(b, 8192);
+}
+END_TEST
+
+START_TEST(size_largest)
+{
+	u64 b;
+
+	ck_assert_int_eq(parse_size("16777215T", &b), 0);
+	ck_assert_uint_eq(b, 16777215ULL << 40);
+	ck_assert_int_eq(parse_size("18014398509481983K", &b), 0);
+	ck_assert_uint_eq(b, 18014398509481983ULL << 10);
+}
+END_TEST
+
+START_TEST(size_overflow)
+{
+	u64 b = 42;
+
+	ck_assert_int_eq(parse_size("16777216T", &b), -1);
+	ck_assert_int_eq(parse_size("17592186044416", &b), -1);	/* MiB */
+	ck_assert_int_eq(parse_size("18014398509481984K", &b), -1);
+	ck_assert_int_eq(parse_size("18446744073709551616", &b), -1);
+	ck_assert_int_eq(parse_size("99999999999999999999999G", &b), -1);
+	ck_assert_uint_eq(b, 42);
+}
+END_TEST
+
+START_TEST(size_malformed)
+{
+	u64 b = 42;
+
+	ck_assert_int_eq(parse_size("-1", &b), -1);
+	ck_assert_int_eq(parse_size("+1", &b), -1);
+	ck_assert_int_eq(parse_size("", &b), -1);
+	ck_assert_int_eq(parse_size(" 1", &b), -1);
+	ck_assert_int_eq(parse_size("1.5G", &b), -1);
+	ck_assert_int_eq(parse_size("G", &b), -1);
+	ck_assert_int_eq(parse_size("1GG", &b), -1);
+	ck_assert_int_eq(parse_size("1Gi", &b), -1);
+	ck_assert_int_eq(parse_size("1GiBx", &b), -1);
+	ck_assert_int_eq(parse_size("1 G", &b), -1);
+	ck_assert_int_eq(parse_size("0x10", &b), -1);
+	ck_assert_int_eq(parse_size("1P", &b), -1);
+	ck_assert_uint_eq(b, 42);
+}
+END_TEST
+
+/* ---- vm_config__defaults ------------------------------------------------ */
+
+START_TEST(defaults_cpus_from_host)
+{
+	memset(&cfg, 0, sizeof(cfg));
+	vm_config__defaults(&cfg, 8, 64ULL << 30);
+	ck_assert_uint_eq(cfg.nr_cpus, 8);
+
+	memset(&cfg, 0, sizeof(cfg));
+	vm_config__defaults(&cfg, 0, 64ULL << 30);
+	ck_assert_uint_eq(cfg.nr_cpus, 1);
+}
+END_TEST
+
+START_TEST(defaults_keep_given_values)
+{
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.nr_cpus = 2;
+	cfg.mem_size = 100ULL << 20;
+	vm_config__defaults(&cfg, 8, 64ULL << 30);
+	ck_assert_uint_eq(cfg.nr_cpus, 2);
+	ck_assert_uint_eq(cfg.mem_size, 100ULL << 20);
+
+	/* an explicit --mem is not capped by the host's RAM */
+	cfg.mem_size = 1ULL << 30;
+	vm_config__defaults(&cfg, 8, 256ULL << 20);
+	ck_assert_uint_eq(cfg.mem_size, 1ULL << 30);
+}
+END_TEST
+
+START_TEST(defaults_mem_lkvm_rule)
+{
+	memset(&cfg, 0, sizeof(cfg));
+	vm_config__defaults(&cfg, 1, 64ULL << 30);
+	ck_assert_uint_eq(cfg.mem_size, 256ULL << 20);		/* 64M x (1 + 3) */
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.nr_cpus = 4;
+	vm_config__defaults(&cfg, 1, 64ULL << 30);
+	ck_assert_uint_eq(cfg.mem_size, 448ULL << 20);		/* 64M x (4 + 3) */
+
+	/* host memory unknown: no cap */
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.nr_cpus = 61;
+	vm_config__defaults(&cfg, 1, 0);
+	ck_assert_uint_eq(cfg.mem_size, 4ULL << 30);		/* 64M x 64 */
+}
+END_TEST
+
+START_TEST(defaults_mem_capped_at_80_percent)
+{
+	/* 8 CPUs want 704M; 80% of 500M is 400M */
+	memset(&cfg, 0, sizeof(cfg));
+	vm_config__defaults(&cfg, 8, 500ULL << 20);
+	ck_assert_uint_eq(cfg.mem_size, 400ULL << 20);
+
+	/* the cap is rounded down to a MiB */
+	memset(&cfg, 0, sizeof(cfg));
+	vm_config__defaults(&cfg, 8, (500ULL << 20) + 4095);
+	ck_assert_uint_eq(cfg.mem_size, 400ULL << 20);
+
+	/* exactly at the cap: unchanged */
+	memset(&cfg, 0, sizeof(cfg));
+	vm_config__defaults(&cfg, 1, 320ULL << 20);
+	ck_assert_uint_eq(cfg.mem_size, 256ULL << 20);
+}
+END_TEST
+
+START_TEST(defaults_mem_cap_never_below_min)
+{
+	memset(&cfg, 0, sizeof(cfg));
+	vm_config__defaults(&cfg, 4, 32ULL << 20);
+	ck_assert_uint_eq(cfg.mem_size, VM_MEM_MIN);
+}
+END_TEST
+
+Suite *options_suite(void)
+{
+	Suite *s = suite_create("options");
+
+#define T(fn)	UNIT_TEST_FIXTURE(s, fn, reset_log_level, reset_log_level)
+	T(parse_kernel_short);
+	T(parse_kernel_long);
+	T(parse_kernel_positional);
+	T(parse_defaults_are_zero);
+	T(parse_initrd);
+	T(parse_params);
+	T(parse_cpus_option);
+	T(parse_mem_mib);
+	T(parse_mem_suffixes);
+	T(parse_name);
+	T(parse_console_serial);
+	T(parse_irqchip);
+	T(parse_dump_dtb);
+	T(parse_nodefaults);
+	T(parse_loglevel);
+	T(parse_debug);
+	T(parse_pmu);
+	T(parse_kvm_dev);
+	T(parse_network_none);
+	T(parse_help);
+	T(parse_all_options);
+	T(parse_error_no_kernel);
+	T(parse_error_unknown_long);
+	T(parse_error_unknown_short);
+	T(parse_error_flag_with_value);
+	T(parse_error_missing_value);
+	T(parse_error_cpus_zero);
+	T(parse_error_cpus_not_a_number);
+	T(parse_error_cpus_too_many);
+	T(parse_error_mem_zero);
+	T(parse_error_mem_bad_suffix);
+	T(parse_error_mem_too_small);
+	T(parse_error_mem_too_big);
+	T(parse_error_console_virtio);
+	T(parse_error_console_bogus);
+	T(parse_error_irqchip_bogus);
+	T(parse_error_loglevel_bogus);
+	T(parse_error_disk);
+	T(parse_error_network_tap);
+	T(parse_error_two_positional);
+	T(parse_error_empty_name);
+	T(parse_error_fits_small_buffer);
+	T(size_units);
+	T(size_largest);
+	T(size_overflow);
+	T(size_malformed);
+	T(defaults_cpus_from_host);
+	T(defaults_keep_given_values);
+	T(defaults_mem_lkvm_rule);
+	T(defaults_mem_capped_at_80_percent);
+	T(defaults_mem_cap_never_below_min);
+#undef T
+	return s;
+}
