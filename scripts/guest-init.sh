@@ -24,6 +24,7 @@ info)
 	echo "guest-nproc: $(grep -c ^processor /proc/cpuinfo)"
 	echo "guest-memtotal: $(sed -n 's/^MemTotal: *//p' /proc/meminfo)"
 	echo "guest-cmdline: $(cat /proc/cmdline)"
+	echo "guest-pmu: $(ls /sys/bus/event_source/devices/ | grep -c armv8_pmuv3)"
 	poweroff -f ;;
 poweroff)
 	echo "guest-init: powering off"

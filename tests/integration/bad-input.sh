@@ -51,3 +51,8 @@ vmm_run frobnicate
 expect_error "'frobnicate' is not a vmm command"
 expect_status 2
 echo "all bad inputs refused"
+
+# QEMU's GICv3 has no GICv2 compatibility interface: a clear refusal.
+vmm_run run -k $GUEST_KERNEL --irqchip gicv2
+expect_error '--irqchip gicv2: the hypervisor cannot emulate a GICv2 on this host'
+expect_status 1

@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # boot-linux.sh - the Debian arm64 kernel with a busybox initramfs boots to
-# init on 4 vCPUs, sees them all, and its poweroff ends vmm with status 0.
+# init on 4 vCPUs, sees them all and the PMU (--pmu), and its poweroff ends
+# vmm with status 0.
 # timeout: 150
 . /tests/lib.sh
 
-vmm_run run -k $GUEST_KERNEL -i $GUEST_INITRD -c 4 -m 512 -p "quiet vmmtest=info"
+vmm_run run -k $GUEST_KERNEL -i $GUEST_INITRD -c 4 -m 512 --pmu -p "quiet vmmtest=info"
 expect_output '^guest-nproc: 4$' "the guest's CPU count"
 expect_output '^guest-cpus-online: 0-3$' "the guest's online CPUs"
 expect_output '^guest-cmdline: console=ttyS0 earlycon panic=-1 quiet vmmtest=info$' \
 	"the guest's command line"
+expect_output '^guest-pmu: 1$' "the guest's PMU (--pmu)"
 expect_status 0 "vmm after the guest's poweroff"

@@ -39,11 +39,17 @@ static const char *suite_of(Suite *const *s, const char *tcname)
 	return "unknown";
 }
 
-/* One line per result: a message with a newline would break the format. */
+/* One line per result: control characters in a message are escaped. */
 static void put_message(FILE *f, const char *msg)
 {
-	for (; *msg; msg++)
-		fputc(*msg == '\n' || *msg == '\r' ? ' ' : *msg, f);
+	for (; *msg; msg++) {
+		unsigned char c = *msg;
+
+		if (c < ' ' || c == 0x7f)
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
 }
 
 static void write_results(FILE *f, SRunner *sr, Suite *const *s)

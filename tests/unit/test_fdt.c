@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* test_fdt.c - the guest device tree, read back node by node and by dtc. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -495,6 +497,129 @@ START_TEST(fdt_console_device_not_wanted)
 }
 END_TEST
 
+/*
+ * ---- devices__init: order, "not wanted", unwinding -----------------------
+ *
+ * Three probe devices around the console (order 0).  They stay out of the
+ * way (init returns 1, "not wanted") unless a test arms them, so the other
+ * tests see the console alone.
+ */
+enum probe_mode { PROBE_OFF, PROBE_RECORD, PROBE_LATE_FAILS };
+
+static enum probe_mode probe_mode;
+static char probe_log[8];	/* 'e'arly, 'c'onsole seen, 'l'ate, 'm'ax */
+static unsigned int probe_calls, probe_exits;
+
+static void probe_record(char c)
+{
+	if (probe_calls < sizeof(probe_log) - 1)
+		probe_log[probe_calls++] = c;
+}
+
+static int probe_early_init(struct vm *v __unused, void **state __unused)
+{
+	if (probe_mode != PROBE_OFF)
+		probe_record(console_uart ? 'c' : 'e');
+	return 1;
+}
+
+static int probe_late_init(struct vm *v __unused, void **state)
+{
+	if (probe_mode == PROBE_OFF)
+		return 1;
+	probe_record(console_uart ? 'l' : 'e');
+	if (probe_mode == PROBE_LATE_FAILS)
+		return -EIO;
+	*state = &probe_calls;
+	return 0;
+}
+
+static int probe_max_init(struct vm *v __unused, void **state __unused)
+{
+	if (probe_mode != PROBE_OFF)
+		probe_record('m');
+	return 1;
+}
+
+static void probe_exit(struct vm *v __unused, void *state)
+{
+	ck_assert_ptr_eq(state, &probe_calls);
+	probe_exits++;
+}
+
+static const struct device_desc probe_early = {
+	.name = "probe-early", .order = -10, .init = probe_early_init,
+};
+static const struct device_desc probe_late = {
+	.name = "probe-late", .order = 10, .init = probe_late_init,
+	.exit = probe_exit,
+};
+static const struct device_desc probe_max = {
+	.name = "probe-max", .order = INT32_MAX, .init = probe_max_init,
+};
+DEVICE_REGISTER(probe_early);
+DEVICE_REGISTER(probe_late);
+DEVICE_REGISTER(probe_max);
+
+static void arm_probes(enum probe_mode mode)
+{
+	probe_mode = mode;
+	memset(probe_log, 0, sizeof(probe_log));
+	probe_calls = probe_exits = 0;
+}
+
+START_TEST(devices_init_ascending_order)
+{
+	make_vm(1, GIC_V3);
+	arm_probes(PROBE_RECORD);
+	ck_assert_int_eq(devices__init(&vm, inst, &nr_inst), 0);
+	/* early before the console, late after it */
+	ck_assert_uint_ge(probe_calls, 2);
+	ck_assert_int_eq(probe_log[0], 'e');
+	ck_assert_int_eq(probe_log[1], 'l');
+	ck_assert_uint_eq(nr_inst, 2);
+	ck_assert_str_eq(inst[0].desc->name, "console");
+	ck_assert_str_eq(inst[1].desc->name, "probe-late");
+	remove_devices();
+	ck_assert_uint_eq(probe_exits, 1);
+}
+END_TEST
+
+START_TEST(devices_init_runs_order_int_max)
+{
+	make_vm(1, GIC_V3);
+	arm_probes(PROBE_RECORD);
+	ck_assert_int_eq(devices__init(&vm, inst, &nr_inst), 0);
+	ck_assert_msg(!strcmp(probe_log, "elm"),
+		      "inits ran as \"%s\", expected \"elm\" (e: early, l: late, m: order INT32_MAX)",
+		      probe_log);
+	remove_devices();
+}
+END_TEST
+
+START_TEST(devices_init_failure_unwinds)
+{
+	int err_fd = dup(STDERR_FILENO), null_fd = open("/dev/null", O_WRONLY);
+	int ret;
+
+	make_vm(1, GIC_V3);
+	arm_probes(PROBE_LATE_FAILS);
+	/* the failure is expected: keep its pr_err() off the test's output */
+	ck_assert_int_ge(err_fd, 0);
+	ck_assert_int_ge(null_fd, 0);
+	dup2(null_fd, STDERR_FILENO);
+	ret = devices__init(&vm, inst, &nr_inst);
+	dup2(err_fd, STDERR_FILENO);
+	close(err_fd);
+	close(null_fd);
+	ck_assert_int_eq(ret, -EIO);
+	ck_assert_uint_eq(nr_inst, 0);
+	/* the console, initialised before, was torn down */
+	ck_assert_ptr_null(console_uart);
+	ck_assert_uint_eq(probe_exits, 0);
+}
+END_TEST
+
 /* ---- limits ------------------------------------------------------------- */
 
 START_TEST(fdt_huge_bootargs_enospc)
@@ -619,6 +744,9 @@ Suite *fdt_suite(void)
 	UNIT_TEST(s, fdt_serial);
 	UNIT_TEST(s, fdt_console_device_registers);
 	UNIT_TEST(s, fdt_console_device_not_wanted);
+	UNIT_TEST(s, devices_init_ascending_order);
+	UNIT_TEST(s, devices_init_runs_order_int_max);
+	UNIT_TEST(s, devices_init_failure_unwinds);
 	UNIT_TEST(s, fdt_huge_bootargs_enospc);
 	UNIT_TEST(s, fdt_dtc_gicv3_one_cpu);
 	UNIT_TEST(s, fdt_dtc_gicv3_four_cpus);

@@ -6,7 +6,7 @@
 #include "../../vmm/vmm.h"
 #include "unit.h"
 
-#define MAX_ARGS	16
+#define MAX_ARGS	32
 
 static struct vm_config cfg;
 static char err[256];
@@ -284,10 +284,19 @@ START_TEST(parse_error_flag_with_value)
 
 	ck_assert_int_eq(parse("--pmu=1", "Image"), -1);
 	for (p = err; *p; p++)
-		ck_assert_msg(*p >= ' ', "control character 0x%02x in \"%s\"",
-			      (unsigned char)*p, err);
+		ck_assert_msg(*p >= ' ', "control character 0x%02x at offset %d of the message",
+			      (unsigned char)*p, (int)(p - err));
 	ck_assert_msg(!strncmp(err, "--pmu=1: ", 9),
 		      "\"%s\" does not name --pmu=1", err);
+}
+END_TEST
+
+START_TEST(parse_error_help_with_value)
+{
+	/* not "-h: unknown option": -h alone is a valid option */
+	ck_assert_int_eq(parse("--help=x", "Image"), -1);
+	ck_assert_msg(!strncmp(err, "--help=x: ", 10),
+		      "\"%s\" does not name --help=x", err);
 }
 END_TEST
 
@@ -504,6 +513,17 @@ START_TEST(size_malformed)
 }
 END_TEST
 
+START_TEST(size_leading_whitespace_refused)
+{
+	u64 b = 42;
+
+	/* " 1" is refused above; strtoull() would skip any other space too */
+	ck_assert_int_eq(parse_size("\t512", &b), -1);
+	ck_assert_int_eq(parse_size("\n512", &b), -1);
+	ck_assert_uint_eq(b, 42);
+}
+END_TEST
+
 /* ---- vm_config__defaults ------------------------------------------------ */
 
 START_TEST(defaults_cpus_from_host)
@@ -610,6 +630,7 @@ Suite *options_suite(void)
 	T(parse_error_unknown_long);
 	T(parse_error_unknown_short);
 	T(parse_error_flag_with_value);
+	T(parse_error_help_with_value);
 	T(parse_error_missing_value);
 	T(parse_error_cpus_zero);
 	T(parse_error_cpus_not_a_number);
@@ -631,6 +652,7 @@ Suite *options_suite(void)
 	T(size_largest);
 	T(size_overflow);
 	T(size_malformed);
+	T(size_leading_whitespace_refused);
 	T(defaults_cpus_from_host);
 	T(defaults_keep_given_values);
 	T(defaults_mem_lkvm_rule);

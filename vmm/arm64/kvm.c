@@ -77,6 +77,8 @@ int vm_arch__create_gic(struct vm *vm)
 
 	if (want != IRQCHIP_GICV2) {
 		ret = create_gic(vm, GIC_V3);
+		if (!ret)
+			pr_info("interrupt controller: GICv3");
 		if (!ret || want == IRQCHIP_GICV3) {
 			if (ret == -ENODEV)
 				pr_err("--irqchip gicv3: the hypervisor cannot emulate a GICv3 on this host");
@@ -89,7 +91,9 @@ int vm_arch__create_gic(struct vm *vm)
 		return -EINVAL;
 	}
 	ret = create_gic(vm, GIC_V2);
-	if (ret == -ENODEV)
+	if (ret == -ENODEV && want == IRQCHIP_GICV2)
+		pr_err("--irqchip gicv2: the hypervisor cannot emulate a GICv2 on this host (try gicv3)");
+	else if (ret == -ENODEV)
 		pr_err("the hypervisor cannot emulate a GICv2 or GICv3 on this host");
 	else if (!ret)
 		pr_info("interrupt controller: GICv2");
