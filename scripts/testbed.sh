@@ -209,12 +209,12 @@ run)
 	qemu_l1 vhe run 86400
 	;;
 bench)
-	mk_guest_initrd
-	mk_host_initrd
 	if [ ! -f "$tests_dir/bench.sh" ]; then
 		echo "testbed: no benchmarks yet: they come with firmware/bench"
 		exit 0
 	fi
+	mk_guest_initrd
+	mk_host_initrd
 	qemu_l1 vhe bench 1800 < /dev/null | tr -d '\r' | tee "$tb/bench.log"
 	;;
 *)
