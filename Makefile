@@ -62,10 +62,10 @@ CFLAGS		+= -isystem $(SYSROOT)/usr/include
 LDFLAGS		+= -L$(SYSROOT)/usr/lib/aarch64-linux-gnu
 endif
 LDFLAGS		+= -static -pthread
-LDLIBS		:= -lfdt
+LDLIBS		:= -lfdt -lz
 
 HOST_CFLAGS	:= $(COMMON_CFLAGS) $(shell pkg-config --cflags check 2>/dev/null)
-HOST_LDLIBS	:= -lfdt $(shell pkg-config --libs check 2>/dev/null) -pthread
+HOST_LDLIBS	:= -lfdt -lz $(shell pkg-config --libs check 2>/dev/null) -pthread
 
 # ---- sources ----------------------------------------------------------------
 
@@ -74,6 +74,7 @@ PORTABLE_OBJS	+= vmm/options.o
 PORTABLE_OBJS	+= vmm/log.o
 PORTABLE_OBJS	+= vmm/mmio.o
 PORTABLE_OBJS	+= vmm/term.o
+PORTABLE_OBJS	+= vmm/gunzip.o
 PORTABLE_OBJS	+= vmm/arm64/image.o
 PORTABLE_OBJS	+= vmm/arm64/fdt.o
 PORTABLE_OBJS	+= devices/devices.o
@@ -93,6 +94,7 @@ UNIT_OBJS	+= tests/unit/test_fdt.o
 UNIT_OBJS	+= tests/unit/test_mmio.o
 UNIT_OBJS	+= tests/unit/test_uart.o
 UNIT_OBJS	+= tests/unit/test_term.o
+UNIT_OBJS	+= tests/unit/test_gunzip.o
 
 ARM_OBJS	:= $(addprefix $(BUILD)/arm64/,$(VMM_OBJS))
 HOST_OBJS	:= $(addprefix $(BUILD)/host/,$(UNIT_OBJS))

@@ -8,41 +8,35 @@
 
 int devices__init(struct vm *vm, struct device_inst *inst, unsigned int *nr)
 {
+	const struct device_desc *sorted[VM_MAX_DEVICES];
 	const struct device_desc *const *d;
-	int order, next, ret;
+	unsigned int n = 0, i, j;
+	int ret;
+
+	/* Sort by order (stable: equal orders keep link order). */
+	for (d = __start_vmm_devices; d < __stop_vmm_devices; d++) {
+		if (n == VM_MAX_DEVICES)
+			return -ENOSPC;
+		for (j = n++; j > 0 && sorted[j - 1]->order > (*d)->order; j--)
+			sorted[j] = sorted[j - 1];
+		sorted[j] = *d;
+	}
 
 	*nr = 0;
-	/* A handful of devices: walk the section once per order level. */
-	for (order = INT32_MIN; ; order = next) {
-		next = INT32_MAX;
-		for (d = __start_vmm_devices; d < __stop_vmm_devices; d++) {
-			if ((*d)->order > order && (*d)->order < next)
-				next = (*d)->order;
-			if ((*d)->order != order)
-				continue;
-			if (*nr == VM_MAX_DEVICES) {
-				ret = -ENOSPC;
-				goto out_unwind;
-			}
-			inst[*nr].desc = *d;
-			inst[*nr].state = NULL;
-			ret = (*d)->init(vm, &inst[*nr].state);
-			if (ret < 0) {
-				pr_err("device %s: %s", (*d)->name, strerror(-ret));
-				goto out_unwind;
-			}
-			if (ret == 0)
-				(*nr)++;
+	for (i = 0; i < n; i++) {
+		inst[*nr].desc = sorted[i];
+		inst[*nr].state = NULL;
+		ret = sorted[i]->init(vm, &inst[*nr].state);
+		if (ret < 0) {
+			pr_err("device %s: %s", sorted[i]->name, strerror(-ret));
+			devices__exit(vm, inst, *nr);
+			*nr = 0;
+			return ret;
 		}
-		if (next == INT32_MAX)
-			break;
+		if (ret == 0)
+			(*nr)++;
 	}
 	return 0;
-
-out_unwind:
-	devices__exit(vm, inst, *nr);
-	*nr = 0;
-	return ret;
 }
 
 int devices__fdt(struct vm *vm, struct device_inst *inst, unsigned int nr,

@@ -32,7 +32,8 @@ run_test() {
 	echo "@@@ BEGIN $mode $t"
 	timeout "${to:-120}" sh "/tests/$t.sh" > /tmp/out 2>&1
 	rc=$?
-	sed 's/^/  | /' /tmp/out
+	# awk ends every line, even an unterminated last one from a guest
+	awk '{ print "  | " $0 }' /tmp/out
 	if [ $rc = 0 ]; then
 		echo "@@@ RESULT $mode $t PASS"
 		return

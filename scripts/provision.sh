@@ -26,8 +26,8 @@ die() { echo "provision: $*" >&2; exit 1; }
 # Host packages.  check and libfdt serve the native unit tests; on an arm64
 # host the static libraries are native too and there is no sysroot.
 host_pkgs="make gcc pkg-config qemu-system-arm cpio device-tree-compiler
-	check libfdt-dev libsubunit-dev"
-sysroot_pkgs="libfdt-dev liburing-dev libcap-dev"
+	check libfdt-dev libsubunit-dev zlib1g-dev"
+sysroot_pkgs="libfdt-dev liburing-dev libcap-dev zlib1g-dev"
 if [ "$(uname -m)" = aarch64 ]; then
 	host_pkgs="$host_pkgs liburing-dev libcap-dev"
 	sysroot_pkgs=""
@@ -89,13 +89,15 @@ fetch_debs() {
 
 do_sysroot() {
 	local root=$cache/sysroot-arm64 p pkgs=""
-	[ -z "$sysroot_pkgs" ] || [ -f "$root/.done" ] && return 0
+	[ -z "$sysroot_pkgs" ] && return 0
+	# the stamp records the package list: a new package refetches
+	[ "$(cat "$root/.done" 2>/dev/null)" = "$sysroot_pkgs" ] && return 0
 	need_arm64_arch
 	for p in $sysroot_pkgs; do pkgs="$pkgs $p:arm64"; done
 	mkdir -p "$root"
 	echo "provision: fetching arm64 static libraries into $root" >&2
 	fetch_debs "$root" $pkgs
-	touch "$root/.done"
+	echo "$sysroot_pkgs" > "$root/.done"
 }
 
 need_arm64_arch() {

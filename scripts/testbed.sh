@@ -157,7 +157,7 @@ check_mode() {
 			echo "  FAIL  $mode/$name: $rest"
 			fail=$((fail + 1))
 		fi
-	done < <(grep "^@@@ RESULT $mode " "$log")
+	done < <(grep -o "@@@ RESULT $mode .*" "$log")
 
 	for t in ${list//,/ }; do
 		[ -n "${done_tests[$t]:-}" ] && continue

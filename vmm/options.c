@@ -111,7 +111,8 @@ int parse_size(const char *s, u64 *bytes)
 	unsigned int shift = 20;	/* a bare number is MiB, as lkvm */
 	char *end;
 
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+	/* digits first: strtoull would take a sign or skip whitespace */
+	if (*s < '0' || *s > '9')
 		return -1;
 	errno = 0;
 	v = strtoull(s, &end, 10);
@@ -148,6 +149,38 @@ static int parse_cpus(const char *s, unsigned int *n)
 		return -1;
 	*n = v;
 	return 0;
+}
+
+/*
+ * getopt_long returned '?' for @arg.  A long option may be unknown,
+ * ambiguous, or a flag given a value ("--pmu=1"; optopt then holds the
+ * option's code, not a character); a short one is unknown.
+ */
+static int unknown_option(const char *arg, char *err, size_t errlen)
+{
+	const struct option *o;
+	unsigned int prefix_of = 0;
+	size_t n;
+
+	if (strncmp(arg, "--", 2)) {
+		if (optopt > ' ' && optopt < 0x7f)
+			return fail(err, errlen, "-%c: unknown option (see 'vmm help run')",
+				    optopt);
+		return fail(err, errlen, "%s: unknown option (see 'vmm help run')", arg);
+	}
+	n = strcspn(arg + 2, "=");
+	for (o = run_options; o->name; o++) {
+		if (strncmp(o->name, arg + 2, n))
+			continue;
+		if (arg[2 + n] == '=' && strlen(o->name) == n &&
+		    o->has_arg == no_argument)
+			return fail(err, errlen, "%s: --%s takes no value (see 'vmm help run')",
+				    arg, o->name);
+		prefix_of++;
+	}
+	if (prefix_of > 1)
+		return fail(err, errlen, "%s: ambiguous option (see 'vmm help run')", arg);
+	return fail(err, errlen, "%s: unknown option (see 'vmm help run')", arg);
 }
 
 int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
@@ -250,11 +283,7 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 			return fail(err, errlen, "%s: option needs a value (see 'vmm help run')",
 				    argv[optind - 1]);
 		default:
-			if (optopt)
-				return fail(err, errlen, "-%c: unknown option (see 'vmm help run')",
-					    optopt);
-			return fail(err, errlen, "%s: unknown option (see 'vmm help run')",
-				    argv[optind - 1]);
+			return unknown_option(argv[optind - 1], err, errlen);
 		}
 	}
 

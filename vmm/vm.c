@@ -359,6 +359,7 @@ static int load_guest(struct vm *vm)
 	u8 hdr[ARM64_IMAGE_HEADER_SIZE];
 	struct arm64_image img;
 	u64 ksize, isize = 0;
+	void *kbuf = NULL;
 	int kfd, ifd = -1, ret = -1;
 	char err[256];
 	ssize_t n;
@@ -370,6 +371,19 @@ static int load_guest(struct vm *vm)
 	if (n < 0) {
 		pr_err("kernel %s: %s", cfg->kernel, strerror(errno));
 		goto out;
+	}
+	if (n >= 2 && hdr[0] == 0x1f && hdr[1] == 0x8b) {	/* Image.gz */
+		int zerr = gunzip_fd(kfd, vm->ram_size, &kbuf, &ksize);
+
+		if (zerr) {
+			pr_err("kernel %s: %s", cfg->kernel,
+			       zerr == -EFBIG ? "decompressed, it is larger than --mem" :
+			       zerr == -EINVAL ? "corrupt or truncated gzip data" :
+			       strerror(-zerr));
+			goto out;
+		}
+		n = ksize < sizeof(hdr) ? ksize : sizeof(hdr);
+		memcpy(hdr, kbuf, n);
 	}
 	if (arm64_image__parse(&img, hdr, n, ksize, err, sizeof(err))) {
 		pr_err("kernel %s: %s", cfg->kernel, err);
@@ -396,7 +410,9 @@ static int load_guest(struct vm *vm)
 		goto out;
 	}
 	vm->initrd_size = isize;
-	if (load_file(vm, "kernel", cfg->kernel, kfd, vm->boot.kernel, ksize))
+	if (kbuf)
+		memcpy(guest_ptr(vm, vm->boot.kernel, ksize), kbuf, ksize);
+	else if (load_file(vm, "kernel", cfg->kernel, kfd, vm->boot.kernel, ksize))
 		goto out;
 	if (ifd >= 0 &&
 	    load_file(vm, "initrd", cfg->initrd, ifd, vm->boot.initrd, isize))
@@ -405,6 +421,7 @@ static int load_guest(struct vm *vm)
 		vm->boot.kernel, vm->boot.initrd, isize, vm->boot.dtb);
 	ret = 0;
 out:
+	free(kbuf);
 	if (ifd >= 0)
 		close(ifd);
 	close(kfd);

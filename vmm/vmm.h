@@ -122,6 +122,14 @@ int arm64_image__parse(struct arm64_image *img, const void *hdr,
 		       size_t hdr_len, u64 file_size,
 		       char *err, size_t errlen) __must_check;
 
+/*
+ * Decompress the gzip stream read from @fd (from its current offset) into a
+ * new malloc'ed buffer of at most @limit bytes: 0 with *@out and *@out_len,
+ * -EFBIG past @limit, -EINVAL for data that are not gzip or are truncated,
+ * or another -errno.  (gunzip.c)
+ */
+int gunzip_fd(int fd, u64 limit, void **out, u64 *out_len) __must_check;
+
 /* ---- guest memory and the MMIO bus (mmio.c) ----------------------------- */
 
 struct mmio_ops {
@@ -360,7 +368,7 @@ extern struct uart8250 *console_uart;
 int fdt__build(struct vm *vm, struct device_inst *dev, unsigned int nr_dev,
 	       const char *bootargs, const u8 *seed, void *buf) __must_check;
 
-/* ---- the boot layout (arm64/boot.c) -------------------------------------- */
+/* ---- the boot layout (arm64/image.c) ------------------------------------- */
 
 #define BOOT_NO_ROOM_KERNEL	-1
 #define BOOT_NO_ROOM_INITRD	-2

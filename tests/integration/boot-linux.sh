@@ -12,3 +12,14 @@ expect_output '^guest-cmdline: console=ttyS0 earlycon panic=-1 quiet vmmtest=inf
 	"the guest's command line"
 expect_output '^guest-pmu: 1$' "the guest's PMU (--pmu)"
 expect_status 0 "vmm after the guest's poweroff"
+
+# The same kernel as Image.gz boots too (zlib in the loader).
+gzip -c $GUEST_KERNEL > /tmp/Image.gz
+vmm_run run -k /tmp/Image.gz -i $GUEST_INITRD -c 1 -m 256 -p "quiet vmmtest=poweroff"
+expect_output '^guest-init: powering off$' "the Image.gz guest"
+expect_status 0 "vmm after the Image.gz guest's poweroff"
+
+# A truncated Image.gz is refused with the reason.
+head -c 1000000 /tmp/Image.gz > /tmp/bad.gz
+vmm_run run -k /tmp/bad.gz
+expect_error 'kernel /tmp/bad.gz: corrupt or truncated gzip data'

@@ -26,6 +26,7 @@ static const struct {
 	{ "mmio",	mmio_suite },
 	{ "uart",	uart_suite },
 	{ "term",	term_suite },
+	{ "gunzip",	gunzip_suite },
 };
 
 /* Check gives a result its TCase's name; the suite is the one holding it. */

@@ -107,15 +107,15 @@ END_TEST
 
 START_TEST(image_gzip)
 {
-	make_header(0, 0x100000, 0);
+	/*
+	 * The loader decompresses Image.gz before parsing; gzip bytes that
+	 * reach the parser are just not an Image.
+	 */
+	memset(hdr, 0, sizeof(hdr));
 	hdr[0] = 0x1f;
 	hdr[1] = 0x8b;
 	ck_assert_int_eq(parse_image(sizeof(hdr), 0x800000), -1);
-	ck_assert_str_eq(err, "is gzip-compressed: decompress it first (gunzip) and boot the raw Image");
-
-	/* even when the file is shorter than a header */
-	ck_assert_int_eq(parse_image(20, 20), -1);
-	ck_assert_str_eq(err, "is gzip-compressed: decompress it first (gunzip) and boot the raw Image");
+	ck_assert_str_eq(err, "not an arm64 Image: no \"ARM\\x64\" magic at offset 56");
 }
 END_TEST
 

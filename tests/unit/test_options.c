@@ -270,6 +270,14 @@ START_TEST(parse_error_unknown_long)
 }
 END_TEST
 
+START_TEST(parse_error_ambiguous_long)
+{
+	/* --n could be --name, --nodefaults or --network */
+	ck_parse_fails("--n: ambiguous option (see 'vmm help run')",
+		       "--n", "x", "Image");
+}
+END_TEST
+
 START_TEST(parse_error_unknown_short)
 {
 	ck_parse_fails("-z: unknown option (see 'vmm help run')",
@@ -628,6 +636,7 @@ Suite *options_suite(void)
 	T(parse_all_options);
 	T(parse_error_no_kernel);
 	T(parse_error_unknown_long);
+	T(parse_error_ambiguous_long);
 	T(parse_error_unknown_short);
 	T(parse_error_flag_with_value);
 	T(parse_error_help_with_value);

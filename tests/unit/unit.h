@@ -11,6 +11,7 @@ Suite *fdt_suite(void);
 Suite *mmio_suite(void);
 Suite *uart_suite(void);
 Suite *term_suite(void);
+Suite *gunzip_suite(void);
 
 /*
  * One TCase per test, named after the test function, so that a result

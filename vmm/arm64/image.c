@@ -45,14 +45,11 @@ int arm64_image__parse(struct arm64_image *img, const void *hdr,
 		       char *err, size_t errlen)
 {
 	struct arm64_image_header h;
-	static const unsigned char gzip_magic[] = { 0x1f, 0x8b };
 
 	_Static_assert(sizeof(h) == 64, "arm64 Image header is 64 bytes");
 
 	_Static_assert(sizeof(h) == ARM64_IMAGE_HEADER_SIZE, "header size");
 
-	if (hdr_len >= 2 && !memcmp(hdr, gzip_magic, 2))
-		return fail(err, errlen, "is gzip-compressed: decompress it first (gunzip) and boot the raw Image");
 	if (hdr_len < sizeof(h) || file_size < sizeof(h))
 		return fail(err, errlen, "not an arm64 Image: %" PRIu64 " bytes, shorter than the 64-byte header",
 			    file_size < hdr_len ? file_size : (u64)hdr_len);

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/* test_gunzip.c - decompressing an Image.gz: good, truncated, too big, not gzip. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "../../vmm/vmm.h"
+#include "unit.h"
+
+#define DATA_SIZE	(3 * 1024 * 1024 + 17)	/* several inflate chunks */
+
+static unsigned char *data;
+static char path[] = "/tmp/vmm-gunzip-XXXXXX";
+
+static void make_data(void)
+{
+	size_t i;
+
+	data = malloc(DATA_SIZE);
+	ck_assert_ptr_nonnull(data);
+	for (i = 0; i < DATA_SIZE; i++)
+		data[i] = (unsigned char)(i * 2654435761u >> 13);
+}
+
+/* Write @len bytes of @data gzip-compressed to a new temp file; its fd. */
+static int gz_file(size_t len)
+{
+	int fd = mkstemp(path);
+	gzFile gz;
+
+	ck_assert_int_ge(fd, 0);
+	gz = gzdopen(dup(fd), "wb");
+	ck_assert_ptr_nonnull(gz);
+	ck_assert_int_eq(gzwrite(gz, data, len), (int)len);
+	ck_assert_int_eq(gzclose(gz), Z_OK);
+	lseek(fd, 0, SEEK_SET);
+	unlink(path);
+	strcpy(path, "/tmp/vmm-gunzip-XXXXXX");
+	return fd;
+}
+
+START_TEST(gunzip_round_trip)
+{
+	void *out = NULL;
+	u64 len = 0;
+	int fd;
+
+	make_data();
+	fd = gz_file(DATA_SIZE);
+	ck_assert_int_eq(gunzip_fd(fd, 64 << 20, &out, &len), 0);
+	ck_assert_uint_eq(len, DATA_SIZE);
+	ck_assert_int_eq(memcmp(out, data, DATA_SIZE), 0);
+	free(out);
+	close(fd);
+	free(data);
+}
+END_TEST
+
+START_TEST(gunzip_limit_exceeded)
+{
+	void *out = (void *)1;
+	u64 len = 0;
+	int fd;
+
+	make_data();
+	fd = gz_file(DATA_SIZE);
+	ck_assert_int_eq(gunzip_fd(fd, 1 << 20, &out, &len), -EFBIG);
+	ck_assert_ptr_eq(out, (void *)1);	/* untouched on failure */
+	close(fd);
+	free(data);
+}
+END_TEST
+
+START_TEST(gunzip_exact_limit)
+{
+	void *out = NULL;
+	u64 len = 0;
+	int fd;
+
+	make_data();
+	fd = gz_file(DATA_SIZE);
+	ck_assert_int_eq(gunzip_fd(fd, DATA_SIZE, &out, &len), 0);
+	ck_assert_uint_eq(len, DATA_SIZE);
+	free(out);
+	close(fd);
+	free(data);
+}
+END_TEST
+
+START_TEST(gunzip_truncated)
+{
+	void *out = NULL;
+	u64 len = 0;
+	off_t size;
+	int fd;
+
+	make_data();
+	fd = gz_file(DATA_SIZE);
+	size = lseek(fd, 0, SEEK_END);
+	ck_assert_int_eq(ftruncate(fd, size / 2), 0);
+	lseek(fd, 0, SEEK_SET);
+	ck_assert_int_eq(gunzip_fd(fd, 64 << 20, &out, &len), -EINVAL);
+	close(fd);
+	free(data);
+}
+END_TEST
+
+START_TEST(gunzip_not_gzip)
+{
+	static const char junk[] = "\x1f\x8bthis is not deflate data at all";
+	void *out = NULL;
+	u64 len = 0;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	unlink(path);
+	strcpy(path, "/tmp/vmm-gunzip-XXXXXX");
+	ck_assert_int_eq(write(fd, junk, sizeof(junk)), (ssize_t)sizeof(junk));
+	lseek(fd, 0, SEEK_SET);
+	ck_assert_int_eq(gunzip_fd(fd, 64 << 20, &out, &len), -EINVAL);
+	close(fd);
+}
+END_TEST
+
+Suite *gunzip_suite(void)
+{
+	Suite *s = suite_create("gunzip");
+
+	UNIT_TEST(s, gunzip_round_trip);
+	UNIT_TEST(s, gunzip_limit_exceeded);
+	UNIT_TEST(s, gunzip_exact_limit);
+	UNIT_TEST(s, gunzip_truncated);
+	UNIT_TEST(s, gunzip_not_gzip);
+	return s;
+}
