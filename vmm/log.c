@@ -35,3 +35,13 @@ int log_level_parse(const char *s)
 			return i;
 	return -1;
 }
+
+int errorf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}

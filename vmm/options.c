@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,18 +92,6 @@ static const struct option run_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) __printf(3, 4);
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 int parse_size(const char *s, u64 *bytes)
 {
 	unsigned long long v;
@@ -164,9 +151,9 @@ static int unknown_option(const char *arg, char *err, size_t errlen)
 
 	if (strncmp(arg, "--", 2)) {
 		if (optopt > ' ' && optopt < 0x7f)
-			return fail(err, errlen, "-%c: unknown option (see 'vmm help run')",
+			return errorf(err, errlen, "-%c: unknown option (see 'vmm help run')",
 				    optopt);
-		return fail(err, errlen, "%s: unknown option (see 'vmm help run')", arg);
+		return errorf(err, errlen, "%s: unknown option (see 'vmm help run')", arg);
 	}
 	n = strcspn(arg + 2, "=");
 	for (o = run_options; o->name; o++) {
@@ -174,13 +161,13 @@ static int unknown_option(const char *arg, char *err, size_t errlen)
 			continue;
 		if (arg[2 + n] == '=' && strlen(o->name) == n &&
 		    o->has_arg == no_argument)
-			return fail(err, errlen, "%s: --%s takes no value (see 'vmm help run')",
+			return errorf(err, errlen, "%s: --%s takes no value (see 'vmm help run')",
 				    arg, o->name);
 		prefix_of++;
 	}
 	if (prefix_of > 1)
-		return fail(err, errlen, "%s: ambiguous option (see 'vmm help run')", arg);
-	return fail(err, errlen, "%s: unknown option (see 'vmm help run')", arg);
+		return errorf(err, errlen, "%s: ambiguous option (see 'vmm help run')", arg);
+	return errorf(err, errlen, "%s: unknown option (see 'vmm help run')", arg);
 }
 
 int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
@@ -206,42 +193,42 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 			break;
 		case 'c':
 			if (parse_cpus(optarg, &cfg->nr_cpus))
-				return fail(err, errlen, "--cpus %s: expected a number of CPUs from 1 to %d",
+				return errorf(err, errlen, "--cpus %s: expected a number of CPUs from 1 to %d",
 					    optarg, VMM_MAX_CPUS);
 			if (!cfg->nr_cpus)
-				return fail(err, errlen, "--cpus 0: a guest needs at least 1 CPU");
+				return errorf(err, errlen, "--cpus 0: a guest needs at least 1 CPU");
 			break;
 		case 'm':
 			if (parse_size(optarg, &cfg->mem_size))
-				return fail(err, errlen, "--mem %s: expected a size in MiB or with a K, M, G or T suffix",
+				return errorf(err, errlen, "--mem %s: expected a size in MiB or with a K, M, G or T suffix",
 					    optarg);
 			if (cfg->mem_size < VM_MEM_MIN)
-				return fail(err, errlen, "--mem %s: memory size must be at least 64M",
+				return errorf(err, errlen, "--mem %s: memory size must be at least 64M",
 					    optarg);
 			if (cfg->mem_size > VM_MEM_MAX)
-				return fail(err, errlen, "--mem %s: memory size must be at most 1T",
+				return errorf(err, errlen, "--mem %s: memory size must be at most 1T",
 					    optarg);
 			break;
 		case 'd':
-			return fail(err, errlen, "--disk %s: disk devices are not supported yet",
+			return errorf(err, errlen, "--disk %s: disk devices are not supported yet",
 				    optarg);
 		case 'n':
 			if (strcmp(optarg, "mode=none"))
-				return fail(err, errlen, "--network %s: network devices are not supported yet (only mode=none)",
+				return errorf(err, errlen, "--network %s: network devices are not supported yet (only mode=none)",
 					    optarg);
 			break;
 		case OPT_NAME:
 			if (!*optarg)
-				return fail(err, errlen, "--name: the name must not be empty");
+				return errorf(err, errlen, "--name: the name must not be empty");
 			cfg->name = optarg;
 			break;
 		case OPT_CONSOLE:
 			if (!strcmp(optarg, "serial"))
 				cfg->console = CONSOLE_SERIAL;
 			else if (!strcmp(optarg, "virtio"))
-				return fail(err, errlen, "--console virtio: the virtio console is not supported yet (use serial)");
+				return errorf(err, errlen, "--console virtio: the virtio console is not supported yet (use serial)");
 			else
-				return fail(err, errlen, "--console %s: expected serial or virtio",
+				return errorf(err, errlen, "--console %s: expected serial or virtio",
 					    optarg);
 			break;
 		case OPT_IRQCHIP:
@@ -252,7 +239,7 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 			else if (!strcmp(optarg, "gicv3"))
 				cfg->irqchip = IRQCHIP_GICV3;
 			else
-				return fail(err, errlen, "--irqchip %s: expected gicv2, gicv3 or auto",
+				return errorf(err, errlen, "--irqchip %s: expected gicv2, gicv3 or auto",
 					    optarg);
 			break;
 		case OPT_DUMP_DTB:
@@ -264,7 +251,7 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 		case OPT_LOGLEVEL:
 			lvl = log_level_parse(optarg);
 			if (lvl < 0)
-				return fail(err, errlen, "--loglevel %s: expected error, warning, info or debug",
+				return errorf(err, errlen, "--loglevel %s: expected error, warning, info or debug",
 					    optarg);
 			log_level = lvl;
 			break;
@@ -280,7 +267,7 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 		case 'h':
 			return 1;
 		case ':':
-			return fail(err, errlen, "%s: option needs a value (see 'vmm help run')",
+			return errorf(err, errlen, "%s: option needs a value (see 'vmm help run')",
 				    argv[optind - 1]);
 		default:
 			return unknown_option(argv[optind - 1], err, errlen);
@@ -290,12 +277,12 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 	/* lkvm takes the kernel as a lone positional argument too. */
 	if (optind < argc) {
 		if (cfg->kernel || optind + 1 < argc)
-			return fail(err, errlen, "%s: unexpected argument (see 'vmm help run')",
+			return errorf(err, errlen, "%s: unexpected argument (see 'vmm help run')",
 				    argv[cfg->kernel ? optind : optind + 1]);
 		cfg->kernel = argv[optind];
 	}
 	if (!cfg->kernel)
-		return fail(err, errlen, "no kernel: give one with -k/--kernel (see 'vmm help run')");
+		return errorf(err, errlen, "no kernel: give one with -k/--kernel (see 'vmm help run')");
 	return 0;
 }
 

@@ -56,6 +56,12 @@ void log_print(enum log_level level, const char *fmt, ...) __printf(2, 3);
 /* Parse "error", "warning", "info", "debug" (or 0-3); -1 if unknown. */
 int log_level_parse(const char *s);
 
+/*
+ * Format a one-line reason into @err for a caller to print; returns -1.
+ * Parsers report errors this way so that they print nothing themselves.
+ */
+int errorf(char *err, size_t errlen, const char *fmt, ...) __printf(3, 4);
+
 /* ---- configuration (options.c) ------------------------------------------ */
 
 enum console_kind { CONSOLE_SERIAL, CONSOLE_VIRTIO };

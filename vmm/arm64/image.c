@@ -5,7 +5,6 @@
  */
 #include <endian.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <string.h>
 
 #include "../vmm.h"
@@ -28,18 +27,6 @@ struct arm64_image_header {
 #define ARM64_IMAGE_FLAG_PAGE_MASK	(3ULL << ARM64_IMAGE_FLAG_PAGE_SHIFT)
 #define ARM64_IMAGE_PRE_3_17_OFFSET	0x80000
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) __printf(3, 4);
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 int arm64_image__parse(struct arm64_image *img, const void *hdr,
 		       size_t hdr_len, u64 file_size,
 		       char *err, size_t errlen)
@@ -51,11 +38,11 @@ int arm64_image__parse(struct arm64_image *img, const void *hdr,
 	_Static_assert(sizeof(h) == ARM64_IMAGE_HEADER_SIZE, "header size");
 
 	if (hdr_len < sizeof(h) || file_size < sizeof(h))
-		return fail(err, errlen, "not an arm64 Image: %" PRIu64 " bytes, shorter than the 64-byte header",
+		return errorf(err, errlen, "not an arm64 Image: %" PRIu64 " bytes, shorter than the 64-byte header",
 			    file_size < hdr_len ? file_size : (u64)hdr_len);
 	memcpy(&h, hdr, sizeof(h));
 	if (le32toh(h.magic) != ARM64_IMAGE_MAGIC)
-		return fail(err, errlen, "not an arm64 Image: no \"ARM\\x64\" magic at offset 56");
+		return errorf(err, errlen, "not an arm64 Image: no \"ARM\\x64\" magic at offset 56");
 
 	img->text_offset = le64toh(h.text_offset);
 	img->image_size = le64toh(h.image_size);
@@ -68,7 +55,7 @@ int arm64_image__parse(struct arm64_image *img, const void *hdr,
 		img->image_size = file_size;
 	}
 	if (img->text_offset % SZ_4K || img->text_offset >= SZ_2M)
-		return fail(err, errlen, "bad arm64 Image header: text_offset 0x%" PRIx64 " is not a 4K-aligned offset below 2M",
+		return errorf(err, errlen, "bad arm64 Image header: text_offset 0x%" PRIx64 " is not a 4K-aligned offset below 2M",
 			    img->text_offset);
 	/*
 	 * A signed EFI Image carries its signature after the kernel proper, so
@@ -77,7 +64,7 @@ int arm64_image__parse(struct arm64_image *img, const void *hdr,
 	if (img->image_size < file_size)
 		img->image_size = file_size;
 	if (img->image_size > VM_MEM_MAX)
-		return fail(err, errlen, "bad arm64 Image header: image_size %" PRIu64 " is implausibly large",
+		return errorf(err, errlen, "bad arm64 Image header: image_size %" PRIu64 " is implausibly large",
 			    img->image_size);
 	return 0;
 }
@@ -98,7 +85,7 @@ int boot__layout(struct boot_layout *bl, u64 ram_base, u64 ram_size,
 	bl->kernel = ram_base + img->text_offset;
 	bl->kernel_end = bl->kernel + img->image_size;
 	if (img->image_size > ram_size - img->text_offset) {
-		fail(err, errlen, "the kernel needs %" PRIu64 " MiB with its BSS: give --mem more than that",
+		errorf(err, errlen, "the kernel needs %" PRIu64 " MiB with its BSS: give --mem more than that",
 		     (img->text_offset + img->image_size + SZ_1M - 1) >> 20);
 		return BOOT_NO_ROOM_KERNEL;
 	}
@@ -112,7 +99,7 @@ int boot__layout(struct boot_layout *bl, u64 ram_base, u64 ram_size,
 	top = ram_size > 32 * SZ_1G ? ram_base + 32 * SZ_1G : ram_base + ram_size;
 	dtb = ALIGN_DOWN(top, SZ_2M) - SZ_2M;
 	if (dtb < ALIGN_UP(bl->kernel_end, SZ_2M)) {
-		fail(err, errlen, "no room for the device tree above the kernel: give --mem more memory");
+		errorf(err, errlen, "no room for the device tree above the kernel: give --mem more memory");
 		return BOOT_NO_ROOM_KERNEL;
 	}
 	bl->dtb = dtb;
@@ -121,7 +108,7 @@ int boot__layout(struct boot_layout *bl, u64 ram_base, u64 ram_size,
 		u64 room = dtb - ALIGN_UP(bl->kernel_end, SZ_2M);
 
 		if (initrd_size > room) {
-			fail(err, errlen, "%" PRIu64 " MiB do not fit in RAM beside the kernel: give --mem more memory",
+			errorf(err, errlen, "%" PRIu64 " MiB do not fit in RAM beside the kernel: give --mem more memory",
 			     (initrd_size + SZ_1M - 1) >> 20);
 			return BOOT_NO_ROOM_INITRD;
 		}
