@@ -24,7 +24,7 @@ VMM_CACHE	?= $(CURDIR)/.cache
 PREFIX		?= /usr/local
 DESTDIR		?=
 WERROR		?= 1
-MODES		?= vhe nvhe vhe-none nvhe-none
+MODES		?= vhe nvhe vhe-none nvhe-none vhe-gicv2
 export VMM_CACHE
 
 HOST_ARCH	:= $(shell uname -m)

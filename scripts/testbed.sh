@@ -9,7 +9,7 @@
 #   testbed.sh bench                            micro-benchmarks
 #
 # Modes: vhe, nvhe (the kernel's KVM active), vhe-none, nvhe-none
-# (kvm-arm.mode=none: EL2 left free for vmm.ko).  Tests are
+# (kvm-arm.mode=none: EL2 left free for vmm.ko), vhe-gicv2 (a GICv2 host).  Tests are
 # tests/integration/*.sh; a header line "# modes: ..." picks the modes a test
 # runs in (default: vhe nvhe), "# timeout: N" its limit in seconds.  Every
 # test of a mode shares one L1 boot.  Full console logs: build/testbed/*.log.
@@ -35,7 +35,17 @@ mode_args() {
 	nvhe) echo "kvm-arm.mode=nvhe" ;;
 	vhe-none) echo "kvm-arm.mode=none" ;;
 	nvhe-none) echo "id_aa64mmfr1.vh=0 kvm-arm.mode=none" ;;
-	*) die "unknown mode '$1': use vhe, nvhe, vhe-none or nvhe-none" ;;
+	vhe-gicv2) echo "" ;;
+	*) die "unknown mode '$1': use vhe, nvhe, vhe-none, nvhe-none or vhe-gicv2" ;;
+	esac
+}
+
+# The emulated host's GIC: v3, but v2 (with virtualization extensions) for
+# the mode that tests the vmm's GICv2 fallback.
+gic_version() {
+	case $1 in
+	*-gicv2) echo 2 ;;
+	*) echo 3 ;;
 	esac
 }
 
@@ -105,7 +115,7 @@ qemu_l1() {
 	local mode=$1 action=$2 limit=$3
 	shift 3
 	timeout --foreground "$limit" qemu-system-aarch64 \
-		-M virt,virtualization=on,gic-version=3 \
+		-M virt,virtualization=on,gic-version="$(gic_version "$mode")" \
 		-cpu max,pauth-impdef=on -smp 2 -m 2048 \
 		-nodefaults -display none -no-reboot \
 		-chardev stdio,id=con,signal=off -serial chardev:con \

@@ -1,13 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # host-mode.sh - the test bed's L1 host really runs in the mode it claims,
 # so a test that passes in "nvhe" proves something about nVHE.
-# modes: vhe nvhe vhe-none nvhe-none
+# modes: vhe nvhe vhe-none nvhe-none vhe-gicv2
 # timeout: 20
 . /tests/lib.sh
 
 log=$(dmesg)
 case $TB_MODE in
-vhe)	want='kvm \[1\]: VHE mode initialized successfully' ;;
+vhe|vhe-gicv2)
+	want='kvm \[1\]: VHE mode initialized successfully' ;;
 nvhe)	want='kvm \[1\]: Hyp mode initialized successfully' ;;
 *-none)	want='kvm \[1\]: KVM disabled from command line' ;;
 *)	fail "unknown test-bed mode '$TB_MODE'" ;;

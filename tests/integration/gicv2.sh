@@ -1,0 +1,20 @@
+# SPDX-License-Identifier: GPL-2.0
+# gicv2.sh - on a host whose GIC is a GICv2, --irqchip auto falls back to
+# an emulated GICv2, Linux boots on it, and its 8-CPU limit is enforced.
+# modes: vhe-gicv2
+# timeout: 120
+. /tests/lib.sh
+
+dmesg | grep -q 'GICv2' || echo "note: L1 dmesg does not name its GIC"
+vmm_run run -k $GUEST_KERNEL -i $GUEST_INITRD -c 2 -m 256 --loglevel info \
+	-p "quiet vmmtest=info"
+expect_output 'vmm: interrupt controller: GICv2' "vmm's log"
+expect_output '^guest-nproc: 2$' "the guest's CPU count"
+expect_status 0 "vmm after the guest's poweroff"
+
+# KVM on a GICv2 host reports 8 as its vCPU limit, so that check speaks.
+vmm_run run -k $GUEST_KERNEL -c 9
+expect_error '--cpus 9: the hypervisor allows at most 8 vCPUs'
+
+vmm_run run -k $GUEST_KERNEL --irqchip gicv3
+expect_error '--irqchip gicv3: the hypervisor cannot emulate a GICv3 on this host'
