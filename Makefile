@@ -79,6 +79,7 @@ PORTABLE_OBJS	+= vmm/arm64/image.o
 PORTABLE_OBJS	+= vmm/arm64/fdt.o
 PORTABLE_OBJS	+= devices/devices.o
 PORTABLE_OBJS	+= devices/uart8250.o
+PORTABLE_OBJS	+= devices/testdev.o
 
 # arm64 only: the KVM ioctls with arm64 structures, and the program.
 VMM_OBJS	+= $(PORTABLE_OBJS)
@@ -99,15 +100,34 @@ UNIT_OBJS	+= tests/unit/test_gunzip.o
 ARM_OBJS	:= $(addprefix $(BUILD)/arm64/,$(VMM_OBJS))
 HOST_OBJS	:= $(addprefix $(BUILD)/host/,$(UNIT_OBJS))
 
-KMOD_SRCS	:= $(wildcard kmod/*.c kmod/hyp/*/*.c)
-FIRMWARE_SRCS	:= $(wildcard firmware/*/*.c firmware/*/*.S)
+# Firmware payloads: firmware/<name>/<name>.c on the runtime in firmware/lib,
+# each built to build/firmware/<name>.img (an arm64 Image).
+FW_LIB_OBJS	+= firmware/lib/head.o
+FW_LIB_OBJS	+= firmware/lib/lib.o
+FW_LIB_OBJS	+= firmware/lib/dt.o
+
+FIRMWARE	+= psci
+FIRMWARE	+= mmio
+FIRMWARE	+= sysreg
+FIRMWARE	+= memory
+
+
+FW_CFLAGS	:= -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
+		   -fno-stack-protector -mgeneral-regs-only -mstrict-align \
+		   -mno-outline-atomics -fno-asynchronous-unwind-tables \
+		   -Iinclude -Ifirmware/lib -I$(BUILD)/firmware $(WARNINGS) -MMD -MP
+FW_LDFLAGS	:= -nostdlib -static -no-pie -Wl,--build-id=none \
+		   -Wl,--no-warn-rwx-segments \
+		   -Wl,-T,firmware/lib/image.lds
+FW_IMAGES	:= $(addprefix $(BUILD)/firmware/,$(addsuffix .img,$(FIRMWARE)))
+FW_OBJS		:= $(addprefix $(BUILD)/fw/,$(FW_LIB_OBJS))
 
 # ---- build ------------------------------------------------------------------
 
 .PHONY: all check check-unit check-integration run shell bench install clean \
 	provision provision-kernel
 
-all: $(BUILD)/vmm
+all: $(BUILD)/vmm $(FW_IMAGES)
 
 $(BUILD)/.provisioned: scripts/provision.sh
 	$(Q)scripts/provision.sh packages
@@ -137,7 +157,36 @@ $(BUILD)/unit-tests: $(HOST_OBJS)
 	$(msg) HOSTLD $@
 	$(Q)$(HOSTCC) -o $@ $^ $(HOST_LDLIBS)
 
--include $(ARM_OBJS:.o=.d) $(HOST_OBJS:.o=.d)
+# asm-offsets.h: structure layouts for head.S, generated from C.
+$(BUILD)/firmware/asm-offsets.h: firmware/lib/asm-offsets.c firmware/lib/fw.h | $(BUILD)/.provisioned
+	$(msg) GEN $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(FW_CFLAGS) -MF /dev/null -S -o - $< | \
+		sed -n 's/.*->\([A-Za-z_0-9]*\) #\{0,1\}\([0-9]*\).*/#define \1 \2/p' > $@.tmp
+	$(Q)mv $@.tmp $@
+
+$(BUILD)/fw/%.o: %.c | $(BUILD)/.provisioned
+	$(msg) FWCC $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(FW_CFLAGS) -c -o $@ $<
+
+$(BUILD)/fw/%.o: %.S $(BUILD)/firmware/asm-offsets.h | $(BUILD)/.provisioned
+	$(msg) FWAS $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(FW_CFLAGS) -c -o $@ $<
+
+.SECONDEXPANSION:
+$(BUILD)/firmware/%.elf: $(FW_OBJS) $(BUILD)/fw/firmware/$$*/$$*.o firmware/lib/image.lds
+	$(msg) FWLD $@
+	$(Q)$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -o $@ $(filter %.o,$^)
+
+$(BUILD)/firmware/%.img: $(BUILD)/firmware/%.elf
+	$(msg) OBJCOPY $@
+	$(Q)$(CROSS_COMPILE)objcopy -O binary $< $@
+
+.PRECIOUS: $(BUILD)/firmware/%.elf $(BUILD)/fw/%.o
+
+-include $(ARM_OBJS:.o=.d) $(HOST_OBJS:.o=.d) $(FW_OBJS:.o=.d)
 
 # ---- tests ------------------------------------------------------------------
 

@@ -12,7 +12,7 @@
 # (kvm-arm.mode=none: EL2 left free for vmm.ko), vhe-gicv2 (a GICv2 host).  Tests are
 # tests/integration/*.sh; a header line "# modes: ..." picks the modes a test
 # runs in (default: vhe nvhe), "# timeout: N" its limit in seconds.  Every
-# test of a mode shares one L1 boot.  Full console logs: build/testbed/*.log.
+# test of a mode shares one L1 boot.  TESTS="fw-* cli" runs only matching tests.  Full console logs: build/testbed/*.log.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -123,6 +123,16 @@ qemu_l1() {
 		-append "console=ttyAMA0 panic=-1 quiet $(mode_args "$mode") tb.action=$action tb.mode=$mode $*"
 }
 
+matches_any() {	# matches_any NAME PATTERN...
+	local name=$1 p
+	shift
+	for p in "$@"; do
+		# shellcheck disable=SC2254
+		case $name in $p) return 0 ;; esac
+	done
+	return 1
+}
+
 test_field() {	# test_field FILE FIELD DEFAULT
 	local v
 	v=$(sed -n "s/^# $2: *//p" "$1" | head -n1)
@@ -139,6 +149,8 @@ check_mode() {
 	for f in "$tests_dir"/*.sh; do
 		t=$(basename "$f" .sh)
 		[ "$t" = lib ] && continue
+		# TESTS="fw-* boot-linux": run only the tests matching a pattern
+		matches_any "$t" ${TESTS:-'*'} || continue
 		case " $(test_field "$f" modes "vhe nvhe") " in
 		*" $mode "*) ;;
 		*) continue ;;

@@ -46,6 +46,8 @@ const char run_usage[] =
 "                          vmm.ko is loaded, else /dev/kvm)\n"
 "\n"
 "Debug options:\n"
+"    --testdev             add the test device the firmware tests use\n"
+"                          (vmm,testdev at 0x1010000)\n"
 "    --loglevel <level>    error, warning (default), info or debug\n"
 "    --debug               same as --loglevel debug\n"
 "    --nodefaults          no default kernel parameters\n"
@@ -69,6 +71,7 @@ const char run_usage[] =
 enum {
 	OPT_NAME = 0x100, OPT_CONSOLE, OPT_IRQCHIP, OPT_DUMP_DTB,
 	OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_DEBUG, OPT_PMU, OPT_KVM_DEV,
+	OPT_TESTDEV,
 };
 
 static const struct option run_options[] = {
@@ -88,6 +91,7 @@ static const struct option run_options[] = {
 	{ "debug",	no_argument,	   NULL, OPT_DEBUG },
 	{ "pmu",	no_argument,	   NULL, OPT_PMU },
 	{ "kvm-dev",	required_argument, NULL, OPT_KVM_DEV },
+	{ "testdev",	no_argument,	   NULL, OPT_TESTDEV },
 	{ "help",	no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -263,6 +267,9 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 			break;
 		case OPT_KVM_DEV:
 			cfg->kvm_dev = optarg;
+			break;
+		case OPT_TESTDEV:
+			cfg->testdev = true;
 			break;
 		case 'h':
 			return 1;

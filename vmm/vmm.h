@@ -80,6 +80,7 @@ struct vm_config {
 	enum irqchip_kind irqchip;
 	bool		nodefaults;
 	bool		pmu;
+	bool		testdev;	/* the firmware tests' MMIO device */
 };
 
 #define VM_MEM_MIN	(64ULL << 20)

@@ -26,8 +26,9 @@
 #define LAYOUT_UART_BASE	LAYOUT_MMIO_BASE
 #define LAYOUT_UART_STRIDE	0x1000ULL
 #define LAYOUT_UART_SIZE	0x8ULL
-/* vmm's own devices (test device, ...) after the four UART slots */
+/* vmm's own devices after the four UART slots: the firmware test device */
 #define LAYOUT_DEVICES_BASE	(LAYOUT_MMIO_BASE + 0x10000ULL)
+#define LAYOUT_TESTDEV_BASE	LAYOUT_DEVICES_BASE
 
 #define LAYOUT_FLASH_BASE	0x02000000ULL
 #define LAYOUT_FLASH_SIZE	0x01000000ULL

@@ -39,3 +39,18 @@ expect_error() {
 	[ "$(wc -l < "$out")" = 1 ] || fail "expected a one-line error, got $(wc -l < "$out") lines"
 	expect_output "^vmm: .*$1" "the error"
 }
+
+# run_payload NAME MIN_CHECKS VMM-ARGS...: boot /firmware/NAME.img; it must
+# power off (status 0) after at least MIN_CHECKS checks, none failed.
+run_payload() {
+	name=$1 min=$2
+	shift 2
+	vmm_run run -k /firmware/$name.img "$@"
+	# "# TODO" checks report a known limit of the stack, not a failure
+	! grep '^not ok' "$out" | grep -vq '# TODO ' ||
+		fail "$(grep '^not ok' "$out" | grep -v '# TODO ' | head -n1)"
+	expect_output "^# $name: [0-9]+ passed, 0 failed$" "the $name summary"
+	passed=$(sed -n "s/^# $name: \([0-9]*\) passed.*/\1/p" "$out")
+	[ "$passed" -ge "$min" ] || fail "$name ran $passed checks, expected at least $min"
+	expect_status 0 "vmm after the $name payload"
+}

@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: GPL-2.0
+# fw-psci.sh - the psci payload: PSCI through the hypervisor: VERSION, FEATURES, CPU_ON with a context id,
+# AFFINITY_INFO, CPU_OFF and error codes, on 4 vCPUs.
+# timeout: 120
+. /tests/lib.sh
+
+run_payload psci 22 -c 4 -m 64
