@@ -110,6 +110,7 @@ FIRMWARE	+= psci
 FIRMWARE	+= mmio
 FIRMWARE	+= sysreg
 FIRMWARE	+= memory
+FIRMWARE	+= fpsimd
 
 
 FW_CFLAGS	:= -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
