@@ -105,12 +105,16 @@ HOST_OBJS	:= $(addprefix $(BUILD)/host/,$(UNIT_OBJS))
 FW_LIB_OBJS	+= firmware/lib/head.o
 FW_LIB_OBJS	+= firmware/lib/lib.o
 FW_LIB_OBJS	+= firmware/lib/dt.o
+FW_LIB_OBJS	+= firmware/lib/gic.o
 
 FIRMWARE	+= psci
 FIRMWARE	+= mmio
 FIRMWARE	+= sysreg
 FIRMWARE	+= memory
 FIRMWARE	+= fpsimd
+FIRMWARE	+= timer
+FIRMWARE	+= gic
+
 
 
 FW_CFLAGS	:= -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \

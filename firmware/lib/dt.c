@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dt.c - just enough of a flattened device tree reader for payloads: the
- * "reg" entries of nodes matched by path prefix or compatible string.
+ * dt.c - just enough of a flattened device tree reader for payloads: "reg"
+ * entries and 32-bit cells of nodes matched by path prefix or compatible.
  * The blob comes from the vmm (trusted as far as a payload goes), but the
  * walk still stays inside its declared size.
  */
@@ -63,38 +63,77 @@ static bool has_compatible(const u8 *val, u32 len, const char *want)
 
 struct walk {
 	const char	*match;
+	const char	*prop;		/* the property wanted */
 	unsigned int	index, seen;
 	u32		acells[DT_MAX_DEPTH], scells[DT_MAX_DEPTH];
-	const u8	*reg;
-	u32		reglen;
+	const u8	*val;		/* the node's @prop, once seen */
+	u32		len;
 	bool		matches;
+	/* the entry size in bytes: "reg" from the parent's cells, else 4 */
+	bool		is_reg;
 };
 
-/* The node at @depth has all its properties: does it hold entry @index? */
-static bool node_done(struct walk *w, int depth, u64 *base, u64 *size)
+/*
+ * The node at @depth has all its properties: does its @prop hold entry
+ * @index (counted across matching nodes)?  Sets @cell to the entry.
+ */
+static bool node_done(struct walk *w, int depth, const u8 **cell,
+		      u32 *ac, u32 *sc)
 {
-	u32 ac, sc, entry, n;
+	u32 entry, n;
 
-	if (depth < 1 || !w->matches || !w->reg)
+	if (depth < 1 || !w->matches || !w->val)
 		return false;
-	ac = w->acells[depth - 1];
-	sc = w->scells[depth - 1];
-	entry = (ac + sc) * 4;
-	if (!entry || ac > 2 || sc > 2)
+	*ac = w->is_reg ? w->acells[depth - 1] : 1;
+	*sc = w->is_reg ? w->scells[depth - 1] : 0;
+	entry = (*ac + *sc) * 4;
+	if (!entry || *ac > 2 || *sc > 2)
 		return false;
-	n = w->reglen / entry;
+	n = w->len / entry;
 	if (w->index >= w->seen + n) {
 		w->seen += n;
 		return false;
 	}
-	*base = cells(w->reg + (w->index - w->seen) * entry, ac);
-	*size = cells(w->reg + (w->index - w->seen) * entry + ac * 4, sc);
+	*cell = w->val + (w->index - w->seen) * entry;
 	return true;
 }
 
+static const u8 *dt_find(const char *match, const char *prop,
+			 unsigned int index, u32 *ac, u32 *sc);
+
 bool dt_reg(const char *match, unsigned int index, u64 *base, u64 *size)
 {
-	struct walk w = { .match = match, .index = index };
+	const u8 *cell;
+	u32 ac, sc;
+
+	cell = dt_find(match, "reg", index, &ac, &sc);
+	if (!cell)
+		return false;
+	*base = cells(cell, ac);
+	*size = cells(cell + ac * 4, sc);
+	return true;
+}
+
+bool dt_u32(const char *match, const char *prop, unsigned int index, u32 *val)
+{
+	const u8 *cell;
+	u32 ac, sc;
+
+	cell = dt_find(match, prop, index, &ac, &sc);
+	if (!cell)
+		return false;
+	*val = be32(cell);
+	return true;
+}
+
+static const u8 *dt_find(const char *match, const char *prop,
+			 unsigned int index, u32 *ac, u32 *sc)
+{
+	struct walk w = {
+		.match = match, .prop = prop, .index = index,
+		.is_reg = !strcmp(prop, "reg"),
+	};
+	const u8 *cell;
 	char path[DT_MAX_PATH] = "";
 	size_t plen[DT_MAX_DEPTH];
 	const char *strings;
@@ -102,7 +141,7 @@ bool dt_reg(const char *match, unsigned int index, u64 *base, u64 *size)
 	int depth = -1;
 
 	if (!blob)
-		return false;
+		return NULL;
 	off = be32(blob + 8);			/* off_dt_struct */
 	strings = (const char *)blob + be32(blob + 12);
 	end = blob_size;
@@ -115,12 +154,12 @@ bool dt_reg(const char *match, unsigned int index, u64 *base, u64 *size)
 		off += 4;
 		switch (tok) {
 		case FDT_BEGIN_NODE:
-			if (node_done(&w, depth, base, size))
-				return true;
+			if (node_done(&w, depth, &cell, ac, sc))
+				return cell;
 			name = (const char *)blob + off;
 			off += ALIGN_UP(strlen(name) + 1, 4);
 			if (++depth >= DT_MAX_DEPTH)
-				return false;
+				return NULL;
 			plen[depth] = strlen(path);
 			if (depth > 0 && plen[depth] + strlen(name) + 2 < sizeof(path)) {
 				path[plen[depth]] = '/';
@@ -128,7 +167,7 @@ bool dt_reg(const char *match, unsigned int index, u64 *base, u64 *size)
 			}
 			w.acells[depth] = 2;		/* defaults, DT spec 2.3.5 */
 			w.scells[depth] = 1;
-			w.reg = NULL;
+			w.val = NULL;
 			/* a path matches by prefix: "/cpus/cpu" takes "/cpus/cpu@1" */
 			w.matches = match[0] == '/' && strlen(match) <= strlen(path) &&
 				    !memcmp(path, match, strlen(match));
@@ -137,33 +176,34 @@ bool dt_reg(const char *match, unsigned int index, u64 *base, u64 *size)
 			len = be32(blob + off);
 			name = strings + be32(blob + off + 4);
 			if (off + 8 + len > end)
-				return false;
+				return NULL;
 			if (!strcmp(name, "#address-cells"))
 				w.acells[depth] = be32(blob + off + 8);
-			else if (!strcmp(name, "#size-cells"))
+			if (!strcmp(name, "#size-cells"))
 				w.scells[depth] = be32(blob + off + 8);
-			else if (!strcmp(name, "reg")) {
-				w.reg = blob + off + 8;
-				w.reglen = len;
-			} else if (!strcmp(name, "compatible") && match[0] != '/' &&
-				   has_compatible(blob + off + 8, len, match))
+			if (!strcmp(name, prop)) {
+				w.val = blob + off + 8;
+				w.len = len;
+			}
+			if (!strcmp(name, "compatible") && match[0] != '/' &&
+			    has_compatible(blob + off + 8, len, match))
 				w.matches = true;
 			off += 8 + ALIGN_UP(len, 4);
 			break;
 		case FDT_END_NODE:
-			if (node_done(&w, depth, base, size))
-				return true;
+			if (node_done(&w, depth, &cell, ac, sc))
+				return cell;
 			w.matches = false;
 			if (depth < 0)
-				return false;
+				return NULL;
 			path[plen[depth]] = '\0';
 			depth--;
 			break;
 		case FDT_NOP:
 			break;
 		default:
-			return false;
+			return NULL;
 		}
 	}
-	return false;
+	return NULL;
 }

@@ -160,6 +160,29 @@ void dt_init(const void *fdt);
  */
 bool dt_reg(const char *compat, unsigned int index, u64 *base, u64 *size);
 
+/* Cell @index of property @prop of the first matching node. */
+bool dt_u32(const char *compat, const char *prop, unsigned int index, u32 *val);
+
+/* ---- the GICv3 (gic.c) --------------------------------------------------- */
+
+#define INTID_VTIMER	(GIC_PPI_BASE + PPI_TIMER_VIRT)	/* 27 */
+#define INTID_SPURIOUS	1023
+
+/* Distributor setup and this CPU's interface (boot CPU); false if no GICv3. */
+bool gic_init(void);
+/* This CPU's redistributor and interface (secondaries, after gic_init). */
+bool gic_cpu_init(void);
+/* Group 1, priority @prio; an SPI is routed to the calling CPU. */
+void gic_enable_irq(u32 intid, u8 prio);
+void gic_disable_irq(u32 intid);
+bool gic_is_pending(u32 intid);
+bool gic_is_active(u32 intid);
+u32 gic_ack(void);		/* ICC_IAR1_EL1 */
+void gic_eoi(u32 intid);	/* ICC_EOIR1_EL1: priority drop and deactivate */
+void gic_set_pmr(u8 pmr);
+void gic_send_sgi(unsigned int cpu, u32 intid);
+u64 gic_dist_base(void);
+
 /* ---- system registers and barriers -------------------------------------- */
 
 #define read_sysreg(r)	({ u64 __v; asm volatile("mrs %0, " #r : "=r"(__v)); __v; })
