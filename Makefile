@@ -114,6 +114,7 @@ FIRMWARE	+= memory
 FIRMWARE	+= fpsimd
 FIRMWARE	+= timer
 FIRMWARE	+= gic
+FIRMWARE	+= bench
 
 
 

@@ -52,7 +52,7 @@ run)
 	setsid cttyhack sh -c 'vmm run -k /guest/Image -i /guest/initrd.cpio -p quiet'
 	echo "@@@ vmm exited with status $?" ;;
 bench)
-	sh /tests/bench.sh ;;
+	sh /bench/run.sh ;;
 *)
 	echo "@@@ test bed shell ($mode): vmm, /guest/Image, /guest/initrd.cpio, /firmware, /tests"
 	setsid cttyhack sh -l ;;

@@ -94,7 +94,7 @@ mk_guest_initrd() {
 # guest kernel and initramfs, and the integration tests.
 mk_host_initrd() {
 	local root=$tb/host-root f
-	rm -rf "$root" && mkdir -p "$root"/{bin,proc,sys,dev,tmp,guest,tests,firmware}
+	rm -rf "$root" && mkdir -p "$root"/{bin,proc,sys,dev,tmp,guest,tests,firmware,bench}
 	cp "$BUSYBOX" "$root/bin/busybox"
 	cp "$top/scripts/host-init.sh" "$root/init"
 	cp "$build/vmm" "$root/bin/vmm"
@@ -105,6 +105,7 @@ mk_host_initrd() {
 	ln -f "$IMAGE" "$root/guest/Image" 2>/dev/null || cp "$IMAGE" "$root/guest/Image"
 	cp "$tb/guest-initrd.cpio" "$root/guest/initrd.cpio"
 	cp "$tests_dir"/*.sh "$root/tests/"
+	cp "$top"/tests/bench/*.sh "$root/bench/"
 	(cd "$root" && find . | cpio -o -H newc --quiet) > "$tb/host-initrd.cpio"
 }
 
@@ -114,7 +115,8 @@ mk_host_initrd() {
 qemu_l1() {
 	local mode=$1 action=$2 limit=$3
 	shift 3
-	timeout --foreground "$limit" qemu-system-aarch64 \
+	# shellcheck disable=SC2086
+	timeout --foreground "$limit" qemu-system-aarch64 ${QEMU_EXTRA:-} \
 		-M virt,virtualization=on,gic-version="$(gic_version "$mode")" \
 		-cpu max,pauth-impdef=on -smp 2 -m 2048 \
 		-nodefaults -display none -no-reboot \
@@ -231,13 +233,21 @@ run)
 	qemu_l1 vhe run 86400
 	;;
 bench)
-	if [ ! -f "$tests_dir/bench.sh" ]; then
-		echo "testbed: no benchmarks yet: they come with firmware/bench"
-		exit 0
-	fi
+	# -icount shift=0: one instruction is one nanosecond of guest time, so
+	# the payload's ns/op are instructions per operation, the same each run.
 	mk_guest_initrd
 	mk_host_initrd
-	qemu_l1 vhe bench 1800 < /dev/null | tr -d '\r' | tee "$tb/bench.log"
+	modes=${*:-vhe nvhe}
+	: > "$tb/bench.txt"
+	for m in $modes; do
+		echo "testbed: $m: booting L1 with -icount shift=0 for the benchmarks"
+		QEMU_EXTRA="-icount shift=0,sleep=off" qemu_l1 "$m" bench 1200 \
+			< /dev/null 2>&1 | tr -d '\r' > "$tb/bench-$m.log"
+		grep -o '@@@ BENCH.*' "$tb/bench-$m.log" >> "$tb/bench.txt" || true
+		grep -q "@@@ BENCH-STATUS kvm $m 0" "$tb/bench-$m.log" ||
+			echo "testbed: $m: the bench payload failed (see ${tb#"$top"/}/bench-$m.log)" >&2
+	done
+	"$top/scripts/bench-report.sh" "$tb/bench.txt" "$build/bench.json"
 	;;
 *)
 	die "unknown command '$cmd': use check, shell, run or bench"
