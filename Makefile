@@ -133,7 +133,7 @@ FW_OBJS		:= $(addprefix $(BUILD)/fw/,$(FW_LIB_OBJS))
 .PHONY: all check check-unit check-integration run shell bench install clean \
 	provision provision-kernel
 
-all: $(BUILD)/vmm $(FW_IMAGES)
+all: $(BUILD)/vmm $(FW_IMAGES) $(BUILD)/vmm.ko $(BUILD)/kmod-test
 
 $(BUILD)/.provisioned: scripts/provision.sh
 	$(Q)scripts/provision.sh packages
@@ -162,6 +162,25 @@ $(BUILD)/host/%.o: %.c | $(BUILD)/.provisioned
 $(BUILD)/unit-tests: $(HOST_OBJS)
 	$(msg) HOSTLD $@
 	$(Q)$(HOSTCC) -o $@ $^ $(HOST_LDLIBS)
+
+# vmm.ko, built out of tree in $(BUILD)/kmod against the test bed's kernel
+# headers (KDIR= another arm64 kernel's; or make -C kmod KDIR=... directly).
+KMOD_SRCS	:= $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild
+KDIR_TESTBED	= $(shell scripts/provision.sh env | sed -n 's/^KDIR=//p')
+
+$(BUILD)/vmm.ko: $(KMOD_SRCS) | $(BUILD)/.provisioned
+	$(Q)scripts/provision.sh kernel
+	$(msg) KBUILD $@
+	$(Q)mkdir -p $(BUILD)/kmod && cp $(KMOD_SRCS) kmod/Makefile $(BUILD)/kmod/
+	$(Q)$(MAKE) --no-print-directory -C $(BUILD)/kmod \
+		KDIR=$(or $(KDIR),$(KDIR_TESTBED)) $(if $(V),,-s) > $(BUILD)/kmod/build.log 2>&1 || \
+		{ cat $(BUILD)/kmod/build.log; exit 1; }
+	$(Q)cp $(BUILD)/kmod/vmm.ko $@
+
+# kmod-test: a small program that drives /dev/vmm's ioctls in the test bed.
+$(BUILD)/kmod-test: tests/kmod/kmod-test.c | $(BUILD)/.provisioned
+	$(msg) CC $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 # asm-offsets.h: structure layouts for head.S, generated from C.
 $(BUILD)/firmware/asm-offsets.h: firmware/lib/asm-offsets.c firmware/lib/fw.h | $(BUILD)/.provisioned

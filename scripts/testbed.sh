@@ -99,6 +99,7 @@ mk_host_initrd() {
 	cp "$top/scripts/host-init.sh" "$root/init"
 	cp "$build/vmm" "$root/bin/vmm"
 	[ -f "$build/vmm.ko" ] && cp "$build/vmm.ko" "$root/vmm.ko"
+	[ -f "$build/kmod-test" ] && cp "$build/kmod-test" "$root/bin/kmod-test"
 	for f in "$build"/firmware/*.img; do
 		[ -f "$f" ] && cp "$f" "$root/firmware/"
 	done

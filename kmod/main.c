@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - vmm.ko: registers /dev/vmm, which speaks the KVM ioctl API (the
+ * numbers and structures of <linux/kvm.h>) so that one code path in a VMM
+ * drives either this module or the kernel's KVM.
+ */
+#define pr_fmt(fmt) "vmm: " fmt
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+
+#include <asm/virt.h>
+
+#include "vmm_drv.h"
+
+static char *devname = "vmm";
+module_param(devname, charp, 0444);
+MODULE_PARM_DESC(devname, "name of the device under /dev (default vmm)");
+
+atomic_t vmm_nr_vms = ATOMIC_INIT(0);
+atomic_t vmm_nr_vcpus = ATOMIC_INIT(0);
+
+static int get_count(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(kp->arg));
+}
+
+static const struct kernel_param_ops count_ops = { .get = get_count };
+module_param_cb(live_vms, &count_ops, &vmm_nr_vms, 0444);
+MODULE_PARM_DESC(live_vms, "VMs alive now (read-only)");
+module_param_cb(live_vcpus, &count_ops, &vmm_nr_vcpus, 0444);
+MODULE_PARM_DESC(live_vcpus, "vCPUs alive now (read-only)");
+
+long vmm_check_extension(struct vmm_vm *vm, long cap)
+{
+	switch (cap) {
+	case KVM_CAP_USER_MEMORY:
+	case KVM_CAP_ONE_REG:
+	case KVM_CAP_ARM_PSCI_0_2:
+	case KVM_CAP_IMMEDIATE_EXIT:
+		return 1;
+	case KVM_CAP_NR_VCPUS:
+		return min_t(long, num_online_cpus(), VMM_MAX_VCPUS);
+	case KVM_CAP_MAX_VCPUS:
+		return VMM_MAX_VCPUS;
+	case KVM_CAP_NR_MEMSLOTS:
+		return VMM_MAX_MEMSLOTS;
+	case KVM_CAP_ARM_VM_IPA_SIZE:
+		return VMM_DEFAULT_IPA_BITS;
+	default:
+		/* what we lack answers 0, as api.rst asks */
+		return 0;
+	}
+}
+
+static long vmm_dev_ioctl(struct file *filp, unsigned int cmd,
+			  unsigned long arg)
+{
+	switch (cmd) {
+	case KVM_GET_API_VERSION:
+		return arg ? -EINVAL : KVM_API_VERSION;
+	case KVM_CHECK_EXTENSION:
+		return vmm_check_extension(NULL, arg);
+	case KVM_CREATE_VM:
+		return vmm_vm_create(arg);
+	case KVM_GET_VCPU_MMAP_SIZE:
+		return arg ? -EINVAL : VMM_RUN_SIZE;
+	default:
+		return -EINVAL;
+	}
+}
+
+static const struct file_operations vmm_dev_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= vmm_dev_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice vmm_misc = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.fops	= &vmm_dev_fops,
+	.mode	= 0600,
+};
+
+static int __init vmm_init(void)
+{
+	int ret;
+
+	if (vmm_kernel_kvm_active()) {
+		pr_err("the kernel's KVM owns EL2: boot with kvm-arm.mode=none to use vmm.ko\n");
+		return -EBUSY;
+	}
+	/*
+	 * is_hyp_mode_available() reads symbols modules cannot link to; the
+	 * kernel's own EL tells VHE (EL2) from everything else.
+	 */
+	if (!is_kernel_in_hyp_mode()) {
+		pr_err("the kernel runs at EL1 (an nVHE host, or no EL2): only VHE hosts are supported so far\n");
+		return -ENODEV;
+	}
+	vmm_misc.name = devname;
+	ret = misc_register(&vmm_misc);
+	if (ret) {
+		pr_err("cannot register /dev/%s: %d\n", devname, ret);
+		return ret;
+	}
+	pr_info("VHE host: /dev/%s ready\n", devname);
+	return 0;
+}
+
+static void __exit vmm_exit(void)
+{
+	misc_deregister(&vmm_misc);
+}
+
+module_init(vmm_init);
+module_exit(vmm_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("vmm: an arm64 hypervisor speaking the KVM API on /dev/vmm");

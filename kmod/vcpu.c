@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vcpu.c - vCPU lifetime and the vCPU file's ioctls: KVM_ARM_VCPU_INIT,
+ * KVM_GET/SET_ONE_REG for the core registers and MPIDR_EL1, the mmap'ed
+ * struct kvm_run.  KVM_RUN waits for the world switch (kmod/hyp/).
+ */
+#define pr_fmt(fmt) "vmm: " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <asm/ptrace.h>
+
+#include "vmm_drv.h"
+
+#define CORE_OFF(field)		offsetof(struct kvm_regs, field)
+#define SUPPORTED_FEATURES	(BIT(KVM_ARM_VCPU_PSCI_0_2) | BIT(KVM_ARM_VCPU_POWER_OFF))
+#define MPIDR_EL1_ID		ARM64_SYS_REG(3, 0, 0, 0, 5)
+
+/* The size in bytes of the core register at byte offset @off, or 0. */
+static unsigned int core_reg_size(unsigned long off)
+{
+	if (off < CORE_OFF(fp_regs.vregs))
+		return off % 8 ? 0 : 8;		/* x0..x30, sp, pc, pstate, sp_el1, elr_el1, spsr[] */
+	if (off < CORE_OFF(fp_regs.fpsr))
+		return (off - CORE_OFF(fp_regs.vregs)) % 16 ? 0 : 16;
+	if (off == CORE_OFF(fp_regs.fpsr) || off == CORE_OFF(fp_regs.fpcr))
+		return 4;
+	return 0;
+}
+
+static int one_reg(struct vmm_vcpu *vcpu, struct kvm_one_reg *reg, bool set)
+{
+	void __user *uaddr = (void __user *)(unsigned long)reg->addr;
+	unsigned int size = 1U << ((reg->id & KVM_REG_SIZE_MASK) >> KVM_REG_SIZE_SHIFT);
+	unsigned long off;
+
+	if ((reg->id & KVM_REG_ARCH_MASK) != KVM_REG_ARM64)
+		return -EINVAL;
+	if (reg->id == MPIDR_EL1_ID) {
+		if (set)	/* KVM accepts writes; we keep MPIDR fixed */
+			return -EINVAL;
+		return copy_to_user(uaddr, &vcpu->mpidr, 8) ? -EFAULT : 0;
+	}
+	if ((reg->id & KVM_REG_ARM_COPROC_MASK) != KVM_REG_ARM_CORE)
+		return -ENOENT;
+	off = (reg->id & ~(KVM_REG_ARCH_MASK | KVM_REG_SIZE_MASK |
+			   KVM_REG_ARM_COPROC_MASK)) * sizeof(u32);
+	if (off >= sizeof(vcpu->regs) || core_reg_size(off) != size)
+		return -ENOENT;
+	if (set)
+		return copy_from_user((u8 *)&vcpu->regs + off, uaddr, size) ? -EFAULT : 0;
+	return copy_to_user(uaddr, (u8 *)&vcpu->regs + off, size) ? -EFAULT : 0;
+}
+
+/* Architectural reset: EL1h, all exceptions masked, registers zero. */
+static void vcpu_reset(struct vmm_vcpu *vcpu)
+{
+	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
+	vcpu->regs.regs.pstate = PSR_MODE_EL1h | PSR_A_BIT | PSR_I_BIT |
+				 PSR_F_BIT | PSR_D_BIT;
+	vcpu->power_off = vcpu->features & BIT(KVM_ARM_VCPU_POWER_OFF);
+}
+
+static int vcpu_init(struct vmm_vcpu *vcpu, struct kvm_vcpu_init *init)
+{
+	unsigned int i;
+
+	if (init->target != KVM_ARM_TARGET_GENERIC_V8)
+		return -EINVAL;
+	if (init->features[0] & ~SUPPORTED_FEATURES)
+		return -EINVAL;
+	for (i = 1; i < ARRAY_SIZE(init->features); i++)
+		if (init->features[i])
+			return -EINVAL;
+	/* api.rst: a later KVM_ARM_VCPU_INIT must keep the same features */
+	if (vcpu->initialised && vcpu->features != init->features[0])
+		return -EINVAL;
+	vcpu->features = init->features[0];
+	vcpu_reset(vcpu);
+	vcpu->initialised = true;
+	return 0;
+}
+
+static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	struct vmm_vcpu *vcpu = filp->private_data;
+	void __user *argp = (void __user *)arg;
+	long ret;
+
+	if (mutex_lock_interruptible(&vcpu->lock))
+		return -EINTR;
+	switch (cmd) {
+	case KVM_ARM_VCPU_INIT: {
+		struct kvm_vcpu_init init;
+
+		ret = copy_from_user(&init, argp, sizeof(init)) ? -EFAULT :
+		      vcpu_init(vcpu, &init);
+		break;
+	}
+	case KVM_GET_ONE_REG:
+	case KVM_SET_ONE_REG: {
+		struct kvm_one_reg reg;
+
+		if (!vcpu->initialised)
+			ret = -ENOEXEC;
+		else if (copy_from_user(&reg, argp, sizeof(reg)))
+			ret = -EFAULT;
+		else
+			ret = one_reg(vcpu, &reg, cmd == KVM_SET_ONE_REG);
+		break;
+	}
+	case KVM_RUN:
+		if (arg)
+			ret = -EINVAL;
+		else if (!vcpu->initialised)
+			ret = -ENOEXEC;
+		else if (READ_ONCE(vcpu->run->immediate_exit))
+			ret = -EINTR;
+		else {
+			pr_warn_once("KVM_RUN: the VHE world switch is not implemented yet\n");
+			ret = -EOPNOTSUPP;
+		}
+		break;
+	default:
+		ret = -EINVAL;
+	}
+	mutex_unlock(&vcpu->lock);
+	return ret;
+}
+
+static int vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct vmm_vcpu *vcpu = filp->private_data;
+
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != VMM_RUN_SIZE)
+		return -EINVAL;
+	return vm_insert_page(vma, vma->vm_start, virt_to_page(vcpu->run));
+}
+
+static int vcpu_release(struct inode *inode, struct file *filp)
+{
+	struct vmm_vcpu *vcpu = filp->private_data;
+	struct vmm_vm *vm = vcpu->vm;
+
+	mutex_lock(&vm->lock);
+	vm->vcpus[vcpu->id] = NULL;
+	vm->nr_vcpus--;
+	mutex_unlock(&vm->lock);
+	free_page((unsigned long)vcpu->run);
+	kfree(vcpu);
+	atomic_dec(&vmm_nr_vcpus);
+	vmm_vm_put(vm);
+	return 0;
+}
+
+static const struct file_operations vcpu_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= vcpu_ioctl,
+	.mmap		= vcpu_mmap,
+	.release	= vcpu_release,
+	.llseek		= noop_llseek,
+};
+
+int vmm_vcpu_create(struct vmm_vm *vm, unsigned int id)
+{
+	struct vmm_vcpu *vcpu;
+	int fd;
+
+	lockdep_assert_held(&vm->lock);
+	if (vm->vcpus[id])
+		return -EEXIST;
+	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		return -ENOMEM;
+	vcpu->run = (struct kvm_run *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->run) {
+		kfree(vcpu);
+		return -ENOMEM;
+	}
+	mutex_init(&vcpu->lock);
+	vcpu->vm = vm;
+	vcpu->id = id;
+	/* KVM's MPIDR for vCPU n: Aff0 = n[3:0], Aff1 = n[11:4], Aff2 = n[19:12] */
+	vcpu->mpidr = BIT(31) | (id & 0xf) | ((id >> 4) & 0xff) << 8 |
+		      (u64)((id >> 12) & 0xff) << 16;
+
+	kref_get(&vm->ref);
+	atomic_inc(&vmm_nr_vcpus);
+	vm->vcpus[id] = vcpu;
+	vm->nr_vcpus++;
+	fd = anon_inode_getfd("vmm-vcpu", &vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		vm->vcpus[id] = NULL;
+		vm->nr_vcpus--;
+		free_page((unsigned long)vcpu->run);
+		kfree(vcpu);
+		atomic_dec(&vmm_nr_vcpus);
+		vmm_vm_put(vm);
+	}
+	return fd;
+}

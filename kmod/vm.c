@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vm.c - VM lifetime and the VM file's ioctls: memslots and vCPUs. */
+#define pr_fmt(fmt) "vmm: " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "vmm_drv.h"
+
+static void vm_release(struct kref *ref)
+{
+	struct vmm_vm *vm = container_of(ref, struct vmm_vm, ref);
+
+	kfree(vm);
+	atomic_dec(&vmm_nr_vms);
+}
+
+void vmm_vm_put(struct vmm_vm *vm)
+{
+	kref_put(&vm->ref, vm_release);
+}
+
+/* api.rst, KVM_SET_USER_MEMORY_REGION: size 0 deletes; no overlaps. */
+static int set_memory_region(struct vmm_vm *vm,
+			     struct kvm_userspace_memory_region *r)
+{
+	struct vmm_memslot *s;
+	unsigned int i;
+
+	if (r->slot >= VMM_MAX_MEMSLOTS)
+		return -EINVAL;
+	if (r->flags & ~KVM_MEM_READONLY)
+		return -EINVAL;
+	s = &vm->slots[r->slot];
+	if (!r->memory_size) {
+		s->size = 0;
+		return 0;
+	}
+	if (!PAGE_ALIGNED(r->guest_phys_addr) || !PAGE_ALIGNED(r->memory_size) ||
+	    !PAGE_ALIGNED(r->userspace_addr))
+		return -EINVAL;
+	if (r->guest_phys_addr + r->memory_size < r->guest_phys_addr ||
+	    r->guest_phys_addr + r->memory_size > BIT_ULL(vm->ipa_bits))
+		return -EINVAL;
+	if (!access_ok((void __user *)(unsigned long)r->userspace_addr,
+		       r->memory_size))
+		return -EFAULT;
+	/* Moving or resizing a live slot is not supported (yet). */
+	if (s->size)
+		return -EEXIST;
+	for (i = 0; i < VMM_MAX_MEMSLOTS; i++) {
+		struct vmm_memslot *o = &vm->slots[i];
+
+		if (i != r->slot && o->size &&
+		    r->guest_phys_addr < o->gpa + o->size &&
+		    o->gpa < r->guest_phys_addr + r->memory_size)
+			return -EEXIST;
+	}
+	s->gpa = r->guest_phys_addr;
+	s->size = r->memory_size;
+	s->hva = r->userspace_addr;
+	s->flags = r->flags;
+	return 0;
+}
+
+static long vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	struct vmm_vm *vm = filp->private_data;
+	void __user *argp = (void __user *)arg;
+	long ret;
+
+	switch (cmd) {
+	case KVM_CHECK_EXTENSION:
+		return vmm_check_extension(vm, arg);
+	case KVM_SET_USER_MEMORY_REGION: {
+		struct kvm_userspace_memory_region r;
+
+		if (copy_from_user(&r, argp, sizeof(r)))
+			return -EFAULT;
+		mutex_lock(&vm->lock);
+		ret = set_memory_region(vm, &r);
+		mutex_unlock(&vm->lock);
+		return ret;
+	}
+	case KVM_CREATE_VCPU:
+		if (arg >= VMM_MAX_VCPUS)
+			return -EINVAL;
+		mutex_lock(&vm->lock);
+		ret = vmm_vcpu_create(vm, arg);
+		mutex_unlock(&vm->lock);
+		return ret;
+	case KVM_ARM_PREFERRED_TARGET: {
+		struct kvm_vcpu_init init = { .target = KVM_ARM_TARGET_GENERIC_V8 };
+
+		return copy_to_user(argp, &init, sizeof(init)) ? -EFAULT : 0;
+	}
+	default:
+		return -EINVAL;
+	}
+}
+
+static int vm_release_file(struct inode *inode, struct file *filp)
+{
+	vmm_vm_put(filp->private_data);
+	return 0;
+}
+
+static const struct file_operations vm_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= vm_ioctl,
+	.release	= vm_release_file,
+	.llseek		= noop_llseek,
+};
+
+int vmm_vm_create(unsigned long type)
+{
+	unsigned int ipa_bits = type & KVM_VM_TYPE_ARM_IPA_SIZE_MASK;
+	struct vmm_vm *vm;
+	int fd;
+
+	if (type & ~KVM_VM_TYPE_ARM_IPA_SIZE_MASK)
+		return -EINVAL;
+	if (!ipa_bits)
+		ipa_bits = VMM_DEFAULT_IPA_BITS;
+	/* api.rst: at least 32 bits; we offer no more than the default */
+	if (ipa_bits < 32 || ipa_bits > VMM_DEFAULT_IPA_BITS)
+		return -EINVAL;
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		return -ENOMEM;
+	kref_init(&vm->ref);
+	mutex_init(&vm->lock);
+	vm->ipa_bits = ipa_bits;
+	atomic_inc(&vmm_nr_vms);
+
+	fd = anon_inode_getfd("vmm-vm", &vm_fops, vm, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		vmm_vm_put(vm);
+	return fd;
+}
