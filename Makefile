@@ -165,13 +165,14 @@ $(BUILD)/unit-tests: $(HOST_OBJS)
 
 # vmm.ko, built out of tree in $(BUILD)/kmod against the test bed's kernel
 # headers (KDIR= another arm64 kernel's; or make -C kmod KDIR=... directly).
-KMOD_SRCS	:= $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild
+KMOD_SRCS	:= $(wildcard kmod/*.c kmod/*.h kmod/hyp/*.S kmod/hyp/*/*.c \
+		     kmod/hyp/include/hyp/*.h) kmod/Kbuild
 KDIR_TESTBED	= $(shell scripts/provision.sh env | sed -n 's/^KDIR=//p')
 
 $(BUILD)/vmm.ko: $(KMOD_SRCS) | $(BUILD)/.provisioned
 	$(Q)scripts/provision.sh kernel
 	$(msg) KBUILD $@
-	$(Q)mkdir -p $(BUILD)/kmod && cp $(KMOD_SRCS) kmod/Makefile $(BUILD)/kmod/
+	$(Q)mkdir -p $(BUILD)/kmod && cd kmod && cp --parents $(KMOD_SRCS:kmod/%=%) Makefile $(CURDIR)/$(BUILD)/kmod/
 	$(Q)$(MAKE) --no-print-directory -C $(BUILD)/kmod \
 		KDIR=$(or $(KDIR),$(KDIR_TESTBED)) $(if $(V),,-s) > $(BUILD)/kmod/build.log 2>&1 || \
 		{ cat $(BUILD)/kmod/build.log; exit 1; }

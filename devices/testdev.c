@@ -96,7 +96,7 @@ static int testdev_init(struct vm *vm, void **state)
 	return 0;
 }
 
-static int testdev_fdt(struct vm *vm __unused, void *state, void *fdt)
+static int testdev_fdt(struct vm *vm, void *state, void *fdt)
 {
 	struct testdev *t = state;
 	char name[32];
@@ -105,7 +105,7 @@ static int testdev_fdt(struct vm *vm __unused, void *state, void *fdt)
 	FDT_CHECK(fdt_begin_node(fdt, name));
 	FDT_CHECK(fdt_property_string(fdt, "compatible", "vmm,testdev"));
 	FDT_CHECK(fdt_prop_reg(fdt, LAYOUT_TESTDEV_BASE, TESTDEV_SIZE));
-	FDT_CHECK(fdt_prop_spi(fdt, t->intid));
+	FDT_CHECK(fdt_prop_spi(fdt, vm->gic != GIC_NONE, t->intid));
 	FDT_CHECK(fdt_end_node(fdt));
 	return 0;
 }

@@ -308,7 +308,7 @@ static void console_exit(struct vm *vm __unused, void *state)
 	uart8250__free(state);
 }
 
-static int console_fdt(struct vm *vm __unused, void *state, void *fdt)
+static int console_fdt(struct vm *vm, void *state, void *fdt)
 {
 	struct uart8250 *u = state;
 	char name[32];
@@ -317,7 +317,7 @@ static int console_fdt(struct vm *vm __unused, void *state, void *fdt)
 	FDT_CHECK(fdt_begin_node(fdt, name));
 	FDT_CHECK(fdt_property_string(fdt, "compatible", "ns16550a"));
 	FDT_CHECK(fdt_prop_reg(fdt, u->base, LAYOUT_UART_SIZE));
-	FDT_CHECK(fdt_prop_spi(fdt, u->intid));
+	FDT_CHECK(fdt_prop_spi(fdt, vm->gic != GIC_NONE, u->intid));
 	FDT_CHECK(fdt_property_u32(fdt, "clock-frequency", UART_CLOCK));
 	FDT_CHECK(fdt_end_node(fdt));
 	return 0;

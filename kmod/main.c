@@ -20,6 +20,7 @@ MODULE_PARM_DESC(devname, "name of the device under /dev (default vmm)");
 
 atomic_t vmm_nr_vms = ATOMIC_INIT(0);
 atomic_t vmm_nr_vcpus = ATOMIC_INIT(0);
+atomic_t vmm_nr_pinned = ATOMIC_INIT(0);
 
 static int get_count(char *buf, const struct kernel_param *kp)
 {
@@ -31,6 +32,8 @@ module_param_cb(live_vms, &count_ops, &vmm_nr_vms, 0444);
 MODULE_PARM_DESC(live_vms, "VMs alive now (read-only)");
 module_param_cb(live_vcpus, &count_ops, &vmm_nr_vcpus, 0444);
 MODULE_PARM_DESC(live_vcpus, "vCPUs alive now (read-only)");
+module_param_cb(pinned_pages, &count_ops, &vmm_nr_pinned, 0444);
+MODULE_PARM_DESC(pinned_pages, "guest pages pinned by stage 2 now (read-only)");
 
 long vmm_check_extension(struct vmm_vm *vm, long cap)
 {

@@ -8,7 +8,7 @@
  */
 #include <linux/kvm_host.h>
 
-#include "vmm_drv.h"
+#include "owner.h"
 
 bool vmm_kernel_kvm_active(void)
 {

@@ -2,7 +2,7 @@
 /*
  * vcpu.c - vCPU lifetime and the vCPU file's ioctls: KVM_ARM_VCPU_INIT,
  * KVM_GET/SET_ONE_REG for the core registers and MPIDR_EL1, the mmap'ed
- * struct kvm_run.  KVM_RUN waits for the world switch (kmod/hyp/).
+ * struct kvm_run, and KVM_RUN (run.c).
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
@@ -33,10 +33,41 @@ static unsigned int core_reg_size(unsigned long off)
 	return 0;
 }
 
+/* The core registers in KVM's layout, from and to the vCPU context. */
+static void ctxt_to_kvm_regs(const struct vmm_cpu_context *c, struct kvm_regs *r)
+{
+	memset(r, 0, sizeof(*r));
+	memcpy(r->regs.regs, c->gp.x, sizeof(c->gp.x));
+	r->regs.sp = c->gp.sp_el0;
+	r->regs.pc = c->gp.pc;
+	r->regs.pstate = c->gp.pstate;
+	r->sp_el1 = c->sys[SP_EL1];
+	r->elr_el1 = c->sys[ELR_EL1];
+	r->spsr[KVM_SPSR_EL1] = c->sys[SPSR_EL1];
+	memcpy(r->fp_regs.vregs, c->fp.v, sizeof(c->fp.v));
+	r->fp_regs.fpsr = c->fp.fpsr;
+	r->fp_regs.fpcr = c->fp.fpcr;
+}
+
+static void kvm_regs_to_ctxt(const struct kvm_regs *r, struct vmm_cpu_context *c)
+{
+	memcpy(c->gp.x, r->regs.regs, sizeof(c->gp.x));
+	c->gp.sp_el0 = r->regs.sp;
+	c->gp.pc = r->regs.pc;
+	c->gp.pstate = r->regs.pstate;
+	c->sys[SP_EL1] = r->sp_el1;
+	c->sys[ELR_EL1] = r->elr_el1;
+	c->sys[SPSR_EL1] = r->spsr[KVM_SPSR_EL1];
+	memcpy(c->fp.v, r->fp_regs.vregs, sizeof(c->fp.v));
+	c->fp.fpsr = r->fp_regs.fpsr;
+	c->fp.fpcr = r->fp_regs.fpcr;
+}
+
 static int one_reg(struct vmm_vcpu *vcpu, struct kvm_one_reg *reg, bool set)
 {
 	void __user *uaddr = (void __user *)(unsigned long)reg->addr;
 	unsigned int size = 1U << ((reg->id & KVM_REG_SIZE_MASK) >> KVM_REG_SIZE_SHIFT);
+	struct kvm_regs regs;
 	unsigned long off;
 
 	if ((reg->id & KVM_REG_ARCH_MASK) != KVM_REG_ARM64)
@@ -50,20 +81,27 @@ static int one_reg(struct vmm_vcpu *vcpu, struct kvm_one_reg *reg, bool set)
 		return -ENOENT;
 	off = (reg->id & ~(KVM_REG_ARCH_MASK | KVM_REG_SIZE_MASK |
 			   KVM_REG_ARM_COPROC_MASK)) * sizeof(u32);
-	if (off >= sizeof(vcpu->regs) || core_reg_size(off) != size)
+	if (off >= sizeof(regs) || core_reg_size(off) != size)
 		return -ENOENT;
-	if (set)
-		return copy_from_user((u8 *)&vcpu->regs + off, uaddr, size) ? -EFAULT : 0;
-	return copy_to_user(uaddr, (u8 *)&vcpu->regs + off, size) ? -EFAULT : 0;
+	ctxt_to_kvm_regs(&vcpu->ctxt, &regs);
+	if (!set)
+		return copy_to_user(uaddr, (u8 *)&regs + off, size) ? -EFAULT : 0;
+	if (copy_from_user((u8 *)&regs + off, uaddr, size))
+		return -EFAULT;
+	kvm_regs_to_ctxt(&regs, &vcpu->ctxt);
+	return 0;
 }
 
-/* Architectural reset: EL1h, all exceptions masked, registers zero. */
-static void vcpu_reset(struct vmm_vcpu *vcpu)
+/* SCTLR_EL1 out of reset: RES1 bits, MMU and caches off, little endian */
+#define SCTLR_EL1_RESET		0x00c50078ULL
+
+void vmm_vcpu_reset(struct vmm_vcpu *vcpu)
 {
-	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
-	vcpu->regs.regs.pstate = PSR_MODE_EL1h | PSR_A_BIT | PSR_I_BIT |
-				 PSR_F_BIT | PSR_D_BIT;
-	vcpu->power_off = vcpu->features & BIT(KVM_ARM_VCPU_POWER_OFF);
+	memset(&vcpu->ctxt, 0, sizeof(vcpu->ctxt));
+	vcpu->ctxt.gp.pstate = PSR_MODE_EL1h | PSR_A_BIT | PSR_I_BIT |
+			       PSR_F_BIT | PSR_D_BIT;
+	vcpu->ctxt.sys[SCTLR_EL1] = SCTLR_EL1_RESET;
+	vcpu->mmio.pending = false;
 }
 
 static int vcpu_init(struct vmm_vcpu *vcpu, struct kvm_vcpu_init *init)
@@ -81,7 +119,11 @@ static int vcpu_init(struct vmm_vcpu *vcpu, struct kvm_vcpu_init *init)
 	if (vcpu->initialised && vcpu->features != init->features[0])
 		return -EINVAL;
 	vcpu->features = init->features[0];
-	vcpu_reset(vcpu);
+	vmm_vcpu_reset(vcpu);
+	spin_lock(&vcpu->vm->power_lock);
+	vcpu->power_off = vcpu->features & BIT(KVM_ARM_VCPU_POWER_OFF);
+	vcpu->start_pending = false;
+	spin_unlock(&vcpu->vm->power_lock);
 	vcpu->initialised = true;
 	return 0;
 }
@@ -119,11 +161,11 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 			ret = -EINVAL;
 		else if (!vcpu->initialised)
 			ret = -ENOEXEC;
-		else if (READ_ONCE(vcpu->run->immediate_exit))
+		else if (READ_ONCE(vcpu->run->immediate_exit)) {
+			vcpu->run->exit_reason = KVM_EXIT_INTR;
 			ret = -EINTR;
-		else {
-			pr_warn_once("KVM_RUN: the VHE world switch is not implemented yet\n");
-			ret = -EOPNOTSUPP;
+		} else {
+			ret = vmm_vcpu_run(vcpu);
 		}
 		break;
 	default:
@@ -183,6 +225,7 @@ int vmm_vcpu_create(struct vmm_vm *vm, unsigned int id)
 		return -ENOMEM;
 	}
 	mutex_init(&vcpu->lock);
+	init_waitqueue_head(&vcpu->wq);
 	vcpu->vm = vm;
 	vcpu->id = id;
 	/* KVM's MPIDR for vCPU n: Aff0 = n[3:0], Aff1 = n[11:4], Aff2 = n[19:12] */

@@ -15,6 +15,7 @@ static void vm_release(struct kref *ref)
 {
 	struct vmm_vm *vm = container_of(ref, struct vmm_vm, ref);
 
+	vmm_stage2_destroy(vm);
 	kfree(vm);
 	atomic_dec(&vmm_nr_vms);
 }
@@ -120,13 +121,13 @@ int vmm_vm_create(unsigned long type)
 {
 	unsigned int ipa_bits = type & KVM_VM_TYPE_ARM_IPA_SIZE_MASK;
 	struct vmm_vm *vm;
-	int fd;
+	int fd, ret;
 
 	if (type & ~KVM_VM_TYPE_ARM_IPA_SIZE_MASK)
 		return -EINVAL;
 	if (!ipa_bits)
 		ipa_bits = VMM_DEFAULT_IPA_BITS;
-	/* api.rst: at least 32 bits; we offer no more than the default */
+	/* api.rst: at least 32 bits; stage 2 is built for exactly 40 */
 	if (ipa_bits < 32 || ipa_bits > VMM_DEFAULT_IPA_BITS)
 		return -EINVAL;
 
@@ -135,7 +136,14 @@ int vmm_vm_create(unsigned long type)
 		return -ENOMEM;
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
+	spin_lock_init(&vm->power_lock);
 	vm->ipa_bits = ipa_bits;
+	vm->vtcr = vmm_stage2_vtcr();
+	ret = vmm_stage2_init(vm);
+	if (ret) {
+		kfree(vm);
+		return ret;
+	}
 	atomic_inc(&vmm_nr_vms);
 
 	fd = anon_inode_getfd("vmm-vm", &vm_fops, vm, O_RDWR | O_CLOEXEC);

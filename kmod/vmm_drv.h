@@ -13,7 +13,13 @@
 #include <linux/kref.h>
 #include <linux/kvm.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
+
+#include <hyp/context.h>
+
+#include "owner.h"
 
 #define VMM_MAX_VCPUS		512
 #define VMM_MAX_MEMSLOTS	32
@@ -22,11 +28,7 @@
 /* live objects, read through /sys/module/vmm/parameters/ by the leak test */
 extern atomic_t vmm_nr_vms;
 extern atomic_t vmm_nr_vcpus;
-
-/* ---- ownership of EL2 (owner.c) ---------------------------------------- */
-
-/* True when the kernel's own KVM initialised and so owns EL2 and VMIDs. */
-bool vmm_kernel_kvm_active(void);
+extern atomic_t vmm_nr_pinned;		/* guest pages pinned by stage 2 */
 
 /* ---- VMs (vm.c) ---------------------------------------------------------- */
 
@@ -46,6 +48,15 @@ struct vmm_vm {
 	struct vmm_memslot	slots[VMM_MAX_MEMSLOTS];
 	struct vmm_vcpu		*vcpus[VMM_MAX_VCPUS];
 	unsigned int		nr_vcpus;
+
+	/* stage 2 (stage2.c) */
+	struct mutex		s2_lock;
+	u64			*pgd;
+	u16			vmid;
+	u64			vttbr, vtcr;
+
+	/* PSCI power state of every vCPU (run.c) */
+	spinlock_t		power_lock;
 };
 
 /* Create a VM of @type (KVM_VM_TYPE_ARM_IPA_SIZE); returns its fd. */
@@ -60,10 +71,26 @@ struct vmm_vcpu {
 	unsigned int		id;
 	struct kvm_run		*run;		/* one zeroed page, mmap'ed */
 	bool			initialised;	/* KVM_ARM_VCPU_INIT done */
-	bool			power_off;
 	u32			features;
-	struct kvm_regs		regs;		/* the core registers */
 	u64			mpidr;
+	struct vmm_cpu_context	ctxt;
+
+	/* PSCI: under vm->power_lock; the vCPU waits on @wq while off */
+	bool			power_off;
+	bool			start_pending;	/* CPU_ON: reset to start_pc */
+	u64			start_pc, start_ctx;
+	wait_queue_head_t	wq;
+
+	/* the last exit's syndrome */
+	struct {
+		u64	esr, far, hpfar;
+	} fault;
+
+	/* an MMIO read userspace completes at the next KVM_RUN */
+	struct {
+		bool	pending, sign_extend, sixty_four;
+		u8	rt, len;
+	} mmio;
 };
 
 /* Create vCPU @id of @vm (VM lock held); returns its fd. */
@@ -71,6 +98,25 @@ int vmm_vcpu_create(struct vmm_vm *vm, unsigned int id);
 
 /* The kvm_run mapping size: one page. */
 #define VMM_RUN_SIZE		PAGE_SIZE
+
+/* Reset the vCPU to the architectural state (EL1h, masked, MMU off). */
+void vmm_vcpu_reset(struct vmm_vcpu *vcpu);
+
+/* ---- running (run.c, hyp/vhe/switch.c) ---------------------------------- */
+
+int vmm_vcpu_run(struct vmm_vcpu *vcpu);
+void vmm_vhe_vcpu_load(struct vmm_vcpu *vcpu, struct vmm_host_state *host);
+void vmm_vhe_vcpu_put(struct vmm_vcpu *vcpu, struct vmm_host_state *host);
+u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host);
+
+/* ---- stage 2 (stage2.c) -------------------------------------------------- */
+
+u64 vmm_stage2_vtcr(void);
+int vmm_stage2_init(struct vmm_vm *vm);
+void vmm_stage2_destroy(struct vmm_vm *vm);
+/* Map the page holding @ipa from its memslot; -EFAULT if no slot has it. */
+int vmm_stage2_map(struct vmm_vm *vm, u64 ipa);
+bool vmm_stage2_is_ram(struct vmm_vm *vm, u64 ipa);
 
 /* The system-wide KVM_CHECK_EXTENSION answer for @cap (vm may be NULL). */
 long vmm_check_extension(struct vmm_vm *vm, long cap);

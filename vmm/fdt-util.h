@@ -4,6 +4,7 @@
 #define VMM_FDT_UTIL_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <libfdt.h>
 
 #include <vmm/layout.h>
@@ -32,8 +33,11 @@ static inline int fdt_prop_reg(void *fdt, unsigned long long base,
 	return fdt_property(fdt, "reg", reg, sizeof(reg));
 }
 
-/* "interrupts" for a level-high SPI, given its INTID */
-static inline int fdt_prop_spi(void *fdt, unsigned int intid)
+/*
+ * "interrupts" for a level-high SPI, given its INTID; nothing without an
+ * interrupt controller (@has_gic false: the guest runs without interrupts).
+ */
+static inline int fdt_prop_spi(void *fdt, bool has_gic, unsigned int intid)
 {
 	fdt32_t irq[3] = {
 		cpu_to_fdt32(FDT_GIC_SPI),
@@ -41,6 +45,8 @@ static inline int fdt_prop_spi(void *fdt, unsigned int intid)
 		cpu_to_fdt32(FDT_IRQ_LEVEL_HIGH),
 	};
 
+	if (!has_gic)
+		return 0;
 	return fdt_property(fdt, "interrupts", irq, sizeof(irq));
 }
 

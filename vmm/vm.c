@@ -249,7 +249,6 @@ static int check_caps(struct vm *vm)
 		{ KVM_CAP_USER_MEMORY,		"KVM_CAP_USER_MEMORY" },
 		{ KVM_CAP_ONE_REG,		"KVM_CAP_ONE_REG" },
 		{ KVM_CAP_ARM_PSCI_0_2,		"KVM_CAP_ARM_PSCI_0_2" },
-		{ KVM_CAP_DEVICE_CTRL,		"KVM_CAP_DEVICE_CTRL" },
 		{ KVM_CAP_IMMEDIATE_EXIT,	"KVM_CAP_IMMEDIATE_EXIT" },
 	};
 	unsigned int i;
@@ -593,7 +592,13 @@ int vm__run(struct vm_config *cfg)
 
 	/* api.rst ordering: GIC placed, vCPUs created and initialised,
 	 * then the GIC initialised, then the PMU (it needs the GIC). */
-	if (vm_arch__create_gic(vm) || create_vcpus(vm))
+	if (vm_arch__create_gic(vm))
+		goto out;
+	if (cfg->pmu && vm->gic == GIC_NONE) {
+		pr_err("--pmu: the PMU interrupt needs an interrupt controller (not --irqchip none)");
+		goto out;
+	}
+	if (create_vcpus(vm))
 		goto out;
 	if (devices__init(vm, dev, &nr_dev))
 		goto out;

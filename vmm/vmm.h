@@ -65,7 +65,7 @@ int errorf(char *err, size_t errlen, const char *fmt, ...) __printf(3, 4);
 /* ---- configuration (options.c) ------------------------------------------ */
 
 enum console_kind { CONSOLE_SERIAL, CONSOLE_VIRTIO };
-enum irqchip_kind { IRQCHIP_AUTO, IRQCHIP_GICV2, IRQCHIP_GICV3 };
+enum irqchip_kind { IRQCHIP_AUTO, IRQCHIP_GICV2, IRQCHIP_GICV3, IRQCHIP_NONE };
 
 struct vm_config {
 	const char	*kernel;
@@ -216,7 +216,7 @@ struct vcpu {
 	u64			mpidr;
 };
 
-enum gic_kind { GIC_V2 = 2, GIC_V3 = 3 };
+enum gic_kind { GIC_NONE = 0, GIC_V2 = 2, GIC_V3 = 3 };
 
 struct vm {
 	struct vm_config	*cfg;

@@ -371,6 +371,26 @@ START_TEST(fdt_gicv3_four_cpus)
 }
 END_TEST
 
+START_TEST(fdt_no_gic)
+{
+	int len;
+
+	/* --irqchip none, or a hypervisor without an in-kernel GIC */
+	make_vm(2, GIC_NONE);
+	vcfg.pmu = true;	/* refused by vm.c; the DTB still omits it */
+	add_console();
+	build();
+	remove_devices();
+	ck_assert_ptr_null(fdt_getprop(blob, 0, "interrupt-parent", &len));
+	ck_assert_int_lt(fdt_path_offset(blob, "/intc@3fff0000"), 0);
+	ck_assert_int_lt(fdt_path_offset(blob, "/timer"), 0);
+	ck_assert_int_lt(fdt_path_offset(blob, "/pmu"), 0);
+	ck_assert_ptr_null(fdt_getprop(blob, node("/serial@1000000"), "interrupts", &len));
+	ck_assert_ptr_nonnull(prop("/serial@1000000", "reg", &len));
+	ck_assert_ptr_nonnull(prop("/cpus/cpu@1", "reg", &len));
+}
+END_TEST
+
 START_TEST(fdt_gicv2)
 {
 	const u32 reg[] = {
@@ -702,6 +722,7 @@ END_TEST
 START_TEST(fdt_dtc_pmu)
 {
 	dtc_vm(4, GIC_V3, true);
+	dtc_vm(2, GIC_NONE, false);
 }
 END_TEST
 
@@ -734,6 +755,7 @@ Suite *fdt_suite(void)
 	UNIT_TEST(s, fdt_gicv3_one_cpu);
 	UNIT_TEST(s, fdt_gicv3_four_cpus);
 	UNIT_TEST(s, fdt_gicv2);
+	UNIT_TEST(s, fdt_no_gic);
 	UNIT_TEST(s, fdt_timer_gicv3);
 	UNIT_TEST(s, fdt_timer_gicv2_one_cpu);
 	UNIT_TEST(s, fdt_timer_gicv2_four_cpus);

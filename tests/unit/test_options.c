@@ -397,7 +397,7 @@ END_TEST
 
 START_TEST(parse_error_irqchip_bogus)
 {
-	ck_parse_fails("--irqchip bogus: expected gicv2, gicv3 or auto",
+	ck_parse_fails("--irqchip bogus: expected gicv2, gicv3, none or auto",
 		       "-k", "Image", "--irqchip", "bogus");
 }
 END_TEST

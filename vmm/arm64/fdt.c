@@ -163,7 +163,8 @@ int fdt__build(struct vm *vm, struct device_inst *dev, unsigned int nr_dev,
 	FDT_CHECK(fdt_property_string(buf, "compatible", "linux,dummy-virt"));
 	FDT_CHECK(fdt_property_u32(buf, "#address-cells", 2));
 	FDT_CHECK(fdt_property_u32(buf, "#size-cells", 2));
-	FDT_CHECK(fdt_property_u32(buf, "interrupt-parent", FDT_PHANDLE_GIC));
+	if (vm->gic != GIC_NONE)
+		FDT_CHECK(fdt_property_u32(buf, "interrupt-parent", FDT_PHANDLE_GIC));
 
 	ret = fdt_chosen(buf, vm, bootargs, seed);
 	if (ret)
@@ -178,11 +179,12 @@ int fdt__build(struct vm *vm, struct device_inst *dev, unsigned int nr_dev,
 	ret = fdt_cpus(buf, vm);
 	if (!ret)
 		ret = fdt_psci(buf);
-	if (!ret)
+	/* without an interrupt controller: no GIC, and nothing that interrupts */
+	if (!ret && vm->gic != GIC_NONE)
 		ret = fdt_gic(buf, vm);
-	if (!ret)
+	if (!ret && vm->gic != GIC_NONE)
 		ret = fdt_timer(buf, vm);
-	if (!ret && vm->cfg->pmu)
+	if (!ret && vm->gic != GIC_NONE && vm->cfg->pmu)
 		ret = fdt_pmu(buf, vm);
 	if (!ret)
 		ret = devices__fdt(vm, dev, nr_dev, buf);

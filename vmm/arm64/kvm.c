@@ -75,6 +75,15 @@ int vm_arch__create_gic(struct vm *vm)
 	enum irqchip_kind want = vm->cfg->irqchip;
 	int ret = -ENODEV;
 
+	if (want == IRQCHIP_NONE)
+		return 0;
+	if (want == IRQCHIP_AUTO &&
+	    ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_DEVICE_CTRL) <= 0) {
+		pr_warn("%s has no in-kernel interrupt controller: the guest runs without interrupts",
+			vm->dev_path);
+		return 0;
+	}
+
 	if (want != IRQCHIP_GICV2) {
 		ret = create_gic(vm, GIC_V3);
 		if (!ret)
@@ -106,6 +115,8 @@ int vm_arch__init_gic(struct vm *vm)
 	u32 nr_irqs = ALIGN_UP(vm->next_spi, 32);
 	int ret;
 
+	if (vm->gic == GIC_NONE)
+		return 0;
 	if (nr_irqs < 64)
 		nr_irqs = 64;
 	ret = set_attr(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs);
@@ -193,6 +204,8 @@ void vm__irq_line(struct vm *vm, unsigned int intid, int level)
 		.level = level,
 	};
 
+	if (vm->gic == GIC_NONE)
+		return;		/* no interrupt controller: lines go nowhere */
 	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq))
 		pr_warn("KVM_IRQ_LINE %u=%d: %s", intid, level, strerror(errno));
 }

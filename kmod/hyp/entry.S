@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * entry.S - the world switch's assembly: enter the guest with its general
+ * registers, and come back through __vmm_hyp_vectors when it exits.
+ *
+ * While the guest runs, EL2's stack pointer still points into the host
+ * thread's kernel stack, where __vmm_guest_enter left its frame: the host's
+ * callee-saved registers, SP_EL0 (the kernel's `current`), and the context
+ * pointer.  An exit finds everything it needs there, with no per-CPU data.
+ */
+#include <linux/linkage.h>
+#include <asm/assembler.h>
+
+#include "vmm-asm-offsets.h"
+#include <hyp/context.h>
+
+/* The host frame on the stack, from SP upwards. */
+#define HF_X19		0
+#define HF_X29		80
+#define HF_SP_EL0	96
+#define HF_CTXT		104
+#define HF_SIZE		112
+
+	.text
+
+/* u64 __vmm_guest_enter(struct vmm_cpu_context *ctxt) */
+SYM_FUNC_START(__vmm_guest_enter)
+	sub	sp, sp, #HF_SIZE
+	stp	x19, x20, [sp, #HF_X19]
+	stp	x21, x22, [sp, #HF_X19 + 16]
+	stp	x23, x24, [sp, #HF_X19 + 32]
+	stp	x25, x26, [sp, #HF_X19 + 48]
+	stp	x27, x28, [sp, #HF_X19 + 64]
+	stp	x29, x30, [sp, #HF_X29]
+	mrs	x1, sp_el0
+	stp	x1, x0, [sp, #HF_SP_EL0]	/* SP_EL0, then the context */
+
+	ldr	x1, [x0, #CTXT_SP_EL0]
+	msr	sp_el0, x1
+	ldr	x1, [x0, #CTXT_PC]
+	msr	elr_el2, x1
+	ldr	x1, [x0, #CTXT_PSTATE]
+	msr	spsr_el2, x1
+
+	/* x0 last: it addresses the context */
+	ldp	x2, x3, [x0, #CTXT_X0 + 16 * 1]
+	ldp	x4, x5, [x0, #CTXT_X0 + 16 * 2]
+	ldp	x6, x7, [x0, #CTXT_X0 + 16 * 3]
+	ldp	x8, x9, [x0, #CTXT_X0 + 16 * 4]
+	ldp	x10, x11, [x0, #CTXT_X0 + 16 * 5]
+	ldp	x12, x13, [x0, #CTXT_X0 + 16 * 6]
+	ldp	x14, x15, [x0, #CTXT_X0 + 16 * 7]
+	ldp	x16, x17, [x0, #CTXT_X0 + 16 * 8]
+	ldp	x18, x19, [x0, #CTXT_X0 + 16 * 9]
+	ldp	x20, x21, [x0, #CTXT_X0 + 16 * 10]
+	ldp	x22, x23, [x0, #CTXT_X0 + 16 * 11]
+	ldp	x24, x25, [x0, #CTXT_X0 + 16 * 12]
+	ldp	x26, x27, [x0, #CTXT_X0 + 16 * 13]
+	ldp	x28, x29, [x0, #CTXT_X0 + 16 * 14]
+	ldr	x30, [x0, #CTXT_X0 + 8 * 30]
+	ldp	x0, x1, [x0, #CTXT_X0]
+	eret
+	sb
+SYM_FUNC_END(__vmm_guest_enter)
+
+/*
+ * A guest exit: x0 and x1 go to the stack first (the only scratch there
+ * is), then the guest's registers into its context, then the host's come
+ * back from the frame and __vmm_guest_enter returns @code.
+ */
+.macro guest_exit code
+	stp	x0, x1, [sp, #-16]!
+	ldr	x0, [sp, #16 + HF_CTXT]
+	stp	x2, x3, [x0, #CTXT_X0 + 16 * 1]
+	stp	x4, x5, [x0, #CTXT_X0 + 16 * 2]
+	stp	x6, x7, [x0, #CTXT_X0 + 16 * 3]
+	stp	x8, x9, [x0, #CTXT_X0 + 16 * 4]
+	stp	x10, x11, [x0, #CTXT_X0 + 16 * 5]
+	stp	x12, x13, [x0, #CTXT_X0 + 16 * 6]
+	stp	x14, x15, [x0, #CTXT_X0 + 16 * 7]
+	stp	x16, x17, [x0, #CTXT_X0 + 16 * 8]
+	stp	x18, x19, [x0, #CTXT_X0 + 16 * 9]
+	stp	x20, x21, [x0, #CTXT_X0 + 16 * 10]
+	stp	x22, x23, [x0, #CTXT_X0 + 16 * 11]
+	stp	x24, x25, [x0, #CTXT_X0 + 16 * 12]
+	stp	x26, x27, [x0, #CTXT_X0 + 16 * 13]
+	stp	x28, x29, [x0, #CTXT_X0 + 16 * 14]
+	str	x30, [x0, #CTXT_X0 + 8 * 30]
+	ldp	x2, x3, [sp], #16
+	stp	x2, x3, [x0, #CTXT_X0]
+	mrs	x1, sp_el0
+	str	x1, [x0, #CTXT_SP_EL0]
+	mrs	x1, elr_el2
+	str	x1, [x0, #CTXT_PC]
+	mrs	x1, spsr_el2
+	str	x1, [x0, #CTXT_PSTATE]
+	mov	x0, #\code
+	b	__vmm_guest_exit
+.endm
+
+SYM_CODE_START_LOCAL(__vmm_guest_exit)
+	ldr	x1, [sp, #HF_SP_EL0]
+	msr	sp_el0, x1
+	ldp	x19, x20, [sp, #HF_X19]
+	ldp	x21, x22, [sp, #HF_X19 + 16]
+	ldp	x23, x24, [sp, #HF_X19 + 32]
+	ldp	x25, x26, [sp, #HF_X19 + 48]
+	ldp	x27, x28, [sp, #HF_X19 + 64]
+	ldp	x29, x30, [sp, #HF_X29]
+	add	sp, sp, #HF_SIZE
+	ret
+SYM_CODE_END(__vmm_guest_exit)
+
+/*
+ * While the guest runs, VBAR_EL2 points here.  Only the lower-EL vectors
+ * can fire: the world switch runs with interrupts masked at EL2, and its
+ * own code does not fault.  A current-EL exception would be a bug in it:
+ * park the CPU rather than run the host on a guest's state.
+ */
+.macro bad_vector
+	.balign	0x80
+	wfe
+	b	.
+.endm
+
+.macro exit_vector code
+	.balign	0x80
+	guest_exit \code
+.endm
+
+	.balign	0x800
+SYM_CODE_START(__vmm_hyp_vectors)
+	bad_vector			/* current EL, SP_EL0 */
+	bad_vector
+	bad_vector
+	bad_vector
+	bad_vector			/* current EL, SP_ELx */
+	bad_vector
+	bad_vector
+	bad_vector
+	exit_vector VMM_EXIT_SYNC	/* lower EL, AArch64 */
+	exit_vector VMM_EXIT_IRQ
+	exit_vector VMM_EXIT_FIQ
+	exit_vector VMM_EXIT_SERROR
+	bad_vector			/* lower EL, AArch32: refused at VCPU_INIT */
+	bad_vector
+	bad_vector
+	bad_vector
+SYM_CODE_END(__vmm_hyp_vectors)
+
+/* FP/SIMD state to and from memory, inside kernel_neon_begin()/end(). */
+SYM_FUNC_START(__vmm_fpsimd_save)
+	stp	q0, q1, [x0, #FP_V0 + 32 * 0]
+	stp	q2, q3, [x0, #FP_V0 + 32 * 1]
+	stp	q4, q5, [x0, #FP_V0 + 32 * 2]
+	stp	q6, q7, [x0, #FP_V0 + 32 * 3]
+	stp	q8, q9, [x0, #FP_V0 + 32 * 4]
+	stp	q10, q11, [x0, #FP_V0 + 32 * 5]
+	stp	q12, q13, [x0, #FP_V0 + 32 * 6]
+	stp	q14, q15, [x0, #FP_V0 + 32 * 7]
+	stp	q16, q17, [x0, #FP_V0 + 32 * 8]
+	stp	q18, q19, [x0, #FP_V0 + 32 * 9]
+	stp	q20, q21, [x0, #FP_V0 + 32 * 10]
+	stp	q22, q23, [x0, #FP_V0 + 32 * 11]
+	stp	q24, q25, [x0, #FP_V0 + 32 * 12]
+	stp	q26, q27, [x0, #FP_V0 + 32 * 13]
+	stp	q28, q29, [x0, #FP_V0 + 32 * 14]
+	stp	q30, q31, [x0, #FP_V0 + 32 * 15]
+	mrs	x1, fpsr
+	str	w1, [x0, #FP_FPSR]
+	mrs	x1, fpcr
+	str	w1, [x0, #FP_FPCR]
+	ret
+SYM_FUNC_END(__vmm_fpsimd_save)
+
+SYM_FUNC_START(__vmm_fpsimd_restore)
+	ldp	q0, q1, [x0, #FP_V0 + 32 * 0]
+	ldp	q2, q3, [x0, #FP_V0 + 32 * 1]
+	ldp	q4, q5, [x0, #FP_V0 + 32 * 2]
+	ldp	q6, q7, [x0, #FP_V0 + 32 * 3]
+	ldp	q8, q9, [x0, #FP_V0 + 32 * 4]
+	ldp	q10, q11, [x0, #FP_V0 + 32 * 5]
+	ldp	q12, q13, [x0, #FP_V0 + 32 * 6]
+	ldp	q14, q15, [x0, #FP_V0 + 32 * 7]
+	ldp	q16, q17, [x0, #FP_V0 + 32 * 8]
+	ldp	q18, q19, [x0, #FP_V0 + 32 * 9]
+	ldp	q20, q21, [x0, #FP_V0 + 32 * 10]
+	ldp	q22, q23, [x0, #FP_V0 + 32 * 11]
+	ldp	q24, q25, [x0, #FP_V0 + 32 * 12]
+	ldp	q26, q27, [x0, #FP_V0 + 32 * 13]
+	ldp	q28, q29, [x0, #FP_V0 + 32 * 14]
+	ldp	q30, q31, [x0, #FP_V0 + 32 * 15]
+	ldr	w1, [x0, #FP_FPSR]
+	msr	fpsr, x1
+	ldr	w1, [x0, #FP_FPCR]
+	msr	fpcr, x1
+	ret
+SYM_FUNC_END(__vmm_fpsimd_restore)

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * context.h - a vCPU's CPU state as the world switch sees it.  The
+ * assembly in hyp/entry.S reaches these fields only through offsets
+ * generated from this layout (asm-offsets.c).
+ */
+#ifndef VMM_HYP_CONTEXT_H
+#define VMM_HYP_CONTEXT_H
+
+/* Exit codes of __vmm_guest_enter: which vector the guest left through. */
+#define VMM_EXIT_SYNC	0
+#define VMM_EXIT_IRQ	1
+#define VMM_EXIT_FIQ	2
+#define VMM_EXIT_SERROR	3
+
+#ifndef __ASSEMBLY__
+
+#include <linux/types.h>
+
+struct vmm_gp_regs {
+	u64	x[31];
+	u64	sp_el0;
+	u64	pc;		/* ELR_EL2 at exit */
+	u64	pstate;		/* SPSR_EL2 at exit */
+};
+
+/* The guest's EL1 system registers, live in the CPU between load and put. */
+enum vmm_sysreg {
+	SCTLR_EL1, CPACR_EL1, TTBR0_EL1, TTBR1_EL1, TCR_EL1, ESR_EL1,
+	AFSR0_EL1, AFSR1_EL1, FAR_EL1, MAIR_EL1, VBAR_EL1, CONTEXTIDR_EL1,
+	AMAIR_EL1, CNTKCTL_EL1, ELR_EL1, SPSR_EL1, SP_EL1, TPIDR_EL1,
+	PAR_EL1, CSSELR_EL1, MDSCR_EL1, TPIDR_EL0, TPIDRRO_EL0,
+	CNTV_CTL_EL0, CNTV_CVAL_EL0,
+	NR_VMM_SYSREGS
+};
+
+struct vmm_fp_regs {
+	__uint128_t	v[32];
+	u32		fpsr;
+	u32		fpcr;
+};
+
+struct vmm_cpu_context {
+	struct vmm_gp_regs	gp;
+	u64			sys[NR_VMM_SYSREGS];
+	struct vmm_fp_regs	fp;
+};
+
+/* The host state the world switch keeps across a guest run (VHE). */
+struct vmm_host_state {
+	u64	sys[NR_VMM_SYSREGS];	/* only the registers the host shares */
+	u64	hcr, vbar, cptr, mdcr, vttbr, vtcr;
+};
+
+/* Run the guest in @ctxt until it exits; returns a VMM_EXIT_* code. */
+u64 __vmm_guest_enter(struct vmm_cpu_context *ctxt);
+extern char __vmm_hyp_vectors[];
+void __vmm_fpsimd_save(struct vmm_fp_regs *fp);
+void __vmm_fpsimd_restore(const struct vmm_fp_regs *fp);
+
+#endif /* __ASSEMBLY__ */
+#endif

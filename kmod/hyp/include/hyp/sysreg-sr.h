@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sysreg-sr.h - save and restore of the guest's EL1 system registers,
+ * shared static inline code.  Compiled in VHE mode (hyp/vhe/) the EL1
+ * registers are reached from EL2 through their _EL12/_EL02 aliases (DDI
+ * 0487 D5.6, "Virtualization Host Extensions"); an nVHE build will use the
+ * plain _EL1 names.  Registers VHE does not alias (SP_EL1, TPIDR_EL1,
+ * PAR_EL1, ...) are named directly: EL2 never uses them for itself.
+ */
+#ifndef VMM_HYP_SYSREG_SR_H
+#define VMM_HYP_SYSREG_SR_H
+
+#include <asm/sysreg.h>
+
+#include <hyp/context.h>
+
+#define read_el1(r)	read_sysreg_s(SYS_ ## r ## _EL12)
+#define write_el1(v, r)	write_sysreg_s(v, SYS_ ## r ## _EL12)
+
+static inline void __sysreg_save_el1(u64 *sys)
+{
+	sys[SCTLR_EL1]	= read_el1(SCTLR);
+	sys[CPACR_EL1]	= read_el1(CPACR);
+	sys[TTBR0_EL1]	= read_el1(TTBR0);
+	sys[TTBR1_EL1]	= read_el1(TTBR1);
+	sys[TCR_EL1]	= read_el1(TCR);
+	sys[ESR_EL1]	= read_el1(ESR);
+	sys[AFSR0_EL1]	= read_el1(AFSR0);
+	sys[AFSR1_EL1]	= read_el1(AFSR1);
+	sys[FAR_EL1]	= read_el1(FAR);
+	sys[MAIR_EL1]	= read_el1(MAIR);
+	sys[VBAR_EL1]	= read_el1(VBAR);
+	sys[CONTEXTIDR_EL1] = read_el1(CONTEXTIDR);
+	sys[AMAIR_EL1]	= read_el1(AMAIR);
+	sys[CNTKCTL_EL1] = read_el1(CNTKCTL);
+	sys[ELR_EL1]	= read_el1(ELR);
+	sys[SPSR_EL1]	= read_el1(SPSR);
+	sys[SP_EL1]	= read_sysreg(sp_el1);
+	sys[TPIDR_EL1]	= read_sysreg(tpidr_el1);
+	sys[CSSELR_EL1]	= read_sysreg(csselr_el1);
+	sys[CNTV_CTL_EL0] = read_sysreg_s(SYS_CNTV_CTL_EL02);
+	sys[CNTV_CVAL_EL0] = read_sysreg_s(SYS_CNTV_CVAL_EL02);
+}
+
+static inline void __sysreg_restore_el1(const u64 *sys)
+{
+	write_el1(sys[SCTLR_EL1], SCTLR);
+	write_el1(sys[CPACR_EL1], CPACR);
+	write_el1(sys[TTBR0_EL1], TTBR0);
+	write_el1(sys[TTBR1_EL1], TTBR1);
+	write_el1(sys[TCR_EL1], TCR);
+	write_el1(sys[ESR_EL1], ESR);
+	write_el1(sys[AFSR0_EL1], AFSR0);
+	write_el1(sys[AFSR1_EL1], AFSR1);
+	write_el1(sys[FAR_EL1], FAR);
+	write_el1(sys[MAIR_EL1], MAIR);
+	write_el1(sys[VBAR_EL1], VBAR);
+	write_el1(sys[CONTEXTIDR_EL1], CONTEXTIDR);
+	write_el1(sys[AMAIR_EL1], AMAIR);
+	write_el1(sys[CNTKCTL_EL1], CNTKCTL);
+	write_el1(sys[ELR_EL1], ELR);
+	write_el1(sys[SPSR_EL1], SPSR);
+	write_sysreg(sys[SP_EL1], sp_el1);
+	write_sysreg(sys[TPIDR_EL1], tpidr_el1);
+	write_sysreg(sys[CSSELR_EL1], csselr_el1);
+	write_sysreg_s(sys[CNTV_CVAL_EL0], SYS_CNTV_CVAL_EL02);
+	write_sysreg_s(sys[CNTV_CTL_EL0], SYS_CNTV_CTL_EL02);
+}
+
+/* Registers the host shares with the guest: swapped at load and put. */
+static inline void __sysreg_save_shared(u64 *sys)
+{
+	sys[PAR_EL1]	= read_sysreg(par_el1);
+	sys[MDSCR_EL1]	= read_sysreg(mdscr_el1);
+	sys[TPIDR_EL0]	= read_sysreg(tpidr_el0);
+	sys[TPIDRRO_EL0] = read_sysreg(tpidrro_el0);
+}
+
+static inline void __sysreg_restore_shared(const u64 *sys)
+{
+	write_sysreg(sys[PAR_EL1], par_el1);
+	write_sysreg(sys[MDSCR_EL1], mdscr_el1);
+	write_sysreg(sys[TPIDR_EL0], tpidr_el0);
+	write_sysreg(sys[TPIDRRO_EL0], tpidrro_el0);
+}
+
+#endif

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * switch.c - the VHE world switch.  The host kernel runs at EL2, so
+ * entering the guest is a function call: swap the trap configuration and
+ * the vectors, eret, and come back through __vmm_hyp_vectors.  The guest's
+ * EL1 system registers stay in the CPU from vcpu_load to vcpu_put (the host
+ * at EL2 does not use them), so an exit handled in the kernel costs only
+ * the general registers: the point of VHE (LCA'15, "lazy save/restore").
+ */
+#include <linux/kvm.h>
+
+#include <asm/kvm_arm.h>
+#include <asm/sysreg.h>
+
+#include <hyp/sysreg-sr.h>
+#include "../../vmm_drv.h"
+
+/*
+ * The guest's HCR_EL2: stage 2 on; physical interrupts and SErrors to EL2;
+ * trap SMC, set/way cache maintenance, ACTLR, IMPLEMENTATION DEFINED
+ * registers, ID group 3 (we sanitise ID registers), WFI/WFE, LORegions;
+ * AArch64 EL1; E2H stays set, TGE clear (D13.2.46).
+ */
+#define HCR_GUEST_VHE	(HCR_VM | HCR_SWIO | HCR_PTW | HCR_FB | HCR_BSU_IS | \
+			 HCR_FMO | HCR_IMO | HCR_AMO | HCR_TSC | HCR_TSW | \
+			 HCR_TACR | HCR_TIDCP | HCR_TID3 | HCR_TWI | HCR_TWE | \
+			 HCR_TLOR | HCR_RW | HCR_E2H)
+
+/* Trap the PMU and debug registers: the guest has neither (yet). */
+#define MDCR_GUEST_TRAPS	(MDCR_EL2_TPM | MDCR_EL2_TPMCR | MDCR_EL2_TDA | \
+				 MDCR_EL2_TDOSA | MDCR_EL2_TDRA | MDCR_EL2_TTRF | \
+				 MDCR_EL2_TPMS)
+
+/* CPTR_EL2 with E2H has CPACR's layout: FP on, SVE and SME trapped. */
+#define CPTR_GUEST_VHE		CPACR_ELx_FPEN
+
+void vmm_vhe_vcpu_load(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
+{
+	struct vmm_vm *vm = vcpu->vm;
+
+	__sysreg_save_shared(host->sys);
+	__sysreg_restore_shared(vcpu->ctxt.sys);
+	__sysreg_restore_el1(vcpu->ctxt.sys);
+
+	host->vttbr = read_sysreg(vttbr_el2);
+	host->vtcr = read_sysreg(vtcr_el2);
+	host->mdcr = read_sysreg(mdcr_el2);
+	write_sysreg(vm->vtcr, vtcr_el2);
+	write_sysreg(vm->vttbr, vttbr_el2);
+	write_sysreg((host->mdcr & MDCR_EL2_HPMN_MASK) | MDCR_GUEST_TRAPS, mdcr_el2);
+	write_sysreg(vcpu->mpidr, vmpidr_el2);
+	write_sysreg(read_cpuid_id(), vpidr_el2);
+	write_sysreg(0, cntvoff_el2);
+	isb();
+}
+
+void vmm_vhe_vcpu_put(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
+{
+	__sysreg_save_el1(vcpu->ctxt.sys);
+	/* the guest's timer must not fire at the host */
+	write_sysreg_s(0, SYS_CNTV_CTL_EL02);
+	__sysreg_save_shared(vcpu->ctxt.sys);
+	__sysreg_restore_shared(host->sys);
+
+	write_sysreg(host->mdcr, mdcr_el2);
+	write_sysreg(host->vtcr, vtcr_el2);
+	write_sysreg(host->vttbr, vttbr_el2);
+	isb();
+}
+
+/* One guest entry; interrupts masked.  Returns the VMM_EXIT_* code. */
+u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
+{
+	u64 code;
+
+	host->hcr = read_sysreg(hcr_el2);
+	host->cptr = read_sysreg(cpacr_el1);	/* CPTR_EL2 under E2H */
+	host->vbar = read_sysreg(vbar_el1);	/* VBAR_EL2 under E2H */
+
+	write_sysreg(HCR_GUEST_VHE, hcr_el2);
+	write_sysreg(CPTR_GUEST_VHE, cpacr_el1);
+	write_sysreg(__vmm_hyp_vectors, vbar_el1);
+	isb();
+
+	code = __vmm_guest_enter(&vcpu->ctxt);
+
+	/* the syndrome before anything at EL2 can take another exception */
+	vcpu->fault.esr = read_sysreg(esr_el2);
+	vcpu->fault.far = read_sysreg(far_el2);
+	vcpu->fault.hpfar = read_sysreg(hpfar_el2);
+
+	write_sysreg(host->vbar, vbar_el1);
+	write_sysreg(host->hcr, hcr_el2);
+	write_sysreg(host->cptr, cpacr_el1);
+	isb();
+	return code;
+}

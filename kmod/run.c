@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * run.c - KVM_RUN: the run loop, and what the hypervisor does with each
+ * exit.  Exits are dispatched through a table indexed by ESR_EL2.EC; a
+ * handler returns RESUME (re-enter the guest), TO_USER (kvm_run is filled
+ * for userspace), SLEEPABLE (needs to sleep: handled out of the atomic
+ * inner loop) or a negative errno.
+ *
+ * The inner loop runs inside kernel_neon_begin(): the guest's FP/SIMD
+ * registers and its EL1 system registers stay in the CPU across exits
+ * handled here.  It leaves for userspace, signals, rescheduling, pending
+ * softirqs, and stage-2 faults (pinning pages sleeps).
+ */
+#define pr_fmt(fmt) "vmm: " fmt
+
+#include <linux/interrupt.h>
+#include <linux/sched/signal.h>
+#include <linux/wait.h>
+
+#include <asm/esr.h>
+#include <asm/fpsimd.h>
+#include <asm/neon.h>
+#include <asm/ptrace.h>
+#include <asm/sysreg.h>
+
+#include "vmm_drv.h"
+
+enum { RESUME = 1, TO_USER = 0, SLEEPABLE = 2 };
+
+#define PSCI_0_2_FN_BASE	0x84000000
+#define PSCI_0_2_FN64_BASE	0xc4000000
+#define PSCI_VERSION_1_0	0x10000
+#define SMCCC_VERSION_1_1	0x10001
+#define PSCI_RET_SUCCESS	0
+#define PSCI_RET_NOT_SUPPORTED	-1
+#define PSCI_RET_INVALID_PARAMS	-2
+#define PSCI_RET_ALREADY_ON	-4
+
+static void skip_instr(struct vmm_vcpu *vcpu)
+{
+	vcpu->ctxt.gp.pc += (vcpu->fault.esr & ESR_ELx_IL) ? 4 : 2;
+}
+
+static void set_reg(struct vmm_vcpu *vcpu, unsigned int rt, u64 val)
+{
+	if (rt != 31)			/* XZR */
+		vcpu->ctxt.gp.x[rt] = val;
+}
+
+static u64 get_reg(struct vmm_vcpu *vcpu, unsigned int rt)
+{
+	return rt == 31 ? 0 : vcpu->ctxt.gp.x[rt];
+}
+
+/*
+ * Take an UNDEFINED exception to the guest's EL1, as the CPU would (DDI
+ * 0487 D1.10): ESR/ELR/SPSR_EL1, then EL1h with DAIF masked at the vector.
+ * The guest's EL1 registers are live in the CPU (between load and put).
+ */
+static int inject_undef(struct vmm_vcpu *vcpu)
+{
+	u64 pstate = vcpu->ctxt.gp.pstate, offset;
+
+	switch (pstate & PSR_MODE_MASK) {
+	case PSR_MODE_EL1h:
+		offset = 0x200;
+		break;
+	case PSR_MODE_EL1t:
+		offset = 0x000;
+		break;
+	default:			/* EL0, AArch64 */
+		offset = 0x400;
+	}
+	write_sysreg_s(ESR_ELx_IL | ((u64)ESR_ELx_EC_UNKNOWN << ESR_ELx_EC_SHIFT),
+		       SYS_ESR_EL12);
+	write_sysreg_s(vcpu->ctxt.gp.pc, SYS_ELR_EL12);
+	write_sysreg_s(pstate, SYS_SPSR_EL12);
+	vcpu->ctxt.gp.pc = read_sysreg_s(SYS_VBAR_EL12) + offset;
+	vcpu->ctxt.gp.pstate = PSR_MODE_EL1h | PSR_A_BIT | PSR_I_BIT |
+			       PSR_F_BIT | PSR_D_BIT;
+	return RESUME;
+}
+
+/* ---- PSCI 1.0 and SMCCC 1.1 over HVC -------------------------------------- */
+
+static struct vmm_vcpu *vcpu_by_mpidr(struct vmm_vm *vm, u64 mpidr)
+{
+	unsigned int i;
+
+	for (i = 0; i < VMM_MAX_VCPUS; i++) {
+		struct vmm_vcpu *v = READ_ONCE(vm->vcpus[i]);
+
+		if (v && v->initialised && (v->mpidr & MPIDR_HWID_BITMASK) ==
+					   (mpidr & MPIDR_HWID_BITMASK))
+			return v;
+	}
+	return NULL;
+}
+
+static s64 psci_cpu_on(struct vmm_vcpu *vcpu, u64 mpidr, u64 pc, u64 ctx)
+{
+	struct vmm_vcpu *target = vcpu_by_mpidr(vcpu->vm, mpidr);
+	s64 ret = PSCI_RET_SUCCESS;
+
+	if (!target)
+		return PSCI_RET_INVALID_PARAMS;
+	spin_lock(&vcpu->vm->power_lock);
+	if (!target->power_off || target->start_pending) {
+		ret = PSCI_RET_ALREADY_ON;
+	} else {
+		target->start_pc = pc;
+		target->start_ctx = ctx;
+		target->start_pending = true;
+		target->power_off = false;
+	}
+	spin_unlock(&vcpu->vm->power_lock);
+	if (!ret)
+		wake_up(&target->wq);
+	return ret;
+}
+
+static int system_event(struct vmm_vcpu *vcpu, u32 type)
+{
+	vcpu->run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
+	memset(&vcpu->run->system_event, 0, sizeof(vcpu->run->system_event));
+	vcpu->run->system_event.type = type;
+	return TO_USER;
+}
+
+static int handle_hvc(struct vmm_vcpu *vcpu)
+{
+	u64 *x = vcpu->ctxt.gp.x, fn = x[0] & 0xffffffff;
+	struct vmm_vcpu *target;
+	s64 ret;
+
+	if (vcpu->fault.esr & ESR_ELx_xVC_IMM_MASK) {	/* only HVC #0 */
+		x[0] = (u64)PSCI_RET_NOT_SUPPORTED;
+		return RESUME;
+	}
+	switch (fn) {
+	case 0x80000000:				/* SMCCC_VERSION */
+		ret = SMCCC_VERSION_1_1;
+		break;
+	case PSCI_0_2_FN_BASE + 0:			/* PSCI_VERSION */
+		ret = PSCI_VERSION_1_0;
+		break;
+	case PSCI_0_2_FN_BASE + 2:			/* CPU_OFF */
+		spin_lock(&vcpu->vm->power_lock);
+		vcpu->power_off = true;
+		spin_unlock(&vcpu->vm->power_lock);
+		return RESUME;			/* the run loop parks it */
+	case PSCI_0_2_FN_BASE + 3:			/* CPU_ON */
+	case PSCI_0_2_FN64_BASE + 3:
+		ret = psci_cpu_on(vcpu, x[1], x[2], x[3]);
+		break;
+	case PSCI_0_2_FN_BASE + 4:			/* AFFINITY_INFO */
+	case PSCI_0_2_FN64_BASE + 4:
+		target = x[2] ? NULL : vcpu_by_mpidr(vcpu->vm, x[1]);
+		ret = !target ? PSCI_RET_INVALID_PARAMS :
+		      READ_ONCE(target->power_off) ? 1 : 0;
+		break;
+	case PSCI_0_2_FN_BASE + 8:			/* SYSTEM_OFF */
+		return system_event(vcpu, KVM_SYSTEM_EVENT_SHUTDOWN);
+	case PSCI_0_2_FN_BASE + 9:			/* SYSTEM_RESET */
+		return system_event(vcpu, KVM_SYSTEM_EVENT_RESET);
+	case PSCI_0_2_FN_BASE + 0xa:			/* PSCI_FEATURES */
+		switch (x[1] & 0xffffffff) {
+		case PSCI_0_2_FN_BASE + 0: case PSCI_0_2_FN_BASE + 2:
+		case PSCI_0_2_FN_BASE + 3: case PSCI_0_2_FN64_BASE + 3:
+		case PSCI_0_2_FN_BASE + 4: case PSCI_0_2_FN64_BASE + 4:
+		case PSCI_0_2_FN_BASE + 8: case PSCI_0_2_FN_BASE + 9:
+		case PSCI_0_2_FN_BASE + 0xa: case 0x80000000:
+			ret = PSCI_RET_SUCCESS;
+			break;
+		default:
+			ret = PSCI_RET_NOT_SUPPORTED;
+		}
+		break;
+	default:
+		ret = PSCI_RET_NOT_SUPPORTED;
+	}
+	x[0] = (u64)ret;
+	return RESUME;
+}
+
+/* ---- data and instruction aborts: RAM or MMIO -------------------------- */
+
+static u64 fault_ipa(struct vmm_vcpu *vcpu)
+{
+	/* HPFAR_EL2.FIPA holds IPA[47:12] at bits [39:4] (D13.2.50) */
+	return ((vcpu->fault.hpfar & GENMASK_ULL(43, 4)) << 8) |
+	       (vcpu->fault.far & ~PAGE_MASK);
+}
+
+static int handle_abort(struct vmm_vcpu *vcpu)
+{
+	u64 esr = vcpu->fault.esr, ipa = fault_ipa(vcpu);
+	struct kvm_run *run = vcpu->run;
+	unsigned int rt, len;
+
+	if (vmm_stage2_is_ram(vcpu->vm, ipa))
+		return SLEEPABLE;		/* map the page, then retry */
+	if (ESR_ELx_EC(esr) == ESR_ELx_EC_IABT_LOW) {
+		pr_warn_ratelimited("vcpu %u: instruction fetch from IPA 0x%llx outside RAM\n",
+				    vcpu->id, ipa);
+		return -EFAULT;
+	}
+	if (!(esr & ESR_ELx_ISV)) {
+		/* no syndrome: a load/store pair, writeback... (api.rst: ENOSYS) */
+		pr_warn_ratelimited("vcpu %u: MMIO access at 0x%llx without a valid syndrome\n",
+				    vcpu->id, ipa);
+		return -ENOSYS;
+	}
+	rt = (esr & ESR_ELx_SRT_MASK) >> ESR_ELx_SRT_SHIFT;
+	len = 1U << ((esr & ESR_ELx_SAS) >> ESR_ELx_SAS_SHIFT);
+
+	run->exit_reason = KVM_EXIT_MMIO;
+	run->mmio.phys_addr = ipa;
+	run->mmio.len = len;
+	run->mmio.is_write = !!(esr & ESR_ELx_WNR);
+	memset(run->mmio.data, 0, sizeof(run->mmio.data));
+	if (run->mmio.is_write) {
+		u64 val = get_reg(vcpu, rt);
+
+		memcpy(run->mmio.data, &val, len);	/* little endian */
+		skip_instr(vcpu);
+		vcpu->mmio.pending = false;
+	} else {
+		vcpu->mmio.pending = true;
+		vcpu->mmio.rt = rt;
+		vcpu->mmio.len = len;
+		vcpu->mmio.sign_extend = !!(esr & ESR_ELx_SSE);
+		vcpu->mmio.sixty_four = !!(esr & ESR_ELx_SF);
+	}
+	return TO_USER;
+}
+
+/* Finish an MMIO read with the data userspace put in kvm_run. */
+static void complete_mmio(struct vmm_vcpu *vcpu)
+{
+	unsigned int len = vcpu->mmio.len;
+	u64 val = 0;
+
+	if (!vcpu->mmio.pending)
+		return;
+	vcpu->mmio.pending = false;
+	memcpy(&val, vcpu->run->mmio.data, len);
+	if (vcpu->mmio.sign_extend && len < 8) {
+		u64 sign = 1ULL << (len * 8 - 1);
+
+		val = (val ^ sign) - sign;
+	}
+	if (!vcpu->mmio.sixty_four)
+		val &= 0xffffffff;
+	set_reg(vcpu, vcpu->mmio.rt, val);
+	skip_instr(vcpu);
+}
+
+/* ---- system registers: ID registers are sanitised, the rest UNDEF ------- */
+
+#define ID_FIELD(shift)		(0xfULL << (shift))
+
+/*
+ * The host's ID register @id with what this hypervisor does not give the
+ * guest hidden: SVE, SME, MTE, AMU, MPAM, pointer authentication, the PMU,
+ * the GIC system registers (no vGIC yet), and EL2.
+ */
+static u64 id_reg_value(u32 id)
+{
+	u64 v;
+
+	switch (id) {
+	case SYS_ID_AA64PFR0_EL1:
+		v = read_sanitised_ftr_reg(id);
+		return v & ~(ID_FIELD(8) | ID_FIELD(24) | ID_FIELD(32) |
+			     ID_FIELD(40) | ID_FIELD(44));	/* EL2 GIC SVE MPAM AMU */
+	case SYS_ID_AA64PFR1_EL1:
+		v = read_sanitised_ftr_reg(id);
+		return v & ~(ID_FIELD(8) | ID_FIELD(16) | ID_FIELD(24));	/* MTE MPAM SME */
+	case SYS_ID_AA64ISAR1_EL1:
+		v = read_sanitised_ftr_reg(id);
+		return v & ~(ID_FIELD(4) | ID_FIELD(8) | ID_FIELD(24) | ID_FIELD(28));
+	case SYS_ID_AA64ISAR2_EL1:
+		v = read_sanitised_ftr_reg(id);
+		return v & ~(ID_FIELD(8) | ID_FIELD(12));	/* GPA3 APA3 */
+	case SYS_ID_AA64DFR0_EL1:
+		v = read_sanitised_ftr_reg(id);
+		return v & ~(ID_FIELD(8) | ID_FIELD(32) | ID_FIELD(44));	/* PMU SPE TRBE */
+	case SYS_ID_AA64ISAR0_EL1:
+	case SYS_ID_AA64MMFR0_EL1:
+	case SYS_ID_AA64MMFR1_EL1:
+	case SYS_ID_AA64MMFR2_EL1:
+	case SYS_ID_AA64DFR1_EL1:
+		return read_sanitised_ftr_reg(id);
+	default:
+		return 0;	/* AArch32, SVE, SME and unallocated IDs: RAZ */
+	}
+}
+
+static int handle_sysreg(struct vmm_vcpu *vcpu)
+{
+	u64 esr = vcpu->fault.esr;
+	u32 op0 = (esr >> 20) & 3, op2 = (esr >> 17) & 7, op1 = (esr >> 14) & 7;
+	u32 crn = (esr >> 10) & 0xf, rt = (esr >> 5) & 0x1f, crm = (esr >> 1) & 0xf;
+	bool read = esr & 1;
+
+	/* ID group 3: op0 3, op1 0, CRn 0, CRm 1-7 (D13.2.48, HCR_EL2.TID3) */
+	if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7 && read) {
+		set_reg(vcpu, rt, id_reg_value(sys_reg(op0, op1, crn, crm, op2)));
+		skip_instr(vcpu);
+		return RESUME;
+	}
+	return inject_undef(vcpu);
+}
+
+static int handle_wfx(struct vmm_vcpu *vcpu)
+{
+	/* no virtual interrupts yet: nothing to wait for but the host */
+	skip_instr(vcpu);
+	return RESUME;
+}
+
+static int handle_undef(struct vmm_vcpu *vcpu)
+{
+	return inject_undef(vcpu);
+}
+
+typedef int (*exit_handler_fn)(struct vmm_vcpu *vcpu);
+
+/* Indexed by ESR_EL2.EC; what is not here becomes an UNDEF in the guest. */
+static const exit_handler_fn exit_handlers[ESR_ELx_EC_MAX + 1] = {
+	[ESR_ELx_EC_WFx]	= handle_wfx,
+	[ESR_ELx_EC_HVC64]	= handle_hvc,
+	[ESR_ELx_EC_SYS64]	= handle_sysreg,
+	[ESR_ELx_EC_DABT_LOW]	= handle_abort,
+	[ESR_ELx_EC_IABT_LOW]	= handle_abort,
+};
+
+static int handle_exit(struct vmm_vcpu *vcpu, u64 code)
+{
+	exit_handler_fn fn;
+
+	switch (code) {
+	case VMM_EXIT_IRQ:
+	case VMM_EXIT_FIQ:
+		return RESUME;		/* the host takes it once IRQs are on */
+	case VMM_EXIT_SERROR:
+		pr_warn_ratelimited("vcpu %u: SError from the guest\n", vcpu->id);
+		return -EIO;
+	}
+	fn = exit_handlers[ESR_ELx_EC(vcpu->fault.esr)];
+	return fn ? fn(vcpu) : handle_undef(vcpu);
+}
+
+/* ---- the run loop --------------------------------------------------------- */
+
+/* Park a powered-off vCPU until CPU_ON; apply a pending start. */
+static int wait_power_on(struct vmm_vcpu *vcpu)
+{
+	if (wait_event_interruptible(vcpu->wq, !READ_ONCE(vcpu->power_off)))
+		return -EINTR;
+	spin_lock(&vcpu->vm->power_lock);
+	if (vcpu->start_pending) {
+		vcpu->start_pending = false;
+		vmm_vcpu_reset(vcpu);
+		vcpu->power_off = false;
+		vcpu->ctxt.gp.pc = vcpu->start_pc;
+		vcpu->ctxt.gp.x[0] = vcpu->start_ctx;
+	}
+	spin_unlock(&vcpu->vm->power_lock);
+	return 0;
+}
+
+static bool must_leave(void)
+{
+	return signal_pending(current) || need_resched() || local_softirq_pending();
+}
+
+int vmm_vcpu_run(struct vmm_vcpu *vcpu)
+{
+	struct vmm_host_state host;
+	int ret;
+	u64 code;
+
+	complete_mmio(vcpu);
+	for (;;) {
+		if (READ_ONCE(vcpu->power_off) && wait_power_on(vcpu))
+			goto intr;
+		if (signal_pending(current))
+			goto intr;
+
+		kernel_neon_begin();
+		__vmm_fpsimd_restore(&vcpu->ctxt.fp);
+		vmm_vhe_vcpu_load(vcpu, &host);
+		do {
+			local_irq_disable();
+			code = vmm_vhe_run_once(vcpu, &host);
+			local_irq_enable();
+			ret = handle_exit(vcpu, code);
+		} while (ret == RESUME && !READ_ONCE(vcpu->power_off) && !must_leave());
+		vmm_vhe_vcpu_put(vcpu, &host);
+		__vmm_fpsimd_save(&vcpu->ctxt.fp);
+		kernel_neon_end();
+
+		if (ret == SLEEPABLE) {
+			ret = vmm_stage2_map(vcpu->vm, fault_ipa(vcpu));
+			if (ret)
+				return ret;
+		} else if (ret <= 0) {
+			return ret;	/* TO_USER (0) or an error */
+		}
+		cond_resched();
+	}
+intr:
+	vcpu->run->exit_reason = KVM_EXIT_INTR;
+	return -EINTR;
+}

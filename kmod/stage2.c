@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stage2.c - a VM's stage-2 translation: 4K granule, 40-bit IPA starting at
+ * level 1 with two concatenated tables (DDI 0487 D8.2.7), pages mapped on
+ * first fault from the VM's memslots and pinned for the VM's life.  VMIDs
+ * are 8 bits; a VM's TLB entries are invalidated when it dies.
+ */
+#define pr_fmt(fmt) "vmm: " fmt
+
+#include <linux/bitmap.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include <asm/cacheflush.h>
+#include <asm/cpufeature.h>
+#include <asm/sysreg.h>
+
+#include "vmm_drv.h"
+
+#define S2_LEVELS_PGD_ORDER	1	/* two concatenated level-1 tables */
+#define S2_PTRS			512
+#define S2_VALID		BIT(0)
+#define S2_TABLE		BIT(1)	/* table (levels 1, 2) or page (level 3) */
+#define S2_MEMATTR_NORMAL_WB	(0xfULL << 2)	/* outer and inner write-back */
+#define S2_AP_R			BIT(6)
+#define S2_AP_W			BIT(7)
+#define S2_SH_INNER		(3ULL << 8)
+#define S2_AF			BIT(10)
+#define S2_ADDR_MASK		GENMASK_ULL(47, 12)
+
+/* VTCR_EL2: T0SZ 24 (40 bits), SL0 1 (start at level 1), WBWA walks,
+ * inner shareable, 4K granule, PS from the CPU, RES1 bit 31. */
+#define VTCR_T0SZ_40		24
+#define VTCR_SL0_L1		(1U << 6)
+#define VTCR_IRGN0_WBWA		(1U << 8)
+#define VTCR_ORGN0_WBWA		(1U << 10)
+#define VTCR_SH0_INNER		(3U << 12)
+#define VTCR_PS_SHIFT		16
+#define VTCR_RES1		BIT(31)
+
+static DEFINE_SPINLOCK(vmid_lock);
+static DECLARE_BITMAP(vmid_map, 256);
+
+u64 vmm_stage2_vtcr(void)
+{
+	u64 mmfr0 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1);
+	u64 ps = min_t(u64, mmfr0 & 0xf, 5);	/* up to 48-bit PAs */
+
+	return VTCR_RES1 | VTCR_T0SZ_40 | VTCR_SL0_L1 | VTCR_IRGN0_WBWA |
+	       VTCR_ORGN0_WBWA | VTCR_SH0_INNER | ps << VTCR_PS_SHIFT;
+}
+
+int vmm_stage2_init(struct vmm_vm *vm)
+{
+	unsigned long vmid;
+
+	spin_lock(&vmid_lock);
+	vmid = find_next_zero_bit(vmid_map, 256, 1);	/* VMID 0: never a guest's */
+	if (vmid < 256)
+		__set_bit(vmid, vmid_map);
+	spin_unlock(&vmid_lock);
+	if (vmid >= 256)
+		return -ENOSPC;
+
+	vm->pgd = (u64 *)__get_free_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO,
+					  S2_LEVELS_PGD_ORDER);
+	if (!vm->pgd) {
+		spin_lock(&vmid_lock);
+		__clear_bit(vmid, vmid_map);
+		spin_unlock(&vmid_lock);
+		return -ENOMEM;
+	}
+	vm->vmid = vmid;
+	vm->vttbr = virt_to_phys(vm->pgd) | (u64)vmid << 48;
+	mutex_init(&vm->s2_lock);
+	return 0;
+}
+
+/* The next-level table behind @entry, allocating it if @alloc. */
+static u64 *next_table(u64 *entry, bool alloc)
+{
+	u64 *table;
+
+	if (*entry & S2_VALID)
+		return phys_to_virt(*entry & S2_ADDR_MASK);
+	if (!alloc)
+		return NULL;
+	table = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!table)
+		return NULL;
+	/* the zeroed table is visible to the walker before the link */
+	dsb(ishst);
+	WRITE_ONCE(*entry, virt_to_phys(table) | S2_TABLE | S2_VALID);
+	return table;
+}
+
+static const struct vmm_memslot *find_slot(struct vmm_vm *vm, u64 ipa)
+{
+	unsigned int i;
+
+	for (i = 0; i < VMM_MAX_MEMSLOTS; i++) {
+		const struct vmm_memslot *s = &vm->slots[i];
+
+		if (s->size && ipa >= s->gpa && ipa - s->gpa < s->size)
+			return s;
+	}
+	return NULL;
+}
+
+bool vmm_stage2_is_ram(struct vmm_vm *vm, u64 ipa)
+{
+	return find_slot(vm, ipa) != NULL;
+}
+
+/* Clean a new page to the point of coherency: a guest with its MMU off
+ * reads memory uncached (booting.rst, "the MMU must be off"). */
+static void clean_page_poc(void *va)
+{
+	unsigned long line = cache_line_size(), p;
+
+	for (p = (unsigned long)va; p < (unsigned long)va + PAGE_SIZE; p += line)
+		asm volatile("dc civac, %0" : : "r"(p) : "memory");
+	dsb(ish);
+	caches_clean_inval_pou((unsigned long)va, (unsigned long)va + PAGE_SIZE);
+}
+
+int vmm_stage2_map(struct vmm_vm *vm, u64 ipa)
+{
+	const struct vmm_memslot *slot;
+	struct page *page;
+	bool writable;
+	u64 *l2, *l3, *pte, hva;
+	int ret = 0;
+
+	ipa &= PAGE_MASK;
+	if (ipa >= BIT_ULL(vm->ipa_bits))
+		return -EFAULT;
+	mutex_lock(&vm->s2_lock);
+	slot = find_slot(vm, ipa);
+	if (!slot) {
+		ret = -EFAULT;
+		goto out;
+	}
+	l2 = next_table(&vm->pgd[(ipa >> 30) & (2 * S2_PTRS - 1)], true);
+	l3 = l2 ? next_table(&l2[(ipa >> 21) & (S2_PTRS - 1)], true) : NULL;
+	if (!l3) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	pte = &l3[(ipa >> 12) & (S2_PTRS - 1)];
+	if (*pte & S2_VALID)
+		goto out;		/* another vCPU mapped it first */
+
+	writable = !(slot->flags & KVM_MEM_READONLY);
+	hva = slot->hva + (ipa - slot->gpa);
+	/* pinned for the VM's life: FOLL_LONGTERM (not in the _unlocked variant) */
+	if (pin_user_pages_fast(hva, 1, FOLL_LONGTERM | (writable ? FOLL_WRITE : 0),
+				&page) != 1) {
+		ret = -EFAULT;
+		goto out;
+	}
+	clean_page_poc(page_address(page));
+	/* invalid -> valid needs no break-before-make (D8.14.1) */
+	WRITE_ONCE(*pte, page_to_phys(page) | S2_AF | S2_SH_INNER | S2_AP_R |
+			 (writable ? S2_AP_W : 0) | S2_MEMATTR_NORMAL_WB |
+			 S2_TABLE | S2_VALID);
+	dsb(ishst);
+	atomic_inc(&vmm_nr_pinned);
+out:
+	mutex_unlock(&vm->s2_lock);
+	return ret;
+}
+
+/* Invalidate every TLB entry of @vmid, all CPUs (VHE: TGE clear meanwhile). */
+static void flush_vmid(u64 vttbr)
+{
+	unsigned long flags;
+	u64 hcr, old_vttbr;
+
+	local_irq_save(flags);
+	old_vttbr = read_sysreg(vttbr_el2);
+	hcr = read_sysreg(hcr_el2);
+	write_sysreg(vttbr, vttbr_el2);
+	/* with TGE set, EL1 TLB maintenance would hit the host's EL2&0 regime */
+	write_sysreg(hcr & ~HCR_TGE, hcr_el2);
+	isb();
+	asm volatile("tlbi vmalls12e1is" : : : "memory");
+	dsb(ish);
+	isb();
+	write_sysreg(hcr, hcr_el2);
+	write_sysreg(old_vttbr, vttbr_el2);
+	isb();
+	local_irq_restore(flags);
+}
+
+void vmm_stage2_destroy(struct vmm_vm *vm)
+{
+	unsigned int i, j, k;
+
+	if (!vm->pgd)
+		return;
+	flush_vmid(vm->vttbr);
+	for (i = 0; i < 2 * S2_PTRS; i++) {
+		u64 *l2 = next_table(&vm->pgd[i], false);
+
+		for (j = 0; l2 && j < S2_PTRS; j++) {
+			u64 *l3 = next_table(&l2[j], false);
+
+			for (k = 0; l3 && k < S2_PTRS; k++) {
+				if (!(l3[k] & S2_VALID))
+					continue;
+				unpin_user_page(phys_to_page(l3[k] & S2_ADDR_MASK));
+				atomic_dec(&vmm_nr_pinned);
+			}
+			if (l3)
+				free_page((unsigned long)l3);
+		}
+		if (l2)
+			free_page((unsigned long)l2);
+	}
+	free_pages((unsigned long)vm->pgd, S2_LEVELS_PGD_ORDER);
+	vm->pgd = NULL;
+	spin_lock(&vmid_lock);
+	__clear_bit(vm->vmid, vmid_map);
+	spin_unlock(&vmid_lock);
+}
