@@ -61,7 +61,9 @@ static int inject_undef(struct vmm_vcpu *vcpu)
 {
 	u64 pstate = vcpu->ctxt.gp.pstate, offset;
 
-	switch (pstate & PSR_MODE_MASK) {
+	if (pstate & PSR_MODE32_BIT)
+		offset = 0x600;		/* lower EL using AArch32 */
+	else switch (pstate & PSR_MODE_MASK) {
 	case PSR_MODE_EL1h:
 		offset = 0x200;
 		break;
@@ -198,7 +200,9 @@ static int handle_abort(struct vmm_vcpu *vcpu)
 	struct kvm_run *run = vcpu->run;
 	unsigned int rt, len;
 
-	if (vmm_stage2_is_ram(vcpu->vm, ipa))
+	/* a permission fault is a write to a read-only slot: userspace's */
+	if ((esr & ESR_ELx_FSC_TYPE) != ESR_ELx_FSC_PERM &&
+	    vmm_stage2_is_ram(vcpu->vm, ipa))
 		return SLEEPABLE;		/* map the page, then retry */
 	if (ESR_ELx_EC(esr) == ESR_ELx_EC_IABT_LOW) {
 		pr_warn_ratelimited("vcpu %u: instruction fetch from IPA 0x%llx outside RAM\n",
@@ -272,8 +276,9 @@ static u64 id_reg_value(u32 id)
 	switch (id) {
 	case SYS_ID_AA64PFR0_EL1:
 		v = read_sanitised_ftr_reg(id);
-		return v & ~(ID_FIELD(8) | ID_FIELD(24) | ID_FIELD(32) |
-			     ID_FIELD(40) | ID_FIELD(44));	/* EL2 GIC SVE MPAM AMU */
+		v &= ~(ID_FIELD(0) | ID_FIELD(4) | ID_FIELD(8) | ID_FIELD(24) |
+		       ID_FIELD(32) | ID_FIELD(40) | ID_FIELD(44));	/* EL2 GIC SVE MPAM AMU */
+		return v | 1 << 0 | 1 << 4;	/* EL0, EL1: AArch64 only */
 	case SYS_ID_AA64PFR1_EL1:
 		v = read_sanitised_ftr_reg(id);
 		return v & ~(ID_FIELD(8) | ID_FIELD(16) | ID_FIELD(24));	/* MTE MPAM SME */

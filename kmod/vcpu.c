@@ -88,6 +88,18 @@ static int one_reg(struct vmm_vcpu *vcpu, struct kvm_one_reg *reg, bool set)
 		return copy_to_user(uaddr, (u8 *)&regs + off, size) ? -EFAULT : 0;
 	if (copy_from_user((u8 *)&regs + off, uaddr, size))
 		return -EFAULT;
+	/*
+	 * The mode the guest resumes in: AArch64 EL0 or EL1 only.  Anything
+	 * else (EL2h!) would eret into the host's exception level.
+	 */
+	switch (regs.regs.pstate & (PSR_MODE32_BIT | PSR_MODE_MASK)) {
+	case PSR_MODE_EL0t:
+	case PSR_MODE_EL1t:
+	case PSR_MODE_EL1h:
+		break;
+	default:
+		return -EINVAL;
+	}
 	kvm_regs_to_ctxt(&regs, &vcpu->ctxt);
 	return 0;
 }
@@ -134,6 +146,8 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	void __user *argp = (void __user *)arg;
 	long ret;
 
+	if (current->mm != vcpu->vm->mm)	/* as KVM: the VM's process only */
+		return -EIO;
 	if (mutex_lock_interruptible(&vcpu->lock))
 		return -EINTR;
 	switch (cmd) {
@@ -184,20 +198,23 @@ static int vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
 	return vm_insert_page(vma, vma->vm_start, virt_to_page(vcpu->run));
 }
 
+/*
+ * A vCPU lives as long as its VM (as in KVM): another vCPU's PSCI call may
+ * reach it at any time, so closing its file only drops the VM reference.
+ */
 static int vcpu_release(struct inode *inode, struct file *filp)
 {
 	struct vmm_vcpu *vcpu = filp->private_data;
-	struct vmm_vm *vm = vcpu->vm;
 
-	mutex_lock(&vm->lock);
-	vm->vcpus[vcpu->id] = NULL;
-	vm->nr_vcpus--;
-	mutex_unlock(&vm->lock);
+	vmm_vm_put(vcpu->vm);
+	return 0;
+}
+
+void vmm_vcpu_free(struct vmm_vcpu *vcpu)
+{
 	free_page((unsigned long)vcpu->run);
 	kfree(vcpu);
 	atomic_dec(&vmm_nr_vcpus);
-	vmm_vm_put(vm);
-	return 0;
 }
 
 static const struct file_operations vcpu_fops = {
@@ -240,9 +257,7 @@ int vmm_vcpu_create(struct vmm_vm *vm, unsigned int id)
 	if (fd < 0) {
 		vm->vcpus[id] = NULL;
 		vm->nr_vcpus--;
-		free_page((unsigned long)vcpu->run);
-		kfree(vcpu);
-		atomic_dec(&vmm_nr_vcpus);
+		vmm_vcpu_free(vcpu);
 		vmm_vm_put(vm);
 	}
 	return fd;

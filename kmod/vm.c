@@ -6,6 +6,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -15,7 +16,13 @@ static void vm_release(struct kref *ref)
 {
 	struct vmm_vm *vm = container_of(ref, struct vmm_vm, ref);
 
+	unsigned int i;
+
 	vmm_stage2_destroy(vm);
+	for (i = 0; i < VMM_MAX_VCPUS; i++)
+		if (vm->vcpus[i])
+			vmm_vcpu_free(vm->vcpus[i]);
+	mmdrop(vm->mm);
 	kfree(vm);
 	atomic_dec(&vmm_nr_vms);
 }
@@ -38,8 +45,8 @@ static int set_memory_region(struct vmm_vm *vm,
 		return -EINVAL;
 	s = &vm->slots[r->slot];
 	if (!r->memory_size) {
-		s->size = 0;
-		return 0;
+		/* stage 2 cannot unmap yet: the pages would stay reachable */
+		return s->size ? -EBUSY : 0;
 	}
 	if (!PAGE_ALIGNED(r->guest_phys_addr) || !PAGE_ALIGNED(r->memory_size) ||
 	    !PAGE_ALIGNED(r->userspace_addr))
@@ -74,6 +81,8 @@ static long vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	void __user *argp = (void __user *)arg;
 	long ret;
 
+	if (current->mm != vm->mm)	/* as KVM: the VM's process only */
+		return -EIO;
 	switch (cmd) {
 	case KVM_CHECK_EXTENSION:
 		return vmm_check_extension(vm, arg);
@@ -137,10 +146,13 @@ int vmm_vm_create(unsigned long type)
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
 	spin_lock_init(&vm->power_lock);
+	vm->mm = current->mm;
+	mmgrab(vm->mm);
 	vm->ipa_bits = ipa_bits;
 	vm->vtcr = vmm_stage2_vtcr();
 	ret = vmm_stage2_init(vm);
 	if (ret) {
+		mmdrop(vm->mm);
 		kfree(vm);
 		return ret;
 	}

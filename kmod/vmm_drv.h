@@ -44,6 +44,7 @@ struct vmm_vcpu;
 struct vmm_vm {
 	struct kref		ref;
 	struct mutex		lock;
+	struct mm_struct	*mm;		/* the creator's: memslot HVAs are in it */
 	unsigned int		ipa_bits;
 	struct vmm_memslot	slots[VMM_MAX_MEMSLOTS];
 	struct vmm_vcpu		*vcpus[VMM_MAX_VCPUS];
@@ -95,6 +96,8 @@ struct vmm_vcpu {
 
 /* Create vCPU @id of @vm (VM lock held); returns its fd. */
 int vmm_vcpu_create(struct vmm_vm *vm, unsigned int id);
+/* Free a vCPU; only when its VM dies. */
+void vmm_vcpu_free(struct vmm_vcpu *vcpu);
 
 /* The kvm_run mapping size: one page. */
 #define VMM_RUN_SIZE		PAGE_SIZE

@@ -142,10 +142,10 @@ SYM_CODE_START(__vmm_hyp_vectors)
 	exit_vector VMM_EXIT_IRQ
 	exit_vector VMM_EXIT_FIQ
 	exit_vector VMM_EXIT_SERROR
-	bad_vector			/* lower EL, AArch32: refused at VCPU_INIT */
-	bad_vector
-	bad_vector
-	bad_vector
+	exit_vector VMM_EXIT_SYNC	/* lower EL, AArch32: guest EL0 can */
+	exit_vector VMM_EXIT_IRQ	/* eret there on its own */
+	exit_vector VMM_EXIT_FIQ
+	exit_vector VMM_EXIT_SERROR
 SYM_CODE_END(__vmm_hyp_vectors)
 
 /* FP/SIMD state to and from memory, inside kernel_neon_begin()/end(). */

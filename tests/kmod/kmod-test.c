@@ -64,6 +64,9 @@ static void one_vm(int sys, unsigned int nr_vcpus, void *ram, size_t run_size)
 	r.slot = 2;
 	r.guest_phys_addr = 1ULL << 41;
 	expect_errno(vm, KVM_SET_USER_MEMORY_REGION, &r, EINVAL, "a memslot beyond the IPA space");
+	r.slot = 0;
+	r.memory_size = 0;
+	expect_errno(vm, KVM_SET_USER_MEMORY_REGION, &r, EBUSY, "deleting a memslot in use");
 	if (ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init))
 		fail("KVM_ARM_PREFERRED_TARGET: %s", strerror(errno));
 
@@ -98,6 +101,12 @@ static void one_vm(int sys, unsigned int nr_vcpus, void *ram, size_t run_size)
 		reg.id = KVM_REG_ARM64 | KVM_REG_SIZE_U32 | KVM_REG_ARM_CORE |
 			 KVM_REG_ARM_CORE_REG(regs.pc);
 		expect_errno(vcpu[i], KVM_GET_ONE_REG, &reg, ENOENT, "pc read with the wrong size");
+		/* a PSTATE naming EL2 would eret into the host's level */
+		pc = 0x3c9;			/* EL2h, DAIF masked */
+		reg.id = KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE |
+			 KVM_REG_ARM_CORE_REG(regs.pstate);
+		reg.addr = (unsigned long)&pc;
+		expect_errno(vcpu[i], KVM_SET_ONE_REG, &reg, EINVAL, "PSTATE EL2h");
 		run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu[i], 0);
 		if (run == MAP_FAILED)
 			fail("mmap of kvm_run: %s", strerror(errno));
