@@ -167,15 +167,17 @@ $(BUILD)/unit-tests: $(HOST_OBJS)
 # headers (KDIR= another arm64 kernel's; or make -C kmod KDIR=... directly).
 KMOD_SRCS	:= $(wildcard kmod/*.c kmod/*.h kmod/hyp/*.S kmod/hyp/*/*.c \
 		     kmod/hyp/include/hyp/*.h) kmod/Kbuild
-KDIR_TESTBED	= $(shell scripts/provision.sh env | sed -n 's/^KDIR=//p')
-
+# The recipe resolves the headers in its shell, after provisioning: make
+# expands a whole recipe before its first line runs.
 $(BUILD)/vmm.ko: $(KMOD_SRCS) | $(BUILD)/.provisioned
 	$(Q)scripts/provision.sh kernel
 	$(msg) KBUILD $@
 	$(Q)mkdir -p $(BUILD)/kmod && cd kmod && cp --parents $(KMOD_SRCS:kmod/%=%) Makefile $(CURDIR)/$(BUILD)/kmod/
-	$(Q)$(MAKE) --no-print-directory -C $(BUILD)/kmod \
-		KDIR=$(or $(KDIR),$(KDIR_TESTBED)) $(if $(V),,-s) > $(BUILD)/kmod/build.log 2>&1 || \
-		{ cat $(BUILD)/kmod/build.log; exit 1; }
+	$(Q)kdir="$(KDIR)"; \
+	[ -n "$$kdir" ] || kdir=$$(scripts/provision.sh env | sed -n 's/^KDIR=//p'); \
+	[ -d "$$kdir" ] || { echo "vmm.ko: no kernel headers at '$$kdir': set KDIR"; exit 1; }; \
+	$(MAKE) --no-print-directory -C $(BUILD)/kmod KDIR="$$kdir" $(if $(V),,-s) \
+		> $(BUILD)/kmod/build.log 2>&1 || { cat $(BUILD)/kmod/build.log; exit 1; }
 	$(Q)cp $(BUILD)/kmod/vmm.ko $@
 
 # kmod-test: a small program that drives /dev/vmm's ioctls in the test bed.
