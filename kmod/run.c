@@ -6,10 +6,12 @@
  * for userspace), SLEEPABLE (needs to sleep: handled out of the atomic
  * inner loop) or a negative errno.
  *
- * The inner loop runs inside kernel_neon_begin(): the guest's FP/SIMD
- * registers and its EL1 system registers stay in the CPU across exits
- * handled here.  It leaves for userspace, signals, rescheduling, pending
- * softirqs, and stage-2 faults (pinning pages sleeps).
+ * The inner loop runs with preemption off: the guest's EL1 system
+ * registers stay in the CPU across the exits handled here, and so do its
+ * FP/SIMD registers once it has used them (the first use traps, and the
+ * host's are saved by kernel_neon_begin() then: a guest that never touches
+ * FP never pays for it).  It leaves for userspace, signals, rescheduling,
+ * pending softirqs, and stage-2 faults (pinning pages sleeps).
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
@@ -143,6 +145,14 @@ static int handle_hvc(struct vmm_vcpu *vcpu)
 	case 0x80000000:				/* SMCCC_VERSION */
 		ret = SMCCC_VERSION_1_1;
 		break;
+	case 0x80000001:				/* SMCCC_ARCH_FEATURES */
+		/* no workaround services: everything NOT_SUPPORTED but itself */
+		ret = (x[1] & 0xffffffff) == 0x80000001 ? PSCI_RET_SUCCESS :
+							  PSCI_RET_NOT_SUPPORTED;
+		break;
+	case PSCI_0_2_FN_BASE + 6:			/* MIGRATE_INFO_TYPE */
+		ret = 2;	/* no Trusted OS: nothing to migrate */
+		break;
 	case PSCI_0_2_FN_BASE + 0:			/* PSCI_VERSION */
 		ret = PSCI_VERSION_1_0;
 		break;
@@ -170,8 +180,9 @@ static int handle_hvc(struct vmm_vcpu *vcpu)
 		case PSCI_0_2_FN_BASE + 0: case PSCI_0_2_FN_BASE + 2:
 		case PSCI_0_2_FN_BASE + 3: case PSCI_0_2_FN64_BASE + 3:
 		case PSCI_0_2_FN_BASE + 4: case PSCI_0_2_FN64_BASE + 4:
+		case PSCI_0_2_FN_BASE + 6:
 		case PSCI_0_2_FN_BASE + 8: case PSCI_0_2_FN_BASE + 9:
-		case PSCI_0_2_FN_BASE + 0xa: case 0x80000000:
+		case PSCI_0_2_FN_BASE + 0xa: case 0x80000000: case 0x80000001:
 			ret = PSCI_RET_SUCCESS;
 			break;
 		default:
@@ -318,11 +329,34 @@ static int handle_sysreg(struct vmm_vcpu *vcpu)
 	return inject_undef(vcpu);
 }
 
+/*
+ * SMC is trapped (HCR_EL2.TSC) with ELR at the SMC itself: the same calls
+ * as over HVC, then step past it (SMCCC: both conduits, one service).
+ */
+static int handle_smc(struct vmm_vcpu *vcpu)
+{
+	int ret = handle_hvc(vcpu);
+
+	skip_instr(vcpu);
+	return ret;
+}
+
 static int handle_wfx(struct vmm_vcpu *vcpu)
 {
 	/* no virtual interrupts yet: nothing to wait for but the host */
 	skip_instr(vcpu);
 	return RESUME;
+}
+
+/* The guest's first FP/SIMD instruction: load its registers, retry it. */
+static int handle_fp(struct vmm_vcpu *vcpu)
+{
+	if (vcpu->fp_loaded)
+		return inject_undef(vcpu);	/* cannot trap once loaded */
+	kernel_neon_begin();			/* saves the host task's FP state */
+	__vmm_fpsimd_restore(&vcpu->ctxt.fp);
+	vcpu->fp_loaded = true;
+	return RESUME;				/* ELR is at the instruction */
 }
 
 static int handle_undef(struct vmm_vcpu *vcpu)
@@ -335,7 +369,9 @@ typedef int (*exit_handler_fn)(struct vmm_vcpu *vcpu);
 /* Indexed by ESR_EL2.EC; what is not here becomes an UNDEF in the guest. */
 static const exit_handler_fn exit_handlers[ESR_ELx_EC_MAX + 1] = {
 	[ESR_ELx_EC_WFx]	= handle_wfx,
+	[ESR_ELx_EC_FP_ASIMD]	= handle_fp,
 	[ESR_ELx_EC_HVC64]	= handle_hvc,
+	[ESR_ELx_EC_SMC64]	= handle_smc,
 	[ESR_ELx_EC_SYS64]	= handle_sysreg,
 	[ESR_ELx_EC_DABT_LOW]	= handle_abort,
 	[ESR_ELx_EC_IABT_LOW]	= handle_abort,
@@ -394,8 +430,7 @@ int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 		if (signal_pending(current))
 			goto intr;
 
-		kernel_neon_begin();
-		__vmm_fpsimd_restore(&vcpu->ctxt.fp);
+		preempt_disable();
 		vmm_vhe_vcpu_load(vcpu, &host);
 		do {
 			local_irq_disable();
@@ -404,8 +439,12 @@ int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 			ret = handle_exit(vcpu, code);
 		} while (ret == RESUME && !READ_ONCE(vcpu->power_off) && !must_leave());
 		vmm_vhe_vcpu_put(vcpu, &host);
-		__vmm_fpsimd_save(&vcpu->ctxt.fp);
-		kernel_neon_end();
+		if (vcpu->fp_loaded) {
+			__vmm_fpsimd_save(&vcpu->ctxt.fp);
+			kernel_neon_end();
+			vcpu->fp_loaded = false;
+		}
+		preempt_enable();
 
 		if (ret == SLEEPABLE) {
 			ret = vmm_stage2_map(vcpu->vm, fault_ipa(vcpu));

@@ -3,7 +3,8 @@
  * stage2.c - a VM's stage-2 translation: 4K granule, 40-bit IPA starting at
  * level 1 with two concatenated tables (DDI 0487 D8.2.7), pages mapped on
  * first fault from the VM's memslots and pinned for the VM's life.  VMIDs
- * are 8 bits; a VM's TLB entries are invalidated when it dies.
+ * are 16 bits where the CPU has them, else 8; a VM's TLB entries are
+ * invalidated when it dies.
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
@@ -40,8 +41,21 @@
 #define VTCR_PS_SHIFT		16
 #define VTCR_RES1		BIT(31)
 
+#define VTCR_VS_16		BIT(19)
+#define VMID_MAX		(1UL << 16)
+
+/* VMIDs are handed out and returned: a live VM keeps its VMID for life,
+ * so no generation rollover is needed below the CPU's VMID count. */
 static DEFINE_SPINLOCK(vmid_lock);
-static DECLARE_BITMAP(vmid_map, 256);
+static DECLARE_BITMAP(vmid_map, VMID_MAX);
+
+/* 16-bit VMIDs where the CPU has them (ID_AA64MMFR1_EL1.VMIDBits == 2). */
+static unsigned long vmid_count(void)
+{
+	u64 mmfr1 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR1_EL1);
+
+	return ((mmfr1 >> 4) & 0xf) == 2 ? VMID_MAX : 256;
+}
 
 u64 vmm_stage2_vtcr(void)
 {
@@ -49,19 +63,20 @@ u64 vmm_stage2_vtcr(void)
 	u64 ps = min_t(u64, mmfr0 & 0xf, 5);	/* up to 48-bit PAs */
 
 	return VTCR_RES1 | VTCR_T0SZ_40 | VTCR_SL0_L1 | VTCR_IRGN0_WBWA |
-	       VTCR_ORGN0_WBWA | VTCR_SH0_INNER | ps << VTCR_PS_SHIFT;
+	       VTCR_ORGN0_WBWA | VTCR_SH0_INNER | ps << VTCR_PS_SHIFT |
+	       (vmid_count() == VMID_MAX ? VTCR_VS_16 : 0);
 }
 
 int vmm_stage2_init(struct vmm_vm *vm)
 {
-	unsigned long vmid;
+	unsigned long vmid, max = vmid_count();
 
 	spin_lock(&vmid_lock);
-	vmid = find_next_zero_bit(vmid_map, 256, 1);	/* VMID 0: never a guest's */
-	if (vmid < 256)
+	vmid = find_next_zero_bit(vmid_map, max, 1);	/* VMID 0: never a guest's */
+	if (vmid < max)
 		__set_bit(vmid, vmid_map);
 	spin_unlock(&vmid_lock);
-	if (vmid >= 256)
+	if (vmid >= max)
 		return -ENOSPC;
 
 	vm->pgd = (u64 *)__get_free_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO,

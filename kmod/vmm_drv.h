@@ -75,6 +75,7 @@ struct vmm_vcpu {
 	u32			features;
 	u64			mpidr;
 	struct vmm_cpu_context	ctxt;
+	bool			fp_loaded;	/* guest FP/SIMD in the CPU (run.c) */
 
 	/* PSCI: under vm->power_lock; the vCPU waits on @wq while off */
 	bool			power_off;

@@ -31,8 +31,11 @@
 				 MDCR_EL2_TDOSA | MDCR_EL2_TDRA | MDCR_EL2_TTRF | \
 				 MDCR_EL2_TPMS)
 
-/* CPTR_EL2 with E2H has CPACR's layout: FP on, SVE and SME trapped. */
-#define CPTR_GUEST_VHE		CPACR_ELx_FPEN
+/*
+ * CPTR_EL2 with E2H has CPACR's layout.  SVE and SME always trap; FP/SIMD
+ * traps until the guest's registers are loaded (run.c, on its first use).
+ */
+#define CPTR_GUEST_VHE(fp)	((fp) ? CPACR_ELx_FPEN : 0)
 
 void vmm_vhe_vcpu_load(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 {
@@ -78,7 +81,7 @@ u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	host->vbar = read_sysreg(vbar_el1);	/* VBAR_EL2 under E2H */
 
 	write_sysreg(HCR_GUEST_VHE, hcr_el2);
-	write_sysreg(CPTR_GUEST_VHE, cpacr_el1);
+	write_sysreg(CPTR_GUEST_VHE(vcpu->fp_loaded), cpacr_el1);
 	write_sysreg(__vmm_hyp_vectors, vbar_el1);
 	isb();
 
