@@ -448,7 +448,8 @@ int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 
 		if (ret == SLEEPABLE) {
 			ret = vmm_stage2_map(vcpu->vm, fault_ipa(vcpu));
-			if (ret)
+			/* -ENOENT: the slot was deleted; the retry exits as MMIO */
+			if (ret && ret != -ENOENT)
 				return ret;
 		} else if (ret <= 0) {
 			return ret;	/* TO_USER (0) or an error */

@@ -151,11 +151,11 @@ int vmm_stage2_map(struct vmm_vm *vm, u64 ipa)
 
 	ipa &= PAGE_MASK;
 	if (ipa >= BIT_ULL(vm->ipa_bits))
-		return -EFAULT;
+		return -ENOENT;
 	mutex_lock(&vm->s2_lock);
 	slot = find_slot(vm, ipa);
 	if (!slot) {
-		ret = -EFAULT;
+		ret = -ENOENT;		/* the slot went away meanwhile */
 		goto out;
 	}
 	l2 = next_table(&vm->pgd[(ipa >> 30) & (2 * S2_PTRS - 1)], true);
@@ -208,6 +208,55 @@ static void flush_vmid(u64 vttbr)
 	write_sysreg(old_vttbr, vttbr_el2);
 	isb();
 	local_irq_restore(flags);
+}
+
+/*
+ * Unmap [start, start + size) and unpin its pages, then invalidate the
+ * VM's TLB entries: after this no vCPU reaches those pages (s2_lock held).
+ */
+static void unmap_range(struct vmm_vm *vm, u64 start, u64 size)
+{
+	u64 ipa, end = start + size;
+
+	for (ipa = start; ipa < end; ) {
+		u64 *l2 = next_table(&vm->pgd[(ipa >> 30) & (2 * S2_PTRS - 1)], false);
+		u64 *l3 = l2 ? next_table(&l2[(ipa >> 21) & (S2_PTRS - 1)], false) : NULL;
+		u64 *pte;
+
+		if (!l3) {		/* nothing mapped in this 2 MiB */
+			ipa = ALIGN(ipa + 1, SZ_2M);
+			continue;
+		}
+		pte = &l3[(ipa >> 12) & (S2_PTRS - 1)];
+		if (*pte & S2_VALID) {
+			u64 old = *pte;
+
+			WRITE_ONCE(*pte, 0);
+			unpin_user_page(phys_to_page(old & S2_ADDR_MASK));
+			atomic_dec(&vmm_nr_pinned);
+		}
+		ipa += PAGE_SIZE;
+	}
+	dsb(ishst);
+	flush_vmid(vm->vttbr);
+}
+
+/* Delete memslot @slot: no vCPU reaches its pages once this returns. */
+void vmm_stage2_delete_slot(struct vmm_vm *vm, struct vmm_memslot *slot)
+{
+	mutex_lock(&vm->s2_lock);
+	unmap_range(vm, slot->gpa, slot->size);
+	slot->size = 0;
+	mutex_unlock(&vm->s2_lock);
+}
+
+/* Add memslot @slot's contents under the stage-2 lock. */
+void vmm_stage2_add_slot(struct vmm_vm *vm, struct vmm_memslot *slot,
+			 const struct vmm_memslot *val)
+{
+	mutex_lock(&vm->s2_lock);
+	*slot = *val;
+	mutex_unlock(&vm->s2_lock);
 }
 
 void vmm_stage2_destroy(struct vmm_vm *vm)

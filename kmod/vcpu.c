@@ -63,6 +63,51 @@ static void kvm_regs_to_ctxt(const struct kvm_regs *r, struct vmm_cpu_context *c
 	c->fp.fpcr = r->fp_regs.fpcr;
 }
 
+/* The EL1 system registers ONE_REG reaches (api.rst, ARM64_SYS_REG ids). */
+static const struct {
+	u64			id;
+	enum vmm_sysreg		reg;
+} sys_regs[] = {
+	{ ARM64_SYS_REG(3, 0, 1, 0, 0),  SCTLR_EL1 },
+	{ ARM64_SYS_REG(3, 0, 1, 0, 2),  CPACR_EL1 },
+	{ ARM64_SYS_REG(3, 0, 2, 0, 0),  TTBR0_EL1 },
+	{ ARM64_SYS_REG(3, 0, 2, 0, 1),  TTBR1_EL1 },
+	{ ARM64_SYS_REG(3, 0, 2, 0, 2),  TCR_EL1 },
+	{ ARM64_SYS_REG(3, 0, 5, 1, 0),  AFSR0_EL1 },
+	{ ARM64_SYS_REG(3, 0, 5, 1, 1),  AFSR1_EL1 },
+	{ ARM64_SYS_REG(3, 0, 5, 2, 0),  ESR_EL1 },
+	{ ARM64_SYS_REG(3, 0, 6, 0, 0),  FAR_EL1 },
+	{ ARM64_SYS_REG(3, 0, 7, 4, 0),  PAR_EL1 },
+	{ ARM64_SYS_REG(3, 0, 10, 2, 0), MAIR_EL1 },
+	{ ARM64_SYS_REG(3, 0, 10, 3, 0), AMAIR_EL1 },
+	{ ARM64_SYS_REG(3, 0, 12, 0, 0), VBAR_EL1 },
+	{ ARM64_SYS_REG(3, 0, 13, 0, 1), CONTEXTIDR_EL1 },
+	{ ARM64_SYS_REG(3, 0, 13, 0, 4), TPIDR_EL1 },
+	{ ARM64_SYS_REG(3, 0, 14, 1, 0), CNTKCTL_EL1 },
+	{ ARM64_SYS_REG(3, 2, 0, 0, 0),  CSSELR_EL1 },
+	{ ARM64_SYS_REG(3, 3, 13, 0, 2), TPIDR_EL0 },
+	{ ARM64_SYS_REG(3, 3, 13, 0, 3), TPIDRRO_EL0 },
+	{ ARM64_SYS_REG(2, 0, 0, 2, 2),  MDSCR_EL1 },
+};
+
+static int one_sys_reg(struct vmm_vcpu *vcpu, struct kvm_one_reg *reg, bool set)
+{
+	void __user *uaddr = (void __user *)(unsigned long)reg->addr;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sys_regs); i++) {
+		u64 *val = &vcpu->ctxt.sys[sys_regs[i].reg];
+
+		if (sys_regs[i].id != reg->id)
+			continue;
+		/* between KVM_RUNs the context holds them (saved at put) */
+		if (set)
+			return copy_from_user(val, uaddr, 8) ? -EFAULT : 0;
+		return copy_to_user(uaddr, val, 8) ? -EFAULT : 0;
+	}
+	return -ENOENT;
+}
+
 static int one_reg(struct vmm_vcpu *vcpu, struct kvm_one_reg *reg, bool set)
 {
 	void __user *uaddr = (void __user *)(unsigned long)reg->addr;
@@ -77,6 +122,8 @@ static int one_reg(struct vmm_vcpu *vcpu, struct kvm_one_reg *reg, bool set)
 			return -EINVAL;
 		return copy_to_user(uaddr, &vcpu->mpidr, 8) ? -EFAULT : 0;
 	}
+	if ((reg->id & KVM_REG_ARM_COPROC_MASK) == KVM_REG_ARM64_SYSREG)
+		return one_sys_reg(vcpu, reg, set);
 	if ((reg->id & KVM_REG_ARM_COPROC_MASK) != KVM_REG_ARM_CORE)
 		return -ENOENT;
 	off = (reg->id & ~(KVM_REG_ARCH_MASK | KVM_REG_SIZE_MASK |

@@ -45,8 +45,9 @@ static int set_memory_region(struct vmm_vm *vm,
 		return -EINVAL;
 	s = &vm->slots[r->slot];
 	if (!r->memory_size) {
-		/* stage 2 cannot unmap yet: the pages would stay reachable */
-		return s->size ? -EBUSY : 0;
+		if (s->size)
+			vmm_stage2_delete_slot(vm, s);
+		return 0;
 	}
 	if (!PAGE_ALIGNED(r->guest_phys_addr) || !PAGE_ALIGNED(r->memory_size) ||
 	    !PAGE_ALIGNED(r->userspace_addr))
@@ -57,7 +58,7 @@ static int set_memory_region(struct vmm_vm *vm,
 	if (!access_ok((void __user *)(unsigned long)r->userspace_addr,
 		       r->memory_size))
 		return -EFAULT;
-	/* Moving or resizing a live slot is not supported (yet). */
+	/* Moving, resizing or reflagging a live slot: delete it first. */
 	if (s->size)
 		return -EEXIST;
 	for (i = 0; i < VMM_MAX_MEMSLOTS; i++) {
@@ -68,10 +69,10 @@ static int set_memory_region(struct vmm_vm *vm,
 		    o->gpa < r->guest_phys_addr + r->memory_size)
 			return -EEXIST;
 	}
-	s->gpa = r->guest_phys_addr;
-	s->size = r->memory_size;
-	s->hva = r->userspace_addr;
-	s->flags = r->flags;
+	vmm_stage2_add_slot(vm, s, &(struct vmm_memslot){
+		.gpa = r->guest_phys_addr, .size = r->memory_size,
+		.hva = r->userspace_addr, .flags = r->flags,
+	});
 	return 0;
 }
 

@@ -118,9 +118,12 @@ u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host);
 u64 vmm_stage2_vtcr(void);
 int vmm_stage2_init(struct vmm_vm *vm);
 void vmm_stage2_destroy(struct vmm_vm *vm);
-/* Map the page holding @ipa from its memslot; -EFAULT if no slot has it. */
+/* Map the page holding @ipa from its memslot; -ENOENT if no slot has it. */
 int vmm_stage2_map(struct vmm_vm *vm, u64 ipa);
 bool vmm_stage2_is_ram(struct vmm_vm *vm, u64 ipa);
+void vmm_stage2_add_slot(struct vmm_vm *vm, struct vmm_memslot *slot,
+			 const struct vmm_memslot *val);
+void vmm_stage2_delete_slot(struct vmm_vm *vm, struct vmm_memslot *slot);
 
 /* The system-wide KVM_CHECK_EXTENSION answer for @cap (vm may be NULL). */
 long vmm_check_extension(struct vmm_vm *vm, long cap);

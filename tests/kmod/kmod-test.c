@@ -64,9 +64,16 @@ static void one_vm(int sys, unsigned int nr_vcpus, void *ram, size_t run_size)
 	r.slot = 2;
 	r.guest_phys_addr = 1ULL << 41;
 	expect_errno(vm, KVM_SET_USER_MEMORY_REGION, &r, EINVAL, "a memslot beyond the IPA space");
+	/* delete and re-add slot 0; a second add over it is refused */
 	r.slot = 0;
 	r.memory_size = 0;
-	expect_errno(vm, KVM_SET_USER_MEMORY_REGION, &r, EBUSY, "deleting a memslot in use");
+	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &r))
+		fail("deleting memslot 0: %s", strerror(errno));
+	r.guest_phys_addr = RAM_BASE;
+	r.memory_size = RAM_SIZE;
+	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &r))
+		fail("re-adding memslot 0: %s", strerror(errno));
+	expect_errno(vm, KVM_SET_USER_MEMORY_REGION, &r, EEXIST, "changing a live memslot");
 	if (ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init))
 		fail("KVM_ARM_PREFERRED_TARGET: %s", strerror(errno));
 
@@ -107,6 +114,16 @@ static void one_vm(int sys, unsigned int nr_vcpus, void *ram, size_t run_size)
 			 KVM_REG_ARM_CORE_REG(regs.pstate);
 		reg.addr = (unsigned long)&pc;
 		expect_errno(vcpu[i], KVM_SET_ONE_REG, &reg, EINVAL, "PSTATE EL2h");
+		/* an EL1 system register round trip: VBAR_EL1 */
+		pc = 0x80001800;
+		reg.id = ARM64_SYS_REG(3, 0, 12, 0, 0);
+		if (ioctl(vcpu[i], KVM_SET_ONE_REG, &reg))
+			fail("KVM_SET_ONE_REG VBAR_EL1: %s", strerror(errno));
+		reg.addr = (unsigned long)&got;
+		if (ioctl(vcpu[i], KVM_GET_ONE_REG, &reg) || got != 0x80001800)
+			fail("VBAR_EL1 read back 0x%llx", got);
+		reg.id = ARM64_SYS_REG(3, 4, 1, 1, 0);	/* HCR_EL2: not a guest's */
+		expect_errno(vcpu[i], KVM_GET_ONE_REG, &reg, ENOENT, "ONE_REG of HCR_EL2");
 		run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu[i], 0);
 		if (run == MAP_FAILED)
 			fail("mmap of kvm_run: %s", strerror(errno));
