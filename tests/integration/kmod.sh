@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # kmod.sh - vmm.ko loads only where EL2 is free and the host is VHE, gives
 # /dev/vmm with KVM's ioctls, runs the firmware payloads that need no
-# interrupts on its own VHE world switch, survives 100 VMs of 2 vCPUs
-# with nothing left behind, and unloads.
+# interrupts on its own VHE world switch, survives 100 VMs of 2 vCPUs and
+# a vmm killed mid-run with nothing left behind, and unloads.
 # modes: vhe vhe-none nvhe-none
 # timeout: 300
 . /tests/lib.sh
@@ -42,6 +42,19 @@ vhe-none)
 	run_payload memory 4 --kvm-dev /dev/vmm -c 1 -m 128
 	run_payload fpsimd 5 --kvm-dev /dev/vmm -c 2 -m 64
 
+	# the vmm killed mid-run, with guest pages mapped: nothing stays behind
+	vmm run --kvm-dev /dev/vmm -k /firmware/memory.img -c 2 -m 1024 \
+		< /dev/null > /tmp/killed.out 2>&1 &
+	pid=$!
+	i=0
+	while [ "$(cat $params/pinned_pages)" -lt 1000 ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "pinned before the kill: $(cat $params/pinned_pages) pages"
+	[ "$(cat $params/pinned_pages)" -ge 1000 ] || fail "the guest never mapped 1000 pages"
+	kill -9 $pid
+	wait $pid
 	for c in live_vms live_vcpus pinned_pages; do
 		[ "$(cat $params/$c)" = 0 ] || fail "$c is $(cat $params/$c) after every VM ended"
 	done
