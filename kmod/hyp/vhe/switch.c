@@ -32,6 +32,14 @@
 				 MDCR_EL2_TPMS)
 
 /*
+ * CNTHCTL_EL2 with E2H (D13.8.3): the guest reads the physical counter
+ * (EL1PCTEN) but its EL1 physical timer traps (EL1PTEN clear): nothing
+ * switches that timer's state between VMs yet, so it must not be usable.
+ */
+#define CNTHCTL_E2H_EL1PCTEN	BIT(10)
+#define CNTHCTL_E2H_EL1PTEN	BIT(11)
+
+/*
  * CPTR_EL2 with E2H has CPACR's layout.  SVE and SME always trap; FP/SIMD
  * traps until the guest's registers are loaded (run.c, on its first use).
  */
@@ -51,6 +59,9 @@ void vmm_vhe_vcpu_load(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	write_sysreg(vm->vtcr, vtcr_el2);
 	write_sysreg(vm->vttbr, vttbr_el2);
 	write_sysreg((host->mdcr & MDCR_EL2_HPMN_MASK) | MDCR_GUEST_TRAPS, mdcr_el2);
+	host->cnthctl = read_sysreg(cnthctl_el2);
+	write_sysreg((host->cnthctl | CNTHCTL_E2H_EL1PCTEN) & ~CNTHCTL_E2H_EL1PTEN,
+		     cnthctl_el2);
 	write_sysreg(vcpu->mpidr, vmpidr_el2);
 	write_sysreg(read_cpuid_id(), vpidr_el2);
 	write_sysreg(0, cntvoff_el2);
@@ -65,6 +76,7 @@ void vmm_vhe_vcpu_put(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	__sysreg_save_shared(vcpu->ctxt.sys);
 	__sysreg_restore_shared(host->sys);
 
+	write_sysreg(host->cnthctl, cnthctl_el2);
 	write_sysreg(host->mdcr, mdcr_el2);
 	write_sysreg(host->vtcr, vtcr_el2);
 	write_sysreg(host->vttbr, vttbr_el2);
