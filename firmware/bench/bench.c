@@ -129,7 +129,7 @@ static void timer_once(void)
 
 void fw_main(void)
 {
-	u64 testdev, size, dist, start;
+	u64 testdev, size, dist;
 
 	freq = read_sysreg(cntfrq_el0);
 	if (!check(dt_reg("vmm,testdev", 0, &testdev, &size), "the test device (--testdev)") ||
@@ -151,10 +151,7 @@ void fw_main(void)
 	report("mmio_kernel", BEST_OF(200, (void)mmio_read32(dist + GICD_IIDR)), 200);
 
 	cpu_start(1, secondary, NULL);
-	start = counter();
-	while (!ready1 && counter() - start < 5 * freq)
-		;
-	if (check(ready1, "cpu 1 is up"))
+	if (check(spin_until(ready1, 5000), "cpu 1 is up"))
 		report("ipi", BEST_OF(200, gic_send_sgi(1, SGI_PING)), 200);
 
 	local_irq_enable();

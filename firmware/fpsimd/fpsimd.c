@@ -81,7 +81,6 @@ static void exercise(void *arg __unused)
 void fw_main(void)
 {
 	unsigned int cpu, n = nr_cpus();
-	u64 freq = read_sysreg(cntfrq_el0), start;
 
 	check(n >= 2, "%u vCPUs (run with 2 or more)", n);
 	/* the checker itself: a different pattern must not pass */
@@ -90,13 +89,9 @@ void fw_main(void)
 	for (cpu = 1; cpu < n; cpu++)
 		check_eq(cpu_start(cpu, exercise, NULL), PSCI_SUCCESS, "CPU_ON");
 	exercise(NULL);
-	for (cpu = 1; cpu < n; cpu++) {
-		start = counter();
-		while (!__atomic_load_n(&done[cpu], __ATOMIC_ACQUIRE) &&
-		       counter() - start < 60 * freq)
-			;
-		check(done[cpu], "cpu %u finished its exits", cpu);
-	}
+	for (cpu = 1; cpu < n; cpu++)
+		check(spin_until(__atomic_load_n(&done[cpu], __ATOMIC_ACQUIRE), 60000),
+		      "cpu %u finished its exits", cpu);
 	for (cpu = 0; cpu < n; cpu++)
 		check(result[cpu] == 0, "cpu %u: V0-V31, FPCR and FPSR survived %u HVC and %u MMIO exits (%llu registers changed)",
 		      cpu, ITERATIONS, ITERATIONS, (unsigned long long)result[cpu]);

@@ -50,11 +50,7 @@ static void irq(struct exc_frame *f __unused)
 
 static bool wait_count(unsigned int cpu, u32 intid, u32 want)
 {
-	u64 freq = read_sysreg(cntfrq_el0), start = counter();
-
-	while (count[cpu][intid] < want && counter() - start < 5 * freq)
-		;
-	return count[cpu][intid] >= want;
+	return spin_until(count[cpu][intid] >= want, 5000);
 }
 
 static void secondary(void *arg __unused)
@@ -70,14 +66,10 @@ static void secondary(void *arg __unused)
 
 static void test_sgis(void)
 {
-	u64 freq = read_sysreg(cntfrq_el0), start;
 	unsigned int i;
 
 	check_eq(cpu_start(1, secondary, NULL), PSCI_SUCCESS, "CPU_ON of cpu 1");
-	start = counter();
-	while (!ready1 && counter() - start < 5 * freq)
-		;
-	if (!check(ready1, "cpu 1 set up its GIC interface"))
+	if (!check(spin_until(ready1, 5000), "cpu 1 set up its GIC interface"))
 		return;
 	for (i = 1; i <= PINGS; i++) {
 		gic_send_sgi(1, SGI_PING);
@@ -91,7 +83,7 @@ static void test_sgis(void)
 static void test_spi(void)
 {
 	u32 type, num;
-	u64 size, freq = read_sysreg(cntfrq_el0), start;
+	u64 size;
 
 	if (!check(dt_reg("vmm,testdev", 0, &testdev, &size) &&
 		   dt_u32("vmm,testdev", "interrupts", 0, &type) &&
@@ -108,9 +100,7 @@ static void test_spi(void)
 	/* masked by priority: PMR 0x80 lets only priorities below 0x80 in */
 	gic_set_pmr(0x80);
 	mmio_write32(testdev + TESTDEV_IRQ, 1);
-	start = counter();
-	while (counter() - start < freq / 50)		/* 20 ms */
-		;
+	spin_until(false, 20);			/* 20 ms to arrive, if it would */
 	check_eq(count[0][spi], 1, "PMR 0x80 holds back a priority 0xa0 SPI");
 	check(gic_is_pending(spi), "the held-back SPI is pending in the distributor");
 	gic_set_pmr(0xff);

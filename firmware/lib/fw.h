@@ -209,4 +209,17 @@ static inline u64 counter(void)
 	return read_sysreg(cntvct_el0);
 }
 
+/*
+ * Spin until @cond holds or @ms milliseconds of virtual counter time have
+ * passed; evaluates to @cond's final value.  spin_until(false, ms) delays.
+ */
+#define spin_until(cond, ms)						\
+	({								\
+		u64 __limit = read_sysreg(cntfrq_el0) * (ms) / 1000;	\
+		u64 __start = counter();				\
+		while (!(cond) && counter() - __start < __limit)	\
+			;						\
+		(cond);							\
+	})
+
 #endif

@@ -27,21 +27,15 @@ static s64 affinity(unsigned int cpu)
 	return hvc_call(PSCI_AFFINITY_INFO, cpu_mpidr(cpu), 0, 0);
 }
 
-/* AFFINITY_INFO until @cpu reports @state, bounded by ~1 s of counter. */
+/* AFFINITY_INFO until @cpu reports @state, bounded by 1 s of counter. */
 static bool wait_affinity(unsigned int cpu, s64 state)
 {
-	u64 freq = read_sysreg(cntfrq_el0), start = counter();
-
-	while (affinity(cpu) != state)
-		if (counter() - start > freq)
-			return false;
-	return true;
+	return spin_until(affinity(cpu) == state, 1000);
 }
 
 static void test_cpu(unsigned int cpu)
 {
 	u64 ctx = CONTEXT_MAGIC | cpu;
-	u64 freq = read_sysreg(cntfrq_el0), start;
 	s64 ret;
 
 	check_eq(affinity(cpu), AFF_OFF, "AFFINITY_INFO of a CPU not yet started");
@@ -49,11 +43,8 @@ static void test_cpu(unsigned int cpu)
 	cpu_set_work(cpu, secondary, NULL);
 	ret = hvc_call(PSCI_CPU_ON, cpu_mpidr(cpu), (u64)secondary_entry, ctx);
 	check_eq(ret, PSCI_SUCCESS, "CPU_ON");
-	start = counter();
-	while (!__atomic_load_n(&cpu_ran[cpu], __ATOMIC_ACQUIRE) &&
-	       counter() - start < 2 * freq)
-		;
-	check(cpu_ran[cpu], "cpu %u ran its entry", cpu);
+	check(spin_until(__atomic_load_n(&cpu_ran[cpu], __ATOMIC_ACQUIRE), 2000),
+	      "cpu %u ran its entry", cpu);
 	check_eq(cpu_context_seen[cpu], ctx, "CPU_ON context id in x0");
 	check(wait_affinity(cpu, AFF_OFF), "cpu %u is OFF after its CPU_OFF (AFFINITY_INFO)", cpu);
 }

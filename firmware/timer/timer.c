@@ -41,15 +41,12 @@ static void arm_timer(u64 deadline)
 	isb();
 }
 
-/* Spin (interrupts on) until this CPU's timer fired, for up to @limit ticks. */
-static bool wait_fired(u32 before, u64 limit)
+/* Spin (interrupts on) until this CPU's timer fired, for up to @ms. */
+static bool wait_fired(u32 before, u64 ms)
 {
 	unsigned int cpu = this_cpu();
-	u64 start = counter();
 
-	while (fired[cpu] == before && counter() - start < limit)
-		;
-	return fired[cpu] != before;
+	return spin_until(fired[cpu] != before, ms);
 }
 
 static void test_interrupt(u64 freq)
@@ -58,7 +55,7 @@ static void test_interrupt(u64 freq)
 
 	arm_timer(deadline);
 	local_irq_enable();
-	check(wait_fired(0, 5 * freq), "the virtual timer interrupt (INTID 27) arrives");
+	check(wait_fired(0, 5000), "the virtual timer interrupt (INTID 27) arrives");
 	local_irq_disable();
 	check(fired_at[0] >= deadline, "it arrives at or after the deadline (%lld ticks late)",
 	      (long long)(fired_at[0] - deadline));
@@ -81,7 +78,7 @@ static void test_wfi(u64 freq)
 	check(read_sysreg(cntv_ctl_el0) & CNTV_CTL_ISTATUS, "CNTV_CTL_EL0.ISTATUS is set");
 	check(gic_is_pending(INTID_VTIMER), "the GIC holds INTID 27 pending");
 	local_irq_enable();
-	check(wait_fired(1, freq), "unmasking takes the pending interrupt");
+	check(wait_fired(1, 1000), "unmasking takes the pending interrupt");
 	local_irq_disable();
 }
 
@@ -110,13 +107,13 @@ static void secondary(void *arg)
 	gic_enable_irq(INTID_VTIMER, 0xa0);
 	arm_timer(counter() + freq / 100);
 	local_irq_enable();
-	secondary_ok = wait_fired(0, 5 * freq) ? 1 : 2;
+	secondary_ok = wait_fired(0, 5000) ? 1 : 2;
 	local_irq_disable();
 }
 
 void fw_main(void)
 {
-	u64 freq = read_sysreg(cntfrq_el0), start;
+	u64 freq = read_sysreg(cntfrq_el0);
 
 	if (!check(gic_init(), "a GICv3 is in the device tree and answers"))
 		return;
@@ -127,9 +124,7 @@ void fw_main(void)
 	test_tval(freq);
 	if (nr_cpus() >= 2) {
 		check_eq(cpu_start(1, secondary, (void *)freq), PSCI_SUCCESS, "CPU_ON of cpu 1");
-		start = counter();
-		while (!secondary_ok && counter() - start < 10 * freq)
-			;
+		spin_until(secondary_ok, 10000);
 		check(secondary_ok == 1, "cpu 1 takes its own timer interrupt");
 	}
 }
