@@ -115,6 +115,7 @@ FIRMWARE	+= fpsimd
 FIRMWARE	+= timer
 FIRMWARE	+= gic
 FIRMWARE	+= bench
+FIRMWARE	+= idle
 
 
 

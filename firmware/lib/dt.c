@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dt.c - just enough of a flattened device tree reader for payloads: "reg"
- * entries and 32-bit cells of nodes matched by path prefix or compatible.
+ * entries, 32-bit cells and strings of nodes matched by path prefix or
+ * compatible.
  * The blob comes from the vmm (trusted as far as a payload goes), but the
  * walk still stays inside its declared size.
  */
@@ -71,6 +72,7 @@ struct walk {
 	bool		matches;
 	/* the entry size in bytes: "reg" from the parent's cells, else 4 */
 	bool		is_reg;
+	bool		is_string;	/* the whole value, a NUL-terminated string */
 };
 
 /*
@@ -84,6 +86,12 @@ static bool node_done(struct walk *w, int depth, const u8 **cell,
 
 	if (depth < 1 || !w->matches || !w->val)
 		return false;
+	if (w->is_string) {
+		if (!w->len || w->val[w->len - 1])
+			return false;
+		*cell = w->val;
+		return true;
+	}
 	*ac = w->is_reg ? w->acells[depth - 1] : 1;
 	*sc = w->is_reg ? w->scells[depth - 1] : 0;
 	entry = (*ac + *sc) * 4;
@@ -100,6 +108,13 @@ static bool node_done(struct walk *w, int depth, const u8 **cell,
 
 static const u8 *dt_find(const char *match, const char *prop,
 			 unsigned int index, u32 *ac, u32 *sc);
+
+const char *dt_string(const char *match, const char *prop)
+{
+	u32 ac, sc;
+
+	return (const char *)dt_find(match, prop, ~0U, &ac, &sc);
+}
 
 bool dt_reg(const char *match, unsigned int index, u64 *base, u64 *size)
 {
@@ -132,6 +147,7 @@ static const u8 *dt_find(const char *match, const char *prop,
 	struct walk w = {
 		.match = match, .prop = prop, .index = index,
 		.is_reg = !strcmp(prop, "reg"),
+		.is_string = index == ~0U,
 	};
 	const u8 *cell;
 	char path[DT_MAX_PATH] = "";
@@ -206,4 +222,20 @@ static const u8 *dt_find(const char *match, const char *prop,
 		}
 	}
 	return NULL;
+}
+
+bool bootarg(const char *word)
+{
+	const char *p = dt_string("/chosen", "bootargs");
+	size_t n = strlen(word);
+
+	while (p && *p) {
+		while (*p == ' ')
+			p++;
+		if (!memcmp(p, word, n) && (p[n] == ' ' || !p[n]))
+			return true;
+		while (*p && *p != ' ')
+			p++;
+	}
+	return false;
 }

@@ -163,6 +163,12 @@ bool dt_reg(const char *compat, unsigned int index, u64 *base, u64 *size);
 /* Cell @index of property @prop of the first matching node. */
 bool dt_u32(const char *compat, const char *prop, unsigned int index, u32 *val);
 
+/* String property @prop of the first matching node, or NULL. */
+const char *dt_string(const char *compat, const char *prop);
+
+/* Does the kernel command line (/chosen/bootargs) hold the word @word? */
+bool bootarg(const char *word);
+
 /* ---- the GICv3 (gic.c) --------------------------------------------------- */
 
 #define INTID_VTIMER	(GIC_PPI_BASE + PPI_TIMER_VIRT)	/* 27 */

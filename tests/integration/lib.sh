@@ -54,3 +54,30 @@ run_payload() {
 	[ "$passed" -ge "$min" ] || fail "$name ran $passed checks, expected at least $min"
 	expect_status 0 "vmm after the $name payload"
 }
+
+# kmod_load [PARAM=VALUE...]: load vmm.ko afresh (test-bed mode vhe-none).
+kmod_load() {
+	[ ! -e /sys/module/vmm ] || rmmod vmm || fail "vmm.ko is loaded and busy"
+	insmod /vmm.ko "$@" || fail "insmod vmm.ko $*: $(dmesg | tail -n 1)"
+	[ -c /dev/vmm ] || fail "/dev/vmm is not a character device"
+}
+
+kmod_unload() {
+	rmmod vmm || fail "rmmod vmm failed"
+	[ ! -e /dev/vmm ] || fail "/dev/vmm outlived the module"
+}
+
+# wait_for_output REGEX FILE SECONDS: until FILE has a line matching REGEX.
+wait_for_output() {
+	i=0
+	while ! grep -qE "$1" "$2"; do
+		[ $i -lt $(($3 * 10)) ] || fail "no /$1/ in $2 after $3 s: $(tail -n 3 "$2")"
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# cpu_ticks PID: the user and system time of process PID, in clock ticks.
+cpu_ticks() {
+	awk '{ print $14 + $15 }' /proc/$1/stat
+}
