@@ -32,35 +32,45 @@ void vmm_vm_put(struct vmm_vm *vm)
 	kref_put(&vm->ref, vm_release);
 }
 
-/* api.rst, KVM_SET_USER_MEMORY_REGION: size 0 deletes; no overlaps. */
+/*
+ * KVM_SET_USER_MEMORY_REGION with KVM's rules (api.rst, and the kernel's
+ * __kvm_set_memory_region()): size 0 deletes a live slot; a live slot may
+ * move to another guest address but keeps its size, userspace address and
+ * read-only flag; no two slots overlap; the slot fits the IPA space.
+ * Dirty logging (KVM_MEM_LOG_DIRTY_PAGES) is not supported: -EINVAL.
+ */
 static int set_memory_region(struct vmm_vm *vm,
 			     struct kvm_userspace_memory_region *r)
 {
 	struct vmm_memslot *s;
 	unsigned int i;
 
-	if (r->slot >= VMM_MAX_MEMSLOTS)
-		return -EINVAL;
 	if (r->flags & ~KVM_MEM_READONLY)
 		return -EINVAL;
+	if (!PAGE_ALIGNED(r->memory_size) || !PAGE_ALIGNED(r->guest_phys_addr) ||
+	    !PAGE_ALIGNED(r->userspace_addr) ||
+	    !access_ok((void __user *)(unsigned long)r->userspace_addr,
+		       r->memory_size))
+		return -EINVAL;
+	if (r->slot >= VMM_MAX_MEMSLOTS)
+		return -EINVAL;
+	if (r->guest_phys_addr + r->memory_size < r->guest_phys_addr)
+		return -EINVAL;
 	s = &vm->slots[r->slot];
+
 	if (!r->memory_size) {
-		if (s->size)
-			vmm_stage2_delete_slot(vm, s);
+		if (!s->size)
+			return -EINVAL;
+		vmm_stage2_set_slot(vm, s, &(struct vmm_memslot){ 0 });
 		return 0;
 	}
-	if (!PAGE_ALIGNED(r->guest_phys_addr) || !PAGE_ALIGNED(r->memory_size) ||
-	    !PAGE_ALIGNED(r->userspace_addr))
-		return -EINVAL;
-	if (r->guest_phys_addr + r->memory_size < r->guest_phys_addr ||
-	    r->guest_phys_addr + r->memory_size > BIT_ULL(vm->ipa_bits))
-		return -EINVAL;
-	if (!access_ok((void __user *)(unsigned long)r->userspace_addr,
-		       r->memory_size))
-		return -EFAULT;
-	/* Moving, resizing or reflagging a live slot: delete it first. */
-	if (s->size)
-		return -EEXIST;
+	if (s->size) {
+		if (r->userspace_addr != s->hva || r->memory_size != s->size ||
+		    r->flags != s->flags)
+			return -EINVAL;
+		if (r->guest_phys_addr == s->gpa)
+			return 0;	/* nothing changes */
+	}
 	for (i = 0; i < VMM_MAX_MEMSLOTS; i++) {
 		struct vmm_memslot *o = &vm->slots[i];
 
@@ -69,7 +79,11 @@ static int set_memory_region(struct vmm_vm *vm,
 		    o->gpa < r->guest_phys_addr + r->memory_size)
 			return -EEXIST;
 	}
-	vmm_stage2_add_slot(vm, s, &(struct vmm_memslot){
+	/* arm64 KVM answers EFAULT for a slot beyond the IPA space */
+	if (r->guest_phys_addr + r->memory_size > BIT_ULL(vm->ipa_bits))
+		return -EFAULT;
+	/* a new slot, or a live one moved: its old mappings go first */
+	vmm_stage2_set_slot(vm, s, &(struct vmm_memslot){
 		.gpa = r->guest_phys_addr, .size = r->memory_size,
 		.hva = r->userspace_addr, .flags = r->flags,
 	});
