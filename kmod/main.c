@@ -9,6 +9,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/preempt.h>
 
 #include <asm/virt.h>
 
@@ -102,9 +103,14 @@ static int __init vmm_init(void)
 		pr_err("the kernel runs at EL1 (an nVHE host, or no EL2): only VHE hosts are supported so far\n");
 		return -ENODEV;
 	}
+	ret = vmm_vmid_init();
+	if (ret)
+		return ret;
 	vmm_misc.name = devname;
+	preempt_notifier_inc();		/* vCPUs follow their threads (run.c) */
 	ret = misc_register(&vmm_misc);
 	if (ret) {
+		preempt_notifier_dec();
 		pr_err("cannot register /dev/%s: %d\n", devname, ret);
 		return ret;
 	}
@@ -115,6 +121,7 @@ static int __init vmm_init(void)
 static void __exit vmm_exit(void)
 {
 	misc_deregister(&vmm_misc);
+	preempt_notifier_dec();
 }
 
 module_init(vmm_init);

@@ -3,22 +3,30 @@
  * run.c - KVM_RUN: the run loop, and what the hypervisor does with each
  * exit.  Exits are dispatched through a table indexed by ESR_EL2.EC; a
  * handler returns RESUME (re-enter the guest), TO_USER (kvm_run is filled
- * for userspace), SLEEPABLE (needs to sleep: handled out of the atomic
- * inner loop) or a negative errno.
+ * for userspace), or one of the things the atomic inner loop cannot do:
+ * MAP_PAGE (a stage-2 fault: pinning the page sleeps), BLOCK (a WFI: sleep
+ * until a wake-up event), YIELD (give the CPU away); or a negative errno.
  *
- * The inner loop runs with preemption off: the guest's EL1 system
- * registers stay in the CPU across the exits handled here, and so do its
- * FP/SIMD registers once it has used them (the first use traps, and the
- * host's are saved by kernel_neon_begin() then: a guest that never touches
- * FP never pays for it).  It leaves for userspace, signals, rescheduling,
- * pending softirqs, and stage-2 faults (pinning pages sleeps).
+ * KVM_RUN loads the guest's EL1 system registers into the CPU once and
+ * puts them back when it returns; in between, a preempt notifier puts them
+ * whenever the thread is scheduled out and loads them when it is scheduled
+ * back in, on whichever CPU (the VHE design: the host at EL2 never uses
+ * them).  The inner loop runs with preemption off, and keeps the guest's
+ * FP/SIMD registers in the CPU once it has used them (the first use traps,
+ * and kernel_neon_begin() saves the host task's then: a guest that never
+ * touches FP never pays for it).  It leaves for userspace, signals,
+ * rescheduling, pending softirqs, stage-2 faults (pinning pages sleeps) and
+ * WFI.
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
+#include <linux/hrtimer.h>
 #include <linux/interrupt.h>
+#include <linux/math64.h>
 #include <linux/sched/signal.h>
 #include <linux/wait.h>
 
+#include <asm/arch_timer.h>
 #include <asm/esr.h>
 #include <asm/fpsimd.h>
 #include <asm/neon.h>
@@ -27,7 +35,7 @@
 
 #include "vmm_drv.h"
 
-enum { RESUME = 1, TO_USER = 0, SLEEPABLE = 2 };
+enum { TO_USER = 0, RESUME, MAP_PAGE, BLOCK, YIELD };
 
 #define PSCI_0_2_FN_BASE	0x84000000
 #define PSCI_0_2_FN64_BASE	0xc4000000
@@ -214,7 +222,7 @@ static int handle_abort(struct vmm_vcpu *vcpu)
 	/* a permission fault is a write to a read-only slot: userspace's */
 	if ((esr & ESR_ELx_FSC_TYPE) != ESR_ELx_FSC_PERM &&
 	    vmm_stage2_is_ram(vcpu->vm, ipa))
-		return SLEEPABLE;		/* map the page, then retry */
+		return MAP_PAGE;		/* map the page, then retry */
 	if (ESR_ELx_EC(esr) == ESR_ELx_EC_IABT_LOW) {
 		pr_warn_ratelimited("vcpu %u: instruction fetch from IPA 0x%llx outside RAM\n",
 				    vcpu->id, ipa);
@@ -341,11 +349,57 @@ static int handle_smc(struct vmm_vcpu *vcpu)
 	return ret;
 }
 
+#define CNTV_CTL_ENABLE		BIT(0)
+#define CNTV_CTL_IMASK		BIT(1)
+#define WFI_NO_DEADLINE		U64_MAX
+
+/*
+ * WFI sleeps until a wake-up event: a signal, or the guest's virtual timer
+ * condition (enabled, not masked in CNTV_CTL, counter past CVAL: DDI 0487
+ * D11.2.4), which wakes it even with no interrupt controller to deliver
+ * the interrupt, as in KVM.  Nothing else can interrupt a guest yet.  WFE
+ * only gives the CPU away: its events come from other CPUs, which run on.
+ */
 static int handle_wfx(struct vmm_vcpu *vcpu)
 {
-	/* no virtual interrupts yet: nothing to wait for but the host */
+	u64 ctl;
+
 	skip_instr(vcpu);
-	return RESUME;
+	if (vcpu->fault.esr & ESR_ELx_WFx_ISS_WFE)
+		return need_resched() ? YIELD : RESUME;
+	ctl = read_sysreg_s(SYS_CNTV_CTL_EL02);
+	vcpu->wfi_deadline = WFI_NO_DEADLINE;
+	if ((ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) == CNTV_CTL_ENABLE)
+		vcpu->wfi_deadline = read_sysreg_s(SYS_CNTV_CVAL_EL02);
+	/* the guest's virtual counter is the physical one: CNTVOFF_EL2 is 0 */
+	if (vcpu->wfi_deadline <= __arch_counter_get_cntpct())
+		return RESUME;
+	return BLOCK;
+}
+
+/* Sleep for the WFI that handle_wfx() saw; preemptible, state loaded. */
+static void vcpu_block(struct vmm_vcpu *vcpu)
+{
+	u64 now = __arch_counter_get_cntpct(), freq = arch_timer_get_cntfrq();
+	ktime_t timeout;
+
+	set_current_state(TASK_INTERRUPTIBLE);
+	if (signal_pending(current)) {
+		__set_current_state(TASK_RUNNING);
+		return;
+	}
+	if (vcpu->wfi_deadline == WFI_NO_DEADLINE) {
+		schedule();
+		return;
+	}
+	if (vcpu->wfi_deadline <= now) {
+		__set_current_state(TASK_RUNNING);
+		return;
+	}
+	/* a wake-up before the deadline is harmless: the guest waits again */
+	timeout = vcpu->wfi_deadline - now >= freq * 60 ? 60 * NSEC_PER_SEC :
+		  mul_u64_u32_div(vcpu->wfi_deadline - now, NSEC_PER_SEC, freq);
+	schedule_hrtimeout(&timeout, HRTIMER_MODE_REL);
 }
 
 /* The guest's first FP/SIMD instruction: load its registers, retry it. */
@@ -361,6 +415,8 @@ static int handle_fp(struct vmm_vcpu *vcpu)
 
 static int handle_undef(struct vmm_vcpu *vcpu)
 {
+	pr_warn_ratelimited("vcpu %u: exit with ESR_EL2 0x%llx at 0x%llx: UNDEF to the guest\n",
+			    vcpu->id, vcpu->fault.esr, vcpu->ctxt.gp.pc);
 	return inject_undef(vcpu);
 }
 
@@ -395,68 +451,138 @@ static int handle_exit(struct vmm_vcpu *vcpu, u64 code)
 
 /* ---- the run loop --------------------------------------------------------- */
 
-/* Park a powered-off vCPU until CPU_ON; apply a pending start. */
-static int wait_power_on(struct vmm_vcpu *vcpu)
-{
-	if (wait_event_interruptible(vcpu->wq, !READ_ONCE(vcpu->power_off)))
-		return -EINTR;
-	spin_lock(&vcpu->vm->power_lock);
-	if (vcpu->start_pending) {
-		vcpu->start_pending = false;
-		vmm_vcpu_reset(vcpu);
-		vcpu->power_off = false;
-		vcpu->ctxt.gp.pc = vcpu->start_pc;
-		vcpu->ctxt.gp.x[0] = vcpu->start_ctx;
-	}
-	spin_unlock(&vcpu->vm->power_lock);
-	return 0;
-}
-
 static bool must_leave(void)
 {
 	return signal_pending(current) || need_resched() || local_softirq_pending();
 }
 
-int vmm_vcpu_run(struct vmm_vcpu *vcpu)
+static inline struct vmm_vcpu *pn_to_vcpu(struct preempt_notifier *pn)
 {
-	struct vmm_host_state host;
+	return container_of(pn, struct vmm_vcpu, pn);
+}
+
+/* The guest's EL1 state and VMID into this CPU, and back; preemption off. */
+static void __vcpu_load(struct vmm_vcpu *vcpu)
+{
+	vmm_vmid_load(vcpu->vm);
+	vmm_vhe_vcpu_load(vcpu, &vcpu->host);
+}
+
+static void __vcpu_put(struct vmm_vcpu *vcpu)
+{
+	vmm_vhe_vcpu_put(vcpu, &vcpu->host);
+	vmm_vmid_put();
+}
+
+static void vcpu_sched_in(struct preempt_notifier *pn, int cpu)
+{
+	__vcpu_load(pn_to_vcpu(pn));
+}
+
+/* the FP/SIMD registers were put before preemption was possible */
+static void vcpu_sched_out(struct preempt_notifier *pn, struct task_struct *next)
+{
+	__vcpu_put(pn_to_vcpu(pn));
+}
+
+static struct preempt_ops vcpu_preempt_ops = {
+	.sched_in	= vcpu_sched_in,
+	.sched_out	= vcpu_sched_out,
+};
+
+static void vcpu_load(struct vmm_vcpu *vcpu)
+{
+	preempt_disable();
+	preempt_notifier_init(&vcpu->pn, &vcpu_preempt_ops);
+	preempt_notifier_register(&vcpu->pn);
+	__vcpu_load(vcpu);
+	preempt_enable();
+}
+
+static void vcpu_put(struct vmm_vcpu *vcpu)
+{
+	preempt_disable();
+	__vcpu_put(vcpu);
+	preempt_notifier_unregister(&vcpu->pn);
+	preempt_enable();
+}
+
+/*
+ * Park a powered-off vCPU until CPU_ON, then apply the start: the reset
+ * reaches the loaded EL1 registers by a put and a load around it.
+ */
+static int wait_power_on(struct vmm_vcpu *vcpu)
+{
+	bool start;
+
+	if (wait_event_interruptible(vcpu->wq, !READ_ONCE(vcpu->power_off)))
+		return -EINTR;
+	spin_lock(&vcpu->vm->power_lock);
+	start = vcpu->start_pending;
+	vcpu->start_pending = false;
+	spin_unlock(&vcpu->vm->power_lock);
+	if (start) {
+		vcpu_put(vcpu);
+		vmm_vcpu_reset(vcpu);
+		vcpu->ctxt.gp.pc = vcpu->start_pc;
+		vcpu->ctxt.gp.x[0] = vcpu->start_ctx;
+		vcpu_load(vcpu);
+	}
+	return 0;
+}
+
+/* Enter the guest until an exit needs more than the inner loop can do. */
+static int run_inner(struct vmm_vcpu *vcpu)
+{
 	int ret;
 	u64 code;
 
+	preempt_disable();
+	do {
+		local_irq_disable();
+		code = vmm_vhe_run_once(vcpu, &vcpu->host);
+		local_irq_enable();
+		ret = handle_exit(vcpu, code);
+	} while (ret == RESUME && !READ_ONCE(vcpu->power_off) && !must_leave());
+	if (vcpu->fp_loaded) {
+		__vmm_fpsimd_save(&vcpu->ctxt.fp);
+		kernel_neon_end();
+		vcpu->fp_loaded = false;
+	}
+	preempt_enable();
+	return ret;
+}
+
+int vmm_vcpu_run(struct vmm_vcpu *vcpu)
+{
+	int ret;
+
 	complete_mmio(vcpu);
+	vcpu_load(vcpu);
 	for (;;) {
-		if (READ_ONCE(vcpu->power_off) && wait_power_on(vcpu))
-			goto intr;
-		if (signal_pending(current))
-			goto intr;
-
-		preempt_disable();
-		vmm_vhe_vcpu_load(vcpu, &host);
-		do {
-			local_irq_disable();
-			code = vmm_vhe_run_once(vcpu, &host);
-			local_irq_enable();
-			ret = handle_exit(vcpu, code);
-		} while (ret == RESUME && !READ_ONCE(vcpu->power_off) && !must_leave());
-		vmm_vhe_vcpu_put(vcpu, &host);
-		if (vcpu->fp_loaded) {
-			__vmm_fpsimd_save(&vcpu->ctxt.fp);
-			kernel_neon_end();
-			vcpu->fp_loaded = false;
+		if (READ_ONCE(vcpu->power_off) && wait_power_on(vcpu)) {
+			ret = -EINTR;
+			break;
 		}
-		preempt_enable();
-
-		if (ret == SLEEPABLE) {
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		ret = run_inner(vcpu);
+		if (ret == MAP_PAGE) {
 			ret = vmm_stage2_map(vcpu->vm, fault_ipa(vcpu));
 			/* -ENOENT: the slot was deleted; the retry exits as MMIO */
 			if (ret && ret != -ENOENT)
-				return ret;
-		} else if (ret <= 0) {
-			return ret;	/* TO_USER (0) or an error */
+				break;
+		} else if (ret == BLOCK) {
+			vcpu_block(vcpu);
+		} else if (ret != YIELD && ret != RESUME) {
+			break;		/* TO_USER (0) or an error */
 		}
 		cond_resched();
 	}
-intr:
-	vcpu->run->exit_reason = KVM_EXIT_INTR;
-	return -EINTR;
+	vcpu_put(vcpu);
+	if (ret == -EINTR)
+		vcpu->run->exit_reason = KVM_EXIT_INTR;
+	return ret;
 }

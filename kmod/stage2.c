@@ -2,14 +2,15 @@
 /*
  * stage2.c - a VM's stage-2 translation: 4K granule, 40-bit IPA starting at
  * level 1 with two concatenated tables (DDI 0487 D8.2.7), pages mapped on
- * first fault from the VM's memslots and pinned for the VM's life.  VMIDs
- * are 16 bits where the CPU has them, else 8; a VM's TLB entries are
- * invalidated when it dies.
+ * first fault from the VM's memslots and pinned until their slot or the VM
+ * goes; and the VMIDs that tag its TLB entries.
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
 #include <linux/bitmap.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -42,19 +43,109 @@
 #define VTCR_RES1		BIT(31)
 
 #define VTCR_VS_16		BIT(19)
-#define VMID_MAX		(1UL << 16)
+#define VMID_MAX_BITS		16
 
-/* VMIDs are handed out and returned: a live VM keeps its VMID for life,
- * so no generation rollover is needed below the CPU's VMID count. */
-static DEFINE_SPINLOCK(vmid_lock);
-static DECLARE_BITMAP(vmid_map, VMID_MAX);
+/*
+ * VMIDs, 16 bits where the CPU has them (ID_AA64MMFR1_EL1.VMIDBits), else
+ * 8.  A VM takes one when a vCPU of it is loaded and its VMID is not of the
+ * current generation.  When none is free, the generation rolls over: every
+ * VMID is free again except those running on a CPU right now, whose VMs
+ * keep theirs, and every CPU's stage-1&2 TLB entries and the instruction
+ * caches are invalidated, so a reused VMID finds nothing of its previous
+ * owner.  A dead VM's VMID comes back at the next rollover.
+ *
+ * Everything here is under vmid_lock, taken at vCPU load and put only: the
+ * run loop never touches it.
+ */
+static unsigned int vmid_bits;
+module_param(vmid_bits, uint, 0444);
+MODULE_PARM_DESC(vmid_bits, "use only this many VMID bits, 2 or more (a test knob; default: the CPU's)");
 
-/* 16-bit VMIDs where the CPU has them (ID_AA64MMFR1_EL1.VMIDBits == 2). */
-static unsigned long vmid_count(void)
+static unsigned int vmid_rollovers;
+module_param(vmid_rollovers, uint, 0444);
+MODULE_PARM_DESC(vmid_rollovers, "VMID generation rollovers so far (read-only)");
+
+static DEFINE_RAW_SPINLOCK(vmid_lock);
+static u64 vmid_generation = 1;
+static DECLARE_BITMAP(vmid_map, 1 << VMID_MAX_BITS);	/* of this generation */
+static DEFINE_PER_CPU(struct vmm_vm *, vmid_running);	/* loaded here, or NULL */
+
+static unsigned int cpu_vmid_bits(void)
 {
 	u64 mmfr1 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR1_EL1);
 
-	return ((mmfr1 >> 4) & 0xf) == 2 ? VMID_MAX : 256;
+	return ((mmfr1 >> 4) & 0xf) == 2 ? 16 : 8;
+}
+
+int vmm_vmid_init(void)
+{
+	unsigned int bits = cpu_vmid_bits();
+
+	if (!vmid_bits)
+		vmid_bits = bits;
+	/* a rollover must leave a VMID free beyond one running per CPU */
+	if (vmid_bits > bits || (1UL << vmid_bits) - 1 <= num_possible_cpus()) {
+		pr_err("vmid_bits=%u: at most the CPU's %u, and more VMIDs than the %u CPUs\n",
+		       vmid_bits, bits, num_possible_cpus());
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Start a new generation; vmid_lock held.  Running VMs keep their VMIDs. */
+static void vmid_rollover(void)
+{
+	unsigned int cpu;
+
+	vmid_generation++;
+	vmid_rollovers++;
+	bitmap_zero(vmid_map, 1UL << vmid_bits);
+	for_each_possible_cpu(cpu) {
+		struct vmm_vm *vm = per_cpu(vmid_running, cpu);
+
+		if (vm) {
+			__set_bit(vm->vmid, vmid_map);
+			vm->vmid_gen = vmid_generation;
+		}
+	}
+	/* all VMIDs' EL1&0 entries, every CPU (VMID-tagged I-caches too) */
+	dsb(ishst);
+	asm volatile("tlbi alle1is" : : : "memory");
+	asm volatile("ic ialluis" : : : "memory");
+	dsb(ish);
+	isb();
+}
+
+/* Called at vCPU load, preemption off: give @vm a current VMID. */
+void vmm_vmid_load(struct vmm_vm *vm)
+{
+	unsigned long flags, nr = 1UL << vmid_bits, vmid;
+
+	raw_spin_lock_irqsave(&vmid_lock, flags);
+	if (vm->vmid_gen != vmid_generation) {
+		vmid = find_next_zero_bit(vmid_map, nr, 1);	/* 0: never a guest's */
+		if (vmid == nr) {
+			/* a stale VM is loaded nowhere, so it gets a free one */
+			vmid_rollover();
+			vmid = find_next_zero_bit(vmid_map, nr, 1);
+		}
+		__set_bit(vmid, vmid_map);
+		vm->vmid = vmid;
+		vm->vmid_gen = vmid_generation;
+		WRITE_ONCE(vm->vttbr, virt_to_phys(vm->pgd) | (u64)vmid << 48);
+	}
+	__this_cpu_write(vmid_running, vm);
+	raw_spin_unlock_irqrestore(&vmid_lock, flags);
+}
+
+/* Called at vCPU put, preemption off. */
+void vmm_vmid_put(void)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&vmid_lock, flags);
+	__this_cpu_write(vmid_running, NULL);
+	raw_spin_unlock_irqrestore(&vmid_lock, flags);
 }
 
 u64 vmm_stage2_vtcr(void)
@@ -64,31 +155,17 @@ u64 vmm_stage2_vtcr(void)
 
 	return VTCR_RES1 | VTCR_T0SZ_40 | VTCR_SL0_L1 | VTCR_IRGN0_WBWA |
 	       VTCR_ORGN0_WBWA | VTCR_SH0_INNER | ps << VTCR_PS_SHIFT |
-	       (vmid_count() == VMID_MAX ? VTCR_VS_16 : 0);
+	       (cpu_vmid_bits() == 16 ? VTCR_VS_16 : 0);
 }
 
 int vmm_stage2_init(struct vmm_vm *vm)
 {
-	unsigned long vmid, max = vmid_count();
-
-	spin_lock(&vmid_lock);
-	vmid = find_next_zero_bit(vmid_map, max, 1);	/* VMID 0: never a guest's */
-	if (vmid < max)
-		__set_bit(vmid, vmid_map);
-	spin_unlock(&vmid_lock);
-	if (vmid >= max)
-		return -ENOSPC;
-
 	vm->pgd = (u64 *)__get_free_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO,
 					  S2_LEVELS_PGD_ORDER);
-	if (!vm->pgd) {
-		spin_lock(&vmid_lock);
-		__clear_bit(vmid, vmid_map);
-		spin_unlock(&vmid_lock);
+	if (!vm->pgd)
 		return -ENOMEM;
-	}
-	vm->vmid = vmid;
-	vm->vttbr = virt_to_phys(vm->pgd) | (u64)vmid << 48;
+	vm->vmid_gen = 0;		/* none yet: the first load takes one */
+	vm->vttbr = virt_to_phys(vm->pgd);
 	mutex_init(&vm->s2_lock);
 	return 0;
 }
@@ -238,23 +315,19 @@ static void unmap_range(struct vmm_vm *vm, u64 start, u64 size)
 		ipa += PAGE_SIZE;
 	}
 	dsb(ishst);
-	flush_vmid(vm->vttbr);
+	flush_vmid(READ_ONCE(vm->vttbr));
 }
 
-/* Delete memslot @slot: no vCPU reaches its pages once this returns. */
-void vmm_stage2_delete_slot(struct vmm_vm *vm, struct vmm_memslot *slot)
-{
-	mutex_lock(&vm->s2_lock);
-	unmap_range(vm, slot->gpa, slot->size);
-	slot->size = 0;
-	mutex_unlock(&vm->s2_lock);
-}
-
-/* Add memslot @slot's contents under the stage-2 lock. */
-void vmm_stage2_add_slot(struct vmm_vm *vm, struct vmm_memslot *slot,
+/*
+ * Make memslot @slot @val (size 0: deleted).  The pages of its old range
+ * are unmapped and unpinned first: no vCPU reaches them once this returns.
+ */
+void vmm_stage2_set_slot(struct vmm_vm *vm, struct vmm_memslot *slot,
 			 const struct vmm_memslot *val)
 {
 	mutex_lock(&vm->s2_lock);
+	if (slot->size)
+		unmap_range(vm, slot->gpa, slot->size);
 	*slot = *val;
 	mutex_unlock(&vm->s2_lock);
 }
@@ -265,7 +338,8 @@ void vmm_stage2_destroy(struct vmm_vm *vm)
 
 	if (!vm->pgd)
 		return;
-	flush_vmid(vm->vttbr);
+	if (vm->vmid_gen)		/* it ran: its VMID tags TLB entries */
+		flush_vmid(vm->vttbr);
 	for (i = 0; i < 2 * S2_PTRS; i++) {
 		u64 *l2 = next_table(&vm->pgd[i], false);
 
@@ -286,7 +360,4 @@ void vmm_stage2_destroy(struct vmm_vm *vm)
 	}
 	free_pages((unsigned long)vm->pgd, S2_LEVELS_PGD_ORDER);
 	vm->pgd = NULL;
-	spin_lock(&vmid_lock);
-	__clear_bit(vm->vmid, vmid_map);
-	spin_unlock(&vmid_lock);
 }

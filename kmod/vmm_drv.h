@@ -13,6 +13,7 @@
 #include <linux/kref.h>
 #include <linux/kvm.h>
 #include <linux/mutex.h>
+#include <linux/preempt.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -53,8 +54,9 @@ struct vmm_vm {
 	/* stage 2 (stage2.c) */
 	struct mutex		s2_lock;
 	u64			*pgd;
-	u16			vmid;
 	u64			vttbr, vtcr;
+	u16			vmid;		/* under stage2.c's vmid_lock */
+	u64			vmid_gen;	/* the VMID's generation; 0: none */
 
 	/* PSCI power state of every vCPU (run.c) */
 	spinlock_t		power_lock;
@@ -75,6 +77,15 @@ struct vmm_vcpu {
 	u32			features;
 	u64			mpidr;
 	struct vmm_cpu_context	ctxt;
+
+	/*
+	 * Inside KVM_RUN the guest's EL1 system registers live in the CPU;
+	 * the preempt notifier puts them back in @ctxt when the thread is
+	 * scheduled out and loads them again, on whatever CPU, when it is
+	 * scheduled in (run.c).  @host holds what the load displaced.
+	 */
+	struct preempt_notifier	pn;
+	struct vmm_host_state	host;
 	bool			fp_loaded;	/* guest FP/SIMD in the CPU (run.c) */
 
 	/* PSCI: under vm->power_lock; the vCPU waits on @wq while off */
@@ -82,6 +93,8 @@ struct vmm_vcpu {
 	bool			start_pending;	/* CPU_ON: reset to start_pc */
 	u64			start_pc, start_ctx;
 	wait_queue_head_t	wq;
+
+	u64			wfi_deadline;	/* the WFI being waited: counter value */
 
 	/* the last exit's syndrome */
 	struct {
@@ -115,15 +128,19 @@ u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host);
 
 /* ---- stage 2 (stage2.c) -------------------------------------------------- */
 
+int vmm_vmid_init(void);
+/* At vCPU load and put (preemption off): a VMID of this generation. */
+void vmm_vmid_load(struct vmm_vm *vm);
+void vmm_vmid_put(void);
 u64 vmm_stage2_vtcr(void);
 int vmm_stage2_init(struct vmm_vm *vm);
 void vmm_stage2_destroy(struct vmm_vm *vm);
 /* Map the page holding @ipa from its memslot; -ENOENT if no slot has it. */
 int vmm_stage2_map(struct vmm_vm *vm, u64 ipa);
 bool vmm_stage2_is_ram(struct vmm_vm *vm, u64 ipa);
-void vmm_stage2_add_slot(struct vmm_vm *vm, struct vmm_memslot *slot,
+/* Make @slot @val (size 0: delete) once its old range is unmapped. */
+void vmm_stage2_set_slot(struct vmm_vm *vm, struct vmm_memslot *slot,
 			 const struct vmm_memslot *val);
-void vmm_stage2_delete_slot(struct vmm_vm *vm, struct vmm_memslot *slot);
 
 /* The system-wide KVM_CHECK_EXTENSION answer for @cap (vm may be NULL). */
 long vmm_check_extension(struct vmm_vm *vm, long cap);
