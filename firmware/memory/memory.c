@@ -2,7 +2,10 @@
 /*
  * memory.c - every byte of guest RAM the payload does not occupy is
  * written and read back with an address-dependent pattern, twice with
- * different patterns, so a page mapped twice or not at all shows.
+ * different patterns, so a page mapped twice or not at all shows; then a
+ * third time with a pattern seeded by the counter, unique to this run, so
+ * that VMs running at once each see only their own memory (a stale TLB
+ * entry of another VM's would show).
  */
 #include "fw.h"
 
@@ -50,5 +53,8 @@ void fw_main(void)
 	      (unsigned long long)bad);
 	bad = fill_and_verify(start, end, 0x0123456789abcdefULL);
 	check(!bad, "pattern 2 reads back everywhere (first bad address 0x%llx)",
+	      (unsigned long long)bad);
+	bad = fill_and_verify(start, end, counter() * 0x9e3779b97f4a7c15ULL);
+	check(!bad, "a pattern unique to this run reads back everywhere (first bad address 0x%llx)",
 	      (unsigned long long)bad);
 }
