@@ -128,8 +128,11 @@ static int one_reg(struct vmm_vcpu *vcpu, struct kvm_one_reg *reg, bool set)
 		return -ENOENT;
 	off = (reg->id & ~(KVM_REG_ARCH_MASK | KVM_REG_SIZE_MASK |
 			   KVM_REG_ARM_COPROC_MASK)) * sizeof(u32);
-	if (off >= sizeof(regs) || core_reg_size(off) != size)
+	/* KVM's errnos: no such offset ENOENT, not a register of that size EINVAL */
+	if (off >= sizeof(regs) || off + size > sizeof(regs))
 		return -ENOENT;
+	if (core_reg_size(off) != size)
+		return -EINVAL;
 	ctxt_to_kvm_regs(&vcpu->ctxt, &regs);
 	if (!set)
 		return copy_to_user(uaddr, (u8 *)&regs + off, size) ? -EFAULT : 0;

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * idle.c - WFI sleeps.  With the virtual timer armed, WFI returns once the
- * deadline passes: the timer condition is a wake-up event even when no
- * interrupt controller delivers the interrupt (PSTATE.I masks it here),
- * and the hypervisor must sleep until then, not return at once for the
- * guest to spin.  With "idle=forever" on the command line the payload then
- * waits in WFI with nothing armed, never finishing: the test checks that
- * the vCPU uses no CPU meanwhile and that the vmm still stops on a signal.
- * Needs no GIC.
+ * deadline passes, and the hypervisor must sleep until then, not return at
+ * once for the guest to spin.  PSTATE.I masks the interrupt: it only wakes
+ * WFI.  With a GIC the timer's PPI must be enabled there to do so; with no
+ * interrupt controller at all the hypervisor wakes WFI on the timer
+ * condition itself (so does KVM without an in-kernel irqchip).  With
+ * "idle=forever" on the command line the payload then waits in WFI with
+ * nothing armed, never finishing: the test checks that the vCPU uses no
+ * CPU meanwhile and that the vmm still stops on a signal.
  */
 #include "fw.h"
 
@@ -41,6 +42,12 @@ void fw_main(void)
 	u64 freq = read_sysreg(cntfrq_el0);
 
 	check(freq != 0, "CNTFRQ_EL0 is set (%llu Hz)", (unsigned long long)freq);
+	if (gic_init()) {
+		gic_enable_irq(INTID_VTIMER, 0xa0);
+		printf("# idle: the timer's PPI is enabled in the GICv3\n");
+	} else {
+		printf("# idle: no GICv3: the timer alone wakes WFI\n");
+	}
 	test_timer_wakes_wfi(freq);
 	if (bootarg("idle=forever")) {
 		printf("# idle: waiting in WFI with nothing armed\n");
