@@ -2,7 +2,8 @@
 # kmod.sh - vmm.ko loads only where EL2 is free and the host is VHE, gives
 # /dev/vmm with KVM's ioctls, runs the firmware payloads that need no
 # interrupts on its own VHE world switch, survives 100 VMs of 2 vCPUs and
-# a vmm killed mid-run with nothing left behind, and unloads.
+# a vmm killed mid-run with nothing left behind, refuses to unload while a
+# VM exists, and unloads.  kmod-test's ioctl checks pass on /dev/kvm too.
 # modes: vhe vhe-none nvhe-none
 # timeout: 300
 . /tests/lib.sh
@@ -71,6 +72,15 @@ vhe-none)
 	for c in live_vms live_vcpus pinned_pages; do
 		[ "$(cat $params/$c)" = 0 ] || fail "$c is $(cat $params/$c) after every VM ended"
 	done
+	# no unload while a VM exists: the device's files hold the module
+	vmm run --kvm-dev /dev/vmm -k /firmware/idle.img -c 1 -m 64 -p idle=forever \
+		< /dev/null > /tmp/idle.out 2>&1 &
+	pid=$!
+	wait_for_output "^# idle: waiting in WFI" /tmp/idle.out 60
+	rmmod vmm 2> /tmp/rmmod.err && fail "rmmod succeeded while a VM exists"
+	cat /tmp/rmmod.err
+	kill -TERM $pid
+	wait $pid
 	kmod_unload
 	;;
 esac
