@@ -286,7 +286,7 @@ static void complete_mmio(struct vmm_vcpu *vcpu)
 /*
  * The host's ID register @id with what this hypervisor does not give the
  * guest hidden: SVE, SME, MTE, AMU, MPAM, pointer authentication, the PMU,
- * the GIC system registers (no vGIC yet), and EL2.
+ * the GIC system registers (no vGIC yet), WFxT, and EL2.
  */
 static u64 id_reg_value(u32 id)
 {
@@ -306,7 +306,8 @@ static u64 id_reg_value(u32 id)
 		return v & ~(ID_FIELD(4) | ID_FIELD(8) | ID_FIELD(24) | ID_FIELD(28));
 	case SYS_ID_AA64ISAR2_EL1:
 		v = read_sanitised_ftr_reg(id);
-		return v & ~(ID_FIELD(8) | ID_FIELD(12));	/* GPA3 APA3 */
+		/* WFxT too: WFIT's timeout is not honoured (handle_wfx) */
+		return v & ~(ID_FIELD(0) | ID_FIELD(8) | ID_FIELD(12));	/* WFxT GPA3 APA3 */
 	case SYS_ID_AA64DFR0_EL1:
 		v = read_sanitised_ftr_reg(id);
 		return v & ~(ID_FIELD(8) | ID_FIELD(32) | ID_FIELD(44));	/* PMU SPE TRBE */
@@ -359,6 +360,7 @@ static int handle_smc(struct vmm_vcpu *vcpu)
  * D11.2.4), which wakes it even with no interrupt controller to deliver
  * the interrupt, as in KVM.  Nothing else can interrupt a guest yet.  WFE
  * only gives the CPU away: its events come from other CPUs, which run on.
+ * (WFIT/WFET are hidden from the guest: ID_AA64ISAR2_EL1.WFxT reads 0.)
  */
 static int handle_wfx(struct vmm_vcpu *vcpu)
 {
