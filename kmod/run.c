@@ -356,9 +356,9 @@ static int handle_smc(struct vmm_vcpu *vcpu)
 
 /*
  * WFI sleeps until a wake-up event: a signal, or the guest's virtual timer
- * condition (enabled, not masked in CNTV_CTL, counter past CVAL: DDI 0487
- * D11.2.4), which wakes it even with no interrupt controller to deliver
- * the interrupt, as in KVM.  Nothing else can interrupt a guest yet.  WFE
+ * condition (enabled and not masked in CNTV_CTL, the counter at or past
+ * CVAL), which wakes it even with no interrupt controller to deliver the
+ * interrupt, as KVM does without an in-kernel irqchip.  Nothing else can interrupt a guest yet.  WFE
  * only gives the CPU away: its events come from other CPUs, which run on.
  * (WFIT/WFET are hidden from the guest: ID_AA64ISAR2_EL1.WFxT reads 0.)
  */
@@ -382,7 +382,8 @@ static int handle_wfx(struct vmm_vcpu *vcpu)
 /* Sleep for the WFI that handle_wfx() saw; preemptible, state loaded. */
 static void vcpu_block(struct vmm_vcpu *vcpu)
 {
-	u64 now = __arch_counter_get_cntpct(), freq = arch_timer_get_cntfrq();
+	u64 now = __arch_counter_get_cntpct();
+	u32 freq = arch_timer_get_cntfrq();
 	ktime_t timeout;
 
 	set_current_state(TASK_INTERRUPTIBLE);
@@ -399,7 +400,7 @@ static void vcpu_block(struct vmm_vcpu *vcpu)
 		return;
 	}
 	/* a wake-up before the deadline is harmless: the guest waits again */
-	timeout = vcpu->wfi_deadline - now >= freq * 60 ? 60 * NSEC_PER_SEC :
+	timeout = vcpu->wfi_deadline - now >= freq * 60ULL ? 60 * NSEC_PER_SEC :
 		  mul_u64_u32_div(vcpu->wfi_deadline - now, NSEC_PER_SEC, freq);
 	schedule_hrtimeout(&timeout, HRTIMER_MODE_REL);
 }
