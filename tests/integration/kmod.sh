@@ -60,11 +60,8 @@ vhe-none)
 	vmm run --kvm-dev /dev/vmm -k /firmware/memory.img -c 2 -m 1024 \
 		< /dev/null > /tmp/killed.out 2>&1 &
 	pid=$!
-	i=0
-	while [ "$(cat $params/pinned_pages)" -lt 1000 ] && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	pinned_1000() { [ "$(cat $params/pinned_pages)" -ge 1000 ]; }
+	wait_until 10 pinned_1000
 	echo "pinned before the kill: $(cat $params/pinned_pages) pages"
 	[ "$(cat $params/pinned_pages)" -ge 1000 ] || fail "the guest never mapped 1000 pages"
 	kill -9 $pid

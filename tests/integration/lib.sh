@@ -67,14 +67,22 @@ kmod_unload() {
 	[ ! -e /dev/vmm ] || fail "/dev/vmm outlived the module"
 }
 
+# wait_until SECONDS CMD...: run CMD every 0.1 s until it succeeds, for at
+# most SECONDS; returns CMD's last status.
+wait_until() {
+	tries=$(($1 * 10))
+	shift
+	until "$@"; do
+		[ $tries -gt 0 ] || return 1
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+}
+
 # wait_for_output REGEX FILE SECONDS: until FILE has a line matching REGEX.
 wait_for_output() {
-	i=0
-	while ! grep -qE "$1" "$2"; do
-		[ $i -lt $(($3 * 10)) ] || fail "no /$1/ in $2 after $3 s: $(tail -n 3 "$2")"
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_until "$3" grep -qE "$1" "$2" ||
+		fail "no /$1/ in $2 after $3 s: $(tail -n 3 "$2")"
 }
 
 # cpu_ticks PID: the user and system time of process PID, in clock ticks.
