@@ -64,8 +64,11 @@ endif
 LDFLAGS		+= -static -pthread
 LDLIBS		:= -lfdt -lz
 
-HOST_CFLAGS	:= $(COMMON_CFLAGS) $(shell pkg-config --cflags check 2>/dev/null)
-HOST_LDLIBS	:= -lfdt -lz $(shell pkg-config --libs check 2>/dev/null) -pthread
+# check is a package that provisioning installs, so its flags are resolved
+# by the recipe's shell when it runs (after the .provisioned stamp), never
+# when make parses this file: on a fresh machine that is before provisioning.
+HOST_CFLAGS	:= $(COMMON_CFLAGS) $$(pkg-config --cflags check)
+HOST_LDLIBS	:= -lfdt -lz $$(pkg-config --libs check) -pthread
 
 # ---- sources ----------------------------------------------------------------
 

@@ -7,6 +7,7 @@
 #   scripts/provision.sh sysroot    arm64 static libraries into $VMM_CACHE
 #   scripts/provision.sh kernel     arm64 kernel/headers/busybox into $VMM_CACHE
 #   scripts/provision.sh env        print the paths the Makefile needs
+#   scripts/provision.sh list       the host packages it installs, one a line
 #
 # The arm64 -dev packages are unpacked into a cache sysroot rather than
 # installed through multiarch: libfdt-dev is not co-installable across
@@ -44,6 +45,31 @@ missing_packages() {
 	done
 }
 
+# apt-get -qq "$@", quiet unless it fails.  Another apt or dpkg run (an
+# unattended upgrade, a second terminal) makes apt-get fail at once with
+# "Could not get lock": wait for it, saying so in one line, for at most
+# $VMM_APT_LOCK_WAIT seconds (default 600), then fail as apt-get did.
+apt_get() {
+	local log rc waited=0 limit=${VMM_APT_LOCK_WAIT:-600} holder
+	log=$(mktemp)
+	while :; do
+		rc=0
+		LC_ALL=C DEBIAN_FRONTEND=noninteractive apt-get -qq "$@" \
+			> "$log" 2>&1 || rc=$?
+		[ $rc != 0 ] && grep -q 'Could not get lock' "$log" &&
+			[ "$waited" -lt "$limit" ] || break
+		if [ "$waited" = 0 ]; then
+			holder=$(sed -n 's/.*It is held by \([^.]*\).*/\1/p' "$log" | head -n1)
+			echo "provision: waiting up to $limit s for another apt/dpkg run to release its lock${holder:+ ($holder)}" >&2
+		fi
+		sleep 5
+		waited=$((waited + 5))
+	done
+	[ $rc = 0 ] || cat "$log" >&2
+	rm -f "$log"
+	return $rc
+}
+
 do_packages() {
 	local need
 	need=$(missing_packages | tr '\n' ' ')
@@ -59,11 +85,10 @@ do_packages() {
 	echo "provision: installing $need" >&2
 	dpkg --print-foreign-architectures | grep -qx arm64 ||
 		dpkg --add-architecture arm64
-	apt-get update -qq >/dev/null ||
+	apt_get update ||
 		die "apt-get update failed: check the network and /etc/apt/sources.list"
 	[ -z "$need" ] && return 0
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		$need >/dev/null ||
+	apt_get install -y --no-install-recommends $need ||
 		die "apt-get install failed for: $need (run it by hand to see why)"
 }
 
@@ -114,7 +139,7 @@ kernel_abi() {
 		sed -n 's/^ *Depends: linux-image-\([0-9][^ :]*-arm64\)\(:arm64\)\?$/\1/p' |
 		head -n1)
 	if [ -z "$abi" ]; then
-		[ "$(id -u)" = 0 ] && apt-get update -qq >/dev/null 2>&1 &&
+		[ "$(id -u)" = 0 ] && apt_get update 2>/dev/null &&
 			abi=$(apt-cache depends linux-image-arm64:arm64 2>/dev/null |
 				sed -n 's/^ *Depends: linux-image-\([0-9][^ :]*-arm64\)\(:arm64\)\?$/\1/p' |
 				head -n1)
@@ -161,6 +186,7 @@ packages) do_packages ;;
 sysroot) do_sysroot ;;
 kernel) do_kernel ;;
 env) do_env ;;
+list) printf '%s\n' $host_pkgs ;;
 all) do_packages; do_sysroot; do_kernel ;;
-*) die "unknown step '$1': use packages, sysroot, kernel, env or all" ;;
+*) die "unknown step '$1': use packages, sysroot, kernel, env, list or all" ;;
 esac
