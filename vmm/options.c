@@ -15,7 +15,7 @@
 const char run_usage[] =
 "usage: vmm run [<options>] [<kernel image>]\n"
 "\n"
-"Boot an arm64 Linux kernel or bare-metal payload (an arm64 Image) in a VM.\n"
+"Boot an arm64 Linux kernel or a bare-metal payload in a VM.\n"
 "\n"
 "Basic options:\n"
 "    --name <name>         a name for the guest (default: guest-<pid>)\n"
@@ -27,9 +27,21 @@ const char run_usage[] =
 "                          guest console (default: serial, the 8250 UART)\n"
 "\n"
 "Kernel options:\n"
-"    -k, --kernel <file>   arm64 Image to boot\n"
+"    -k, --kernel <file>   kernel to boot: an arm64 Image, Image.gz, an EFI\n"
+"                          zboot Image (gzip), or a raw binary (no Image\n"
+"                          header: loaded at RAM + 0x80000 and entered at\n"
+"                          its first byte, as lkvm does)\n"
 "    -i, --initrd <file>   initial RAM disk\n"
 "    -p, --params <text>   kernel command line, appended to the defaults\n"
+"    -f, --firmware <file> firmware to boot instead of a kernel: loaded at\n"
+"                          the start of RAM (or --firmware-address) and\n"
+"                          entered there, the DTB at the next 2M boundary\n"
+"                          after it, its address in x0\n"
+"    --firmware-address <addr>\n"
+"                          guest-physical RAM address for --firmware\n"
+"    -F, --flash <file>    CFI flash image at 0x2000000 (firmware variables)\n"
+"    --dtb <file>          boot with this device tree blob instead of the\n"
+"                          generated one (checked with libfdt first)\n"
 "    --dump-dtb <file>     write the guest's device tree blob and exit\n"
 "\n"
 "Networking options:\n"
@@ -41,6 +53,9 @@ const char run_usage[] =
 "                          the host has it, else GICv2, else none: a\n"
 "                          guest without interrupts, for bare-metal tests)\n"
 "    --pmu                 give the vCPUs a PMU (PPI 7 in the device tree)\n"
+"    --disable-sve, --disable-mte, --no-pvtime\n"
+"                          accepted for lkvm scripts: vmm never gives a\n"
+"                          guest SVE, MTE or stolen-time accounting\n"
 "\n"
 "Hypervisor options:\n"
 "    --kvm-dev <path>      hypervisor device (default: /dev/vmm when\n"
@@ -52,6 +67,12 @@ const char run_usage[] =
 "    --loglevel <level>    error, warning (default), info or debug\n"
 "    --debug               same as --loglevel debug\n"
 "    --nodefaults          no default kernel parameters\n"
+"\n"
+"Not supported (refused with a message naming the option): lkvm's\n"
+"--balloon, --vnc, --gtk, --sdl, --rng, --9p, --vsock, --dev, --tty,\n"
+"--sandbox, --hugetlbfs, --no-dhcp, --vfio-pci, --virtio-transport,\n"
+"--force-pci, --aarch32, --realm, --kaslr-seed, --vcpu-affinity,\n"
+"--override-bad-firmware-cntfrq and the --debug-* options.\n"
 "\n"
 "Default kernel parameters: \"console=ttyS0 earlycon panic=-1\"; -p adds to\n"
 "them (a later parameter overrides an earlier one).\n"
@@ -72,7 +93,7 @@ const char run_usage[] =
 enum {
 	OPT_NAME = 0x100, OPT_CONSOLE, OPT_IRQCHIP, OPT_DUMP_DTB,
 	OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_DEBUG, OPT_PMU, OPT_KVM_DEV,
-	OPT_TESTDEV,
+	OPT_TESTDEV, OPT_FIRMWARE_ADDR, OPT_DTB, OPT_NOOP, OPT_UNSUPPORTED,
 };
 
 static const struct option run_options[] = {
@@ -93,7 +114,40 @@ static const struct option run_options[] = {
 	{ "pmu",	no_argument,	   NULL, OPT_PMU },
 	{ "kvm-dev",	required_argument, NULL, OPT_KVM_DEV },
 	{ "testdev",	no_argument,	   NULL, OPT_TESTDEV },
+	{ "firmware",	required_argument, NULL, 'f' },
+	{ "firmware-address", required_argument, NULL, OPT_FIRMWARE_ADDR },
+	{ "flash",	required_argument, NULL, 'F' },
+	{ "dtb",	required_argument, NULL, OPT_DTB },
 	{ "help",	no_argument,	   NULL, 'h' },
+	/* lkvm's switches for what vmm never enables: true as they stand */
+	{ "disable-sve", no_argument,	   NULL, OPT_NOOP },
+	{ "disable-mte", no_argument,	   NULL, OPT_NOOP },
+	{ "no-pvtime",	no_argument,	   NULL, OPT_NOOP },
+	/* lkvm's options vmm does not have: named in a refusal, not "unknown" */
+	{ "balloon",	no_argument,	   NULL, OPT_UNSUPPORTED },
+	{ "vnc",	no_argument,	   NULL, OPT_UNSUPPORTED },
+	{ "gtk",	no_argument,	   NULL, OPT_UNSUPPORTED },
+	{ "sdl",	no_argument,	   NULL, OPT_UNSUPPORTED },
+	{ "rng",	no_argument,	   NULL, OPT_UNSUPPORTED },
+	{ "9p",		required_argument, NULL, OPT_UNSUPPORTED },
+	{ "vsock",	required_argument, NULL, OPT_UNSUPPORTED },
+	{ "dev",	required_argument, NULL, OPT_UNSUPPORTED },
+	{ "tty",	required_argument, NULL, OPT_UNSUPPORTED },
+	{ "sandbox",	required_argument, NULL, OPT_UNSUPPORTED },
+	{ "hugetlbfs",	required_argument, NULL, OPT_UNSUPPORTED },
+	{ "no-dhcp",	no_argument,	   NULL, OPT_UNSUPPORTED },
+	{ "vfio-pci",	required_argument, NULL, OPT_UNSUPPORTED },
+	{ "virtio-transport", required_argument, NULL, OPT_UNSUPPORTED },
+	{ "force-pci",	no_argument,	   NULL, OPT_UNSUPPORTED },
+	{ "aarch32",	no_argument,	   NULL, OPT_UNSUPPORTED },
+	{ "realm",	no_argument,	   NULL, OPT_UNSUPPORTED },
+	{ "kaslr-seed",	required_argument, NULL, OPT_UNSUPPORTED },
+	{ "vcpu-affinity", required_argument, NULL, OPT_UNSUPPORTED },
+	{ "override-bad-firmware-cntfrq", required_argument, NULL, OPT_UNSUPPORTED },
+	{ "debug-single-step", no_argument, NULL, OPT_UNSUPPORTED },
+	{ "debug-ioport", no_argument,	   NULL, OPT_UNSUPPORTED },
+	{ "debug-mmio",	no_argument,	   NULL, OPT_UNSUPPORTED },
+	{ "debug-iodelay", required_argument, NULL, OPT_UNSUPPORTED },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -175,17 +229,33 @@ static int unknown_option(const char *arg, char *err, size_t errlen)
 	return errorf(err, errlen, "%s: unknown option (see 'vmm help run')", arg);
 }
 
+/* A guest-physical address: decimal, or hex with 0x. */
+static int parse_addr(const char *s, u64 *addr)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end)
+		return -1;
+	*addr = v;
+	return 0;
+}
+
 int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 		     char *err, size_t errlen)
 {
-	int c, lvl;
+	int c, lvl, idx;
 
 	memset(cfg, 0, sizeof(*cfg));
 	optind = 0;		/* glibc: full re-initialisation */
 	opterr = 0;
 
-	while ((c = getopt_long(argc, argv, ":k:i:p:c:m:d:n:h",
-				run_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":k:i:p:c:m:d:n:f:F:h",
+				run_options, &idx)) != -1) {
 		switch (c) {
 		case 'k':
 			cfg->kernel = optarg;
@@ -274,6 +344,25 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 		case OPT_TESTDEV:
 			cfg->testdev = true;
 			break;
+		case 'f':
+			cfg->firmware = optarg;
+			break;
+		case OPT_FIRMWARE_ADDR:
+			if (parse_addr(optarg, &cfg->firmware_addr))
+				return errorf(err, errlen, "--firmware-address %s: expected an address (0x... or decimal)",
+					    optarg);
+			break;
+		case 'F':
+			cfg->flash = optarg;
+			break;
+		case OPT_DTB:
+			cfg->dtb = optarg;
+			break;
+		case OPT_NOOP:
+			break;
+		case OPT_UNSUPPORTED:
+			return errorf(err, errlen, "--%s: lkvm's option is not supported by vmm (see 'vmm help run')",
+				    run_options[idx].name);
 		case 'h':
 			return 1;
 		case ':':
@@ -291,8 +380,14 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 				    argv[cfg->kernel ? optind : optind + 1]);
 		cfg->kernel = argv[optind];
 	}
-	if (!cfg->kernel)
-		return errorf(err, errlen, "no kernel: give one with -k/--kernel (see 'vmm help run')");
+	if (cfg->firmware_addr && !cfg->firmware)
+		return errorf(err, errlen, "--firmware-address: only valid with -f/--firmware");
+	/* As lkvm: a firmware boots on its own and loads the kernel itself. */
+	if (cfg->firmware && (cfg->kernel || cfg->initrd))
+		return errorf(err, errlen, "--firmware %s: vmm loads no %s with a firmware; the firmware loads it",
+			    cfg->firmware, cfg->kernel ? "kernel" : "initrd");
+	if (!cfg->kernel && !cfg->firmware)
+		return errorf(err, errlen, "no kernel: give one with -k/--kernel, or a firmware with -f (see 'vmm help run')");
 	return 0;
 }
 

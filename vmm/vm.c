@@ -567,6 +567,11 @@ int vm__run(struct vm_config *cfg)
 	pthread_mutex_init(&vm->stop_lock, NULL);
 	mmio_bus__init(&vm->bus);
 
+	if (cfg->firmware || cfg->flash || cfg->dtb) {
+		pr_err("%s: not implemented yet", cfg->firmware ? "--firmware" :
+		       cfg->flash ? "--flash" : "--dtb");
+		return VMM_EXIT_ERROR;
+	}
 	vm->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vm->wake_fd < 0) {
 		pr_err("eventfd: %s", strerror(errno));

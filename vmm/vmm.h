@@ -70,6 +70,10 @@ enum irqchip_kind { IRQCHIP_AUTO, IRQCHIP_GICV2, IRQCHIP_GICV3, IRQCHIP_NONE };
 struct vm_config {
 	const char	*kernel;
 	const char	*initrd;
+	const char	*firmware;	/* -f: loaded instead of a kernel */
+	u64		firmware_addr;	/* 0: the start of RAM */
+	const char	*flash;		/* -F: the CFI flash image */
+	const char	*dtb;		/* --dtb: instead of the generated one */
 	const char	*params;	/* appended to the default command line */
 	const char	*name;
 	const char	*dump_dtb;

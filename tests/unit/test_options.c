@@ -258,7 +258,7 @@ END_TEST
 
 START_TEST(parse_error_no_kernel)
 {
-	ck_parse_fails("no kernel: give one with -k/--kernel (see 'vmm help run')",
+	ck_parse_fails("no kernel: give one with -k/--kernel, or a firmware with -f (see 'vmm help run')",
 		       "-c", "2");
 }
 END_TEST
