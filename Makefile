@@ -78,6 +78,7 @@ PORTABLE_OBJS	+= vmm/log.o
 PORTABLE_OBJS	+= vmm/mmio.o
 PORTABLE_OBJS	+= vmm/term.o
 PORTABLE_OBJS	+= vmm/gunzip.o
+PORTABLE_OBJS	+= vmm/loader.o
 PORTABLE_OBJS	+= vmm/arm64/image.o
 PORTABLE_OBJS	+= vmm/arm64/fdt.o
 PORTABLE_OBJS	+= devices/devices.o
@@ -99,6 +100,7 @@ UNIT_OBJS	+= tests/unit/test_mmio.o
 UNIT_OBJS	+= tests/unit/test_uart.o
 UNIT_OBJS	+= tests/unit/test_term.o
 UNIT_OBJS	+= tests/unit/test_gunzip.o
+UNIT_OBJS	+= tests/unit/test_loader.o
 
 ARM_OBJS	:= $(addprefix $(BUILD)/arm64/,$(VMM_OBJS))
 HOST_OBJS	:= $(addprefix $(BUILD)/host/,$(UNIT_OBJS))
@@ -122,22 +124,27 @@ FIRMWARE	+= idle
 
 
 
+# Raw builds of payloads: no Image header, linked at RAM + 0x80000 where
+# lkvm and vmm load a raw binary; build/firmware/<name>.bin.
+FIRMWARE_RAW	+= psci
+
 FW_CFLAGS	:= -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
 		   -fno-stack-protector -mgeneral-regs-only -mstrict-align \
 		   -mno-outline-atomics -fno-asynchronous-unwind-tables \
 		   -Iinclude -Ifirmware/lib -I$(BUILD)/firmware $(WARNINGS) -MMD -MP
 FW_LDFLAGS	:= -nostdlib -static -no-pie -Wl,--build-id=none \
-		   -Wl,--no-warn-rwx-segments \
-		   -Wl,-T,firmware/lib/image.lds
+		   -Wl,--no-warn-rwx-segments
 FW_IMAGES	:= $(addprefix $(BUILD)/firmware/,$(addsuffix .img,$(FIRMWARE)))
 FW_OBJS		:= $(addprefix $(BUILD)/fw/,$(FW_LIB_OBJS))
+FW_RAW_IMAGES	:= $(addprefix $(BUILD)/firmware/,$(addsuffix .bin,$(FIRMWARE_RAW)))
+FW_RAW_OBJS	:= $(BUILD)/fw-raw/head.o $(filter-out %/head.o,$(FW_OBJS))
 
 # ---- build ------------------------------------------------------------------
 
 .PHONY: all check check-unit check-integration run shell bench install clean \
 	provision provision-kernel
 
-all: $(BUILD)/vmm $(FW_IMAGES) $(BUILD)/vmm.ko $(BUILD)/kmod-test
+all: $(BUILD)/vmm $(FW_IMAGES) $(FW_RAW_IMAGES) $(BUILD)/vmm.ko $(BUILD)/kmod-test
 
 $(BUILD)/.provisioned: scripts/provision.sh
 	$(Q)scripts/provision.sh packages
@@ -210,15 +217,32 @@ $(BUILD)/fw/%.o: %.S $(BUILD)/firmware/asm-offsets.h | $(BUILD)/.provisioned
 .SECONDEXPANSION:
 $(BUILD)/firmware/%.elf: $(FW_OBJS) $(BUILD)/fw/firmware/$$*/$$*.o firmware/lib/image.lds
 	$(msg) FWLD $@
-	$(Q)$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -o $@ $(filter %.o,$^)
+	$(Q)$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -Wl,-T,firmware/lib/image.lds \
+		-o $@ $(filter %.o,$^)
 
 $(BUILD)/firmware/%.img: $(BUILD)/firmware/%.elf
 	$(msg) OBJCOPY $@
 	$(Q)$(CROSS_COMPILE)objcopy -O binary $< $@
 
-.PRECIOUS: $(BUILD)/firmware/%.elf $(BUILD)/fw/%.o
+$(BUILD)/fw-raw/head.o: firmware/lib/head.S $(BUILD)/firmware/asm-offsets.h | $(BUILD)/.provisioned
+	$(msg) FWAS $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(FW_CFLAGS) -DFW_RAW -c -o $@ $<
 
--include $(ARM_OBJS:.o=.d) $(HOST_OBJS:.o=.d) $(FW_OBJS:.o=.d)
+$(BUILD)/firmware-raw/%.elf: $(FW_RAW_OBJS) $(BUILD)/fw/firmware/$$*/$$*.o \
+		firmware/lib/image.lds firmware/lib/image-raw.lds
+	$(msg) FWLD $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -Wl,-T,firmware/lib/image-raw.lds \
+		-o $@ $(filter %.o,$^)
+
+$(BUILD)/firmware/%.bin: $(BUILD)/firmware-raw/%.elf
+	$(msg) OBJCOPY $@
+	$(Q)$(CROSS_COMPILE)objcopy -O binary $< $@
+
+.PRECIOUS: $(BUILD)/firmware/%.elf $(BUILD)/firmware-raw/%.elf $(BUILD)/fw/%.o
+
+-include $(ARM_OBJS:.o=.d) $(HOST_OBJS:.o=.d) $(FW_OBJS:.o=.d) $(FW_RAW_OBJS:.o=.d)
 
 # ---- tests ------------------------------------------------------------------
 

@@ -100,7 +100,7 @@ mk_host_initrd() {
 	cp "$build/vmm" "$root/bin/vmm"
 	[ -f "$build/vmm.ko" ] && cp "$build/vmm.ko" "$root/vmm.ko"
 	[ -f "$build/kmod-test" ] && cp "$build/kmod-test" "$root/bin/kmod-test"
-	for f in "$build"/firmware/*.img; do
+	for f in "$build"/firmware/*.img "$build"/firmware/*.bin; do
 		[ -f "$f" ] && cp "$f" "$root/firmware/"
 	done
 	ln -f "$IMAGE" "$root/guest/Image" 2>/dev/null || cp "$IMAGE" "$root/guest/Image"

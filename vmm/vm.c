@@ -278,51 +278,6 @@ static int check_caps(struct vm *vm)
 	return 0;
 }
 
-/* Open @path as a regular file; its size in @size. */
-static int open_file(const char *what, const char *path, u64 *size)
-{
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
-		pr_err("%s %s: %s", what, path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		pr_err("%s %s: not a regular file", what, path);
-		close(fd);
-		return -1;
-	}
-	*size = st.st_size;
-	return fd;
-}
-
-/* Read all @size bytes of @fd from offset 0 into guest memory at @gpa. */
-static int load_file(struct vm *vm, const char *what, const char *path,
-		     int fd, u64 gpa, u64 size)
-{
-	char *dst = guest_ptr(vm, gpa, size);
-	u64 done = 0;
-
-	if (!dst) {
-		pr_err("%s %s: does not fit in guest RAM", what, path);
-		return -1;
-	}
-	while (done < size) {
-		ssize_t n = pread(fd, dst + done, size - done, done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			pr_err("%s %s: read failed: %s", what, path,
-			       n < 0 ? strerror(errno) : "file shrank");
-			return -1;
-		}
-		done += n;
-	}
-	return 0;
-}
-
 static int setup_memory(struct vm *vm)
 {
 	struct kvm_userspace_memory_region region;
@@ -349,82 +304,6 @@ static int setup_memory(struct vm *vm)
 		return -errno;
 	}
 	return 0;
-}
-
-/* Read the Image header, lay out RAM, and load the kernel and initrd. */
-static int load_guest(struct vm *vm)
-{
-	const struct vm_config *cfg = vm->cfg;
-	u8 hdr[ARM64_IMAGE_HEADER_SIZE];
-	struct arm64_image img;
-	u64 ksize, isize = 0;
-	void *kbuf = NULL;
-	int kfd, ifd = -1, ret = -1;
-	char err[256];
-	ssize_t n;
-
-	kfd = open_file("kernel", cfg->kernel, &ksize);
-	if (kfd < 0)
-		return -1;
-	n = pread(kfd, hdr, sizeof(hdr), 0);
-	if (n < 0) {
-		pr_err("kernel %s: %s", cfg->kernel, strerror(errno));
-		goto out;
-	}
-	if (n >= 2 && hdr[0] == 0x1f && hdr[1] == 0x8b) {	/* Image.gz */
-		int zerr = gunzip_fd(kfd, vm->ram_size, &kbuf, &ksize);
-
-		if (zerr) {
-			pr_err("kernel %s: %s", cfg->kernel,
-			       zerr == -EFBIG ? "decompressed, it is larger than --mem" :
-			       zerr == -EINVAL ? "corrupt or truncated gzip data" :
-			       strerror(-zerr));
-			goto out;
-		}
-		n = ksize < sizeof(hdr) ? ksize : sizeof(hdr);
-		memcpy(hdr, kbuf, n);
-	}
-	if (arm64_image__parse(&img, hdr, n, ksize, err, sizeof(err))) {
-		pr_err("kernel %s: %s", cfg->kernel, err);
-		goto out;
-	}
-	if (cfg->initrd) {
-		ifd = open_file("initrd", cfg->initrd, &isize);
-		if (ifd < 0)
-			goto out;
-		if (!isize) {
-			pr_err("initrd %s: the file is empty", cfg->initrd);
-			goto out;
-		}
-	}
-	switch (boot__layout(&vm->boot, vm->ram_base, vm->ram_size, &img, isize,
-			     err, sizeof(err))) {
-	case 0:
-		break;
-	case BOOT_NO_ROOM_INITRD:
-		pr_err("initrd %s: %s", cfg->initrd, err);
-		goto out;
-	default:
-		pr_err("kernel %s: %s", cfg->kernel, err);
-		goto out;
-	}
-	vm->initrd_size = isize;
-	if (kbuf)
-		memcpy(guest_ptr(vm, vm->boot.kernel, ksize), kbuf, ksize);
-	else if (load_file(vm, "kernel", cfg->kernel, kfd, vm->boot.kernel, ksize))
-		goto out;
-	if (ifd >= 0 &&
-	    load_file(vm, "initrd", cfg->initrd, ifd, vm->boot.initrd, isize))
-		goto out;
-	pr_info("kernel at 0x%" PRIx64 ", initrd at 0x%" PRIx64 " (%" PRIu64 " bytes), DTB at 0x%" PRIx64,
-		vm->boot.kernel, vm->boot.initrd, isize, vm->boot.dtb);
-	ret = 0;
-out:
-	free(kbuf);
-	if (ifd >= 0)
-		close(ifd);
-	close(kfd);
-	return ret;
 }
 
 static int create_vcpus(struct vm *vm)
@@ -514,6 +393,21 @@ static int dump_dtb(const char *path, const void *dtb)
 	return 0;
 }
 
+/* Copy the DTB to its place in RAM; booting.rst bounds it to 2 MiB. */
+static int place_dtb(struct vm *vm, const void *dtb)
+{
+	u32 size = fdt_totalsize(dtb);
+	void *dst = guest_ptr(vm, vm->boot.dtb, size);
+
+	if (size > SZ_2M || !dst) {
+		pr_err("the device tree (%u bytes) does not fit in RAM at 0x%" PRIx64 "%s",
+		       size, vm->boot.dtb, size > SZ_2M ? ": booting.rst allows 2 MiB" : "");
+		return -1;
+	}
+	memcpy(dst, dtb, size);
+	return 0;
+}
+
 static int start_vcpus(struct vm *vm)
 {
 	unsigned int i;
@@ -555,7 +449,8 @@ int vm__run(struct vm_config *cfg)
 	struct device_inst dev[VM_MAX_DEVICES];
 	unsigned int nr_dev = 0, i;
 	struct vm vm_storage = { 0 }, *vm = &vm_storage;
-	static u8 dtb[FDT_MAX_SIZE];
+	static u8 dtb_buf[FDT_MAX_SIZE];
+	void *dtb = dtb_buf, *user_dtb = NULL;
 	int status = VMM_EXIT_ERROR, sig_fd = -1, type;
 	sigset_t old_mask;
 
@@ -567,9 +462,8 @@ int vm__run(struct vm_config *cfg)
 	pthread_mutex_init(&vm->stop_lock, NULL);
 	mmio_bus__init(&vm->bus);
 
-	if (cfg->firmware || cfg->flash || cfg->dtb) {
-		pr_err("%s: not implemented yet", cfg->firmware ? "--firmware" :
-		       cfg->flash ? "--flash" : "--dtb");
+	if (cfg->flash) {
+		pr_err("--flash: not implemented yet");
 		return VMM_EXIT_ERROR;
 	}
 	vm->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -592,7 +486,7 @@ int vm__run(struct vm_config *cfg)
 		pr_err("%s: KVM_CREATE_VM: %s", vm->dev_path, strerror(errno));
 		goto out;
 	}
-	if (setup_memory(vm) || load_guest(vm))
+	if (setup_memory(vm) || loader__load(vm))
 		goto out;
 
 	/* api.rst ordering: GIC placed, vCPUs created and initialised,
@@ -613,13 +507,20 @@ int vm__run(struct vm_config *cfg)
 		if (vcpu_arch__init_pmu(&vm->vcpus[i]))
 			goto out;
 
-	if (build_dtb(vm, dev, nr_dev, dtb))
+	if (cfg->dtb) {
+		user_dtb = loader__read_dtb(vm);
+		if (!user_dtb)
+			goto out;
+		dtb = user_dtb;
+	} else if (build_dtb(vm, dev, nr_dev, dtb_buf)) {
 		goto out;
+	}
 	if (cfg->dump_dtb) {
 		status = dump_dtb(cfg->dump_dtb, dtb) ? VMM_EXIT_ERROR : 0;
 		goto out;
 	}
-	memcpy(guest_ptr(vm, vm->boot.dtb, fdt_totalsize(dtb)), dtb, fdt_totalsize(dtb));
+	if (place_dtb(vm, dtb))
+		goto out;
 	if (vcpu_arch__set_boot_regs(&vm->vcpus[0], vm->boot.kernel, vm->boot.dtb))
 		goto out;
 
@@ -643,6 +544,7 @@ int vm__run(struct vm_config *cfg)
 	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 	status = vm->status;
 out:
+	free(user_dtb);
 	devices__exit(vm, dev, nr_dev);
 	destroy_vcpus(vm);
 	if (sig_fd >= 0)

@@ -119,9 +119,43 @@ struct arm64_image {
 	u64	image_size;	/* effective size, including BSS */
 	u64	flags;
 	bool	big_endian;
+	bool	raw;		/* no header: entered at its first byte */
 };
 
 #define ARM64_IMAGE_HEADER_SIZE	64
+
+enum kernel_format {
+	KERNEL_IMAGE,		/* an arm64 Image: parse its header */
+	KERNEL_GZIP,		/* gzip: decompress, then probe what is inside */
+	KERNEL_ZBOOT,		/* EFI zboot: a gzip payload inside a PE file */
+	KERNEL_RAW,		/* anything else: a raw binary, as lkvm loads it */
+};
+
+struct kernel_probe {
+	enum kernel_format	format;
+	u64			payload_offset;	/* KERNEL_ZBOOT */
+	u64			payload_size;
+};
+
+/* Bytes kernel__probe() wants: past the x86 bzImage magic at 0x202. */
+#define KERNEL_PROBE_SIZE	1024
+
+/*
+ * Tell what kind of file a kernel is from its first @len bytes (up to
+ * KERNEL_PROBE_SIZE; fewer only if the file is shorter) and its size.
+ * Returns 0 with the format, or -1 with a one-line reason for files that are
+ * clearly not arm64 kernels: empty, ELF, x86 bzImage, U-Boot uImage, a DTB,
+ * a cpio archive, another PE file, zstd/xz/lz4/lzo/bzip2/lzma data, text,
+ * or an EFI zboot Image compressed with anything but gzip.
+ */
+int kernel__probe(struct kernel_probe *kp, const u8 *buf, size_t len,
+		  u64 file_size, char *err, size_t errlen) __must_check;
+
+/*
+ * A raw binary of @file_size bytes, placed as lkvm places one: at the
+ * pre-3.17 text_offset 0x80000, entered at its first byte.
+ */
+void arm64_image__raw(struct arm64_image *img, u64 file_size);
 
 /*
  * Parse the header of an arm64 Image (Documentation/arm64/booting.rst):
@@ -392,5 +426,29 @@ int fdt__build(struct vm *vm, struct device_inst *dev, unsigned int nr_dev,
 int boot__layout(struct boot_layout *bl, u64 ram_base, u64 ram_size,
 		 const struct arm64_image *img, u64 initrd_size,
 		 char *err, size_t errlen) __must_check;
+
+/*
+ * Place a --firmware of @fw_size bytes at @fw_addr (0: the base of RAM) and
+ * the DTB at the next 2 MiB boundary after it, as lkvm does; the firmware is
+ * entered at its first byte.  Returns 0, or -1 with the reason in @err.
+ */
+int boot__layout_firmware(struct boot_layout *bl, u64 ram_base, u64 ram_size,
+			  u64 fw_addr, u64 fw_size, char *err, size_t errlen) __must_check;
+
+/* ---- loading the guest (loader.c) --------------------------------------- */
+
+/*
+ * Load the kernel (any format kernel__probe() accepts) and the initrd, or
+ * the --firmware, into guest RAM and fill @vm->boot.  Returns 0, or -1 after
+ * printing a one-line reason.
+ */
+int loader__load(struct vm *vm) __must_check;
+
+/*
+ * Read and check the --dtb file into a new buffer with room for /chosen's
+ * updates (the initrd, and -p as bootargs); returns it, or NULL after
+ * printing a one-line reason.  The caller frees it.
+ */
+void *loader__read_dtb(struct vm *vm) __must_check;
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * head.S - entry of a firmware payload: the arm64 Image header, the boot
+ * head.S - entry of a firmware payload: the arm64 Image header (none in
+ * the raw build, -DFW_RAW), the boot
  * and secondary entry points, the EL1 setup (vectors, FP, an identity map
  * with the MMU on) and the exception vectors.
  */
@@ -23,6 +24,7 @@
 	.section .head, "ax"
 	.globl	_head
 _head:
+#ifndef FW_RAW
 	b	_start				/* code0 */
 	.long	0				/* code1 */
 	.quad	0				/* text_offset: at the RAM base */
@@ -31,6 +33,8 @@ _head:
 	.quad	0, 0, 0				/* res2..res4 */
 	.ascii	"ARM\x64"			/* magic */
 	.long	0				/* res5 */
+#endif
+	/* FW_RAW: no header, a raw binary entered at its first byte (_start) */
 
 	.text
 	.globl	_start

@@ -1,13 +1,49 @@
 # SPDX-License-Identifier: GPL-2.0
 # bad-input.sh - every bad input gets a one-line error naming the problem
 # and a non-zero status: no crash, no hang.
-# timeout: 60
+# timeout: 90
 . /tests/lib.sh
 
 echo "this is not a kernel" > /tmp/notakernel
 vmm_run run -k /tmp/notakernel
-expect_error 'kernel /tmp/notakernel: not an arm64 Image'
+expect_error 'kernel /tmp/notakernel: a text file, not a kernel$'
 expect_status 1
+
+# Files that are clearly not arm64 kernels: one line each, never a raw load.
+# refused FILE REGEX: vmm refuses FILE as a kernel with REGEX, status 1.
+refused() {
+	vmm_run run -k "$1"
+	expect_error "kernel $1: $2"
+	expect_status 1
+}
+: > /tmp/empty
+refused /tmp/empty 'the file is empty$'
+refused /bin/busybox 'an ELF vmlinux: boot arch/arm64/boot/Image$'
+{ dd if=/dev/zero bs=514 count=1 2>/dev/null; printf 'HdrS'; } > /tmp/bzImage
+refused /tmp/bzImage 'an x86 bzImage, not an arm64 kernel$'
+{ printf '\047\005\031\126'; dd if=/dev/zero bs=60 count=1 2>/dev/null; } > /tmp/uImage
+refused /tmp/uImage 'a U-Boot uImage'
+printf '\050\265\057\375zstd data' > /tmp/k.zst
+refused /tmp/k.zst 'zstd-compressed: decompress it first'
+printf '\3757zXZ\000xz data' > /tmp/k.xz
+refused /tmp/k.xz 'xz-compressed: decompress it first'
+printf '\004\042\115\030lz4 data' > /tmp/k.lz4
+refused /tmp/k.lz4 'lz4-compressed: decompress it first'
+printf 'BZh91AY&SY' > /tmp/k.bz2
+refused /tmp/k.bz2 'bzip2-compressed: decompress it first'
+{ printf 'MZ\000\000zimg\000\020\000\000\000\020\000\000'
+  dd if=/dev/zero bs=8 count=1 2>/dev/null; printf 'zstd22'
+  dd if=/dev/zero bs=8192 count=1 2>/dev/null; } > /tmp/zboot.efi
+refused /tmp/zboot.efi 'an EFI zboot Image compressed with zstd22: vmm decompresses gzip only'
+refused $GUEST_INITRD 'a cpio archive, not a kernel'
+vmm_run run -k /firmware/psci.img --dtb /firmware/psci.img
+expect_error '--dtb /firmware/psci.img: not a valid device tree blob: no 0xd00dfeed magic at its start'
+vmm_run run -f /firmware/psci.img -k $GUEST_KERNEL
+expect_error "--firmware /firmware/psci.img: vmm loads no kernel with a firmware; the firmware loads it"
+expect_status 2
+vmm_run run -k $GUEST_KERNEL --tty 0
+expect_error "--tty: lkvm's option is not supported by vmm"
+expect_status 2
 
 vmm_run run -k /nonexistent
 expect_error 'kernel /nonexistent: No such file or directory'

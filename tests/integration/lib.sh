@@ -40,12 +40,17 @@ expect_error() {
 	expect_output "^vmm: .*$1" "the error"
 }
 
-# run_payload NAME MIN_CHECKS VMM-ARGS...: boot /firmware/NAME.img; it must
-# power off (status 0) after at least MIN_CHECKS checks, none failed.
+# run_payload NAME MIN_CHECKS VMM-ARGS...: boot /firmware/NAME.img (or the
+# file VMM-ARGS give with -k or -f); it must power off (status 0) after at
+# least MIN_CHECKS checks, none failed.
 run_payload() {
 	name=$1 min=$2
 	shift 2
-	vmm_run run -k /firmware/$name.img "$@"
+	case " $* " in
+	*" -k "*|*" -f "*) ;;
+	*) set -- -k /firmware/$name.img "$@" ;;
+	esac
+	vmm_run run "$@"
 	# "# TODO" checks report a known limit of the stack, not a failure
 	! grep '^not ok' "$out" | grep -vq '# TODO ' ||
 		fail "$(grep '^not ok' "$out" | grep -v '# TODO ' | head -n1)"

@@ -27,6 +27,7 @@ static const struct {
 	{ "uart",	uart_suite },
 	{ "term",	term_suite },
 	{ "gunzip",	gunzip_suite },
+	{ "loader",	loader_suite },
 };
 
 /* Check gives a result its TCase's name; the suite is the one holding it. */

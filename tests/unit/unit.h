@@ -12,6 +12,7 @@ Suite *mmio_suite(void);
 Suite *uart_suite(void);
 Suite *term_suite(void);
 Suite *gunzip_suite(void);
+Suite *loader_suite(void);
 
 /*
  * One TCase per test, named after the test function, so that a result

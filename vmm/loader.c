@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * loader.c - put the guest's first code and data in RAM: a kernel (arm64
+ * Image, Image.gz, EFI zboot, or a raw binary as lkvm loads one) with its
+ * initrd, or a --firmware; and read a --dtb given instead of the generated
+ * device tree.  What goes where is decided by the pure functions in
+ * arm64/image.c; this file does the I/O.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libfdt.h>
+
+#include "vmm.h"
+
+/* Room a --dtb gets for /chosen's new properties. */
+#define DTB_PATCH_ROOM		4096
+/* booting.rst: the DTB must not exceed 2 MiB. */
+#define DTB_MAX_SIZE		SZ_2M
+
+/* Open @path as a regular file; its size in @size. */
+static int open_file(const char *what, const char *path, u64 *size)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		pr_err("%s %s: %s", what, path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		pr_err("%s %s: not a regular file", what, path);
+		close(fd);
+		return -1;
+	}
+	*size = st.st_size;
+	return fd;
+}
+
+/* Read @size bytes of @fd from @off into @dst; 0, or -1 after a message. */
+static int read_at(const char *what, const char *path, int fd, void *dst,
+		   u64 size, u64 off)
+{
+	u64 done = 0;
+
+	while (done < size) {
+		ssize_t n = pread(fd, (char *)dst + done, size - done, off + done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			pr_err("%s %s: read failed: %s", what, path,
+			       n < 0 ? strerror(errno) : "the file shrank");
+			return -1;
+		}
+		done += n;
+	}
+	return 0;
+}
+
+/* Read all @size bytes of @fd into guest memory at @gpa. */
+static int load_file(struct vm *vm, const char *what, const char *path,
+		     int fd, u64 gpa, u64 size)
+{
+	void *dst = guest_ptr(vm, gpa, size);
+
+	if (!dst) {
+		pr_err("%s %s: does not fit in guest RAM", what, path);
+		return -1;
+	}
+	return read_at(what, path, fd, dst, size, 0);
+}
+
+static const char *gunzip_error(int err)
+{
+	return err == -EFBIG ? "decompressed, it is larger than --mem" :
+	       err == -EINVAL ? "corrupt or truncated gzip data" :
+	       strerror(-err);
+}
+
+/*
+ * The kernel's bytes as the loader will place them: @kfd itself (*@kbuf
+ * NULL), or a decompressed copy in *@kbuf.  Fills @img and *@ksize.
+ */
+static int read_kernel(struct vm *vm, int kfd, const char *path,
+		       struct arm64_image *img, void **kbuf, u64 *ksize)
+{
+	u8 head[KERNEL_PROBE_SIZE];
+	struct kernel_probe kp;
+	const u8 *probe = head;
+	char err[256];
+	size_t len;
+	ssize_t n;
+	int zerr;
+
+	n = pread(kfd, head, sizeof(head), 0);
+	if (n < 0) {
+		pr_err("kernel %s: %s", path, strerror(errno));
+		return -1;
+	}
+	len = n;
+	if (kernel__probe(&kp, head, len, *ksize, err, sizeof(err))) {
+		pr_err("kernel %s: %s", path, err);
+		return -1;
+	}
+	if (kp.format == KERNEL_GZIP || kp.format == KERNEL_ZBOOT) {
+		off_t at = kp.format == KERNEL_ZBOOT ? (off_t)kp.payload_offset : 0;
+
+		if (lseek(kfd, at, SEEK_SET) < 0) {
+			pr_err("kernel %s: %s", path, strerror(errno));
+			return -1;
+		}
+		zerr = gunzip_fd(kfd, vm->ram_size, kbuf, ksize);
+		if (zerr) {
+			pr_err("kernel %s: %s%s", path,
+			       kp.format == KERNEL_ZBOOT ? "EFI zboot payload: " : "",
+			       gunzip_error(zerr));
+			return -1;
+		}
+		pr_debug("kernel %s: %s, %" PRIu64 " bytes decompressed", path,
+			 kp.format == KERNEL_ZBOOT ? "an EFI zboot Image" : "gzip",
+			 *ksize);
+		probe = *kbuf;
+		len = *ksize < KERNEL_PROBE_SIZE ? *ksize : KERNEL_PROBE_SIZE;
+		if (kernel__probe(&kp, probe, len, *ksize, err, sizeof(err))) {
+			pr_err("kernel %s: decompressed, %s", path, err);
+			return -1;
+		}
+		if (kp.format == KERNEL_GZIP || kp.format == KERNEL_ZBOOT) {
+			pr_err("kernel %s: compressed twice: decompress it first", path);
+			return -1;
+		}
+	}
+	if (kp.format == KERNEL_RAW) {
+		arm64_image__raw(img, *ksize);
+		return 0;
+	}
+	if (arm64_image__parse(img, probe, len, *ksize, err, sizeof(err))) {
+		pr_err("kernel %s: %s", path, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int load_kernel(struct vm *vm)
+{
+	const struct vm_config *cfg = vm->cfg;
+	struct arm64_image img;
+	u64 ksize, isize = 0;
+	void *kbuf = NULL;
+	int kfd, ifd = -1, ret = -1;
+	char err[256];
+
+	kfd = open_file("kernel", cfg->kernel, &ksize);
+	if (kfd < 0)
+		return -1;
+	if (read_kernel(vm, kfd, cfg->kernel, &img, &kbuf, &ksize))
+		goto out;
+	if (cfg->initrd) {
+		ifd = open_file("initrd", cfg->initrd, &isize);
+		if (ifd < 0)
+			goto out;
+		if (!isize) {
+			pr_err("initrd %s: the file is empty", cfg->initrd);
+			goto out;
+		}
+	}
+	switch (boot__layout(&vm->boot, vm->ram_base, vm->ram_size, &img, isize,
+			     err, sizeof(err))) {
+	case 0:
+		break;
+	case BOOT_NO_ROOM_INITRD:
+		pr_err("initrd %s: %s", cfg->initrd, err);
+		goto out;
+	default:
+		pr_err("kernel %s: %s", cfg->kernel, err);
+		goto out;
+	}
+	vm->initrd_size = isize;
+	if (kbuf)
+		memcpy(guest_ptr(vm, vm->boot.kernel, ksize), kbuf, ksize);
+	else if (load_file(vm, "kernel", cfg->kernel, kfd, vm->boot.kernel, ksize))
+		goto out;
+	if (ifd >= 0 &&
+	    load_file(vm, "initrd", cfg->initrd, ifd, vm->boot.initrd, isize))
+		goto out;
+	if (img.raw)
+		pr_debug("kernel %s: no arm64 Image header: loaded raw at 0x%" PRIx64 " and entered at its first byte, as lkvm does",
+			 cfg->kernel, vm->boot.kernel);
+	pr_info("kernel at 0x%" PRIx64 ", initrd at 0x%" PRIx64 " (%" PRIu64 " bytes), DTB at 0x%" PRIx64,
+		vm->boot.kernel, vm->boot.initrd, isize, vm->boot.dtb);
+	ret = 0;
+out:
+	free(kbuf);
+	if (ifd >= 0)
+		close(ifd);
+	close(kfd);
+	return ret;
+}
+
+static int load_firmware(struct vm *vm)
+{
+	const struct vm_config *cfg = vm->cfg;
+	char err[256];
+	u64 size;
+	int fd, ret = -1;
+
+	fd = open_file("firmware", cfg->firmware, &size);
+	if (fd < 0)
+		return -1;
+	if (!size) {
+		pr_err("firmware %s: the file is empty", cfg->firmware);
+		goto out;
+	}
+	if (boot__layout_firmware(&vm->boot, vm->ram_base, vm->ram_size,
+				  cfg->firmware_addr, size, err, sizeof(err))) {
+		pr_err("firmware %s: %s", cfg->firmware, err);
+		goto out;
+	}
+	if (load_file(vm, "firmware", cfg->firmware, fd, vm->boot.kernel, size))
+		goto out;
+	pr_info("firmware at 0x%" PRIx64 " (%" PRIu64 " bytes), DTB at 0x%" PRIx64,
+		vm->boot.kernel, size, vm->boot.dtb);
+	ret = 0;
+out:
+	close(fd);
+	return ret;
+}
+
+int loader__load(struct vm *vm)
+{
+	return vm->cfg->firmware ? load_firmware(vm) : load_kernel(vm);
+}
+
+/* Set /chosen's @name to @len bytes at @val, creating /chosen if needed. */
+static int set_chosen(void *fdt, const char *name, const void *val, int len)
+{
+	int node = fdt_path_offset(fdt, "/chosen");
+
+	if (node == -FDT_ERR_NOTFOUND)
+		node = fdt_add_subnode(fdt, 0, "chosen");
+	if (node < 0)
+		return node;
+	return fdt_setprop(fdt, node, name, val, len);
+}
+
+void *loader__read_dtb(struct vm *vm)
+{
+	const struct vm_config *cfg = vm->cfg;
+	void *file = NULL, *dtb = NULL;
+	u64 size;
+	int fd, ret;
+
+	fd = open_file("--dtb", cfg->dtb, &size);
+	if (fd < 0)
+		return NULL;
+	if (size > DTB_MAX_SIZE) {
+		pr_err("--dtb %s: %" PRIu64 " bytes, larger than the 2 MiB booting.rst allows",
+		       cfg->dtb, size);
+		goto out;
+	}
+	file = malloc(size ? size : 1);
+	if (!file) {
+		pr_err("--dtb %s: %s", cfg->dtb, strerror(ENOMEM));
+		goto out;
+	}
+	if (read_at("--dtb", cfg->dtb, fd, file, size, 0))
+		goto out;
+	/* The header first: fdt_check_full trusts totalsize only after it. */
+	ret = size < sizeof(struct fdt_header) ? -FDT_ERR_TRUNCATED : fdt_check_header(file);
+	if (!ret && fdt_totalsize(file) > size)
+		ret = -FDT_ERR_TRUNCATED;
+	if (!ret)
+		ret = fdt_check_full(file, size);
+	if (ret) {
+		pr_err("--dtb %s: not a valid device tree blob: %s", cfg->dtb,
+		       ret == -FDT_ERR_BADMAGIC ? "no 0xd00dfeed magic at its start" :
+		       ret == -FDT_ERR_TRUNCATED ? "truncated" : fdt_strerror(ret));
+		goto out;
+	}
+	dtb = malloc(fdt_totalsize(file) + DTB_PATCH_ROOM);
+	if (!dtb) {
+		pr_err("--dtb %s: %s", cfg->dtb, strerror(ENOMEM));
+		goto out;
+	}
+	/*
+	 * As QEMU's -dtb: the blob is the user's, but the initrd's place is
+	 * only known here, and -p replaces its command line.
+	 */
+	ret = fdt_open_into(file, dtb, fdt_totalsize(file) + DTB_PATCH_ROOM);
+	if (!ret && vm->boot.initrd) {
+		fdt64_t start = cpu_to_fdt64(vm->boot.initrd);
+		fdt64_t end = cpu_to_fdt64(vm->boot.initrd + vm->initrd_size);
+
+		ret = set_chosen(dtb, "linux,initrd-start", &start, sizeof(start));
+		if (!ret)
+			ret = set_chosen(dtb, "linux,initrd-end", &end, sizeof(end));
+	}
+	if (!ret && cfg->params)
+		ret = set_chosen(dtb, "bootargs", cfg->params, strlen(cfg->params) + 1);
+	if (!ret)
+		ret = fdt_pack(dtb);
+	if (ret) {
+		pr_err("--dtb %s: cannot update /chosen: %s", cfg->dtb, fdt_strerror(ret));
+		free(dtb);
+		dtb = NULL;
+	}
+out:
+	free(file);
+	close(fd);
+	return dtb;
+}
