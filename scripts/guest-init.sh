@@ -7,11 +7,15 @@
 #   (unset)   an interactive shell; the guest powers off when it exits
 #   info      print what tests check (CPUs online, memory), then power off
 #   poweroff  power off at once      reboot   reset at once
+#   boottime  print /proc/uptime as /init starts, then power off
+#   dmesg     print the kernel's log (timestamps show where a boot went)
 #   panic     crash the kernel (sysrq c)
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
+[ "${vmmtest:-}" != boottime ] ||
+	echo "guest-uptime-at-init: $(cut -d' ' -f1 /proc/uptime)"
 
 # Modules in dependency order, as the test bed listed them.
 while read -r m; do
@@ -26,7 +30,10 @@ info)
 	echo "guest-cmdline: $(cat /proc/cmdline)"
 	echo "guest-pmu: $(ls /sys/bus/event_source/devices/ | grep -c armv8_pmuv3)"
 	poweroff -f ;;
-poweroff)
+dmesg)
+	dmesg
+	poweroff -f ;;
+poweroff|boottime)
 	echo "guest-init: powering off"
 	poweroff -f ;;
 reboot)

@@ -289,6 +289,9 @@ struct vm {
 	bool			stopping;
 	int			status;
 	int			wake_fd;	/* eventfd: wakes the main loop */
+
+	/* CLOCK_MONOTONIC: vm__run's start, the vCPUs' start, the stop */
+	u64			start_ns, run_ns, stop_ns;
 };
 
 /*
