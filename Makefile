@@ -119,6 +119,7 @@ FIRMWARE	+= timer
 FIRMWARE	+= gic
 FIRMWARE	+= bench
 FIRMWARE	+= idle
+FIRMWARE	+= its
 
 
 
