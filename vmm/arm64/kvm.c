@@ -73,9 +73,9 @@ static int create_gic(struct vm *vm, enum gic_kind kind)
 
 /*
  * Can the hypervisor emulate an ITS?  KVM registers the ITS device type
- * with the GICv3 one, on GICv3 hosts only; KVM_CREATE_DEVICE_TEST asks
- * without creating anything (api.rst, KVM_CREATE_DEVICE).  vmm.ko has no in-kernel
- * devices at all.
+ * along with the GICv3 one, on GICv3 hosts only; KVM_CREATE_DEVICE_TEST
+ * asks without creating anything (api.rst, KVM_CREATE_DEVICE).  vmm.ko
+ * has no in-kernel devices at all.
  */
 static bool has_its(const struct vm *vm)
 {
@@ -108,19 +108,19 @@ static int create_its(struct vm *vm)
 		return ret;
 	}
 	ret = set_attr(cd.fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_ITS_ADDR_TYPE, &base);
-	if (ret)
+	if (ret) {
 		pr_err("--irqchip gicv3-its: cannot place the ITS at 0x%llx: %s",
 		       (unsigned long long)base, strerror(-ret));
-	if (!ret) {
-		ret = set_attr(cd.fd, KVM_DEV_ARM_VGIC_GRP_CTRL,
-			       KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);
-		if (ret)
-			pr_err("--irqchip gicv3-its: ITS initialisation failed: %s",
-			       strerror(-ret));
+		goto out_close;
 	}
+	ret = set_attr(cd.fd, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);
+	if (ret) {
+		pr_err("--irqchip gicv3-its: ITS initialisation failed: %s", strerror(-ret));
+		goto out_close;
+	}
+	vm->gic_its = true;
+out_close:
 	close(cd.fd);
-	if (!ret)
-		vm->gic_its = true;
 	return ret;
 }
 
