@@ -121,6 +121,7 @@ FIRMWARE	+= timer
 FIRMWARE	+= gic
 FIRMWARE	+= bench
 FIRMWARE	+= idle
+FIRMWARE	+= its
 
 
 

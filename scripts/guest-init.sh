@@ -5,7 +5,7 @@
 # The kernel passes unknown key=value parameters to init as environment
 # variables; `vmmtest=<action>` picks what the guest does:
 #   (unset)   an interactive shell; the guest powers off when it exits
-#   info      print what tests check (CPUs online, memory), then power off
+#   info      print what tests check (CPUs online, memory, the ITS), then power off
 #   poweroff  power off at once      reboot   reset at once
 #   boottime  print /proc/uptime as /init starts, then power off
 #   dmesg     print the kernel's log (timestamps show where a boot went)
@@ -29,6 +29,8 @@ info)
 	echo "guest-memtotal: $(sed -n 's/^MemTotal: *//p' /proc/meminfo)"
 	echo "guest-cmdline: $(cat /proc/cmdline)"
 	echo "guest-pmu: $(ls /sys/bus/event_source/devices/ | grep -c armv8_pmuv3)"
+	# the GICv3 ITS driver's lines (info level: quiet keeps them off the console)
+	dmesg | sed -n 's/^\(\[[ 0-9.]*\] \)\{0,1\}\(ITS.*\)/guest-its: \2/p'
 	poweroff -f ;;
 dmesg)
 	dmesg

@@ -48,10 +48,12 @@ const char run_usage[] =
 "    -n, --network <opts>  network device; only mode=none for now\n"
 "\n"
 "Arm options:\n"
-"    --irqchip <gicv2|gicv3|none|auto>\n"
+"    --irqchip <gicv2|gicv3|gicv3-its|none|auto>\n"
 "                          interrupt controller (default: auto, GICv3 if\n"
 "                          the host has it, else GICv2, else none: a\n"
-"                          guest without interrupts, for bare-metal tests)\n"
+"                          guest without interrupts, for bare-metal tests);\n"
+"                          gicv3-its adds an ITS (LPIs, for MSIs) below the\n"
+"                          GICv3 redistributors\n"
 "    --pmu                 give the vCPUs a PMU (PPI 7 in the device tree)\n"
 "    --disable-sve, --disable-mte, --no-pvtime\n"
 "                          accepted for lkvm scripts: vmm never gives a\n"
@@ -313,10 +315,12 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 				cfg->irqchip = IRQCHIP_GICV2;
 			else if (!strcmp(optarg, "gicv3"))
 				cfg->irqchip = IRQCHIP_GICV3;
+			else if (!strcmp(optarg, "gicv3-its"))
+				cfg->irqchip = IRQCHIP_GICV3_ITS;
 			else if (!strcmp(optarg, "none"))
 				cfg->irqchip = IRQCHIP_NONE;
 			else
-				return errorf(err, errlen, "--irqchip %s: expected gicv2, gicv3, none or auto",
+				return errorf(err, errlen, "--irqchip %s: expected gicv2, gicv3, gicv3-its, none or auto",
 					    optarg);
 			break;
 		case OPT_DUMP_DTB:

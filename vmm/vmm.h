@@ -65,7 +65,10 @@ int errorf(char *err, size_t errlen, const char *fmt, ...) __printf(3, 4);
 /* ---- configuration (options.c) ------------------------------------------ */
 
 enum console_kind { CONSOLE_SERIAL, CONSOLE_VIRTIO };
-enum irqchip_kind { IRQCHIP_AUTO, IRQCHIP_GICV2, IRQCHIP_GICV3, IRQCHIP_NONE };
+enum irqchip_kind {
+	IRQCHIP_AUTO, IRQCHIP_GICV2, IRQCHIP_GICV3, IRQCHIP_NONE,
+	IRQCHIP_GICV3_ITS,	/* a GICv3 and its ITS (MSIs as LPIs), as lkvm's */
+};
 
 struct vm_config {
 	const char	*kernel;
@@ -277,6 +280,7 @@ struct vm {
 
 	enum gic_kind		gic;
 	int			gic_fd;
+	bool			gic_its;	/* a GICv3 ITS at LAYOUT_GIC_ITS_BASE */
 	unsigned int		ipa_bits;
 
 	/* Boot layout chosen by the loader. */
@@ -407,6 +411,7 @@ extern struct uart8250 *console_uart;
 
 #define FDT_MAX_SIZE		0x10000
 #define FDT_PHANDLE_GIC		1
+#define FDT_PHANDLE_ITS		2	/* msi-parent of MSI-capable devices, to come */
 
 /*
  * Build the guest's device tree into @buf (FDT_MAX_SIZE bytes) from @vm's

@@ -189,12 +189,43 @@ void gic_set_pmr(u8 pmr);
 void gic_send_sgi(unsigned int cpu, u32 intid);
 u64 gic_dist_base(void);
 
+/*
+ * LPIs (IHI 0069 5.1): message-based interrupts from INTID 8192, each
+ * configured by one byte of a property table in memory (priority in
+ * [7:2], enable in bit 0) and made pending in a per-redistributor pending
+ * table.  An ITS translates device events into them.
+ */
+#define GIC_LPI_BASE		8192
+#define LPI_PROP_ENABLE		(1U << 0)
+#define LPI_PROP(prio, en)	((u8)(((prio) & 0xfc) | ((en) ? LPI_PROP_ENABLE : 0)))
+
+/* GICD_TYPER.LPIS and this CPU's GICR_TYPER.PLPIS: can LPIs be used? */
+bool gic_has_lpis(void);
+
+/*
+ * Enable LPIs in this CPU's redistributor (after gic_init/gic_cpu_init),
+ * for INTIDs below 1 << @idbits: @prop the property table, (1 << @idbits)
+ * - 8192 bytes, 4 KiB aligned, one for all CPUs; @pend this CPU's
+ * pending table, (1 << @idbits) / 8 bytes, 64 KiB aligned, zeroed here.
+ * Both stay the GIC's until reset.  False if LPIs are missing or already
+ * on, @idbits is out of the GIC's range, or the registers did not take.
+ */
+bool gic_lpi_enable(void *prop, unsigned int idbits, void *pend);
+
+/*
+ * How an ITS names this CPU's redistributor in MAPC and SYNC: by its
+ * address (RD_base) when GITS_TYPER.PTA is 1, else by GICR_TYPER's
+ * Processor_Number.
+ */
+u64 gic_its_target(bool pta);
+
 /* ---- system registers and barriers -------------------------------------- */
 
 #define read_sysreg(r)	({ u64 __v; asm volatile("mrs %0, " #r : "=r"(__v)); __v; })
 #define write_sysreg(v, r) asm volatile("msr " #r ", %0" : : "r"((u64)(v)))
 #define isb()		asm volatile("isb" : : : "memory")
 #define dsb(opt)	asm volatile("dsb " #opt : : : "memory")
+#define dmb(opt)	asm volatile("dmb " #opt : : : "memory")
 #define wfi()		asm volatile("wfi" : : : "memory")
 #define local_irq_enable()	asm volatile("msr daifclr, #2" : : : "memory")
 #define local_irq_disable()	asm volatile("msr daifset, #2" : : : "memory")
@@ -207,6 +238,16 @@ static inline u32 mmio_read32(u64 addr)
 static inline void mmio_write32(u64 addr, u32 v)
 {
 	*(volatile u32 *)addr = v;
+}
+
+static inline u64 mmio_read64(u64 addr)
+{
+	return *(volatile u64 *)addr;
+}
+
+static inline void mmio_write64(u64 addr, u64 v)
+{
+	*(volatile u64 *)addr = v;
 }
 
 static inline u64 counter(void)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * gic.c - a minimal GICv3 driver for payloads: Group 1 non-secure
- * interrupts, affinity routing, the system-register CPU interface
- * (IHI 0069, the GICv3 architecture specification).
+ * interrupts, affinity routing, the system-register CPU interface, and
+ * LPIs in the redistributors (IHI 0069, the GICv3 architecture
+ * specification).
  */
 #include "fw.h"
 
@@ -10,6 +11,9 @@
 #define GICD_CTLR_RWP		(1U << 31)
 #define GICD_CTLR_ARE_NS	(1U << 4)
 #define GICD_CTLR_ENABLE_G1A	(1U << 1)
+#define GICD_TYPER		0x0004
+#define GICD_TYPER_LPIS		(1U << 17)
+#define GICD_TYPER_IDBITS(t)	((((t) >> 19) & 0x1f) + 1)
 #define GICD_IGROUPR		0x0080
 #define GICD_ISENABLER		0x0100
 #define GICD_ICENABLER		0x0180
@@ -19,8 +23,19 @@
 #define GICD_IROUTER		0x6000
 
 #define GICR_FRAME		0x20000		/* RD_base + SGI_base */
+#define GICR_CTLR		0x0000
+#define GICR_CTLR_ENABLE_LPIS	(1U << 0)
 #define GICR_TYPER		0x0008
+#define GICR_TYPER_PLPIS	(1U << 0)
 #define GICR_TYPER_LAST		(1U << 4)
+#define GICR_TYPER_PROC_NUM(t)	(((t) >> 8) & 0xffff)
+#define GICR_PROPBASER		0x0070
+#define GICR_PENDBASER		0x0078
+/* both: Normal inner write-back read/write-allocate, inner shareable */
+#define GICR_BASER_CACHE_SHARE	(7ULL << 7 | 1ULL << 10)
+#define GICR_PROPBASER_IDBITS	0x1fULL
+#define GICR_PROPBASER_PA	0x000ffffffffff000ULL	/* [51:12] */
+#define GICR_PENDBASER_PA	0x000fffffffff0000ULL	/* [51:16] */
 #define GICR_WAKER		0x0014
 #define GICR_WAKER_SLEEP	(1U << 1)
 #define GICR_WAKER_ASLEEP	(1U << 2)
@@ -34,11 +49,6 @@
 
 static u64 dist, redist_base, redist_size;
 static u64 redist[FW_MAX_CPUS];
-
-static inline u64 mmio_read64(u64 addr)
-{
-	return *(volatile u64 *)addr;
-}
 
 static void mmio_write8(u64 addr, u8 v)
 {
@@ -187,4 +197,48 @@ void gic_send_sgi(unsigned int cpu, u32 intid)
 	dsb(ishst);
 	write_sysreg(v, icc_sgi1r_el1);
 	isb();
+}
+
+/* ---- LPIs ---------------------------------------------------------------- */
+
+bool gic_has_lpis(void)
+{
+	u64 rd = redist[this_cpu()];
+
+	return rd && (mmio_read32(dist + GICD_TYPER) & GICD_TYPER_LPIS) &&
+	       (mmio_read64(rd + GICR_TYPER) & GICR_TYPER_PLPIS);
+}
+
+u64 gic_its_target(bool pta)
+{
+	u64 rd = redist[this_cpu()];
+
+	return pta ? rd : GICR_TYPER_PROC_NUM(mmio_read64(rd + GICR_TYPER));
+}
+
+bool gic_lpi_enable(void *prop, unsigned int idbits, void *pend)
+{
+	u64 rd = redist[this_cpu()], propbaser, pendbaser;
+
+	if (!gic_has_lpis() || idbits < 14 ||
+	    idbits > GICD_TYPER_IDBITS(mmio_read32(dist + GICD_TYPER)) ||
+	    ((u64)prop & 0xfff) || ((u64)pend & 0xffff))
+		return false;
+	/* IHI 0069, GICR_PROPBASER/PENDBASER: writing them with LPIs on is UNPREDICTABLE */
+	if (mmio_read32(rd + GICR_CTLR) & GICR_CTLR_ENABLE_LPIS)
+		return false;
+	memset(pend, 0, (1UL << idbits) / 8);
+
+	propbaser = (u64)prop | GICR_BASER_CACHE_SHARE | (idbits - 1);
+	pendbaser = (u64)pend | GICR_BASER_CACHE_SHARE;
+	mmio_write64(rd + GICR_PROPBASER, propbaser);
+	mmio_write64(rd + GICR_PENDBASER, pendbaser);
+	if ((mmio_read64(rd + GICR_PROPBASER) & GICR_PROPBASER_PA) != (u64)prop ||
+	    (mmio_read64(rd + GICR_PROPBASER) & GICR_PROPBASER_IDBITS) < idbits - 1 ||
+	    (mmio_read64(rd + GICR_PENDBASER) & GICR_PENDBASER_PA) != (u64)pend)
+		return false;
+	/* the zeroed pending table and the caller's properties, before the GIC looks */
+	dsb(sy);
+	mmio_write32(rd + GICR_CTLR, mmio_read32(rd + GICR_CTLR) | GICR_CTLR_ENABLE_LPIS);
+	return mmio_read32(rd + GICR_CTLR) & GICR_CTLR_ENABLE_LPIS;
 }

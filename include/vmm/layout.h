@@ -10,7 +10,8 @@
  *   0x0200_0000  16M   flash (reserved)
  *   0x0300_0000        virtio-mmio, up to the GIC
  *       ...            GIC: GICv3 redistributors grow down from the
- *                      distributor; GICv2 CPU interface just below it
+ *                      distributor, a GICv3 ITS (128K) just below them;
+ *                      GICv2 CPU interface just below the distributor
  *   0x3fff_0000  64K   GIC distributor
  *   0x4000_0000  16M   PCI configuration space (ECAM)
  *   0x4100_0000        PCI MMIO window, up to RAM
@@ -45,6 +46,14 @@
 #define LAYOUT_GIC_REDIST_SIZE	0x20000ULL
 #define LAYOUT_GIC_REDIST_BASE(ncpus) \
 	(LAYOUT_GIC_DIST_BASE - (unsigned long long)(ncpus) * LAYOUT_GIC_REDIST_SIZE)
+/*
+ * GICv3 ITS (--irqchip gicv3-its): its control frame and the translation
+ * frame with GITS_TRANSLATER (KVM_VGIC_V3_ITS_SIZE), below the
+ * redistributors as in kvmtool.
+ */
+#define LAYOUT_GIC_ITS_SIZE	0x20000ULL
+#define LAYOUT_GIC_ITS_BASE(ncpus) \
+	(LAYOUT_GIC_REDIST_BASE(ncpus) - LAYOUT_GIC_ITS_SIZE)
 
 #define LAYOUT_PCI_CFG_BASE	LAYOUT_AXI_BASE
 #define LAYOUT_PCI_CFG_SIZE	0x01000000ULL

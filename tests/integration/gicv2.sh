@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # gicv2.sh - on a host whose GIC is a GICv2, --irqchip auto falls back to
-# an emulated GICv2, Linux boots on it, and its 8-CPU limit is enforced.
+# an emulated GICv2, Linux boots on it, and its 8-CPU limit is enforced;
+# an explicit gicv3 or gicv3-its is refused.
 # modes: vhe-gicv2
 # timeout: 120
 . /tests/lib.sh
@@ -23,3 +24,7 @@ expect_error '--cpus 9: the hypervisor allows at most 8 vCPUs'
 
 vmm_run run -k $GUEST_KERNEL --irqchip gicv3
 expect_error '--irqchip gicv3: the hypervisor cannot emulate a GICv3 on this host'
+
+vmm_run run -k $GUEST_KERNEL --irqchip gicv3-its
+expect_error '--irqchip gicv3-its: the hypervisor cannot emulate a GICv3 ITS on this host$'
+expect_status 1 "vmm asked for an ITS on a GICv2 host"

@@ -371,6 +371,55 @@ START_TEST(fdt_gicv3_four_cpus)
 }
 END_TEST
 
+/* --irqchip gicv3-its: the ITS below the redistributors, a child of the GIC */
+static void ck_gicv3_its(unsigned int n)
+{
+	const u64 its = 0x3fff0000 - n * 0x20000ULL - 0x20000;
+	const u32 reg[] = { HI(its), LO(its), 0, 0x20000 };
+	char path[64];
+	int off;
+
+	make_vm(n, GIC_V3);
+	vm.gic_its = true;
+	build();
+	ck_gic_common();
+	snprintf(path, sizeof(path), "/intc@3fff0000/msi-controller@%llx",
+		 (unsigned long long)its);
+	ck_string(path, "compatible", "arm,gic-v3-its");
+	ck_assert(has_prop(path, "msi-controller"));
+	ck_assert_uint_eq(prop_u32(path, "#msi-cells"), 1);
+	ck_cells(path, "reg", reg, 4);
+	/* the GIC's empty "ranges" and 2+2 cells: the address is the CPU's */
+	ck_assert(has_prop("/intc@3fff0000", "ranges"));
+	ck_assert_uint_eq(prop_u32("/intc@3fff0000", "#address-cells"), 2);
+	ck_assert_uint_eq(prop_u32("/intc@3fff0000", "#size-cells"), 2);
+	off = node(path);
+	ck_assert_uint_eq(prop_u32(path, "phandle"), FDT_PHANDLE_ITS);
+	ck_assert_int_eq(fdt_node_offset_by_phandle(blob, FDT_PHANDLE_ITS), off);
+	ck_assert_int_eq(fdt_node_offset_by_compatible(blob, -1, "arm,gic-v3-its"), off);
+	ck_assert_int_eq(fdt_parent_offset(blob, off), node("/intc@3fff0000"));
+}
+
+START_TEST(fdt_gicv3_its_one_cpu)
+{
+	ck_gicv3_its(1);
+}
+END_TEST
+
+START_TEST(fdt_gicv3_its_four_cpus)
+{
+	ck_gicv3_its(4);
+}
+END_TEST
+
+START_TEST(fdt_gicv3_no_its_by_default)
+{
+	build_vm(2, GIC_V3, false);
+	ck_assert_int_lt(fdt_node_offset_by_compatible(blob, -1, "arm,gic-v3-its"), 0);
+	ck_assert_int_lt(fdt_node_offset_by_phandle(blob, FDT_PHANDLE_ITS), 0);
+}
+END_TEST
+
 START_TEST(fdt_no_gic)
 {
 	int len;
@@ -683,10 +732,11 @@ static void ck_dtc_clean(void)
 		      "dtc failed with status 0x%x", status);
 }
 
-static void dtc_vm(unsigned int n, enum gic_kind gic, bool pmu)
+static void dtc_vm(unsigned int n, enum gic_kind gic, bool pmu, bool its)
 {
 	make_vm(n, gic);
 	vcfg.pmu = pmu;
+	vm.gic_its = its;
 	vm.boot.initrd = 0x8f000000;
 	vm.initrd_size = 0x100000;
 	add_console();
@@ -697,32 +747,39 @@ static void dtc_vm(unsigned int n, enum gic_kind gic, bool pmu)
 
 START_TEST(fdt_dtc_gicv3_one_cpu)
 {
-	dtc_vm(1, GIC_V3, false);
+	dtc_vm(1, GIC_V3, false, false);
 }
 END_TEST
 
 START_TEST(fdt_dtc_gicv3_four_cpus)
 {
-	dtc_vm(4, GIC_V3, false);
+	dtc_vm(4, GIC_V3, false, false);
 }
 END_TEST
 
 START_TEST(fdt_dtc_gicv2_one_cpu)
 {
-	dtc_vm(1, GIC_V2, false);
+	dtc_vm(1, GIC_V2, false, false);
 }
 END_TEST
 
 START_TEST(fdt_dtc_gicv2_four_cpus)
 {
-	dtc_vm(4, GIC_V2, false);
+	dtc_vm(4, GIC_V2, false, false);
 }
 END_TEST
 
 START_TEST(fdt_dtc_pmu)
 {
-	dtc_vm(4, GIC_V3, true);
-	dtc_vm(2, GIC_NONE, false);
+	dtc_vm(4, GIC_V3, true, false);
+	dtc_vm(2, GIC_NONE, false, false);
+}
+END_TEST
+
+START_TEST(fdt_dtc_gicv3_its)
+{
+	dtc_vm(1, GIC_V3, false, true);
+	dtc_vm(4, GIC_V3, true, true);
 }
 END_TEST
 
@@ -754,6 +811,9 @@ Suite *fdt_suite(void)
 	UNIT_TEST(s, fdt_psci);
 	UNIT_TEST(s, fdt_gicv3_one_cpu);
 	UNIT_TEST(s, fdt_gicv3_four_cpus);
+	UNIT_TEST(s, fdt_gicv3_its_one_cpu);
+	UNIT_TEST(s, fdt_gicv3_its_four_cpus);
+	UNIT_TEST(s, fdt_gicv3_no_its_by_default);
 	UNIT_TEST(s, fdt_gicv2);
 	UNIT_TEST(s, fdt_no_gic);
 	UNIT_TEST(s, fdt_timer_gicv3);
@@ -775,6 +835,7 @@ Suite *fdt_suite(void)
 	UNIT_TEST(s, fdt_dtc_gicv2_one_cpu);
 	UNIT_TEST(s, fdt_dtc_gicv2_four_cpus);
 	UNIT_TEST(s, fdt_dtc_pmu);
+	UNIT_TEST(s, fdt_dtc_gicv3_its);
 	UNIT_TEST(s, fdt_dtc_no_devices);
 	return s;
 }

@@ -164,8 +164,18 @@ START_TEST(parse_irqchip)
 	ck_assert_int_eq(cfg.irqchip, IRQCHIP_GICV2);
 	ck_assert_int_eq(parse("-k", "Image", "--irqchip", "gicv3"), 0);
 	ck_assert_int_eq(cfg.irqchip, IRQCHIP_GICV3);
+	ck_assert_int_eq(parse("-k", "Image", "--irqchip", "gicv3-its"), 0);
+	ck_assert_int_eq(cfg.irqchip, IRQCHIP_GICV3_ITS);
+	ck_assert_int_eq(parse("-k", "Image", "--irqchip", "none"), 0);
+	ck_assert_int_eq(cfg.irqchip, IRQCHIP_NONE);
 	ck_assert_int_eq(parse("-k", "Image", "--irqchip", "auto"), 0);
 	ck_assert_int_eq(cfg.irqchip, IRQCHIP_AUTO);
+}
+END_TEST
+
+START_TEST(usage_names_every_irqchip)
+{
+	ck_assert_ptr_nonnull(strstr(run_usage, "--irqchip <gicv2|gicv3|gicv3-its|none|auto>"));
 }
 END_TEST
 
@@ -397,8 +407,20 @@ END_TEST
 
 START_TEST(parse_error_irqchip_bogus)
 {
-	ck_parse_fails("--irqchip bogus: expected gicv2, gicv3, none or auto",
+	ck_parse_fails("--irqchip bogus: expected gicv2, gicv3, gicv3-its, none or auto",
 		       "-k", "Image", "--irqchip", "bogus");
+}
+END_TEST
+
+/* lkvm spells it gicv3-its; no prefix, case or "=" variant is taken */
+START_TEST(parse_error_irqchip_its_misspelt)
+{
+	ck_parse_fails("--irqchip gicv3-ITS: expected gicv2, gicv3, gicv3-its, none or auto",
+		       "-k", "Image", "--irqchip", "gicv3-ITS");
+	ck_parse_fails("--irqchip gicv3-it: expected gicv2, gicv3, gicv3-its, none or auto",
+		       "-k", "Image", "--irqchip", "gicv3-it");
+	ck_parse_fails("--irqchip its: expected gicv2, gicv3, gicv3-its, none or auto",
+		       "-k", "Image", "--irqchip", "its");
 }
 END_TEST
 
@@ -625,6 +647,7 @@ Suite *options_suite(void)
 	T(parse_name);
 	T(parse_console_serial);
 	T(parse_irqchip);
+	T(usage_names_every_irqchip);
 	T(parse_dump_dtb);
 	T(parse_nodefaults);
 	T(parse_loglevel);
@@ -651,6 +674,7 @@ Suite *options_suite(void)
 	T(parse_error_console_virtio);
 	T(parse_error_console_bogus);
 	T(parse_error_irqchip_bogus);
+	T(parse_error_irqchip_its_misspelt);
 	T(parse_error_loglevel_bogus);
 	T(parse_error_disk);
 	T(parse_error_network_tap);

@@ -3,7 +3,7 @@
  * fdt.c - the guest's device tree: CPUs, memory, PSCI, GIC, timer, PMU,
  * chosen, then each device's own node.  Bindings as in the kernel's
  * Documentation/devicetree/bindings (arm/cpus, arm/psci, arm/arch_timer,
- * interrupt-controller/arm,gic{,-v3}, serial/8250).
+ * interrupt-controller/arm,gic{,-v3} with the ITS, serial/8250).
  */
 #include <errno.h>
 #include <string.h>
@@ -41,6 +41,26 @@ static int fdt_cpus(void *fdt, const struct vm *vm)
 	return fdt_end_node(fdt) ? -ENOSPC : 0;
 }
 
+/*
+ * The ITS, a child of the GICv3 node as arm,gic-v3.yaml describes it (the
+ * parent's empty "ranges" maps its address 1:1); #msi-cells 1 is the
+ * DeviceID a device's MSIs carry.
+ */
+static int fdt_its(void *fdt, const struct vm *vm)
+{
+	u64 base = LAYOUT_GIC_ITS_BASE(vm->nr_vcpus);
+	char name[32];
+
+	snprintf(name, sizeof(name), "msi-controller@%llx", (unsigned long long)base);
+	FDT_CHECK(fdt_begin_node(fdt, name));
+	FDT_CHECK(fdt_property_string(fdt, "compatible", "arm,gic-v3-its"));
+	FDT_CHECK(fdt_property(fdt, "msi-controller", NULL, 0));
+	FDT_CHECK(fdt_property_u32(fdt, "#msi-cells", 1));
+	FDT_CHECK(fdt_prop_reg(fdt, base, LAYOUT_GIC_ITS_SIZE));
+	FDT_CHECK(fdt_property_u32(fdt, "phandle", FDT_PHANDLE_ITS));
+	return fdt_end_node(fdt) ? -ENOSPC : 0;
+}
+
 static int fdt_gic(void *fdt, const struct vm *vm)
 {
 	char name[32];
@@ -74,6 +94,12 @@ static int fdt_gic(void *fdt, const struct vm *vm)
 	FDT_CHECK(fdt_property_u32(fdt, "#size-cells", 2));
 	FDT_CHECK(fdt_property(fdt, "ranges", NULL, 0));
 	FDT_CHECK(fdt_property_u32(fdt, "phandle", FDT_PHANDLE_GIC));
+	if (vm->gic == GIC_V3 && vm->gic_its) {
+		int ret = fdt_its(fdt, vm);
+
+		if (ret)
+			return ret;
+	}
 	return fdt_end_node(fdt) ? -ENOSPC : 0;
 }
 

@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: GPL-2.0
+# fw-its.sh - the its payload with --irqchip gicv3-its: the kernel's ITS
+# maps a device's events to LPIs that arrive at the CPU interface (see
+# firmware/its/its.c); without the option the payload finds no ITS and
+# fails; vmm.ko, which has no ITS, refuses the option in one line.
+# modes: vhe nvhe vhe-none
+# timeout: 120
+. /tests/lib.sh
+
+case $TB_MODE in
+vhe-none)
+	kmod_load
+	vmm_run run -k /firmware/its.img -c 2 -m 64 --kvm-dev /dev/vmm --irqchip gicv3-its
+	expect_error '--irqchip gicv3-its: the hypervisor cannot emulate a GICv3 ITS on this host$'
+	expect_status 1 "vmm asked for an ITS on vmm.ko"
+	kmod_unload
+	;;
+*)
+	run_payload its 45 -c 2 -m 64 --irqchip gicv3-its
+	# a GICv3 without the ITS has no LPIs: the payload must notice, and fail
+	vmm_run run -k /firmware/its.img -c 2 -m 64 --irqchip gicv3
+	expect_output '^not ok [0-9]+ - its: GICD_TYPER.LPIS and GICR_TYPER.PLPIS' \
+		"the its payload without an ITS"
+	expect_status 3 "vmm after the its payload without an ITS"
+	;;
+esac
