@@ -55,8 +55,17 @@ static int create_gic(struct vm *vm, enum gic_kind kind)
 				   : LAYOUT_GIC_CPUI_BASE;
 	int ret;
 
-	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &cd))
-		return -errno;
+	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &cd)) {
+		ret = -errno;
+		/* no in-kernel devices at all (vmm.ko): no GIC of either kind */
+		if (ret != -ENODEV &&
+		    ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_DEVICE_CTRL) <= 0)
+			ret = -ENODEV;
+		/* the callers word -ENODEV for what was asked */
+		if (ret != -ENODEV)
+			pr_err("GICv%d: KVM_CREATE_DEVICE: %s", kind, strerror(-ret));
+		return ret;
+	}
 	vm->gic_fd = cd.fd;
 	vm->gic = kind;
 	ret = set_attr(cd.fd, KVM_DEV_ARM_VGIC_GRP_ADDR,
