@@ -179,7 +179,9 @@ int vm_arch__create_gic(struct vm *vm)
 	}
 	ret = create_gic(vm, GIC_V2);
 	if (ret == -ENODEV && want == IRQCHIP_GICV2)
-		pr_err("--irqchip gicv2: the hypervisor cannot emulate a GICv2 on this host (try gicv3)");
+		pr_err("--irqchip gicv2: the hypervisor cannot emulate a GICv2 on this host%s",
+		       ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_DEVICE_CTRL) > 0 ?
+		       " (try gicv3)" : "");
 	else if (ret == -ENODEV)
 		pr_err("the hypervisor cannot emulate a GICv2 or GICv3 on this host");
 	else if (!ret)
