@@ -18,7 +18,7 @@
 
 #include "vmm.h"
 
-/* Room a --dtb gets for /chosen's new properties. */
+/* Room a --dtb gets for /chosen's new properties, besides -p's text. */
 #define DTB_PATCH_ROOM		4096
 /* booting.rst: the DTB must not exceed 2 MiB. */
 #define DTB_MAX_SIZE		SZ_2M
@@ -253,7 +253,7 @@ void *loader__read_dtb(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
 	void *file = NULL, *dtb = NULL;
-	u64 size;
+	u64 size, room;
 	int fd, ret;
 
 	fd = open_file("--dtb", cfg->dtb, &size);
@@ -283,7 +283,9 @@ void *loader__read_dtb(struct vm *vm)
 		       ret == -FDT_ERR_TRUNCATED ? "truncated" : fdt_strerror(ret));
 		goto out;
 	}
-	dtb = malloc(fdt_totalsize(file) + DTB_PATCH_ROOM);
+	room = fdt_totalsize(file) + DTB_PATCH_ROOM +
+	       (cfg->params ? strlen(cfg->params) + 1 : 0);
+	dtb = malloc(room);
 	if (!dtb) {
 		pr_err("--dtb %s: %s", cfg->dtb, strerror(ENOMEM));
 		goto out;
@@ -292,7 +294,7 @@ void *loader__read_dtb(struct vm *vm)
 	 * As QEMU's -dtb: the blob is the user's, but the initrd's place is
 	 * only known here, and -p replaces its command line.
 	 */
-	ret = fdt_open_into(file, dtb, fdt_totalsize(file) + DTB_PATCH_ROOM);
+	ret = fdt_open_into(file, dtb, room);
 	if (!ret && vm->boot.initrd) {
 		fdt64_t start = cpu_to_fdt64(vm->boot.initrd);
 		fdt64_t end = cpu_to_fdt64(vm->boot.initrd + vm->initrd_size);
