@@ -87,6 +87,7 @@ PORTABLE_OBJS	+= devices/testdev.o
 # arm64 only: the KVM ioctls with arm64 structures, and the program.
 VMM_OBJS	+= $(PORTABLE_OBJS)
 VMM_OBJS	+= vmm/vm.o
+VMM_OBJS	+= vmm/memslot.o
 VMM_OBJS	+= vmm/arm64/kvm.o
 VMM_OBJS	+= vmm/main.o
 

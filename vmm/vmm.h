@@ -279,6 +279,24 @@ int vm__run(struct vm_config *cfg);
 /* Raise or lower an SPI through the hypervisor (vm->irq_line in a real VM). */
 void vm__irq_line(struct vm *vm, unsigned int intid, int level);
 
+/* ---- guest memory slots (memslot.c) ------------------------------------- */
+
+#define MEMSLOT_RAM		0	/* vm.c: guest RAM */
+#define MEMSLOT_FLASH		1	/* devices/cfi_flash.c: the flash array */
+
+/*
+ * Map @size bytes at host address @hva into the guest at @gpa as memory
+ * slot @slot (KVM_SET_USER_MEMORY_REGION), or delete the slot when @size is
+ * 0.  @gpa, @size and @hva are page aligned.  A @readonly slot serves guest
+ * reads and instruction fetches from @hva while guest writes exit as MMIO
+ * (api.rst, KVM_MEM_READONLY); a hypervisor without KVM_CAP_READONLY_MEM
+ * gets -EOPNOTSUPP and no ioctl.  Returns 0 or -errno.  Safe from a vCPU
+ * thread while other vCPUs run: the hypervisor stops them from using the
+ * old slot before the call returns.
+ */
+int vm__set_memslot(struct vm *vm, u32 slot, u64 gpa, u64 size, void *hva,
+		    bool readonly) __must_check;
+
 /* ---- arm64 hooks (arm64/kvm.c) ------------------------------------------ */
 
 /*
