@@ -334,7 +334,12 @@ struct fdt_ctx;
 struct device_desc {
 	const char	*name;
 	int		order;
-	/* 0 on success, 1 if not wanted in this configuration, or -errno */
+	/*
+	 * 0 on success, 1 if not wanted in this configuration, or -errno;
+	 * -DEVICE_EREPORTED when the device has already printed a one-line
+	 * error of its own (naming the user's option or file), so that
+	 * devices__init() does not add a second line.
+	 */
 	int		(*init)(struct vm *vm, void **state);
 	int		(*fdt)(struct vm *vm, void *state, void *fdt);
 	void		(*exit)(struct vm *vm, void *state);
@@ -353,6 +358,7 @@ struct device_inst {
 };
 
 #define VM_MAX_DEVICES		16
+#define DEVICE_EREPORTED	ECANCELED
 
 /* Run every registered device's init in order; -errno on failure. */
 int devices__init(struct vm *vm, struct device_inst *inst, unsigned int *nr);
