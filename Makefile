@@ -122,6 +122,7 @@ FIRMWARE	+= timer
 FIRMWARE	+= gic
 FIRMWARE	+= bench
 FIRMWARE	+= idle
+FIRMWARE	+= flash
 
 
 
