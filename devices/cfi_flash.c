@@ -298,6 +298,7 @@ static void command(struct cfi_flash *f, u8 cmd)
 		f->mode = READ_STATUS;
 		break;
 	case CMD_LOCK_SETUP:
+		/* status from the first cycle on, as Intel's; lkvm waits for the second */
 		f->state = STATE_LOCK_SETUP;
 		f->mode = READ_STATUS;
 		break;
