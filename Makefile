@@ -84,10 +84,12 @@ PORTABLE_OBJS	+= vmm/arm64/fdt.o
 PORTABLE_OBJS	+= devices/devices.o
 PORTABLE_OBJS	+= devices/uart8250.o
 PORTABLE_OBJS	+= devices/testdev.o
+PORTABLE_OBJS	+= devices/cfi_flash.o
 
 # arm64 only: the KVM ioctls with arm64 structures, and the program.
 VMM_OBJS	+= $(PORTABLE_OBJS)
 VMM_OBJS	+= vmm/vm.o
+VMM_OBJS	+= vmm/memslot.o
 VMM_OBJS	+= vmm/arm64/kvm.o
 VMM_OBJS	+= vmm/main.o
 
@@ -101,6 +103,7 @@ UNIT_OBJS	+= tests/unit/test_uart.o
 UNIT_OBJS	+= tests/unit/test_term.o
 UNIT_OBJS	+= tests/unit/test_gunzip.o
 UNIT_OBJS	+= tests/unit/test_loader.o
+UNIT_OBJS	+= tests/unit/test_cfi_flash.o
 
 ARM_OBJS	:= $(addprefix $(BUILD)/arm64/,$(VMM_OBJS))
 HOST_OBJS	:= $(addprefix $(BUILD)/host/,$(UNIT_OBJS))
@@ -122,6 +125,7 @@ FIRMWARE	+= gic
 FIRMWARE	+= bench
 FIRMWARE	+= idle
 FIRMWARE	+= its
+FIRMWARE	+= flash
 
 
 

@@ -28,7 +28,9 @@ int devices__init(struct vm *vm, struct device_inst *inst, unsigned int *nr)
 		inst[*nr].state = NULL;
 		ret = sorted[i]->init(vm, &inst[*nr].state);
 		if (ret < 0) {
-			pr_err("device %s: %s", sorted[i]->name, strerror(-ret));
+			if (ret != -DEVICE_EREPORTED)
+				pr_err("device %s: %s", sorted[i]->name,
+				       strerror(-ret));
 			devices__exit(vm, inst, *nr);
 			*nr = 0;
 			return ret;

@@ -290,9 +290,9 @@ static int check_caps(struct vm *vm)
 
 static int setup_memory(struct vm *vm)
 {
-	struct kvm_userspace_memory_region region;
 	size_t size = vm->cfg->mem_size, head;
 	char *map;
+	int ret;
 
 	vm->ram_base = LAYOUT_RAM_BASE;
 	vm->ram_size = size;
@@ -317,17 +317,10 @@ static int setup_memory(struct vm *vm)
 	vm->ram = map + head;
 	madvise(vm->ram, size, MADV_HUGEPAGE);
 	madvise(vm->ram, size, MADV_MERGEABLE);
-	region = (struct kvm_userspace_memory_region){
-		.slot = 0,
-		.guest_phys_addr = vm->ram_base,
-		.memory_size = vm->ram_size,
-		.userspace_addr = (u64)(unsigned long)vm->ram,
-	};
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region)) {
-		pr_err("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
-		return -errno;
-	}
-	return 0;
+	ret = vm__set_memslot(vm, MEMSLOT_RAM, vm->ram_base, size, vm->ram, false);
+	if (ret)
+		pr_err("KVM_SET_USER_MEMORY_REGION: %s", strerror(-ret));
+	return ret;
 }
 
 static int create_vcpus(struct vm *vm)
@@ -487,10 +480,6 @@ int vm__run(struct vm_config *cfg)
 	pthread_mutex_init(&vm->stop_lock, NULL);
 	mmio_bus__init(&vm->bus);
 
-	if (cfg->flash) {
-		pr_err("--flash: not implemented yet");
-		return VMM_EXIT_ERROR;
-	}
 	vm->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vm->wake_fd < 0) {
 		pr_err("eventfd: %s", strerror(errno));

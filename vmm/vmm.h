@@ -320,6 +320,24 @@ int vm__run(struct vm_config *cfg);
 /* Raise or lower an SPI through the hypervisor (vm->irq_line in a real VM). */
 void vm__irq_line(struct vm *vm, unsigned int intid, int level);
 
+/* ---- guest memory slots (memslot.c) ------------------------------------- */
+
+#define MEMSLOT_RAM		0	/* vm.c: guest RAM */
+#define MEMSLOT_FLASH		1	/* devices/cfi_flash.c: the flash array */
+
+/*
+ * Map @size bytes at host address @hva into the guest at @gpa as memory
+ * slot @slot (KVM_SET_USER_MEMORY_REGION), or delete the slot when @size is
+ * 0.  @gpa, @size and @hva are page aligned.  A @readonly slot serves guest
+ * reads and instruction fetches from @hva while guest writes exit as MMIO
+ * (api.rst, KVM_MEM_READONLY); a hypervisor without KVM_CAP_READONLY_MEM
+ * gets -EOPNOTSUPP and no ioctl.  Returns 0 or -errno.  Safe from a vCPU
+ * thread while other vCPUs run: the hypervisor stops them from using the
+ * old slot before the call returns.
+ */
+int vm__set_memslot(struct vm *vm, u32 slot, u64 gpa, u64 size, void *hva,
+		    bool readonly) __must_check;
+
 /* ---- arm64 hooks (arm64/kvm.c) ------------------------------------------ */
 
 /*
@@ -357,7 +375,12 @@ struct fdt_ctx;
 struct device_desc {
 	const char	*name;
 	int		order;
-	/* 0 on success, 1 if not wanted in this configuration, or -errno */
+	/*
+	 * 0 on success, 1 if not wanted in this configuration, or -errno;
+	 * -DEVICE_EREPORTED when the device has already printed a one-line
+	 * error of its own (naming the user's option or file), so that
+	 * devices__init() does not add a second line.
+	 */
 	int		(*init)(struct vm *vm, void **state);
 	int		(*fdt)(struct vm *vm, void *state, void *fdt);
 	void		(*exit)(struct vm *vm, void *state);
@@ -376,6 +399,7 @@ struct device_inst {
 };
 
 #define VM_MAX_DEVICES		16
+#define DEVICE_EREPORTED	ECANCELED
 
 /* Run every registered device's init in order; -errno on failure. */
 int devices__init(struct vm *vm, struct device_inst *inst, unsigned int *nr);

@@ -7,7 +7,7 @@
  *   0x0000_0000  64K   PCI I/O space (reserved)
  *   0x0100_0000  16M   platform MMIO: 8250 UARTs at 0x0100_0000 + n * 0x1000,
  *                      then vmm's own small devices
- *   0x0200_0000  16M   flash (reserved)
+ *   0x0200_0000  16M   CFI flash (-F): the image, 64K to 16M
  *   0x0300_0000        virtio-mmio, up to the GIC
  *       ...            GIC: GICv3 redistributors grow down from the
  *                      distributor, a GICv3 ITS (128K) just below them;

@@ -8,12 +8,38 @@
 #include "unit.h"
 
 /*
- * vm.c (the KVM side) is not linked into the unit tests; the device models
- * call into it only to allocate their SPI, which is this.
+ * vm.c and memslot.c (the KVM side) are not linked into the unit tests; the
+ * device models call into them to allocate their SPI, to map memory into
+ * the guest (recorded, for the tests to see) and to stop the VM on a host
+ * failure (recorded too).
  */
 unsigned int vm__alloc_spi(struct vm *vm)
 {
 	return vm->next_spi++;
+}
+
+struct memslot_stub memslot_stub;
+
+int vm__set_memslot(struct vm *vm __unused, u32 slot, u64 gpa, u64 size,
+		    void *hva, bool readonly)
+{
+	memslot_stub.calls++;
+	if (memslot_stub.fail)
+		return memslot_stub.fail;
+	memslot_stub.slot = slot;
+	memslot_stub.gpa = gpa;
+	memslot_stub.size = size;
+	memslot_stub.hva = hva;
+	memslot_stub.readonly = readonly;
+	return 0;
+}
+
+int vm_stop_status = -1;
+
+void vm__stop(struct vm *vm __unused, int status)
+{
+	if (vm_stop_status < 0)
+		vm_stop_status = status;
 }
 
 static const struct {
@@ -28,6 +54,7 @@ static const struct {
 	{ "term",	term_suite },
 	{ "gunzip",	gunzip_suite },
 	{ "loader",	loader_suite },
+	{ "cfi_flash",	cfi_flash_suite },
 };
 
 /* Check gives a result its TCase's name; the suite is the one holding it. */

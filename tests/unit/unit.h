@@ -3,6 +3,8 @@
 #ifndef VMM_TESTS_UNIT_H
 #define VMM_TESTS_UNIT_H
 
+#include <stdbool.h>
+
 #include <check.h>
 
 Suite *options_suite(void);
@@ -13,6 +15,25 @@ Suite *uart_suite(void);
 Suite *term_suite(void);
 Suite *gunzip_suite(void);
 Suite *loader_suite(void);
+Suite *cfi_flash_suite(void);
+
+/*
+ * main.c's stand-in for vm__set_memslot(): the last slot mapped (a size of
+ * 0 deleted it), the number of calls, and an error to return instead
+ * (0: succeed).
+ */
+struct memslot_stub {
+	unsigned int	calls;
+	int		fail;
+	unsigned int	slot;
+	unsigned long long gpa, size;
+	void		*hva;
+	bool		readonly;
+};
+extern struct memslot_stub memslot_stub;
+
+/* The first status main.c's vm__stop() stand-in was given; -1: none. */
+extern int vm_stop_status;
 
 /*
  * One TCase per test, named after the test function, so that a result
