@@ -43,6 +43,12 @@ long vmm_check_extension(struct vmm_vm *vm, long cap)
 	case KVM_CAP_ONE_REG:
 	case KVM_CAP_ARM_PSCI_0_2:
 	case KVM_CAP_IMMEDIATE_EXIT:
+	/*
+	 * KVM_MEM_READONLY slots: stage 2 maps their pages without write
+	 * permission, so reads and instruction fetches stay in the guest and
+	 * a write's permission fault exits as MMIO (run.c, handle_abort).
+	 */
+	case KVM_CAP_READONLY_MEM:
 		return 1;
 	case KVM_CAP_NR_VCPUS:
 		return min_t(long, num_online_cpus(), VMM_MAX_VCPUS);

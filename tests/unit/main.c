@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
-/* main.c - run every unit-test suite and record one result line per test. */
+/*
+ * main.c - run every unit-test suite and record one result line per test;
+ * the stand-ins for the KVM side and the helpers the suites share.
+ */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libfdt.h>
 
 #include "../../vmm/vmm.h"
 #include "unit.h"
@@ -40,6 +48,32 @@ void vm__stop(struct vm *vm __unused, int status)
 {
 	if (vm_stop_status < 0)
 		vm_stop_status = status;
+}
+
+void ck_dtc_clean(const void *blob)
+{
+	char path[] = "/tmp/vmm-unit-XXXXXX.dtb", cmd[128], out[4096];
+	size_t len = 0, n;
+	FILE *p;
+	int fd, status;
+
+	fd = mkstemps(path, 4);
+	ck_assert_msg(fd >= 0, "mkstemps: %s", strerror(errno));
+	ck_assert_int_eq(write(fd, blob, fdt_totalsize(blob)), (ssize_t)fdt_totalsize(blob));
+	close(fd);
+
+	snprintf(cmd, sizeof(cmd), "dtc -I dtb -O dts -o /dev/null %s 2>&1", path);
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	while ((n = fread(out + len, 1, sizeof(out) - 1 - len, p)) > 0)
+		len += n;
+	out[len] = '\0';
+	status = pclose(p);
+	unlink(path);
+
+	ck_assert_msg(len == 0, "dtc printed: %s", out);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "dtc failed with status 0x%x", status);
 }
 
 static const struct {

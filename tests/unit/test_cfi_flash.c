@@ -728,31 +728,6 @@ END_TEST
 
 /* ---- the device tree ----------------------------------------------------- */
 
-/* dtc reads the blob back without a word (a unit address that matches reg). */
-static void ck_dtc_clean(const void *blob)
-{
-	char dtb[] = "/tmp/vmm-unit-flash-XXXXXX.dtb", cmd[128], out[1024];
-	size_t len = 0, n;
-	FILE *p;
-	int tmp, status;
-
-	tmp = mkstemps(dtb, 4);
-	ck_assert_int_ge(tmp, 0);
-	ck_assert_int_eq(write(tmp, blob, fdt_totalsize(blob)), (ssize_t)fdt_totalsize(blob));
-	close(tmp);
-	snprintf(cmd, sizeof(cmd), "dtc -I dtb -O dts -o /dev/null %s 2>&1", dtb);
-	p = popen(cmd, "r");
-	ck_assert_ptr_nonnull(p);
-	while ((n = fread(out + len, 1, sizeof(out) - 1 - len, p)) > 0)
-		len += n;
-	out[len] = '\0';
-	status = pclose(p);
-	unlink(dtb);
-	ck_assert_msg(len == 0, "dtc printed: %s", out);
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		      "dtc failed with status 0x%x", status);
-}
-
 START_TEST(flash_fdt_node)
 {
 	static u64 words[4096];

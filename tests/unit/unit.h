@@ -35,6 +35,9 @@ extern struct memslot_stub memslot_stub;
 /* The first status main.c's vm__stop() stand-in was given; -1: none. */
 extern int vm_stop_status;
 
+/* dtc reads the device tree blob back without a single warning. (main.c) */
+void ck_dtc_clean(const void *blob);
+
 /*
  * One TCase per test, named after the test function, so that a result
  * names the exact test that failed.
