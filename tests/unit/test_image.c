@@ -56,6 +56,7 @@ START_TEST(image_good_header)
 	ck_assert_uint_eq(img.image_size, 0x1a00000);
 	ck_assert_uint_eq(img.flags, 0xa);
 	ck_assert(!img.big_endian);
+	ck_assert(!img.raw);		/* parse_image() filled img with 0xa5 */
 }
 END_TEST
 

@@ -45,6 +45,7 @@ int arm64_image__parse(struct arm64_image *img, const void *hdr,
 	if (le32toh(h.magic) != ARM64_IMAGE_MAGIC)
 		return errorf(err, errlen, "not an arm64 Image: no \"ARM\\x64\" magic at offset 56");
 
+	memset(img, 0, sizeof(*img));
 	img->text_offset = le64toh(h.text_offset);
 	img->image_size = le64toh(h.image_size);
 	img->flags = le64toh(h.flags);
