@@ -19,6 +19,11 @@ fi
 run_payload psci 22 -k /firmware/psci.bin -c 4 $args --loglevel debug
 expect_output 'vmm: kernel /firmware/psci.bin: no arm64 Image header: loaded raw at 0x80080000 and entered at its first byte' "vmm's debug log"
 
+# An Image is never taken for a raw binary.
+vmm_run run -k /firmware/psci.img -c 1 $args --loglevel debug
+expect_output 'vmm: kernel at 0x80000000,' "vmm's debug log"
+! grep -q 'loaded raw' "$out" || fail "an arm64 Image was loaded raw"
+
 # Payloads as --firmware: the Image build is linked at the start of RAM,
 # the raw build 0x80000 above it.  The DTB follows at the next 2 MiB.
 run_payload psci 22 -f /firmware/psci.img -c 4 $args --loglevel info
