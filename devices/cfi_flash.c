@@ -9,9 +9,14 @@
  * "3 Volt Intel StrataFlash" / P30 datasheets), and a CFI query table
  * (JESD68-01, "Common Flash Interface").
  *
- * The image file is the array: mmap'ed shared, so every program and erase
- * reaches the file and firmware variables outlive the run.  Programs and
- * erases complete at once, so the status register always reads ready.
+ * The array is a private copy of the image file, and every program and
+ * erase is written through to the file, so firmware variables outlive the
+ * run.  Not a shared mapping of the file: a file that cannot take a write
+ * (a full disk under a sparse image) or that shrinks under the vmm would
+ * raise SIGBUS there; a failed write-through is a program or erase error in
+ * the status register instead.  The file is locked (flock) against a second
+ * vmm.  Programs and erases complete at once, so the status register always
+ * reads ready.
  *
  * Where this differs from lkvm, on purpose: a program only clears bits
  * (new = old & data, as NOR cells do; lkvm copies the data); an erase takes
@@ -32,6 +37,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -96,8 +102,9 @@ struct cfi_flash {
 	pthread_mutex_t		lock;		/* everything below */
 	struct vm		*vm;
 	const char		*path;
-	int			fd;
-	u8			*array;		/* the image, MAP_SHARED */
+	int			fd;		/* the image, flock'ed */
+	u8			*array;		/* its copy, the guest's view */
+	bool			write_failed;	/* said once */
 	u64			size;
 	bool			slot_ok;	/* the hypervisor maps it read-only */
 	bool			mapped;		/* the read-only slot is in place */
@@ -223,6 +230,23 @@ static u8 bank_byte(const struct cfi_flash *f, u64 off)
 
 /* ---- writes: the command state machine --------------------------------- */
 
+/*
+ * Write [off, off + len) of the array through to the image file; a failure
+ * is the guest's @error bit in the status register, and one warning.
+ */
+static void write_through(struct cfi_flash *f, u64 off, u64 len, u8 error)
+{
+	int ret = file__pwrite_all(f->fd, f->array + off, len, off);
+
+	if (!ret)
+		return;
+	f->status |= error;
+	if (!f->write_failed)
+		pr_warn("--flash %s: writing the image: %s: the guest's change is lost",
+			f->path, strerror(-ret));
+	f->write_failed = true;
+}
+
 /* Program @len bytes at @off: a NOR cell only goes from 1 to 0. */
 static void program(struct cfi_flash *f, u64 off, const u8 *data,
 		    unsigned int len)
@@ -235,16 +259,19 @@ static void program(struct cfi_flash *f, u64 off, const u8 *data,
 	}
 	for (i = 0; i < len; i++)
 		f->array[off + i] &= data[i];
+	write_through(f, off, len, SR_PROGRAM_ERROR);
 }
 
 static void erase(struct cfi_flash *f, u64 off)
 {
+	u64 block = ALIGN_DOWN(off, FLASH_BLOCK_SIZE);
+
 	if (block_locked(f, off)) {
 		f->status |= SR_LOCK_ERROR;
 		return;
 	}
-	memset(f->array + ALIGN_DOWN(off, FLASH_BLOCK_SIZE), 0xff,
-	       FLASH_BLOCK_SIZE);
+	memset(f->array + block, 0xff, FLASH_BLOCK_SIZE);
+	write_through(f, block, FLASH_BLOCK_SIZE, SR_ERASE_ERROR);
 }
 
 /*
@@ -462,7 +489,7 @@ static const struct mmio_ops flash_ops = {
 /* ---- the image file ------------------------------------------------------ */
 
 /*
- * Open and map the image, or print one line about what is wrong with it.
+ * Open, lock and copy the image, or print one line about what is wrong.
  * Its size must be what the CFI geometry can describe: whole 64 KiB erase
  * blocks, a power of two (the query gives the size as 2^n), at most the
  * 16 MiB window.
@@ -470,6 +497,7 @@ static const struct mmio_ops flash_ops = {
 static int open_image(struct cfi_flash *f)
 {
 	struct stat st;
+	int ret;
 
 	f->fd = open(f->path, O_RDWR | O_CLOEXEC);
 	if (f->fd < 0) {
@@ -486,24 +514,37 @@ static int open_image(struct cfi_flash *f)
 		pr_err("--flash %s: not a regular file", f->path);
 		goto out_close;
 	}
+	/* two VMs writing one variable store would corrupt it */
+	if (flock(f->fd, LOCK_EX | LOCK_NB)) {
+		pr_err("--flash %s: %s", f->path, errno == EWOULDBLOCK ?
+		       "in use by another process (locked)" : strerror(errno));
+		goto out_close;
+	}
 	if (!st.st_size) {
-		pr_err("--flash %s: the file is empty; a flash image is a power of two from 64 KiB to 16 MiB bytes",
+		pr_err("--flash %s: the file is empty; a flash image is a power of two from 64 KiB to 16 MiB",
 		       f->path);
 		goto out_close;
 	}
 	f->size = st.st_size;
 	if (f->size < FLASH_MIN_SIZE || f->size > FLASH_MAX_SIZE ||
 	    (f->size & (f->size - 1))) {
-		pr_err("--flash %s: %" PRIu64 " bytes; a flash image is a power of two from 64 KiB (one erase block) to 16 MiB bytes",
+		pr_err("--flash %s: %" PRIu64 " bytes; a flash image is a power of two from 64 KiB (one erase block) to 16 MiB",
 		       f->path, f->size);
 		goto out_close;
 	}
-	f->array = mmap(NULL, f->size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			f->fd, 0);
+	/* page aligned: it backs a memory slot */
+	f->array = mmap(NULL, f->size, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (f->array == MAP_FAILED) {
 		f->array = NULL;
-		pr_err("--flash %s: mapping the image: %s", f->path,
-		       strerror(errno));
+		pr_err("--flash %s: %s", f->path, strerror(errno));
+		goto out_close;
+	}
+	ret = file__pread_all(f->fd, f->array, f->size, 0);
+	if (ret) {
+		pr_err("--flash %s: reading the image: %s", f->path,
+		       ret == -EIO ? "the file shrank" : strerror(-ret));
+		munmap(f->array, f->size);
 		goto out_close;
 	}
 	return 0;
@@ -516,14 +557,23 @@ out_close:
 static void close_image(struct cfi_flash *f)
 {
 	/* the guest's writes are in the page cache already; make them last */
-	if (msync(f->array, f->size, MS_SYNC))
+	if (fsync(f->fd))
 		pr_warn("--flash %s: writing the image back: %s", f->path,
 			strerror(errno));
 	munmap(f->array, f->size);
-	close(f->fd);
+	close(f->fd);		/* and the lock with it */
 }
 
 /* ---- the device ---------------------------------------------------------- */
+
+/* At the end: the read-only slot goes before the memory behind it. */
+static void remove_slot(struct cfi_flash *f)
+{
+	if (f->mapped &&
+	    vm__set_memslot(f->vm, MEMSLOT_FLASH, LAYOUT_FLASH_BASE, 0, f->array, true))
+		pr_debug("--flash: removing the flash's memory slot failed");
+	f->mapped = false;
+}
 
 static int cfi_flash_init(struct vm *vm, void **state)
 {
@@ -544,11 +594,7 @@ static int cfi_flash_init(struct vm *vm, void **state)
 	if (ret)
 		goto out_free;
 	pthread_mutex_init(&f->lock, NULL);
-	ret = mmio_bus__register(&vm->bus, LAYOUT_FLASH_BASE, f->size,
-				 "cfi-flash", &flash_ops, f);
-	if (ret)
-		goto out_close;
-
+	/* the slot first: the bus cannot unregister a region that points at f */
 	ret = vm__set_memslot(vm, MEMSLOT_FLASH, LAYOUT_FLASH_BASE, f->size,
 			      f->array, true);
 	if (ret == -EOPNOTSUPP) {
@@ -561,9 +607,15 @@ static int cfi_flash_init(struct vm *vm, void **state)
 	} else {
 		f->slot_ok = f->mapped = true;
 	}
+	ret = mmio_bus__register(&vm->bus, LAYOUT_FLASH_BASE, f->size,
+				 "cfi-flash", &flash_ops, f);
+	if (ret)
+		goto out_unmap;
 	*state = f;
 	return 0;
 
+out_unmap:
+	remove_slot(f);
 out_close:
 	pthread_mutex_destroy(&f->lock);
 	close_image(f);
@@ -588,13 +640,11 @@ static int cfi_flash_fdt(struct vm *vm __unused, void *state, void *fdt)
 	return 0;
 }
 
-static void cfi_flash_exit(struct vm *vm, void *state)
+static void cfi_flash_exit(struct vm *vm __unused, void *state)
 {
 	struct cfi_flash *f = state;
 
-	if (f->mapped &&
-	    vm__set_memslot(vm, MEMSLOT_FLASH, LAYOUT_FLASH_BASE, 0, f->array, true))
-		pr_debug("--flash: removing the flash's memory slot failed");
+	remove_slot(f);
 	pthread_mutex_destroy(&f->lock);
 	close_image(f);
 	free(f);

@@ -23,17 +23,61 @@
 /* booting.rst: the DTB must not exceed 2 MiB. */
 #define DTB_MAX_SIZE		SZ_2M
 
-/* Open @path as a regular file; its size in @size. */
+int file__pread_all(int fd, void *dst, u64 size, u64 off)
+{
+	u64 done = 0;
+
+	while (done < size) {
+		ssize_t n = pread(fd, (char *)dst + done, size - done, off + done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		done += n;
+	}
+	return 0;
+}
+
+int file__pwrite_all(int fd, const void *src, u64 size, u64 off)
+{
+	u64 done = 0;
+
+	while (done < size) {
+		ssize_t n = pwrite(fd, (const char *)src + done, size - done, off + done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		done += n;
+	}
+	return 0;
+}
+
+/*
+ * Open @path as a regular file; its size in @size.  O_NONBLOCK: a FIFO
+ * given by mistake must not block the open before the check refuses it.
+ */
 static int open_file(const char *what, const char *path, u64 *size)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0) {
 		pr_err("%s %s: %s", what, path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st)) {
+		pr_err("%s %s: %s", what, path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
 		pr_err("%s %s: not a regular file", what, path);
 		close(fd);
 		return -1;
@@ -46,21 +90,12 @@ static int open_file(const char *what, const char *path, u64 *size)
 static int read_at(const char *what, const char *path, int fd, void *dst,
 		   u64 size, u64 off)
 {
-	u64 done = 0;
+	int ret = file__pread_all(fd, dst, size, off);
 
-	while (done < size) {
-		ssize_t n = pread(fd, (char *)dst + done, size - done, off + done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			pr_err("%s %s: read failed: %s", what, path,
-			       n < 0 ? strerror(errno) : "the file shrank");
-			return -1;
-		}
-		done += n;
-	}
-	return 0;
+	if (ret)
+		pr_err("%s %s: read failed: %s", what, path,
+		       ret == -EIO ? "the file shrank" : strerror(-ret));
+	return ret ? -1 : 0;
 }
 
 /* Read all @size bytes of @fd into guest memory at @gpa. */
@@ -182,9 +217,15 @@ static int load_kernel(struct vm *vm)
 		goto out;
 	}
 	vm->initrd_size = isize;
-	if (kbuf)
-		memcpy(guest_ptr(vm, vm->boot.kernel, ksize), kbuf, ksize);
-	else if (load_file(vm, "kernel", cfg->kernel, kfd, vm->boot.kernel, ksize))
+	if (kbuf) {
+		void *dst = guest_ptr(vm, vm->boot.kernel, ksize);
+
+		if (!dst) {
+			pr_err("kernel %s: does not fit in guest RAM", cfg->kernel);
+			goto out;
+		}
+		memcpy(dst, kbuf, ksize);
+	} else if (load_file(vm, "kernel", cfg->kernel, kfd, vm->boot.kernel, ksize))
 		goto out;
 	if (ifd >= 0 &&
 	    load_file(vm, "initrd", cfg->initrd, ifd, vm->boot.initrd, isize))

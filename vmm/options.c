@@ -285,6 +285,10 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 			if (cfg->mem_size > VM_MEM_MAX)
 				return errorf(err, errlen, "--mem %s: memory size must be at most 1T",
 					    optarg);
+			/* memory slots are whole pages, up to 64K ones */
+			if (cfg->mem_size % SZ_1M)
+				return errorf(err, errlen, "--mem %s: memory size must be a whole number of MiB",
+					    optarg);
 			break;
 		case 'd':
 			return errorf(err, errlen, "--disk %s: disk devices are not supported yet",

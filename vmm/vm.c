@@ -315,8 +315,11 @@ static int setup_memory(struct vm *vm)
 		munmap(map, head);
 	munmap(map + head + size, SZ_2M - head);
 	vm->ram = map + head;
+	/*
+	 * Not MADV_MERGEABLE (lkvm asks for it): pages KSM merges across VMs
+	 * are a side channel between guests and a target for bit flips.
+	 */
 	madvise(vm->ram, size, MADV_HUGEPAGE);
-	madvise(vm->ram, size, MADV_MERGEABLE);
 	ret = vm__set_memslot(vm, MEMSLOT_RAM, vm->ram_base, size, vm->ram, false);
 	if (ret)
 		pr_err("KVM_SET_USER_MEMORY_REGION: %s", strerror(-ret));

@@ -470,6 +470,13 @@ int boot__layout_firmware(struct boot_layout *bl, u64 ram_base, u64 ram_size,
 /* ---- loading the guest (loader.c) --------------------------------------- */
 
 /*
+ * Read or write all @size bytes of @fd at @off, across short transfers and
+ * EINTR: 0, -EIO if the file ends first, or another -errno.
+ */
+int file__pread_all(int fd, void *dst, u64 size, u64 off) __must_check;
+int file__pwrite_all(int fd, const void *src, u64 size, u64 off) __must_check;
+
+/*
  * Load the kernel (any format kernel__probe() accepts) and the initrd, or
  * the --firmware, into guest RAM and fill @vm->boot.  Returns 0, or -1 after
  * printing a one-line reason.

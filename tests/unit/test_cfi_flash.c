@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -726,6 +727,27 @@ START_TEST(flash_refuses_missing_and_directory)
 }
 END_TEST
 
+/* Another process (another vmm) holds the image: refused, not shared. */
+START_TEST(flash_refuses_image_in_use)
+{
+	char line[512];
+	int other;
+
+	make_image(SIZE);
+	other = open(path, O_RDWR);
+	ck_assert_int_ge(other, 0);
+	ck_assert_int_eq(flock(other, LOCK_EX | LOCK_NB), 0);
+	ck_assert_int_eq(init_quietly(path, line, sizeof(line)), -DEVICE_EREPORTED);
+	ck_assert_msg(strstr(line, "in use by another process (locked)"),
+		      "got \"%s\"", line);
+	ck_assert_uint_eq(vm.bus.nr, 0);
+	close(other);
+	/* released: the image is the device's again */
+	ck_assert_int_eq(init_quietly(path, line, sizeof(line)), 0);
+	ck_assert_ptr_nonnull(flash);
+}
+END_TEST
+
 /* ---- the device tree ----------------------------------------------------- */
 
 START_TEST(flash_fdt_node)
@@ -794,6 +816,7 @@ Suite *cfi_flash_suite(void)
 	UNIT_TEST_FIXTURE(s, flash_slot_removal_failure_stops_vm, setup, teardown);
 	UNIT_TEST_FIXTURE(s, flash_refuses_bad_sizes, NULL, teardown);
 	UNIT_TEST_FIXTURE(s, flash_refuses_missing_and_directory, NULL, teardown);
+	UNIT_TEST_FIXTURE(s, flash_refuses_image_in_use, NULL, teardown);
 	UNIT_TEST_FIXTURE(s, flash_fdt_node, setup, teardown);
 	return s;
 }

@@ -391,6 +391,15 @@ START_TEST(parse_error_mem_too_big)
 }
 END_TEST
 
+START_TEST(parse_error_mem_not_whole_mib)
+{
+	ck_parse_fails("--mem 65537K: memory size must be a whole number of MiB",
+		       "-k", "Image", "-m", "65537K");
+	ck_assert_int_eq(parse("-k", "Image", "-m", "65536K"), 0);
+	ck_assert_uint_eq(cfg.mem_size, 64ULL << 20);
+}
+END_TEST
+
 START_TEST(parse_error_console_virtio)
 {
 	ck_parse_fails("--console virtio: the virtio console is not supported yet (use serial)",
@@ -671,6 +680,7 @@ Suite *options_suite(void)
 	T(parse_error_mem_bad_suffix);
 	T(parse_error_mem_too_small);
 	T(parse_error_mem_too_big);
+	T(parse_error_mem_not_whole_mib);
 	T(parse_error_console_virtio);
 	T(parse_error_console_bogus);
 	T(parse_error_irqchip_bogus);

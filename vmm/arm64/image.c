@@ -34,9 +34,7 @@ int arm64_image__parse(struct arm64_image *img, const void *hdr,
 {
 	struct arm64_image_header h;
 
-	_Static_assert(sizeof(h) == 64, "arm64 Image header is 64 bytes");
-
-	_Static_assert(sizeof(h) == ARM64_IMAGE_HEADER_SIZE, "header size");
+	_Static_assert(sizeof(h) == ARM64_IMAGE_HEADER_SIZE, "arm64 Image header is 64 bytes");
 
 	if (hdr_len < sizeof(h) || file_size < sizeof(h))
 		return errorf(err, errlen, "not an arm64 Image: %" PRIu64 " bytes, shorter than the 64-byte header",
