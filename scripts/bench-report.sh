@@ -15,11 +15,11 @@ $1 == "@@@" && $2 == "BENCH" {
 	rec[++n] = sprintf("    {\"backend\": \"%s\", \"mode\": \"%s\", \"benchmark\": \"%s\", \"instructions_per_op\": %s}", $3, $4, $5, $6)
 }
 END {
-	printf "%-14s", "instructions/op"
+	printf "%-22s", "instructions/op"
 	for (c = 1; c <= nc; c++) printf " %14s", cols[c]
 	printf "\n"
 	for (r = 1; r <= nr; r++) {
-		printf "%-14s", rows[r]
+		printf "%-22s", rows[r]
 		for (c = 1; c <= nc; c++) {
 			v = ((rows[r], cols[c]) in val) ? val[rows[r], cols[c]] : "-"
 			printf " %14s", v
