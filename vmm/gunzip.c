@@ -10,11 +10,10 @@
 
 #define GUNZIP_CHUNK	(256 * 1024)
 
-int gunzip_fd(int fd, u64 limit, void **out, u64 *out_len)
+int gunzip_fd(int fd, void *dst, u64 cap, u64 *out_len)
 {
 	z_stream zs = { 0 };
-	unsigned char *in, *buf = NULL;
-	u64 cap = 0;
+	unsigned char *in, spill;
 	int zret = Z_OK, ret = -EINVAL;
 
 	in = malloc(GUNZIP_CHUNK);
@@ -39,48 +38,29 @@ int gunzip_fd(int fd, u64 limit, void **out, u64 *out_len)
 		zs.next_in = in;
 		zs.avail_in = n;
 		while (zs.avail_in && zret != Z_STREAM_END) {
-			if (zs.total_out == cap) {
-				u64 ncap = cap ? cap * 2 : 4 * GUNZIP_CHUNK;
-				void *nbuf;
+			u64 room = cap - zs.total_out;
 
-				/*
-				 * Room for one byte past the limit: output
-				 * there means too big, and a stream ending
-				 * exactly at the limit still fits.
-				 */
-				if (cap > limit) {
-					ret = -EFBIG;
-					goto out;
-				}
-				if (ncap > limit + 1)
-					ncap = limit + 1;
-				nbuf = realloc(buf, ncap);
-				if (!nbuf) {
-					ret = -ENOMEM;
-					goto out;
-				}
-				buf = nbuf;
-				cap = ncap;
+			if (room) {
+				zs.next_out = (unsigned char *)dst + zs.total_out;
+				zs.avail_out = room > UINT32_MAX ? UINT32_MAX : (uInt)room;
+			} else {
+				/* full: a byte more of output means too big */
+				zs.next_out = &spill;
+				zs.avail_out = 1;
 			}
-			zs.next_out = buf + zs.total_out;
-			zs.avail_out = (uInt)(cap - zs.total_out > UINT32_MAX ?
-					      UINT32_MAX : cap - zs.total_out);
 			zret = inflate(&zs, Z_NO_FLUSH);
+			if (zs.total_out > cap) {
+				ret = -EFBIG;
+				goto out;
+			}
 			if (zret != Z_OK && zret != Z_STREAM_END)
 				goto out;	/* corrupt data: -EINVAL */
 		}
 	}
-	if (zs.total_out > limit) {
-		ret = -EFBIG;
-		goto out;
-	}
-	*out = buf;
 	*out_len = zs.total_out;
-	buf = NULL;
 	ret = 0;
 out:
 	inflateEnd(&zs);
-	free(buf);
 	free(in);
 	return ret;
 }

@@ -113,17 +113,25 @@ static int load_file(struct vm *vm, const char *what, const char *path,
 
 static const char *gunzip_error(int err)
 {
-	return err == -EFBIG ? "decompressed, it is larger than --mem" :
+	return err == -EFBIG ? "decompressed, it does not fit in --mem" :
 	       err == -EINVAL ? "corrupt or truncated gzip data" :
 	       strerror(-err);
 }
 
 /*
- * The kernel's bytes as the loader will place them: @kfd itself (*@kbuf
- * NULL), or a decompressed copy in *@kbuf.  Fills @img and *@ksize.
+ * Where a compressed kernel is inflated: guest RAM from 2 MiB up.  Nothing
+ * else is in RAM yet, and what is inside then moves down to its place, at
+ * an offset below 2 MiB (an Image's text_offset, a raw binary's 0x80000).
+ * No heap copy: a gzip bomb costs at most the guest's own RAM.
+ */
+#define INFLATE_OFFSET		SZ_2M
+
+/*
+ * The kernel's bytes as the loader will place them: @kfd itself (*@kdata
+ * NULL), or decompressed into guest RAM at *@kdata.  Fills @img, *@ksize.
  */
 static int read_kernel(struct vm *vm, int kfd, const char *path,
-		       struct arm64_image *img, void **kbuf, u64 *ksize)
+		       struct arm64_image *img, void **kdata, u64 *ksize)
 {
 	u8 head[KERNEL_PROBE_SIZE];
 	struct kernel_probe kp;
@@ -150,7 +158,9 @@ static int read_kernel(struct vm *vm, int kfd, const char *path,
 			pr_err("kernel %s: %s", path, strerror(errno));
 			return -1;
 		}
-		zerr = gunzip_fd(kfd, vm->ram_size, kbuf, ksize);
+		*kdata = guest_ptr(vm, vm->ram_base + INFLATE_OFFSET,
+				   vm->ram_size - INFLATE_OFFSET);
+		zerr = gunzip_fd(kfd, *kdata, vm->ram_size - INFLATE_OFFSET, ksize);
 		if (zerr) {
 			pr_err("kernel %s: %s%s", path,
 			       kp.format == KERNEL_ZBOOT ? "EFI zboot payload: " : "",
@@ -160,7 +170,7 @@ static int read_kernel(struct vm *vm, int kfd, const char *path,
 		pr_debug("kernel %s: %s, %" PRIu64 " bytes decompressed", path,
 			 kp.format == KERNEL_ZBOOT ? "an EFI zboot Image" : "gzip",
 			 *ksize);
-		probe = *kbuf;
+		probe = *kdata;
 		len = *ksize < KERNEL_PROBE_SIZE ? *ksize : KERNEL_PROBE_SIZE;
 		if (kernel__probe(&kp, probe, len, *ksize, err, sizeof(err))) {
 			pr_err("kernel %s: decompressed, %s", path, err);
@@ -187,14 +197,14 @@ static int load_kernel(struct vm *vm)
 	const struct vm_config *cfg = vm->cfg;
 	struct arm64_image img;
 	u64 ksize, isize = 0;
-	void *kbuf = NULL;
+	void *kdata = NULL;
 	int kfd, ifd = -1, ret = -1;
 	char err[256];
 
 	kfd = open_file("kernel", cfg->kernel, &ksize);
 	if (kfd < 0)
 		return -1;
-	if (read_kernel(vm, kfd, cfg->kernel, &img, &kbuf, &ksize))
+	if (read_kernel(vm, kfd, cfg->kernel, &img, &kdata, &ksize))
 		goto out;
 	if (cfg->initrd) {
 		ifd = open_file("initrd", cfg->initrd, &isize);
@@ -217,14 +227,16 @@ static int load_kernel(struct vm *vm)
 		goto out;
 	}
 	vm->initrd_size = isize;
-	if (kbuf) {
-		void *dst = guest_ptr(vm, vm->boot.kernel, ksize);
+	if (kdata) {
+		/* down from where it was inflated; what it leaves is zeroed */
+		u8 *dst = guest_ptr(vm, vm->boot.kernel, ksize);
 
-		if (!dst) {
+		if (!dst || vm->boot.kernel > vm->ram_base + INFLATE_OFFSET) {
 			pr_err("kernel %s: does not fit in guest RAM", cfg->kernel);
 			goto out;
 		}
-		memcpy(dst, kbuf, ksize);
+		memmove(dst, kdata, ksize);
+		memset(dst + ksize, 0, (u8 *)kdata - dst);
 	} else if (load_file(vm, "kernel", cfg->kernel, kfd, vm->boot.kernel, ksize))
 		goto out;
 	if (ifd >= 0 &&
@@ -237,7 +249,6 @@ static int load_kernel(struct vm *vm)
 		vm->boot.kernel, vm->boot.initrd, isize, vm->boot.dtb);
 	ret = 0;
 out:
-	free(kbuf);
 	if (ifd >= 0)
 		close(ifd);
 	close(kfd);

@@ -171,12 +171,12 @@ int arm64_image__parse(struct arm64_image *img, const void *hdr,
 		       char *err, size_t errlen) __must_check;
 
 /*
- * Decompress the gzip stream read from @fd (from its current offset) into a
- * new malloc'ed buffer of at most @limit bytes: 0 with *@out and *@out_len,
- * -EFBIG past @limit, -EINVAL for data that are not gzip or are truncated,
- * or another -errno.  (gunzip.c)
+ * Decompress the gzip stream read from @fd (from its current offset) into
+ * the @cap bytes at @dst: 0 with its length in *@out_len, -EFBIG if it
+ * would be longer, -EINVAL for data that are not gzip or are truncated, or
+ * another -errno.  On failure @dst holds a part of the output.  (gunzip.c)
  */
-int gunzip_fd(int fd, u64 limit, void **out, u64 *out_len) __must_check;
+int gunzip_fd(int fd, void *dst, u64 cap, u64 *out_len) __must_check;
 
 /* ---- guest memory and the MMIO bus (mmio.c) ----------------------------- */
 

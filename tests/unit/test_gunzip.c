@@ -44,13 +44,14 @@ static int gz_file(size_t len)
 
 START_TEST(gunzip_round_trip)
 {
-	void *out = NULL;
+	u8 *out = malloc(64 << 20);
 	u64 len = 0;
 	int fd;
 
+	ck_assert_ptr_nonnull(out);
 	make_data();
 	fd = gz_file(DATA_SIZE);
-	ck_assert_int_eq(gunzip_fd(fd, 64 << 20, &out, &len), 0);
+	ck_assert_int_eq(gunzip_fd(fd, out, 64 << 20, &len), 0);
 	ck_assert_uint_eq(len, DATA_SIZE);
 	ck_assert_int_eq(memcmp(out, data, DATA_SIZE), 0);
 	free(out);
@@ -61,14 +62,18 @@ END_TEST
 
 START_TEST(gunzip_limit_exceeded)
 {
-	void *out = (void *)1;
-	u64 len = 0;
+	u8 *out = malloc((1 << 20) + 1);
+	u64 len = 7;
 	int fd;
 
+	ck_assert_ptr_nonnull(out);
+	out[1 << 20] = 0xa5;		/* a canary just past the room */
 	make_data();
 	fd = gz_file(DATA_SIZE);
-	ck_assert_int_eq(gunzip_fd(fd, 1 << 20, &out, &len), -EFBIG);
-	ck_assert_ptr_eq(out, (void *)1);	/* untouched on failure */
+	ck_assert_int_eq(gunzip_fd(fd, out, 1 << 20, &len), -EFBIG);
+	ck_assert_uint_eq(len, 7);	/* untouched on failure */
+	ck_assert_uint_eq(out[1 << 20], 0xa5);
+	free(out);
 	close(fd);
 	free(data);
 }
@@ -76,14 +81,21 @@ END_TEST
 
 START_TEST(gunzip_exact_limit)
 {
-	void *out = NULL;
+	u8 *out = malloc(DATA_SIZE + 1);
 	u64 len = 0;
 	int fd;
 
+	ck_assert_ptr_nonnull(out);
+	out[DATA_SIZE] = 0xa5;
 	make_data();
 	fd = gz_file(DATA_SIZE);
-	ck_assert_int_eq(gunzip_fd(fd, DATA_SIZE, &out, &len), 0);
+	ck_assert_int_eq(gunzip_fd(fd, out, DATA_SIZE, &len), 0);
 	ck_assert_uint_eq(len, DATA_SIZE);
+	ck_assert_int_eq(memcmp(out, data, DATA_SIZE), 0);
+	ck_assert_uint_eq(out[DATA_SIZE], 0xa5);
+	/* one byte less room: too big */
+	lseek(fd, 0, SEEK_SET);
+	ck_assert_int_eq(gunzip_fd(fd, out, DATA_SIZE - 1, &len), -EFBIG);
 	free(out);
 	close(fd);
 	free(data);
@@ -92,17 +104,19 @@ END_TEST
 
 START_TEST(gunzip_truncated)
 {
-	void *out = NULL;
+	u8 *out = malloc(64 << 20);
 	u64 len = 0;
 	off_t size;
 	int fd;
 
+	ck_assert_ptr_nonnull(out);
 	make_data();
 	fd = gz_file(DATA_SIZE);
 	size = lseek(fd, 0, SEEK_END);
 	ck_assert_int_eq(ftruncate(fd, size / 2), 0);
 	lseek(fd, 0, SEEK_SET);
-	ck_assert_int_eq(gunzip_fd(fd, 64 << 20, &out, &len), -EINVAL);
+	ck_assert_int_eq(gunzip_fd(fd, out, 64 << 20, &len), -EINVAL);
+	free(out);
 	close(fd);
 	free(data);
 }
@@ -111,7 +125,7 @@ END_TEST
 START_TEST(gunzip_not_gzip)
 {
 	static const char junk[] = "\x1f\x8bthis is not deflate data at all";
-	void *out = NULL;
+	u8 out[4096];
 	u64 len = 0;
 	int fd = mkstemp(path);
 
@@ -120,7 +134,7 @@ START_TEST(gunzip_not_gzip)
 	strcpy(path, "/tmp/vmm-gunzip-XXXXXX");
 	ck_assert_int_eq(write(fd, junk, sizeof(junk)), (ssize_t)sizeof(junk));
 	lseek(fd, 0, SEEK_SET);
-	ck_assert_int_eq(gunzip_fd(fd, 64 << 20, &out, &len), -EINVAL);
+	ck_assert_int_eq(gunzip_fd(fd, out, sizeof(out), &len), -EINVAL);
 	close(fd);
 }
 END_TEST

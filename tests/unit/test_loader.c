@@ -359,6 +359,9 @@ START_TEST(load_image_gz)
 	ck_assert_int_eq(loader__load(&vm), 0);
 	ck_assert_uint_eq(vm.boot.kernel, LAYOUT_RAM_BASE + 0x80000);
 	ck_assert_int_eq(memcmp(ram_at(vm.boot.kernel), image, len), 0);
+	/* inflated 2 MiB up, then moved down: nothing of it is left there */
+	for (size_t i = 0; i < SZ_2M; i += 8)
+		ck_assert_uint_eq(*(u64 *)ram_at(vm.boot.kernel + len + i), 0);
 	free(gz);
 	free(image);
 }
@@ -388,6 +391,22 @@ START_TEST(load_zboot)
 	free(file);
 	free(gz);
 	free(image);
+}
+END_TEST
+
+/* A gzip bomb is bounded by the guest's RAM, and no heap holds a copy. */
+START_TEST(load_refuses_too_big_gz)
+{
+	size_t len = RAM_SIZE, zlen;
+	u8 *big = calloc(1, len), *gz;
+
+	ck_assert_ptr_nonnull(big);
+	image_header(big, 0, 4096);
+	gz = gzip_buffer(big, len, &zlen);
+	free(big);
+	cfg.kernel = write_file(gz, zlen);
+	ck_assert_int_eq(loader__load(&vm), -1);
+	free(gz);
 }
 END_TEST
 
@@ -553,6 +572,7 @@ Suite *loader_suite(void)
 	UNIT_TEST_FIXTURE(s, load_raw_binary, vm_setup, vm_teardown);
 	UNIT_TEST_FIXTURE(s, load_image_gz, vm_setup, vm_teardown);
 	UNIT_TEST_FIXTURE(s, load_zboot, vm_setup, vm_teardown);
+	UNIT_TEST_FIXTURE(s, load_refuses_too_big_gz, vm_setup, vm_teardown);
 	UNIT_TEST_FIXTURE(s, load_refuses_twice_compressed, vm_setup, vm_teardown);
 	UNIT_TEST_FIXTURE(s, load_firmware_at_address, vm_setup, vm_teardown);
 	UNIT_TEST_FIXTURE(s, load_firmware_refusals, vm_setup, vm_teardown);
