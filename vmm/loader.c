@@ -23,12 +23,14 @@
 /* booting.rst: the DTB must not exceed 2 MiB. */
 #define DTB_MAX_SIZE		SZ_2M
 
-int file__pread_all(int fd, void *dst, u64 size, u64 off)
+/* pread or pwrite all @size bytes, across short transfers and EINTR */
+static int file_io_all(int fd, char *buf, u64 size, u64 off, bool is_write)
 {
 	u64 done = 0;
 
 	while (done < size) {
-		ssize_t n = pread(fd, (char *)dst + done, size - done, off + done);
+		ssize_t n = is_write ? pwrite(fd, buf + done, size - done, off + done)
+				     : pread(fd, buf + done, size - done, off + done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -41,22 +43,14 @@ int file__pread_all(int fd, void *dst, u64 size, u64 off)
 	return 0;
 }
 
+int file__pread_all(int fd, void *dst, u64 size, u64 off)
+{
+	return file_io_all(fd, dst, size, off, false);
+}
+
 int file__pwrite_all(int fd, const void *src, u64 size, u64 off)
 {
-	u64 done = 0;
-
-	while (done < size) {
-		ssize_t n = pwrite(fd, (const char *)src + done, size - done, off + done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;
-		done += n;
-	}
-	return 0;
+	return file_io_all(fd, (char *)src, size, off, true);
 }
 
 /*
