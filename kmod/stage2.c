@@ -31,6 +31,8 @@
 #define S2_SH_INNER		(3ULL << 8)
 #define S2_AF			BIT(10)
 #define S2_ADDR_MASK		GENMASK_ULL(47, 12)
+/* software: an invalidated entry whose page is still pinned (unmap_range) */
+#define S2_SW_UNPIN		BIT(55)
 
 /* VTCR_EL2: T0SZ 24 (40 bits), SL0 1 (start at level 1), WBWA walks,
  * inner shareable, 4K granule, PS from the CPU, RES1 bit 31. */
@@ -287,35 +289,61 @@ static void flush_vmid(u64 vttbr)
 	local_irq_restore(flags);
 }
 
+/* The level-3 entry of @ipa, or NULL if no level-3 table covers it. */
+static u64 *leaf_entry(struct vmm_vm *vm, u64 ipa)
+{
+	u64 *l2 = next_table(&vm->pgd[(ipa >> 30) & (2 * S2_PTRS - 1)], false);
+	u64 *l3 = l2 ? next_table(&l2[(ipa >> 21) & (S2_PTRS - 1)], false) : NULL;
+
+	return l3 ? &l3[(ipa >> 12) & (S2_PTRS - 1)] : NULL;
+}
+
 /*
- * Unmap [start, start + size) and unpin its pages, then invalidate the
- * VM's TLB entries: after this no vCPU reaches those pages (s2_lock held).
+ * Unmap [start, start + size) and unpin its pages: after this no vCPU
+ * reaches those pages (s2_lock held).  In three steps, in this order, as
+ * KVM's stage-2 unmap does (break, invalidate, then put the page):
+ *  1. every entry made invalid; its output address stays in it, marked
+ *     S2_SW_UNPIN (hardware ignores all other bits of an invalid
+ *     descriptor, DDI 0487 D8.3.1);
+ *  2. DSB, then TLBI by VMID: no vCPU still holds a translation;
+ *  3. only then the pages unpinned.  Unpinned earlier, a page the vmm had
+ *     already munmap()ed would go back to the allocator while another
+ *     vCPU could still write it through a cached translation.
+ * TCG drops its TLB on every VTTBR write, so this bed cannot show step 2
+ * missing; hardware with a vCPU writing the page during the delete would.
  */
 static void unmap_range(struct vmm_vm *vm, u64 start, u64 size)
 {
-	u64 ipa, end = start + size;
+	u64 ipa, end = start + size, *pte;
+	bool any = false;
 
-	for (ipa = start; ipa < end; ) {
-		u64 *l2 = next_table(&vm->pgd[(ipa >> 30) & (2 * S2_PTRS - 1)], false);
-		u64 *l3 = l2 ? next_table(&l2[(ipa >> 21) & (S2_PTRS - 1)], false) : NULL;
-		u64 *pte;
-
-		if (!l3) {		/* nothing mapped in this 2 MiB */
-			ipa = ALIGN(ipa + 1, SZ_2M);
+	for (ipa = start; ipa < end; ipa += PAGE_SIZE) {
+		pte = leaf_entry(vm, ipa);
+		if (!pte) {		/* nothing mapped in this 2 MiB */
+			ipa = ALIGN(ipa + 1, SZ_2M) - PAGE_SIZE;
 			continue;
 		}
-		pte = &l3[(ipa >> 12) & (S2_PTRS - 1)];
 		if (*pte & S2_VALID) {
-			u64 old = *pte;
-
-			WRITE_ONCE(*pte, 0);
-			unpin_user_page(phys_to_page(old & S2_ADDR_MASK));
-			atomic_dec(&vmm_nr_pinned);
+			WRITE_ONCE(*pte, (*pte & ~S2_VALID) | S2_SW_UNPIN);
+			any = true;
 		}
-		ipa += PAGE_SIZE;
 	}
+	if (!any)
+		return;
 	dsb(ishst);
 	flush_vmid(READ_ONCE(vm->vttbr));
+	for (ipa = start; ipa < end; ipa += PAGE_SIZE) {
+		pte = leaf_entry(vm, ipa);
+		if (!pte) {
+			ipa = ALIGN(ipa + 1, SZ_2M) - PAGE_SIZE;
+			continue;
+		}
+		if (*pte & S2_SW_UNPIN) {
+			unpin_user_page(phys_to_page(*pte & S2_ADDR_MASK));
+			atomic_dec(&vmm_nr_pinned);
+			WRITE_ONCE(*pte, 0);
+		}
+	}
 }
 
 /*
