@@ -126,6 +126,7 @@ FIRMWARE	+= bench
 FIRMWARE	+= idle
 FIRMWARE	+= its
 FIRMWARE	+= flash
+FIRMWARE	+= hostile
 
 
 

@@ -62,12 +62,22 @@ static u64 get_reg(struct vmm_vcpu *vcpu, unsigned int rt)
 	return rt == 31 ? 0 : vcpu->ctxt.gp.x[rt];
 }
 
+/* The guest runs at EL0 (AArch64 or AArch32): an exception comes from a lower EL. */
+static bool guest_at_el0(const struct vmm_vcpu *vcpu)
+{
+	u64 pstate = vcpu->ctxt.gp.pstate;
+
+	return (pstate & PSR_MODE32_BIT) ||
+	       (pstate & PSR_MODE_MASK) == PSR_MODE_EL0t;
+}
+
 /*
- * Take an UNDEFINED exception to the guest's EL1, as the CPU would (DDI
- * 0487 D1.10): ESR/ELR/SPSR_EL1, then EL1h with DAIF masked at the vector.
- * The guest's EL1 registers are live in the CPU (between load and put).
+ * Take a synchronous exception with syndrome @esr to the guest's EL1, as
+ * the CPU would (DDI 0487 D1.10): ESR/ELR/SPSR_EL1, then EL1h with DAIF
+ * masked at the vector.  The guest's EL1 registers are live in the CPU
+ * (between load and put).
  */
-static int inject_undef(struct vmm_vcpu *vcpu)
+static int take_exception(struct vmm_vcpu *vcpu, u64 esr)
 {
 	u64 pstate = vcpu->ctxt.gp.pstate, offset;
 
@@ -83,14 +93,40 @@ static int inject_undef(struct vmm_vcpu *vcpu)
 	default:			/* EL0, AArch64 */
 		offset = 0x400;
 	}
-	write_sysreg_s(ESR_ELx_IL | ((u64)ESR_ELx_EC_UNKNOWN << ESR_ELx_EC_SHIFT),
-		       SYS_ESR_EL12);
+	write_sysreg_s(esr, SYS_ESR_EL12);
 	write_sysreg_s(vcpu->ctxt.gp.pc, SYS_ELR_EL12);
 	write_sysreg_s(pstate, SYS_SPSR_EL12);
 	vcpu->ctxt.gp.pc = read_sysreg_s(SYS_VBAR_EL12) + offset;
 	vcpu->ctxt.gp.pstate = PSR_MODE_EL1h | PSR_A_BIT | PSR_I_BIT |
 			       PSR_F_BIT | PSR_D_BIT;
 	return RESUME;
+}
+
+static int inject_undef(struct vmm_vcpu *vcpu)
+{
+	return take_exception(vcpu, ESR_ELx_IL |
+			      ((u64)ESR_ELx_EC_UNKNOWN << ESR_ELx_EC_SHIFT));
+}
+
+/*
+ * An access the guest made outside every memslot that cannot be MMIO (an
+ * instruction fetch, a stage-1 table walk): a synchronous external abort
+ * at the faulting VA, instruction or data, from the current or a lower
+ * EL, as KVM's inject_abt64() gives it.  The guest's problem, never the
+ * vmm's: KVM_RUN does not fail.
+ */
+static int inject_abort(struct vmm_vcpu *vcpu, bool iabt)
+{
+	bool lower = guest_at_el0(vcpu);
+	u64 ec;
+
+	if (iabt)
+		ec = lower ? ESR_ELx_EC_IABT_LOW : ESR_ELx_EC_IABT_CUR;
+	else
+		ec = lower ? ESR_ELx_EC_DABT_LOW : ESR_ELx_EC_DABT_CUR;
+	write_sysreg_s(vcpu->fault.far, SYS_FAR_EL12);
+	return take_exception(vcpu, (ec << ESR_ELx_EC_SHIFT) |
+			      (vcpu->fault.esr & ESR_ELx_IL) | ESR_ELx_FSC_EXTABT);
 }
 
 /* ---- PSCI 1.0 and SMCCC 1.1 over HVC -------------------------------------- */
@@ -223,11 +259,9 @@ static int handle_abort(struct vmm_vcpu *vcpu)
 	if ((esr & ESR_ELx_FSC_TYPE) != ESR_ELx_FSC_PERM &&
 	    vmm_stage2_is_ram(vcpu->vm, ipa))
 		return MAP_PAGE;		/* map the page, then retry */
-	if (ESR_ELx_EC(esr) == ESR_ELx_EC_IABT_LOW) {
-		pr_warn_ratelimited("vcpu %u: instruction fetch from IPA 0x%llx outside RAM\n",
-				    vcpu->id, ipa);
-		return -EFAULT;
-	}
+	/* nothing to emulate: no instruction to decode, or a table walk */
+	if (ESR_ELx_EC(esr) == ESR_ELx_EC_IABT_LOW || (esr & ESR_ELx_S1PTW))
+		return inject_abort(vcpu, ESR_ELx_EC(esr) == ESR_ELx_EC_IABT_LOW);
 	if (!(esr & ESR_ELx_ISV)) {
 		/* no syndrome: a load/store pair, writeback... (api.rst: ENOSYS) */
 		pr_warn_ratelimited("vcpu %u: MMIO access at 0x%llx without a valid syndrome\n",

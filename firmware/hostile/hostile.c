@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hostile.c - a guest that does what a hostile or broken one does, and
+ * checks that the hypervisor answers as the architecture says while the
+ * vmm keeps running.  So far: an instruction fetch from an IPA outside
+ * every memory slot is a synchronous external abort taken to the guest
+ * (KVM's inject_abt64()), not the end of the VM.  Issue 10 adds the rest.
+ */
+#include "fw.h"
+
+const char fw_name[] = "hostile";
+
+#define FSC_EXTABT		0x10	/* synchronous external abort */
+
+/* written by the exception handler behind the compiler's back */
+static volatile u64 abort_esr, abort_far;
+static volatile unsigned int aborts;
+
+/* the branch's link register is where execution goes on */
+static bool note_abort(struct exc_frame *f)
+{
+	abort_esr = f->esr;
+	abort_far = f->far;
+	aborts++;
+	f->elr = f->regs[30];
+	return true;
+}
+
+/*
+ * Branch to @addr: RAM's gigabyte of the identity map is executable, so
+ * the fetch reaches stage 2, where no memory slot holds @addr.
+ */
+static void test_fetch_outside_memory(u64 addr)
+{
+	set_sync_handler(note_abort);
+	aborts = 0;
+	asm volatile("blr %0" : : "r"(addr) : "x30", "memory");
+	set_sync_handler(NULL);
+	check(aborts == 1, "a fetch from IPA 0x%llx outside RAM is one abort (%u)",
+	      (unsigned long long)addr, aborts);
+	check_eq(ESR_EC(abort_esr), EC_IABT_CUR, "the abort's ESR_EL1.EC");
+	check_eq(abort_esr & 0x3f, FSC_EXTABT, "its IFSC");
+	check_eq(abort_far, addr, "its FAR_EL1");
+}
+
+void fw_main(void)
+{
+	u64 ram, size;
+
+	if (!check(dt_reg("/memory", 0, &ram, &size), "RAM is in the device tree"))
+		return;
+	/* past RAM, in its (executable) gigabyte of the identity map */
+	if (!check(((ram + size) >> 30) == (ram >> 30) && (ram + size) % (1ULL << 30),
+		   "RAM (%llu MiB) ends inside its first gigabyte: run with -m below 1G",
+		   (unsigned long long)(size >> 20)))
+		return;
+	test_fetch_outside_memory(ram + size + 0x1000);
+}
