@@ -223,6 +223,56 @@ static void slot_test(int sys, size_t run_size)
 	printf("kmod-test: memslot rules, and deleted and moved slots unmapped\n");
 }
 
+/*
+ * A debug state set through ONE_REG must never reach the host: with
+ * MDSCR_EL1 = KDE|SS loaded while the host ran between exits, the host
+ * single-stepped itself and hung (issue 10, finding 4).  1000 exits with
+ * it set; the value reads back as set.
+ */
+static void mdscr_test(int sys, size_t run_size)
+{
+	const unsigned long long mdscr = ARM64_SYS_REG(2, 0, 0, 2, 2);
+	long page = sysconf(_SC_PAGESIZE);
+	struct kvm_vcpu_init init = { .target = KVM_ARM_TARGET_GENERIC_V8 };
+	unsigned char *code;
+	struct kvm_run *run;
+	int vm, vcpu, i;
+
+	code = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (code == MAP_FAILED)
+		fail("mmap: %s", strerror(errno));
+	memcpy(code, guest_code, sizeof(guest_code));
+	vm = ioctl(sys, KVM_CREATE_VM, 0);
+	if (vm < 0)
+		fail("KVM_CREATE_VM: %s", strerror(errno));
+	if (ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init))
+		fail("KVM_ARM_PREFERRED_TARGET: %s", strerror(errno));
+	set_slot(vm, 0, CODE_GPA, page, code, 0, 0, "the code slot");
+	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	if (vcpu < 0)
+		fail("KVM_CREATE_VCPU: %s", strerror(errno));
+	init.features[0] = 1U << KVM_ARM_VCPU_PSCI_0_2;
+	if (ioctl(vcpu, KVM_ARM_VCPU_INIT, &init))
+		fail("KVM_ARM_VCPU_INIT: %s", strerror(errno));
+	run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	if (run == MAP_FAILED)
+		fail("mmap of kvm_run: %s", strerror(errno));
+	set_reg(vcpu, mdscr, 0x2001);		/* KDE | SS */
+	set_reg(vcpu, CORE_REG(pc), CODE_GPA);
+	set_reg(vcpu, CORE_REG(regs[1]), CODE_GPA);
+	set_reg(vcpu, CORE_REG(regs[4]), OUT_GPA);
+	for (i = 0; i < 1000; i++)
+		run_to_mmio(vcpu, run, OUT_GPA, 1);
+	if (get_reg(vcpu, mdscr) != 0x2001)
+		fail("MDSCR_EL1 reads 0x%llx, set 0x2001", get_reg(vcpu, mdscr));
+	munmap(run, run_size);
+	close(vcpu);
+	close(vm);
+	munmap(code, page);
+	printf("kmod-test: 1000 exits with MDSCR_EL1 = KDE|SS set by userspace\n");
+}
+
 static void one_vm(int sys, unsigned int nr_vcpus, void *ram, size_t run_size)
 {
 	struct kvm_userspace_memory_region r = {
@@ -341,6 +391,7 @@ int main(int argc, char **argv)
 	run_size = ioctl(sys, KVM_GET_VCPU_MMAP_SIZE, 0);
 	expect_errno(sys, KVM_CREATE_VM, (void *)(1UL << 20), EINVAL, "a bad VM type");
 	slot_test(sys, run_size);
+	mdscr_test(sys, run_size);
 	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (ram == MAP_FAILED)

@@ -67,11 +67,20 @@ static inline void __sysreg_restore_el1(const u64 *sys)
 	write_sysreg_s(sys[CNTV_CTL_EL0], SYS_CNTV_CTL_EL02);
 }
 
-/* Registers the host shares with the guest: swapped at load and put. */
+/*
+ * Registers the host shares with the guest: swapped at load and put.
+ *
+ * Not MDSCR_EL1.  Swapped here, the host ran on the guest's value from
+ * load to put, between exits: KDE|SS (0x2001, settable through ONE_REG)
+ * made the host single-step itself and hung it.  The guest never needs
+ * it in the CPU either: MDCR_EL2.TDA traps its debug register accesses,
+ * MDSCR_EL1's among them, to an UNDEF, so its value is only kept for
+ * ONE_REG.  Debug state that reaches the guest (issue 10 finding 14)
+ * will be switched on each entry and exit, as KVM's __debug_switch_*().
+ */
 static inline void __sysreg_save_shared(u64 *sys)
 {
 	sys[PAR_EL1]	= read_sysreg(par_el1);
-	sys[MDSCR_EL1]	= read_sysreg(mdscr_el1);
 	sys[TPIDR_EL0]	= read_sysreg(tpidr_el0);
 	sys[TPIDRRO_EL0] = read_sysreg(tpidrro_el0);
 }
@@ -79,7 +88,6 @@ static inline void __sysreg_save_shared(u64 *sys)
 static inline void __sysreg_restore_shared(const u64 *sys)
 {
 	write_sysreg(sys[PAR_EL1], par_el1);
-	write_sysreg(sys[MDSCR_EL1], mdscr_el1);
 	write_sysreg(sys[TPIDR_EL0], tpidr_el0);
 	write_sysreg(sys[TPIDRRO_EL0], tpidrro_el0);
 }
