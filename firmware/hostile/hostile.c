@@ -4,7 +4,8 @@
  * checks that the hypervisor answers as the architecture says while the
  * vmm keeps running.  So far: an instruction fetch from an IPA outside
  * every memory slot is a synchronous external abort taken to the guest
- * (KVM's inject_abt64()), not the end of the VM.  Issue 10 adds the rest.
+ * (KVM's inject_abt64()), not the end of the VM; PAN cleared by the guest
+ * across an exit.  Issue 10 adds the rest.
  */
 #include "fw.h"
 
@@ -43,6 +44,41 @@ static void test_fetch_outside_memory(u64 addr)
 	check_eq(abort_far, addr, "its FAR_EL1");
 }
 
+/* PSTATE.PAN: MSR PAN, #imm and the PAN register (ARMv8.1), raw encodings */
+#define SET_PAN(x)	".inst 0xd500409f | ((" #x ") << 8)\n"
+#define MMFR1_PAN(r)	(((r) >> 20) & 0xf)
+
+static u64 read_pan(void)
+{
+	u64 v;
+
+	asm volatile("mrs %0, s3_0_c4_c2_3" : "=r"(v));
+	return v & (1ULL << 22);
+}
+
+/*
+ * A guest that clears PAN and exits: its own PAN comes back cleared (its
+ * PSTATE is its own), while the hypervisor sets the host's again on the
+ * way out (KVM's __guest_exit does; so does vmm.ko's).  The host's side
+ * cannot be read from here: this shows the guest's side is kept.
+ */
+static void test_pan_across_exit(void)
+{
+	s64 version;
+
+	if (!MMFR1_PAN(read_sysreg(id_aa64mmfr1_el1))) {
+		printf("# hostile: the CPU has no PAN: nothing to try\n");
+		return;
+	}
+	asm volatile(SET_PAN(0) ::: "memory");
+	version = hvc_call(PSCI_VERSION, 0, 0, 0);	/* an exit */
+	check(version > 0, "PSCI_VERSION answered with PAN clear (0x%llx)",
+	      (unsigned long long)version);
+	check(!read_pan(), "PAN is still clear in the guest after an exit");
+	asm volatile(SET_PAN(1) ::: "memory");
+	check(read_pan(), "PAN set again reads set");
+}
+
 void fw_main(void)
 {
 	u64 ram, size;
@@ -55,4 +91,5 @@ void fw_main(void)
 		   (unsigned long long)(size >> 20)))
 		return;
 	test_fetch_outside_memory(ram + size + 0x1000);
+	test_pan_across_exit();
 }

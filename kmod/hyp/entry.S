@@ -99,6 +99,13 @@ SYM_FUNC_END(__vmm_guest_enter)
 .endm
 
 SYM_CODE_START_LOCAL(__vmm_guest_exit)
+	/*
+	 * The exit to EL2 with HCR_EL2.TGE clear leaves PSTATE.PAN as the
+	 * guest had it (SCTLR_EL2.SPAN acts only with TGE set): a guest that
+	 * cleared PAN would have the host run without it.  Set it, as KVM's
+	 * __guest_exit does, where the CPU has PAN.
+	 */
+	ALTERNATIVE(nop, SET_PSTATE_PAN(1), ARM64_HAS_PAN, CONFIG_ARM64_PAN)
 	ldr	x1, [sp, #HF_SP_EL0]
 	msr	sp_el0, x1
 	ldp	x19, x20, [sp, #HF_X19]
