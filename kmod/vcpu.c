@@ -278,6 +278,7 @@ static const struct file_operations vcpu_fops = {
 int vmm_vcpu_create(struct vmm_vm *vm, unsigned int id)
 {
 	struct vmm_vcpu *vcpu;
+	struct file *file;
 	int fd;
 
 	lockdep_assert_held(&vm->lock);
@@ -299,16 +300,32 @@ int vmm_vcpu_create(struct vmm_vm *vm, unsigned int id)
 	vcpu->mpidr = BIT(31) | (id & 0xf) | ((id >> 4) & 0xff) << 8 |
 		      (u64)((id >> 12) & 0xff) << 16;
 
+	/*
+	 * Everything that can fail comes before the vCPU is published in
+	 * vm->vcpus[], which other vCPUs read without the VM's lock (PSCI's
+	 * vcpu_by_mpidr()): a vCPU freed after it was seen there would be a
+	 * use after free.  So the fd is reserved and its file made first, and
+	 * fd_install(), which cannot fail, comes last (KVM likewise counts a
+	 * vCPU online only once its fd exists).
+	 */
+	fd = get_unused_fd_flags(O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		goto out_free;
+	file = anon_inode_getfile("vmm-vcpu", &vcpu_fops, vcpu, O_RDWR);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		fd = PTR_ERR(file);
+		goto out_free;
+	}
 	kref_get(&vm->ref);
 	atomic_inc(&vmm_nr_vcpus);
-	vm->vcpus[id] = vcpu;
 	vm->nr_vcpus++;
-	fd = anon_inode_getfd("vmm-vcpu", &vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		vm->vcpus[id] = NULL;
-		vm->nr_vcpus--;
-		vmm_vcpu_free(vcpu);
-		vmm_vm_put(vm);
-	}
+	smp_store_release(&vm->vcpus[id], vcpu);
+	fd_install(fd, file);
+	return fd;
+
+out_free:
+	free_page((unsigned long)vcpu->run);
+	kfree(vcpu);
 	return fd;
 }

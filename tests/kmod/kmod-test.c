@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <linux/kvm.h>
@@ -36,17 +37,26 @@ static void __attribute__((noreturn, format(printf, 1, 2))) fail(const char *fmt
 	exit(1);
 }
 
-static int pinned_pages(void)
+/* A vmm.ko counter under /sys/module/vmm/parameters; -1: not vmm.ko. */
+static int counter(const char *name)
 {
-	FILE *f = fopen("/sys/module/vmm/parameters/pinned_pages", "r");
+	char path[128];
+	FILE *f;
 	int n = -1;
 
+	snprintf(path, sizeof(path), "/sys/module/vmm/parameters/%s", name);
+	f = fopen(path, "r");
 	if (f) {
 		if (fscanf(f, "%d", &n) != 1)
 			n = -1;
 		fclose(f);
 	}
-	return n;	/* -1: not vmm.ko */
+	return n;
+}
+
+static int pinned_pages(void)
+{
+	return counter("pinned_pages");
 }
 
 /* ioctl that must fail with @err */
@@ -273,6 +283,43 @@ static void mdscr_test(int sys, size_t run_size)
 	printf("kmod-test: 1000 exits with MDSCR_EL1 = KDE|SS set by userspace\n");
 }
 
+/*
+ * KVM_CREATE_VCPU failing for want of an fd (EMFILE) leaves no vCPU
+ * behind: none counted, and the id free for the next try (issue 10,
+ * finding 12: the vCPU was visible to other vCPUs before its fd existed).
+ */
+static void vcpu_fd_test(int sys)
+{
+	struct rlimit old, tight;
+	int vm, vcpu, live, spare;
+
+	vm = ioctl(sys, KVM_CREATE_VM, 0);
+	if (vm < 0)
+		fail("KVM_CREATE_VM: %s", strerror(errno));
+	live = counter("live_vcpus");
+	/* the lowest free fd is the last one allowed: none left after it */
+	spare = dup(vm);
+	if (spare < 0 || getrlimit(RLIMIT_NOFILE, &old))
+		fail("dup/getrlimit: %s", strerror(errno));
+	tight = old;
+	tight.rlim_cur = spare;
+	close(spare);
+	if (setrlimit(RLIMIT_NOFILE, &tight))
+		fail("setrlimit: %s", strerror(errno));
+	expect_errno(vm, KVM_CREATE_VCPU, (void *)0, EMFILE, "KVM_CREATE_VCPU with no fd left");
+	if (setrlimit(RLIMIT_NOFILE, &old))
+		fail("setrlimit: %s", strerror(errno));
+	if (live >= 0 && counter("live_vcpus") != live)
+		fail("%d vCPUs live after a failed create, expected %d",
+		     counter("live_vcpus"), live);
+	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	if (vcpu < 0)
+		fail("KVM_CREATE_VCPU 0 after the failed one: %s", strerror(errno));
+	close(vcpu);
+	close(vm);
+	printf("kmod-test: a vCPU create that finds no fd leaves nothing behind\n");
+}
+
 static void one_vm(int sys, unsigned int nr_vcpus, void *ram, size_t run_size)
 {
 	struct kvm_userspace_memory_region r = {
@@ -392,6 +439,7 @@ int main(int argc, char **argv)
 	expect_errno(sys, KVM_CREATE_VM, (void *)(1UL << 20), EINVAL, "a bad VM type");
 	slot_test(sys, run_size);
 	mdscr_test(sys, run_size);
+	vcpu_fd_test(sys);
 	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (ram == MAP_FAILED)
