@@ -42,8 +42,15 @@
 /*
  * CPTR_EL2 with E2H has CPACR's layout.  SVE and SME always trap; FP/SIMD
  * traps until the guest's registers are loaded (run.c, on its first use).
+ * Trace (TTA, bit 28) and activity monitors (TAM, bit 30) trap too, as in
+ * KVM's VHE __activate_traps(): the ID registers hide both, and neither
+ * the host's trace unit nor its AMU counters are the guest's.  QEMU 7.2
+ * has neither, so their accesses UNDEF with or without the trap here;
+ * only hardware with trace or AMU can show this.
  */
-#define CPTR_GUEST_VHE(fp)	((fp) ? CPACR_ELx_FPEN : 0)
+#define CPTR_VHE_TTA		BIT(28)
+#define CPTR_VHE_TAM		BIT(30)
+#define CPTR_GUEST_VHE(fp)	(((fp) ? CPACR_ELx_FPEN : 0) | CPTR_VHE_TTA | CPTR_VHE_TAM)
 
 void vmm_vhe_vcpu_load(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 {
