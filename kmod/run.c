@@ -313,7 +313,7 @@ static void complete_mmio(struct vmm_vcpu *vcpu)
 	skip_instr(vcpu);
 }
 
-/* ---- system registers: ID registers are sanitised, the rest UNDEF ------- */
+/* ---- system registers: ID registers sanitised, RAS RAZ/WI, the rest UNDEF */
 
 #define ID_FIELD(shift)		(0xfULL << (shift))
 
@@ -366,6 +366,17 @@ static int handle_sysreg(struct vmm_vcpu *vcpu)
 	/* ID group 3: op0 3, op1 0, CRn 0, CRm 1-7 (D13.2.48, HCR_EL2.TID3) */
 	if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7 && read) {
 		set_reg(vcpu, rt, id_reg_value(sys_reg(op0, op1, crn, crm, op2)));
+		skip_instr(vcpu);
+		return RESUME;
+	}
+	/*
+	 * The RAS error record registers (ERRIDR, ERRSELR, ERX*: op0 3, op1
+	 * 0, CRn 5, CRm 3-5), trapped by HCR_EL2.TERR: the host's records
+	 * are not the guest's.  RAZ/WI, as KVM's trap_raz_wi: no records.
+	 */
+	if (op0 == 3 && op1 == 0 && crn == 5 && crm >= 3 && crm <= 5) {
+		if (read)
+			set_reg(vcpu, rt, 0);
 		skip_instr(vcpu);
 		return RESUME;
 	}

@@ -5,7 +5,8 @@
  * vmm keeps running.  So far: an instruction fetch from an IPA outside
  * every memory slot is a synchronous external abort taken to the guest
  * (KVM's inject_abt64()), not the end of the VM; PAN cleared by the guest
- * across an exit.  Issue 10 adds the rest.
+ * across an exit; the RAS error records read as none.  Issue 10 adds the
+ * rest.
  */
 #include "fw.h"
 
@@ -79,6 +80,29 @@ static void test_pan_across_exit(void)
 	check(read_pan(), "PAN set again reads set");
 }
 
+/* ID_AA64PFR0_EL1.RAS */
+#define PFR0_RAS(r)	(((r) >> 28) & 0xf)
+
+/*
+ * The RAS error record registers: a guest sees no records (ERRIDR_EL1
+ * reads 0), never the host's, and the read does not fault.  KVM makes the
+ * record registers RAZ/WI; vmm.ko traps them (HCR_EL2.TERR) and does the
+ * same.  Only ERRIDR_EL1 is tried: QEMU 7.2's minimal RAS has no records,
+ * so ERRSELR_EL1 and ERX* are UNDEFINED there before any trap.
+ */
+static void test_ras_records(void)
+{
+	u64 v = ~0ULL;
+
+	if (!PFR0_RAS(read_sysreg(id_aa64pfr0_el1))) {
+		printf("# hostile: the CPU has no RAS: nothing to try\n");
+		return;
+	}
+	set_sync_handler(NULL);		/* a fault is a failure */
+	asm volatile("mrs %0, s3_0_c5_c3_0" : "=r"(v) : : "memory");	/* ERRIDR_EL1 */
+	check_eq(v, 0, "ERRIDR_EL1 (no error records for a guest)");
+}
+
 void fw_main(void)
 {
 	u64 ram, size;
@@ -92,4 +116,5 @@ void fw_main(void)
 		return;
 	test_fetch_outside_memory(ram + size + 0x1000);
 	test_pan_across_exit();
+	test_ras_records();
 }

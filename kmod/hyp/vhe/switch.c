@@ -26,6 +26,17 @@
 			 HCR_TACR | HCR_TIDCP | HCR_TID3 | HCR_TWI | HCR_TWE | \
 			 HCR_TLOR | HCR_RW | HCR_E2H)
 
+/*
+ * With RAS, trap the error record registers (TERR): the host's error
+ * records are not the guest's to read or clear; run.c makes them RAZ/WI,
+ * as KVM does.  (TERR is RES0 without RAS.)  TEA, routing the guest's
+ * external aborts to EL2, waits for handling those exits as KVM does.
+ */
+static inline u64 guest_hcr_ras(void)
+{
+	return cpus_have_const_cap(ARM64_HAS_RAS_EXTN) ? HCR_TERR : 0;
+}
+
 /* Trap the PMU and debug registers: the guest has neither (yet). */
 #define MDCR_GUEST_TRAPS	(MDCR_EL2_TPM | MDCR_EL2_TPMCR | MDCR_EL2_TDA | \
 				 MDCR_EL2_TDOSA | MDCR_EL2_TDRA | MDCR_EL2_TTRF | \
@@ -99,7 +110,7 @@ u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	host->cptr = read_sysreg(cpacr_el1);	/* CPTR_EL2 under E2H */
 	host->vbar = read_sysreg(vbar_el1);	/* VBAR_EL2 under E2H */
 
-	write_sysreg(HCR_GUEST_VHE, hcr_el2);
+	write_sysreg(HCR_GUEST_VHE | guest_hcr_ras(), hcr_el2);
 	write_sysreg(CPTR_GUEST_VHE(vcpu->fp_loaded), cpacr_el1);
 	write_sysreg(__vmm_hyp_vectors, vbar_el1);
 	isb();
