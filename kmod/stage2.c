@@ -208,11 +208,20 @@ bool vmm_stage2_is_ram(struct vmm_vm *vm, u64 ipa)
 	return find_slot(vm, ipa) != NULL;
 }
 
-/* Clean a new page to the point of coherency: a guest with its MMU off
- * reads memory uncached (booting.rst, "the MMU must be off"). */
+/*
+ * Clean a new page to the point of coherency: a guest with its MMU off
+ * reads memory uncached (booting.rst, "the MMU must be off"), and must
+ * not read a previous owner's stale data there.  The stride is the
+ * smallest D-cache line of any CPU (the system-wide CTR_EL0.DminLine, in
+ * words): cache_line_size() is the writeback granule, which can be larger
+ * and would skip lines.  (The kernel's dcache_clean_inval_poc() is not
+ * exported to modules in 6.1.)  This bed's CPUs agree on the line size, so
+ * only a big.LITTLE-style mix of line sizes could show the difference.
+ */
 static void clean_page_poc(void *va)
 {
-	unsigned long line = cache_line_size(), p;
+	u64 ctr = read_sanitised_ftr_reg(SYS_CTR_EL0);
+	unsigned long line = 4UL << ((ctr >> CTR_EL0_DminLine_SHIFT) & 0xf), p;
 
 	for (p = (unsigned long)va; p < (unsigned long)va + PAGE_SIZE; p += line)
 		asm volatile("dc civac, %0" : : "r"(p) : "memory");
