@@ -112,6 +112,7 @@ static int __init vmm_init(void)
 	ret = vmm_vmid_init();
 	if (ret)
 		return ret;
+	vmm_stage2_flush_all();		/* VMIDs start again from 1 */
 	vmm_misc.name = devname;
 	preempt_notifier_inc();		/* vCPUs follow their threads (run.c) */
 	ret = misc_register(&vmm_misc);
@@ -128,6 +129,7 @@ static void __exit vmm_exit(void)
 {
 	misc_deregister(&vmm_misc);
 	preempt_notifier_dec();
+	vmm_stage2_flush_all();		/* nothing of our guests stays behind */
 }
 
 module_init(vmm_init);

@@ -110,7 +110,16 @@ static void vmid_rollover(void)
 			vm->vmid_gen = vmid_generation;
 		}
 	}
-	/* all VMIDs' EL1&0 entries, every CPU (VMID-tagged I-caches too) */
+	vmm_stage2_flush_all();
+}
+
+/*
+ * Every VMID's EL1&0 entries, on every CPU (VMID-tagged I-caches too): at a
+ * rollover, and when the module loads and unloads, since VMIDs start again
+ * from 1 with each load and a previous load's guests may have left entries.
+ */
+void vmm_stage2_flush_all(void)
+{
 	dsb(ishst);
 	asm volatile("tlbi alle1is" : : : "memory");
 	asm volatile("ic ialluis" : : : "memory");
@@ -277,15 +286,25 @@ out:
 }
 
 /* Invalidate every TLB entry of @vmid, all CPUs (VHE: TGE clear meanwhile). */
-static void flush_vmid(u64 vttbr)
+/*
+ * Invalidate @vm's stage-1 and stage-2 entries, on every CPU.  TLBI by
+ * VMID takes the VMID from VTTBR_EL2, and how many of its bits count from
+ * VTCR_EL2.VS: in host context VTCR keeps its boot value (VS 0, 8-bit
+ * VMIDs), so a 16-bit VMID of 256 or more would hit another VM's entries.
+ * Both are the VM's here.  (TCG ignores VMIDs in broadcast TLBIs, so this
+ * bed cannot show it; hardware with 16-bit VMIDs and 256+ VMs could.)
+ */
+static void flush_vmid(const struct vmm_vm *vm)
 {
 	unsigned long flags;
-	u64 hcr, old_vttbr;
+	u64 hcr, old_vttbr, old_vtcr;
 
 	local_irq_save(flags);
 	old_vttbr = read_sysreg(vttbr_el2);
+	old_vtcr = read_sysreg(vtcr_el2);
 	hcr = read_sysreg(hcr_el2);
-	write_sysreg(vttbr, vttbr_el2);
+	write_sysreg(vm->vtcr, vtcr_el2);
+	write_sysreg(READ_ONCE(vm->vttbr), vttbr_el2);
 	/* with TGE set, EL1 TLB maintenance would hit the host's EL2&0 regime */
 	write_sysreg(hcr & ~HCR_TGE, hcr_el2);
 	isb();
@@ -293,6 +312,7 @@ static void flush_vmid(u64 vttbr)
 	dsb(ish);
 	isb();
 	write_sysreg(hcr, hcr_el2);
+	write_sysreg(old_vtcr, vtcr_el2);
 	write_sysreg(old_vttbr, vttbr_el2);
 	isb();
 	local_irq_restore(flags);
@@ -340,7 +360,7 @@ static void unmap_range(struct vmm_vm *vm, u64 start, u64 size)
 	if (!any)
 		return;
 	dsb(ishst);
-	flush_vmid(READ_ONCE(vm->vttbr));
+	flush_vmid(vm);
 	for (ipa = start; ipa < end; ipa += PAGE_SIZE) {
 		pte = leaf_entry(vm, ipa);
 		if (!pte) {
@@ -376,7 +396,7 @@ void vmm_stage2_destroy(struct vmm_vm *vm)
 	if (!vm->pgd)
 		return;
 	if (vm->vmid_gen)		/* it ran: its VMID tags TLB entries */
-		flush_vmid(vm->vttbr);
+		flush_vmid(vm);
 	for (i = 0; i < 2 * S2_PTRS; i++) {
 		u64 *l2 = next_table(&vm->pgd[i], false);
 

@@ -133,6 +133,8 @@ int vmm_vmid_init(void);
 void vmm_vmid_load(struct vmm_vm *vm);
 void vmm_vmid_put(void);
 u64 vmm_stage2_vtcr(void);
+/* Invalidate every VMID's EL1&0 TLB entries on every CPU. */
+void vmm_stage2_flush_all(void);
 int vmm_stage2_init(struct vmm_vm *vm);
 void vmm_stage2_destroy(struct vmm_vm *vm);
 /* Map the page holding @ipa from its memslot; -ENOENT if no slot has it. */
