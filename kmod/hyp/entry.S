@@ -14,12 +14,20 @@
 #include "vmm-asm-offsets.h"
 #include <hyp/context.h>
 
-/* The host frame on the stack, from SP upwards. */
+/*
+ * The host frame on the stack, from SP upwards.  x18 too, though the
+ * procedure call standard lets a callee clobber it: a kernel built with
+ * CONFIG_SHADOW_CALL_STACK keeps its shadow stack pointer there, and the
+ * guest's x18 must not come back as it (KVM's __guest_enter saves it for
+ * the same reason).  Debian's kernel has SCS off, so this bed cannot show
+ * it; a kernel with SCS on would crash on the first return after an exit.
+ */
 #define HF_X19		0
 #define HF_X29		80
 #define HF_SP_EL0	96
 #define HF_CTXT		104
-#define HF_SIZE		112
+#define HF_X18		112
+#define HF_SIZE		128
 
 	.text
 
@@ -34,6 +42,7 @@ SYM_FUNC_START(__vmm_guest_enter)
 	stp	x29, x30, [sp, #HF_X29]
 	mrs	x1, sp_el0
 	stp	x1, x0, [sp, #HF_SP_EL0]	/* SP_EL0, then the context */
+	str	x18, [sp, #HF_X18]
 
 	ldr	x1, [x0, #CTXT_SP_EL0]
 	msr	sp_el0, x1
@@ -114,6 +123,7 @@ SYM_CODE_START_LOCAL(__vmm_guest_exit)
 	ldp	x25, x26, [sp, #HF_X19 + 48]
 	ldp	x27, x28, [sp, #HF_X19 + 64]
 	ldp	x29, x30, [sp, #HF_X29]
+	ldr	x18, [sp, #HF_X18]
 	add	sp, sp, #HF_SIZE
 	ret
 SYM_CODE_END(__vmm_guest_exit)
