@@ -267,9 +267,18 @@ int vmm_stage2_map(struct vmm_vm *vm, u64 ipa)
 
 	writable = !(slot->flags & KVM_MEM_READONLY);
 	hva = slot->hva + (ipa - slot->gpa);
+	/*
+	 * A long-term pin is locked memory: charged to the owner's locked_vm
+	 * and bounded by its RLIMIT_MEMLOCK (unless CAP_IPC_LOCK), as VFIO's
+	 * are, or any /dev/vmm user could pin all of RAM.  -ENOMEM past it.
+	 */
+	ret = account_locked_vm(vm->mm, 1, true);
+	if (ret)
+		goto out;
 	/* pinned for the VM's life: FOLL_LONGTERM (not in the _unlocked variant) */
 	if (pin_user_pages_fast(hva, 1, FOLL_LONGTERM | (writable ? FOLL_WRITE : 0),
 				&page) != 1) {
+		account_locked_vm(vm->mm, 1, false);
 		ret = -EFAULT;
 		goto out;
 	}
@@ -318,6 +327,19 @@ static void flush_vmid(const struct vmm_vm *vm)
 	local_irq_restore(flags);
 }
 
+/*
+ * Give back a pinned guest page, whose stage-2 entry was @pte: dirty if
+ * the guest could write it, so that a file-backed slot's writes reach the
+ * file.  The caller uncharges locked_vm, in one go for many pages.
+ */
+static void unpin_guest_page(u64 pte)
+{
+	struct page *page = phys_to_page(pte & S2_ADDR_MASK);
+
+	unpin_user_pages_dirty_lock(&page, 1, pte & S2_AP_W);
+	atomic_dec(&vmm_nr_pinned);
+}
+
 /* The level-3 entry of @ipa, or NULL if no level-3 table covers it. */
 static u64 *leaf_entry(struct vmm_vm *vm, u64 ipa)
 {
@@ -344,6 +366,7 @@ static u64 *leaf_entry(struct vmm_vm *vm, u64 ipa)
 static void unmap_range(struct vmm_vm *vm, u64 start, u64 size)
 {
 	u64 ipa, end = start + size, *pte;
+	unsigned long unpinned = 0;
 	bool any = false;
 
 	for (ipa = start; ipa < end; ipa += PAGE_SIZE) {
@@ -368,11 +391,12 @@ static void unmap_range(struct vmm_vm *vm, u64 start, u64 size)
 			continue;
 		}
 		if (*pte & S2_SW_UNPIN) {
-			unpin_user_page(phys_to_page(*pte & S2_ADDR_MASK));
-			atomic_dec(&vmm_nr_pinned);
+			unpin_guest_page(*pte);
 			WRITE_ONCE(*pte, 0);
+			unpinned++;
 		}
 	}
+	account_locked_vm(vm->mm, unpinned, false);
 }
 
 /*
@@ -391,6 +415,7 @@ void vmm_stage2_set_slot(struct vmm_vm *vm, struct vmm_memslot *slot,
 
 void vmm_stage2_destroy(struct vmm_vm *vm)
 {
+	unsigned long unpinned = 0;
 	unsigned int i, j, k;
 
 	if (!vm->pgd)
@@ -406,8 +431,8 @@ void vmm_stage2_destroy(struct vmm_vm *vm)
 			for (k = 0; l3 && k < S2_PTRS; k++) {
 				if (!(l3[k] & S2_VALID))
 					continue;
-				unpin_user_page(phys_to_page(l3[k] & S2_ADDR_MASK));
-				atomic_dec(&vmm_nr_pinned);
+				unpin_guest_page(l3[k]);
+				unpinned++;
 			}
 			if (l3)
 				free_page((unsigned long)l3);
@@ -417,4 +442,6 @@ void vmm_stage2_destroy(struct vmm_vm *vm)
 	}
 	free_pages((unsigned long)vm->pgd, S2_LEVELS_PGD_ORDER);
 	vm->pgd = NULL;
+	/* uncharged even after the owner exited: vm->mm is still grabbed */
+	account_locked_vm(vm->mm, unpinned, false);
 }

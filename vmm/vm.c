@@ -158,7 +158,8 @@ static void *vcpu_thread(void *arg)
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			pr_err("vcpu %u: KVM_RUN: %s%s", vcpu->id, strerror(errno),
-			       errno == ENOSYS ? " (an MMIO access the hypervisor cannot decode?)" : "");
+			       errno == ENOSYS ? " (an MMIO access the hypervisor cannot decode?)" :
+			       errno == ENOMEM ? " (vmm.ko counts guest RAM as locked memory: raise 'ulimit -l' or give CAP_IPC_LOCK)" : "");
 			vm__stop(vcpu->vm, VMM_EXIT_ERROR);
 			break;
 		}
