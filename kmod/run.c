@@ -605,7 +605,17 @@ int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 {
 	int ret;
 
+	/*
+	 * What the last exit asked for is done first, immediate_exit or not:
+	 * KVM completes a pending MMIO read before it looks at the flag
+	 * (kvm_arch_vcpu_ioctl_run()), so userspace sees the guest's
+	 * registers as they will run.
+	 */
 	complete_mmio(vcpu);
+	if (READ_ONCE(vcpu->run->immediate_exit)) {
+		vcpu->run->exit_reason = KVM_EXIT_INTR;
+		return -EINTR;
+	}
 	vcpu_load(vcpu);
 	for (;;) {
 		if (READ_ONCE(vcpu->power_off) && wait_power_on(vcpu)) {

@@ -225,12 +225,8 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 			ret = -EINVAL;
 		else if (!vcpu->initialised)
 			ret = -ENOEXEC;
-		else if (READ_ONCE(vcpu->run->immediate_exit)) {
-			vcpu->run->exit_reason = KVM_EXIT_INTR;
-			ret = -EINTR;
-		} else {
+		else
 			ret = vmm_vcpu_run(vcpu);
-		}
 		break;
 	default:
 		ret = -EINVAL;

@@ -152,6 +152,44 @@ static void read_is_mmio(int vcpu, struct kvm_run *run, unsigned long long gpa,
 		fail("the MMIO read at 0x%llx did not complete with the vmm's data", gpa);
 }
 
+/* A VM with @mem (@size bytes) as RAM at CODE_GPA and one vCPU there. */
+struct test_vm {
+	int		vm, vcpu;
+	struct kvm_run	*run;
+	size_t		run_size;
+};
+
+static void test_vm_create(struct test_vm *t, int sys, size_t run_size,
+			   void *mem, size_t size)
+{
+	struct kvm_vcpu_init init = { .target = KVM_ARM_TARGET_GENERIC_V8 };
+
+	t->run_size = run_size;
+	t->vm = ioctl(sys, KVM_CREATE_VM, 0);
+	if (t->vm < 0)
+		fail("KVM_CREATE_VM: %s", strerror(errno));
+	if (ioctl(t->vm, KVM_ARM_PREFERRED_TARGET, &init))
+		fail("KVM_ARM_PREFERRED_TARGET: %s", strerror(errno));
+	set_slot(t->vm, 0, CODE_GPA, size, mem, 0, 0, "the RAM slot");
+	t->vcpu = ioctl(t->vm, KVM_CREATE_VCPU, 0);
+	if (t->vcpu < 0)
+		fail("KVM_CREATE_VCPU: %s", strerror(errno));
+	init.features[0] = 1U << KVM_ARM_VCPU_PSCI_0_2;
+	if (ioctl(t->vcpu, KVM_ARM_VCPU_INIT, &init))
+		fail("KVM_ARM_VCPU_INIT: %s", strerror(errno));
+	t->run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, t->vcpu, 0);
+	if (t->run == MAP_FAILED)
+		fail("mmap of kvm_run: %s", strerror(errno));
+	set_reg(t->vcpu, CORE_REG(pc), CODE_GPA);
+}
+
+static void test_vm_destroy(struct test_vm *t)
+{
+	munmap(t->run, t->run_size);
+	close(t->vcpu);
+	close(t->vm);
+}
+
 static void slot_test(int sys, size_t run_size)
 {
 	const unsigned long long V1 = 0x1111222233334444ULL, V2 = 0x5555666677778888ULL;
@@ -245,44 +283,63 @@ static void mdscr_test(int sys, size_t run_size)
 {
 	const unsigned long long mdscr = ARM64_SYS_REG(2, 0, 0, 2, 2);
 	long page = sysconf(_SC_PAGESIZE);
-	struct kvm_vcpu_init init = { .target = KVM_ARM_TARGET_GENERIC_V8 };
+	struct test_vm t;
 	unsigned char *code;
-	struct kvm_run *run;
-	int vm, vcpu, i;
+	int i;
 
 	code = mmap(NULL, page, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (code == MAP_FAILED)
 		fail("mmap: %s", strerror(errno));
 	memcpy(code, guest_code, sizeof(guest_code));
-	vm = ioctl(sys, KVM_CREATE_VM, 0);
-	if (vm < 0)
-		fail("KVM_CREATE_VM: %s", strerror(errno));
-	if (ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init))
-		fail("KVM_ARM_PREFERRED_TARGET: %s", strerror(errno));
-	set_slot(vm, 0, CODE_GPA, page, code, 0, 0, "the code slot");
-	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
-	if (vcpu < 0)
-		fail("KVM_CREATE_VCPU: %s", strerror(errno));
-	init.features[0] = 1U << KVM_ARM_VCPU_PSCI_0_2;
-	if (ioctl(vcpu, KVM_ARM_VCPU_INIT, &init))
-		fail("KVM_ARM_VCPU_INIT: %s", strerror(errno));
-	run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
-	if (run == MAP_FAILED)
-		fail("mmap of kvm_run: %s", strerror(errno));
-	set_reg(vcpu, mdscr, 0x2001);		/* KDE | SS */
-	set_reg(vcpu, CORE_REG(pc), CODE_GPA);
-	set_reg(vcpu, CORE_REG(regs[1]), CODE_GPA);
-	set_reg(vcpu, CORE_REG(regs[4]), OUT_GPA);
+	test_vm_create(&t, sys, run_size, code, page);
+	set_reg(t.vcpu, mdscr, 0x2001);		/* KDE | SS */
+	set_reg(t.vcpu, CORE_REG(regs[1]), CODE_GPA);
+	set_reg(t.vcpu, CORE_REG(regs[4]), OUT_GPA);
 	for (i = 0; i < 1000; i++)
-		run_to_mmio(vcpu, run, OUT_GPA, 1);
-	if (get_reg(vcpu, mdscr) != 0x2001)
-		fail("MDSCR_EL1 reads 0x%llx, set 0x2001", get_reg(vcpu, mdscr));
-	munmap(run, run_size);
-	close(vcpu);
-	close(vm);
+		run_to_mmio(t.vcpu, t.run, OUT_GPA, 1);
+	if (get_reg(t.vcpu, mdscr) != 0x2001)
+		fail("MDSCR_EL1 reads 0x%llx, set 0x2001", get_reg(t.vcpu, mdscr));
+	test_vm_destroy(&t);
 	munmap(code, page);
 	printf("kmod-test: 1000 exits with MDSCR_EL1 = KDE|SS set by userspace\n");
+}
+
+/*
+ * KVM_RUN with immediate_exit still completes the MMIO read the last exit
+ * asked for, as KVM does: the loaded value and the next PC are visible to
+ * ONE_REG before the guest runs again (issue 10, finding 14).
+ */
+static void immediate_exit_test(int sys, size_t run_size)
+{
+	const unsigned long long V = 0x0123456789abcdefULL;
+	long page = sysconf(_SC_PAGESIZE);
+	struct test_vm t;
+	unsigned char *code;
+
+	code = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (code == MAP_FAILED)
+		fail("mmap: %s", strerror(errno));
+	memcpy(code, guest_code, sizeof(guest_code));
+	test_vm_create(&t, sys, run_size, code, page);
+	set_reg(t.vcpu, CORE_REG(regs[1]), DATA_GPA);	/* no slot: MMIO */
+	set_reg(t.vcpu, CORE_REG(regs[4]), OUT_GPA);
+	run_to_mmio(t.vcpu, t.run, DATA_GPA, 0);
+	memcpy(t.run->mmio.data, &V, 8);
+	t.run->immediate_exit = 1;
+	expect_errno(t.vcpu, KVM_RUN, NULL, EINTR, "KVM_RUN with immediate_exit after an MMIO read");
+	if (get_reg(t.vcpu, CORE_REG(regs[2])) != V ||
+	    get_reg(t.vcpu, CORE_REG(pc)) != CODE_GPA + 4)
+		fail("after immediate_exit: x2 0x%llx, pc 0x%llx; expected the read done (0x%llx, 0x%llx)",
+		     get_reg(t.vcpu, CORE_REG(regs[2])), get_reg(t.vcpu, CORE_REG(pc)),
+		     V, CODE_GPA + 4);
+	t.run->immediate_exit = 0;
+	if (run_to_mmio(t.vcpu, t.run, OUT_GPA, 1) != V)
+		fail("the guest did not write out the completed read");
+	test_vm_destroy(&t);
+	munmap(code, page);
+	printf("kmod-test: immediate_exit completes a pending MMIO read first\n");
 }
 
 /*
@@ -364,11 +421,9 @@ static void memlock_test(int sys, size_t run_size)
 	/* 1: str x2, [x1]; add x1, x1, #4096; b 1b: a store to every page */
 	static const unsigned int toucher[] = { 0xf9000022, 0x91400421, 0x17fffffe };
 	const long page = sysconf(_SC_PAGESIZE), pages = 64;
-	struct kvm_vcpu_init init = { .target = KVM_ARM_TARGET_GENERIC_V8 };
 	struct rlimit old, tight = { 16 * 4096, 16 * 4096 };
+	struct test_vm t;
 	unsigned char *mem;
-	struct kvm_run *run;
-	int vm, vcpu;
 	long before;
 
 	if (counter("pinned_pages") < 0)
@@ -378,30 +433,15 @@ static void memlock_test(int sys, size_t run_size)
 	if (mem == MAP_FAILED)
 		fail("mmap: %s", strerror(errno));
 	memcpy(mem, toucher, sizeof(toucher));
-	vm = ioctl(sys, KVM_CREATE_VM, 0);
-	if (vm < 0)
-		fail("KVM_CREATE_VM: %s", strerror(errno));
-	if (ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init))
-		fail("KVM_ARM_PREFERRED_TARGET: %s", strerror(errno));
-	set_slot(vm, 0, CODE_GPA, pages * page, mem, 0, 0, "the RAM slot");
-	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
-	if (vcpu < 0)
-		fail("KVM_CREATE_VCPU: %s", strerror(errno));
-	init.features[0] = 1U << KVM_ARM_VCPU_PSCI_0_2;
-	if (ioctl(vcpu, KVM_ARM_VCPU_INIT, &init))
-		fail("KVM_ARM_VCPU_INIT: %s", strerror(errno));
-	run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
-	if (run == MAP_FAILED)
-		fail("mmap of kvm_run: %s", strerror(errno));
-	set_reg(vcpu, CORE_REG(pc), CODE_GPA);
-	set_reg(vcpu, CORE_REG(regs[1]), CODE_GPA + page);
+	test_vm_create(&t, sys, run_size, mem, pages * page);
+	set_reg(t.vcpu, CORE_REG(regs[1]), CODE_GPA + page);
 
 	/* 16 pages of locked memory allowed, and no CAP_IPC_LOCK: ENOMEM */
 	before = vm_locked_kb();
 	if (getrlimit(RLIMIT_MEMLOCK, &old) || setrlimit(RLIMIT_MEMLOCK, &tight))
 		fail("RLIMIT_MEMLOCK: %s", strerror(errno));
 	ipc_lock_cap(0);
-	expect_errno(vcpu, KVM_RUN, NULL, ENOMEM, "KVM_RUN past RLIMIT_MEMLOCK");
+	expect_errno(t.vcpu, KVM_RUN, NULL, ENOMEM, "KVM_RUN past RLIMIT_MEMLOCK");
 	ipc_lock_cap(1);
 	if (setrlimit(RLIMIT_MEMLOCK, &old))
 		fail("RLIMIT_MEMLOCK: %s", strerror(errno));
@@ -410,13 +450,11 @@ static void memlock_test(int sys, size_t run_size)
 		     vm_locked_kb() - before, counter("pinned_pages"), 16 * page / 1024);
 
 	/* within the limit again, the guest goes on to the end of its RAM */
-	if (run_to_mmio(vcpu, run, CODE_GPA + pages * page, 1) != 0)
+	if (run_to_mmio(t.vcpu, t.run, CODE_GPA + pages * page, 1) != 0)
 		fail("the guest's store past its RAM carried data");
 	if (vm_locked_kb() - before != pages * page / 1024)
 		fail("%ld KiB locked with all %ld pages mapped", vm_locked_kb() - before, pages);
-	munmap(run, run_size);
-	close(vcpu);
-	close(vm);
+	test_vm_destroy(&t);
 	if (vm_locked_kb() != before || counter("pinned_pages") != 0)
 		fail("%ld KiB locked and %d pages pinned after the VM, expected %ld and 0",
 		     vm_locked_kb(), counter("pinned_pages"), before);
@@ -543,6 +581,7 @@ int main(int argc, char **argv)
 	expect_errno(sys, KVM_CREATE_VM, (void *)(1UL << 20), EINVAL, "a bad VM type");
 	slot_test(sys, run_size);
 	mdscr_test(sys, run_size);
+	immediate_exit_test(sys, run_size);
 	vcpu_fd_test(sys);
 	memlock_test(sys, run_size);
 	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
