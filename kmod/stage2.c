@@ -21,6 +21,9 @@
 
 #include "vmm_drv.h"
 
+/* The tables below are 4K-granule ones (VTCR_EL2.TG0 0, 512 entries). */
+static_assert(PAGE_SIZE == SZ_4K, "vmm.ko's stage 2 needs a kernel with 4K pages");
+
 #define S2_LEVELS_PGD_ORDER	1	/* two concatenated level-1 tables */
 #define S2_PTRS			512
 #define S2_VALID		BIT(0)
