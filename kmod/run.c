@@ -313,7 +313,7 @@ static void complete_mmio(struct vmm_vcpu *vcpu)
 	skip_instr(vcpu);
 }
 
-/* ---- system registers: ID registers sanitised, RAS RAZ/WI, the rest UNDEF */
+/* ---- system registers: ID, RAS and debug emulated, the rest UNDEF -------- */
 
 #define ID_FIELD(shift)		(0xfULL << (shift))
 
@@ -356,6 +356,39 @@ static u64 id_reg_value(u32 id)
 	}
 }
 
+/*
+ * The debug registers (op0 2, op1 0; and the EL0 debug comms channel, op1
+ * 3), trapped by MDCR_EL2.TDA/TDOSA/TDRA.  No hardware debug reaches the
+ * guest yet, but a guest must be able to set up as if it did: Linux's
+ * __cpu_setup writes MDSCR_EL1 and clears the OS lock at boot.  MDSCR_EL1
+ * keeps the guest's value (never loaded into the CPU: the host would run
+ * on it); OSLSR_EL1 says the OS lock is implemented (OSLM 0b10) and clear;
+ * the rest read as zero and ignore writes (no breakpoints fire).  As KVM
+ * without debug in use, but for the breakpoint registers, which KVM keeps.
+ * Returns false for registers not handled here.
+ */
+#define SYS_OSLSR_VALUE		BIT(3)		/* OSLM 0b10, OSLK 0 */
+
+static bool emulate_debug_reg(struct vmm_vcpu *vcpu, u32 op1, u32 crn,
+			      u32 crm, u32 op2, u32 rt, bool read)
+{
+	u64 val = 0;
+
+	if (op1 != 0 && op1 != 3)
+		return false;			/* trace and the rest: UNDEF */
+	if (op1 == 0 && crn == 0 && crm == 2 && op2 == 2) {	/* MDSCR_EL1 */
+		if (!read)
+			vcpu->ctxt.sys[MDSCR_EL1] = get_reg(vcpu, rt);
+		val = vcpu->ctxt.sys[MDSCR_EL1];
+	} else if (op1 == 0 && crn == 1 && crm == 1 && op2 == 4) {	/* OSLSR_EL1 */
+		val = SYS_OSLSR_VALUE;
+	}
+	if (read)
+		set_reg(vcpu, rt, val);
+	skip_instr(vcpu);
+	return true;
+}
+
 static int handle_sysreg(struct vmm_vcpu *vcpu)
 {
 	u64 esr = vcpu->fault.esr;
@@ -380,6 +413,8 @@ static int handle_sysreg(struct vmm_vcpu *vcpu)
 		skip_instr(vcpu);
 		return RESUME;
 	}
+	if (op0 == 2 && emulate_debug_reg(vcpu, op1, crn, crm, op2, rt, read))
+		return RESUME;
 	return inject_undef(vcpu);
 }
 

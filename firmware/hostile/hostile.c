@@ -5,8 +5,8 @@
  * vmm keeps running.  So far: an instruction fetch from an IPA outside
  * every memory slot is a synchronous external abort taken to the guest
  * (KVM's inject_abt64()), not the end of the VM; PAN cleared by the guest
- * across an exit; the RAS error records read as none.  Issue 10 adds the
- * rest.
+ * across an exit; the RAS error records read as none; the debug
+ * registers as Linux's boot uses them.  Issue 10 adds the rest.
  */
 #include "fw.h"
 
@@ -103,6 +103,35 @@ static void test_ras_records(void)
 	check_eq(v, 0, "ERRIDR_EL1 (no error records for a guest)");
 }
 
+/*
+ * What Linux's boot does with the debug registers, and a little more: a
+ * hypervisor that traps them must still let a guest set MDSCR_EL1 and read
+ * it back, clear the OS lock and see it clear, and touch the double-lock
+ * and a breakpoint control register without a fault.  MDSCR.TDCC (bit 12)
+ * only traps EL0's debug comms channel: harmless to set here.
+ */
+#define MDSCR_TDCC	(1UL << 12)
+#define OSLSR_OSLM1	(1UL << 3)
+#define OSLSR_OSLK	(1UL << 1)
+
+static void test_debug_registers(void)
+{
+	u64 v;
+
+	set_sync_handler(NULL);		/* a fault is a failure */
+	asm volatile("msr mdscr_el1, %0; isb" : : "r"(MDSCR_TDCC) : "memory");
+	asm volatile("mrs %0, mdscr_el1" : "=r"(v));
+	check_eq(v & MDSCR_TDCC, MDSCR_TDCC, "MDSCR_EL1 reads back what the guest wrote");
+	asm volatile("msr mdscr_el1, %0; isb" : : "r"(0UL) : "memory");
+	asm volatile("msr oslar_el1, %0; isb" : : "r"(0UL) : "memory");
+	asm volatile("mrs %0, oslsr_el1" : "=r"(v));
+	check((v & OSLSR_OSLM1) && !(v & OSLSR_OSLK),
+	      "OSLSR_EL1 0x%llx: an OS lock, clear after OSLAR_EL1 = 0", (unsigned long long)v);
+	asm volatile("msr osdlr_el1, %0; isb" : : "r"(0UL) : "memory");
+	asm volatile("mrs %0, dbgbcr0_el1" : "=r"(v));
+	check(true, "OSDLR_EL1 and DBGBCR0_EL1 accessed without a fault");
+}
+
 void fw_main(void)
 {
 	u64 ram, size;
@@ -117,4 +146,5 @@ void fw_main(void)
 	test_fetch_outside_memory(ram + size + 0x1000);
 	test_pan_across_exit();
 	test_ras_records();
+	test_debug_registers();
 }

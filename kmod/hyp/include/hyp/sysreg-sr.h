@@ -74,8 +74,8 @@ static inline void __sysreg_restore_el1(const u64 *sys)
  * load to put, between exits: KDE|SS (0x2001, settable through ONE_REG)
  * made the host single-step itself and hung it.  The guest never needs
  * it in the CPU either: MDCR_EL2.TDA traps its debug register accesses,
- * MDSCR_EL1's among them, to an UNDEF, so its value is only kept for
- * ONE_REG.  Debug state that reaches the guest (issue 10 finding 14)
+ * MDSCR_EL1's among them, and run.c emulates them against the value kept
+ * here (for the guest and for ONE_REG).  Debug state that reaches the guest (issue 10 finding 14)
  * will be switched on each entry and exit, as KVM's __debug_switch_*().
  */
 static inline void __sysreg_save_shared(u64 *sys)
