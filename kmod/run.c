@@ -27,6 +27,7 @@
 #include <linux/wait.h>
 
 #include <asm/arch_timer.h>
+#include <asm/daifflags.h>
 #include <asm/esr.h>
 #include <asm/fpsimd.h>
 #include <asm/neon.h>
@@ -622,8 +623,18 @@ static int run_inner(struct vmm_vcpu *vcpu)
 
 	preempt_disable();
 	do {
-		local_irq_disable();
+		/*
+		 * All of DAIF masked across the switch, as KVM's VHE run does:
+		 * VBAR_EL2 points at our vectors meanwhile, whose current-EL
+		 * entries must never run, and an SError or a debug exception
+		 * would take one.  Then the host's process context without
+		 * IRQs (SError and debug unmasked again), then IRQs.  The
+		 * local_daif_*() helpers also keep pseudo-NMI's ICC_PMR_EL1
+		 * masking right (ARM64_PSEUDO_NMI, off in Debian's kernel).
+		 */
+		local_daif_mask();
 		code = vmm_vhe_run_once(vcpu, &vcpu->host);
+		local_daif_restore(DAIF_PROCCTX_NOIRQ);
 		local_irq_enable();
 		ret = handle_exit(vcpu, code);
 	} while (ret == RESUME && !READ_ONCE(vcpu->power_off) && !must_leave());

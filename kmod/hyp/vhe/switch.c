@@ -101,7 +101,7 @@ void vmm_vhe_vcpu_put(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	isb();
 }
 
-/* One guest entry; interrupts masked.  Returns the VMM_EXIT_* code. */
+/* One guest entry; all of DAIF masked.  Returns the VMM_EXIT_* code. */
 u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 {
 	u64 code;
@@ -126,11 +126,6 @@ u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	write_sysreg(host->hcr, hcr_el2);
 	write_sysreg(host->cptr, cpacr_el1);
 	isb();
-	/*
-	 * Taking the exit masked all of DAIF; the host runs with SError and
-	 * debug exceptions unmasked (IRQs stay off until the caller's
-	 * local_irq_enable()), as KVM's VHE exit does.
-	 */
-	asm volatile("msr daifclr, #0xc" : : : "memory");
+	/* DAIF stays masked: the caller's local_daif_restore() unmasks */
 	return code;
 }
