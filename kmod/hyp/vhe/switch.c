@@ -7,6 +7,7 @@
  * at EL2 does not use them), so an exit handled in the kernel costs only
  * the general registers: the point of VHE (LCA'15, "lazy save/restore").
  */
+#include <linux/kprobes.h>
 #include <linux/kvm.h>
 
 #include <asm/kvm_arm.h>
@@ -129,3 +130,5 @@ u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	/* DAIF stays masked: the caller's local_daif_restore() unmasks */
 	return code;
 }
+/* no kprobe either: a breakpoint here would trap to our own vectors */
+NOKPROBE_SYMBOL(vmm_vhe_run_once);
