@@ -38,9 +38,11 @@ vhe-none)
 	}
 	kmod-test /dev/vmm 5 2 > /tmp/kt.out || { dmesg | tail -n 5
 		fail "kmod-test warm-up: $(grep FAIL /tmp/kt.out || echo it did not finish)"; }
-	grep '^kmod-test: memslot' /tmp/kt.out
+	grep '^kmod-test: ' /tmp/kt.out
+	# the one-off tests above churn pages through the per-CPU free lists,
+	# which MemFree does not count: measure the 100 VMs alone
 	free_before=$(memfree)
-	kmod-test /dev/vmm 100 2 | tee /tmp/kt.out
+	kmod-test /dev/vmm 100 2 --vms-only | tee /tmp/kt.out
 	grep -q '^kmod-test: 100 VMs of 2 vCPUs created and destroyed$' /tmp/kt.out ||
 		fail "$(grep FAIL /tmp/kt.out || echo kmod-test did not finish)"
 	free_after=$(memfree)
