@@ -27,7 +27,7 @@ export TB_MODE=$mode
 echo "@@@ L1 up: mode $mode, $(grep -c ^processor /proc/cpuinfo) CPUs, kvm: $([ -e /dev/kvm ] && echo yes || echo no)"
 
 run_test() {
-	local t=$1 to rc reason
+	local t=$1 to rc reason vp task
 	to=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "/tests/$t.sh")
 	echo "@@@ BEGIN $mode $t"
 	timeout "${to:-120}" sh "/tests/$t.sh" > /tmp/out 2>&1
@@ -39,7 +39,21 @@ run_test() {
 		return
 	fi
 	reason=$(sed -n 's/^FAIL: //p' /tmp/out | tail -n 1)
-	[ $rc = 124 ] || [ $rc = 143 ] && reason="timed out after ${to:-120}s${reason:+; $reason}"
+	if [ $rc = 124 ] || [ $rc = 143 ]; then
+		reason="timed out after ${to:-120}s${reason:+; $reason}"
+		# timeout killed the test's shell, not its vmm: say where each
+		# vmm was, in user space and in the kernel, then end it, so that
+		# the next test starts clean
+		for vp in $(pidof vmm); do
+			echo "  | vmm $vp left running: $(grep '^State' /proc/$vp/status)"
+			for task in /proc/$vp/task/*; do
+				echo "  |   thread ${task##*/} $(cat $task/comm): $(cat $task/wchan 2>/dev/null)"
+				sed 's/^/  |     /' $task/stack 2>/dev/null
+			done
+			kill -9 $vp
+		done
+		dmesg | tail -n 20 | sed 's/^/  | dmesg: /'
+	fi
 	echo "@@@ RESULT $mode $t FAIL ${reason:-exit status $rc}"
 }
 
