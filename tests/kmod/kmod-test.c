@@ -152,6 +152,18 @@ static void read_is_mmio(int vcpu, struct kvm_run *run, unsigned long long gpa,
 		fail("the MMIO read at 0x%llx did not complete with the vmm's data", gpa);
 }
 
+/* @size bytes of fresh anonymous memory that begin with @len bytes of @code. */
+static unsigned char *guest_memory(size_t size, const void *code, size_t len)
+{
+	unsigned char *mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (mem == MAP_FAILED)
+		fail("mmap: %s", strerror(errno));
+	memcpy(mem, code, len);
+	return mem;
+}
+
 /* A VM with @mem (@size bytes) as RAM at CODE_GPA and one vCPU there. */
 struct test_vm {
 	int		vm, vcpu;
@@ -199,12 +211,8 @@ static void slot_test(int sys, size_t run_size)
 	struct kvm_run *run;
 	int vm, vcpu, pinned;
 
-	code = mmap(NULL, 4 * page, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (code == MAP_FAILED)
-		fail("mmap: %s", strerror(errno));
+	code = guest_memory(4 * page, guest_code, sizeof(guest_code));
 	data = code + 2 * page;
-	memcpy(code, guest_code, sizeof(guest_code));
 	memcpy(data, &V1, 8);
 
 	vm = ioctl(sys, KVM_CREATE_VM, 0);
@@ -287,11 +295,7 @@ static void mdscr_test(int sys, size_t run_size)
 	unsigned char *code;
 	int i;
 
-	code = mmap(NULL, page, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (code == MAP_FAILED)
-		fail("mmap: %s", strerror(errno));
-	memcpy(code, guest_code, sizeof(guest_code));
+	code = guest_memory(page, guest_code, sizeof(guest_code));
 	test_vm_create(&t, sys, run_size, code, page);
 	set_reg(t.vcpu, mdscr, 0x2001);		/* KDE | SS */
 	set_reg(t.vcpu, CORE_REG(regs[1]), CODE_GPA);
@@ -317,11 +321,7 @@ static void immediate_exit_test(int sys, size_t run_size)
 	struct test_vm t;
 	unsigned char *code;
 
-	code = mmap(NULL, page, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (code == MAP_FAILED)
-		fail("mmap: %s", strerror(errno));
-	memcpy(code, guest_code, sizeof(guest_code));
+	code = guest_memory(page, guest_code, sizeof(guest_code));
 	test_vm_create(&t, sys, run_size, code, page);
 	set_reg(t.vcpu, CORE_REG(regs[1]), DATA_GPA);	/* no slot: MMIO */
 	set_reg(t.vcpu, CORE_REG(regs[4]), OUT_GPA);
@@ -428,11 +428,7 @@ static void memlock_test(int sys, size_t run_size)
 
 	if (counter("pinned_pages") < 0)
 		return;
-	mem = mmap(NULL, pages * page, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED)
-		fail("mmap: %s", strerror(errno));
-	memcpy(mem, toucher, sizeof(toucher));
+	mem = guest_memory(pages * page, toucher, sizeof(toucher));
 	test_vm_create(&t, sys, run_size, mem, pages * page);
 	set_reg(t.vcpu, CORE_REG(regs[1]), CODE_GPA + page);
 
