@@ -391,6 +391,70 @@ START_TEST(parse_error_mem_too_big)
 }
 END_TEST
 
+START_TEST(parse_firmware)
+{
+	ck_assert_int_eq(parse("-f", "fw.bin"), 0);
+	ck_assert_str_eq(cfg.firmware, "fw.bin");
+	ck_assert_ptr_null(cfg.kernel);
+	ck_assert_uint_eq(cfg.firmware_addr, 0);
+	ck_assert_int_eq(parse("--firmware", "fw.bin", "--firmware-address", "0x80200000"), 0);
+	ck_assert_uint_eq(cfg.firmware_addr, 0x80200000);
+	ck_assert_int_eq(parse("--firmware=fw.bin", "--firmware-address=2149580800"), 0);
+	ck_assert_uint_eq(cfg.firmware_addr, 2149580800ULL);
+	/* -p goes to the generated DTB as ever */
+	ck_assert_int_eq(parse("-f", "fw.bin", "-p", "console=ttyS0"), 0);
+	ck_assert_str_eq(cfg.params, "console=ttyS0");
+}
+END_TEST
+
+START_TEST(parse_flash_and_dtb)
+{
+	ck_assert_int_eq(parse("-k", "Image", "-F", "vars.img", "--dtb", "my.dtb"), 0);
+	ck_assert_str_eq(cfg.flash, "vars.img");
+	ck_assert_str_eq(cfg.dtb, "my.dtb");
+	ck_assert_int_eq(parse("-f", "fw.bin", "--flash", "vars.img"), 0);
+	ck_assert_str_eq(cfg.flash, "vars.img");
+}
+END_TEST
+
+START_TEST(parse_lkvm_noops_accepted)
+{
+	ck_assert_int_eq(parse("-k", "Image", "--disable-sve", "--disable-mte", "--no-pvtime"), 0);
+	ck_assert_str_eq(cfg.kernel, "Image");
+}
+END_TEST
+
+START_TEST(parse_error_firmware_rules)
+{
+	ck_parse_fails("--firmware-address: only valid with -f/--firmware",
+		       "-k", "Image", "--firmware-address", "0x80000000");
+	ck_parse_fails("--firmware fw.bin: vmm loads no kernel with a firmware; the firmware loads it",
+		       "-f", "fw.bin", "-k", "Image");
+	ck_parse_fails("--firmware fw.bin: vmm loads no initrd with a firmware; the firmware loads it",
+		       "-f", "fw.bin", "-i", "initrd");
+	ck_parse_fails("--firmware-address 0x8zz: expected an address (0x... or decimal)",
+		       "-f", "fw.bin", "--firmware-address", "0x8zz");
+	ck_parse_fails("--firmware-address -1: expected an address (0x... or decimal)",
+		       "-f", "fw.bin", "--firmware-address", "-1");
+	ck_parse_fails("--firmware-address 0x10000000000000000: expected an address (0x... or decimal)",
+		       "-f", "fw.bin", "--firmware-address", "0x10000000000000000");
+}
+END_TEST
+
+START_TEST(parse_error_lkvm_unsupported_named)
+{
+	ck_parse_fails("--tty: lkvm's option is not supported by vmm (see 'vmm help run')",
+		       "-k", "Image", "--tty", "0");
+	ck_parse_fails("--balloon: lkvm's option is not supported by vmm (see 'vmm help run')",
+		       "-k", "Image", "--balloon");
+	ck_parse_fails("--vfio-pci: lkvm's option is not supported by vmm (see 'vmm help run')",
+		       "-k", "Image", "--vfio-pci=0000:00:01.0");
+	/* a value-taking one without its value is still "needs a value" */
+	ck_parse_fails("--hugetlbfs: option needs a value (see 'vmm help run')",
+		       "-k", "Image", "--hugetlbfs");
+}
+END_TEST
+
 START_TEST(parse_error_mem_not_whole_mib)
 {
 	ck_parse_fails("--mem 65537K: memory size must be a whole number of MiB",
@@ -681,6 +745,11 @@ Suite *options_suite(void)
 	T(parse_error_mem_too_small);
 	T(parse_error_mem_too_big);
 	T(parse_error_mem_not_whole_mib);
+	T(parse_firmware);
+	T(parse_flash_and_dtb);
+	T(parse_lkvm_noops_accepted);
+	T(parse_error_firmware_rules);
+	T(parse_error_lkvm_unsupported_named);
 	T(parse_error_console_virtio);
 	T(parse_error_console_bogus);
 	T(parse_error_irqchip_bogus);
