@@ -9,11 +9,7 @@
 
 img=/tmp/flash.img
 args="-c 1 -m 64"
-if [ "$TB_MODE" = vhe-none ]; then
-	kmod_load
-	# no vGIC in vmm.ko yet: say so, or its warning joins every error line
-	args="$args --kvm-dev /dev/vmm --irqchip none"
-fi
+use_vmm_ko
 
 # The image flash.c expects: 4 MiB of 0xff (erased flash), a magic at 0,
 # block 1 zeroed, and "mov x0, #42; ret" (0xd2800540 0xd65f03c0, little

@@ -7,17 +7,10 @@
 . /tests/lib.sh
 
 args="-c 1 -m 64"
-if [ "$TB_MODE" = vhe-none ]; then
-	kmod_load
-	args="$args --kvm-dev /dev/vmm --irqchip none"
-fi
+use_vmm_ko
 run_payload hostile 4 $args
 ! dmesg | grep -E 'Oops|BUG:|Call trace' || fail "the host logged a kernel error"
 if [ "$TB_MODE" = vhe-none ]; then
-	# the VM is gone with the vmm: nothing of it stays in the module
-	for c in live_vms live_vcpus pinned_pages; do
-		wait_until 5 [ "$(cat /sys/module/vmm/parameters/$c)" = 0 ] ||
-			fail "$c is $(cat /sys/module/vmm/parameters/$c) after the run"
-	done
+	expect_no_vm_left 5	# the VM is gone with the vmm
 	kmod_unload
 fi

@@ -68,7 +68,5 @@ done
 rollovers=$(($(cat $params/vmid_rollovers) - rollovers))
 echo "4 VMs at once on 3 VMIDs: $rollovers VMID rollovers"
 [ $rollovers -gt 0 ] || fail "no VMID rollover with 4 VMs on 3 VMIDs"
-for c in live_vms live_vcpus pinned_pages; do
-	[ "$(cat $params/$c)" = 0 ] || fail "$c is $(cat $params/$c) after every VM ended"
-done
+expect_no_vm_left
 kmod_unload

@@ -68,9 +68,7 @@ vhe-none)
 	[ "$(cat $params/pinned_pages)" -ge 1000 ] || fail "the guest never mapped 1000 pages"
 	kill -9 $pid
 	wait $pid
-	for c in live_vms live_vcpus pinned_pages; do
-		[ "$(cat $params/$c)" = 0 ] || fail "$c is $(cat $params/$c) after every VM ended"
-	done
+	expect_no_vm_left
 	# no unload while a VM exists: the device's files hold the module
 	vmm run --kvm-dev /dev/vmm -k /firmware/idle.img -c 1 -m 64 -p idle=forever \
 		< /dev/null > /tmp/idle.out 2>&1 &

@@ -67,6 +67,24 @@ kmod_load() {
 	[ -c /dev/vmm ] || fail "/dev/vmm is not a character device"
 }
 
+# use_vmm_ko: in mode vhe-none, load vmm.ko afresh and add to $args what
+# drives it: its device, and --irqchip none (no vGIC in vmm.ko yet; said,
+# so that the fallback's warning does not join every line of output).
+use_vmm_ko() {
+	[ "$TB_MODE" = vhe-none ] || return 0
+	kmod_load
+	args="$args --kvm-dev /dev/vmm --irqchip none"
+}
+
+# expect_no_vm_left [SECONDS]: vmm.ko keeps no VM, vCPU or pinned page
+# (within SECONDS, default at once).
+expect_no_vm_left() {
+	for c in live_vms live_vcpus pinned_pages; do
+		wait_until "${1:-0}" [ "$(cat /sys/module/vmm/parameters/$c)" = 0 ] ||
+			fail "$c is $(cat /sys/module/vmm/parameters/$c) after every VM ended"
+	done
+}
+
 kmod_unload() {
 	rmmod vmm || fail "rmmod vmm failed"
 	[ ! -e /dev/vmm ] || fail "/dev/vmm outlived the module"

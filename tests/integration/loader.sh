@@ -9,11 +9,7 @@
 . /tests/lib.sh
 
 args="-m 64"
-if [ "$TB_MODE" = vhe-none ]; then
-	kmod_load
-	# vmm.ko has no GIC yet: say so, rather than hear the fallback warning
-	args="$args --kvm-dev /dev/vmm --irqchip none"
-fi
+use_vmm_ko
 
 # The psci payload built raw: lkvm's place and entry, said at debug level.
 run_payload psci 22 -k /firmware/psci.bin -c 4 $args --loglevel debug
