@@ -26,21 +26,30 @@ export TB_MODE=$mode
 
 echo "@@@ L1 up: mode $mode, $(grep -c ^processor /proc/cpuinfo) CPUs, kvm: $([ -e /dev/kvm ] && echo yes || echo no)"
 
+# What the kernel logged since line $1 of dmesg that says it went wrong:
+# an oops, a BUG, a WARN, a stall.  Each test is charged with what was
+# logged while it ran, so a kernel error fails the test that caused it and
+# no other.
+kernel_errors() {
+	dmesg | sed "1,${1}d" |
+		grep -E -A 12 'Oops|BUG:|WARNING:|Call trace|Internal error|stall|blocked for more than'
+}
+
 run_test() {
-	local t=$1 to rc reason vp task
+	local t=$1 to rc reason= vp task lines errs
 	to=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "/tests/$t.sh")
 	echo "@@@ BEGIN $mode $t"
+	lines=$(dmesg | wc -l)
 	timeout "${to:-120}" sh "/tests/$t.sh" > /tmp/out 2>&1
 	rc=$?
 	# awk ends every line, even an unterminated last one from a guest
 	awk '{ print "  | " $0 }' /tmp/out
-	if [ $rc = 0 ]; then
-		echo "@@@ RESULT $mode $t PASS"
-		return
+	if [ $rc != 0 ]; then
+		reason=$(sed -n 's/^FAIL: //p' /tmp/out | tail -n 1)
+		reason=${reason:-exit status $rc}
 	fi
-	reason=$(sed -n 's/^FAIL: //p' /tmp/out | tail -n 1)
 	if [ $rc = 124 ] || [ $rc = 143 ]; then
-		reason="timed out after ${to:-120}s${reason:+; $reason}"
+		reason="timed out after ${to:-120}s; $reason"
 		# timeout killed the test's shell, not its vmm: say where each
 		# vmm was, in user space and in the kernel, then end it, so that
 		# the next test starts clean
@@ -54,7 +63,16 @@ run_test() {
 		done
 		dmesg | tail -n 20 | sed 's/^/  | dmesg: /'
 	fi
-	echo "@@@ RESULT $mode $t FAIL ${reason:-exit status $rc}"
+	errs=$(kernel_errors "$lines")
+	if [ -n "$errs" ]; then
+		echo "$errs" | sed 's/^/  | dmesg: /'
+		reason="the host logged a kernel error: $(echo "$errs" | head -n 1)${reason:+; $reason}"
+	fi
+	if [ -z "$reason" ]; then
+		echo "@@@ RESULT $mode $t PASS"
+	else
+		echo "@@@ RESULT $mode $t FAIL $reason"
+	fi
 }
 
 case "$action" in

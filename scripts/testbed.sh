@@ -180,6 +180,10 @@ check_mode() {
 		else
 			echo "FAIL integration/$mode/$name: $rest" >> "$results"
 			echo "  FAIL  $mode/$name: $rest"
+			# the end of what it printed, so that a CI log read
+			# later tells why without the test bed's own log
+			sed -n "/^@@@ BEGIN $mode $name\$/,/^@@@ RESULT $mode $name /p" "$log" |
+				sed '1d;$d' | tail -n 40 | sed 's/^/        /'
 			fail=$((fail + 1))
 		fi
 	done < <(grep -o "@@@ RESULT $mode .*" "$log")

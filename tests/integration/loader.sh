@@ -55,7 +55,6 @@ for i in 1 2 3 4 5; do
 	*) fail "vmm ended with status $status on a guest of random bytes" ;;
 	esac
 done
-! dmesg | grep -E 'Oops|BUG:|Call trace' || fail "the host logged a kernel error"
 
 # A raw guest spinning in place ("b ."): SIGTERM and SIGINT stop it.
 printf '\000\000\000\024' > /tmp/spin.bin
