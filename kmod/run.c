@@ -5,7 +5,8 @@
  * handler returns RESUME (re-enter the guest), TO_USER (kvm_run is filled
  * for userspace), or one of the things the atomic inner loop cannot do:
  * MAP_PAGE (a stage-2 fault: pinning the page sleeps), BLOCK (a WFI: sleep
- * until a wake-up event), YIELD (give the CPU away); or a negative errno.
+ * until a wake-up event), YIELD (give the CPU away), FLUSH_CACHES (clean
+ * the VM's memory to the point of coherency); or a negative errno.
  *
  * KVM_RUN loads the guest's EL1 system registers into the CPU once and
  * puts them back when it returns; in between, a preempt notifier puts them
@@ -34,9 +35,10 @@
 #include <asm/ptrace.h>
 #include <asm/sysreg.h>
 
+#include <hyp/sysreg-sr.h>
 #include "vmm_drv.h"
 
-enum { TO_USER = 0, RESUME, MAP_PAGE, BLOCK, YIELD };
+enum { TO_USER = 0, RESUME, MAP_PAGE, BLOCK, YIELD, FLUSH_CACHES };
 
 #define PSCI_0_2_FN_BASE	0x84000000
 #define PSCI_0_2_FN64_BASE	0xc4000000
@@ -390,6 +392,69 @@ static bool emulate_debug_reg(struct vmm_vcpu *vcpu, u32 op1, u32 crn,
 	return true;
 }
 
+/*
+ * Set/way cache maintenance (DC ISW, CSW, CISW), trapped by HCR_EL2.TSW.
+ * A guest cannot be allowed to clean or invalidate the physical CPU's
+ * caches by set and way: the lines are anyone's, and its vCPU may move
+ * between CPUs in the middle of its loop over them.  What it means by
+ * them, with the MMU and caches off at boot, is "make memory coherent":
+ * as KVM's kvm_set_way_flush(), the first such operation cleans and
+ * invalidates all of the VM's memory to the point of coherency and starts
+ * trapping the VM registers (HCR_EL2.TVM); the rest of the loop costs one
+ * trap each.  When the guest then turns its caches on or off (SCTLR_EL1,
+ * trapped) memory is cleaned again, and once they are on, trapping stops
+ * until the next set/way operation (kvm_toggle_cache()).  TCG has no
+ * caches, so this bed shows the operations and the trapped writes behave
+ * (firmware/hostile); only hardware can show the data made coherent.
+ */
+static bool caches_on(u64 sctlr)
+{
+	return (sctlr & (SCTLR_ELx_M | SCTLR_ELx_C)) == (SCTLR_ELx_M | SCTLR_ELx_C);
+}
+
+static int set_way_op(struct vmm_vcpu *vcpu, bool read)
+{
+	if (read)
+		return inject_undef(vcpu);	/* no such register to read */
+	skip_instr(vcpu);
+	if (vcpu->hcr_dyn & HCR_TVM)
+		return RESUME;			/* flushed at the loop's start */
+	vcpu->hcr_dyn |= HCR_TVM;
+	return FLUSH_CACHES;
+}
+
+/*
+ * A write to a register HCR_EL2.TVM traps (D13.2.46: the stage-1 and
+ * fault registers of EL1): made for the guest, then what it changed about
+ * its caches.  Returns -1 for registers TVM does not trap.
+ */
+static int write_vm_reg(struct vmm_vcpu *vcpu, u32 reg, u64 val)
+{
+	bool was_on = caches_on(read_el1(SCTLR)), now_on;
+
+	switch (reg) {
+	case SYS_SCTLR_EL1:	write_el1(val, SCTLR);		break;
+	case SYS_TTBR0_EL1:	write_el1(val, TTBR0);		break;
+	case SYS_TTBR1_EL1:	write_el1(val, TTBR1);		break;
+	case SYS_TCR_EL1:	write_el1(val, TCR);		break;
+	case SYS_ESR_EL1:	write_el1(val, ESR);		break;
+	case SYS_FAR_EL1:	write_el1(val, FAR);		break;
+	case SYS_AFSR0_EL1:	write_el1(val, AFSR0);		break;
+	case SYS_AFSR1_EL1:	write_el1(val, AFSR1);		break;
+	case SYS_MAIR_EL1:	write_el1(val, MAIR);		break;
+	case SYS_AMAIR_EL1:	write_el1(val, AMAIR);		break;
+	case SYS_CONTEXTIDR_EL1: write_el1(val, CONTEXTIDR);	break;
+	default:
+		return -1;
+	}
+	skip_instr(vcpu);
+	now_on = caches_on(read_el1(SCTLR));
+	if (now_on)
+		vcpu->hcr_dyn &= ~HCR_TVM;	/* until the next set/way op */
+	/* on: invalidate what was written around the caches; off: clean */
+	return now_on != was_on ? FLUSH_CACHES : RESUME;
+}
+
 static int handle_sysreg(struct vmm_vcpu *vcpu)
 {
 	u64 esr = vcpu->fault.esr;
@@ -416,6 +481,17 @@ static int handle_sysreg(struct vmm_vcpu *vcpu)
 	}
 	if (op0 == 2 && emulate_debug_reg(vcpu, op1, crn, crm, op2, rt, read))
 		return RESUME;
+	/* DC ISW, DC CSW, DC CISW: op0 1, op1 0, CRn 7, CRm 6/10/14, op2 2 */
+	if (op0 == 1 && op1 == 0 && crn == 7 && op2 == 2 &&
+	    (crm == 6 || crm == 10 || crm == 14))
+		return set_way_op(vcpu, read);
+	if (op0 == 3 && !read && (vcpu->hcr_dyn & HCR_TVM)) {
+		int ret = write_vm_reg(vcpu, sys_reg(op0, op1, crn, crm, op2),
+				       get_reg(vcpu, rt));
+
+		if (ret >= 0)
+			return ret;
+	}
 	return inject_undef(vcpu);
 }
 
@@ -680,6 +756,8 @@ int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 				break;
 		} else if (ret == BLOCK) {
 			vcpu_block(vcpu);
+		} else if (ret == FLUSH_CACHES) {
+			vmm_stage2_flush_vm(vcpu->vm);
 		} else if (ret != YIELD && ret != RESUME) {
 			break;		/* TO_USER (0) or an error */
 		}

@@ -230,7 +230,7 @@ bool vmm_stage2_is_ram(struct vmm_vm *vm, u64 ipa)
  * exported to modules in 6.1.)  This bed's CPUs agree on the line size, so
  * only a big.LITTLE-style mix of line sizes could show the difference.
  */
-static void clean_page_poc(void *va)
+static void clean_inval_page_poc(void *va)
 {
 	u64 ctr = read_sanitised_ftr_reg(SYS_CTR_EL0);
 	unsigned long line = 4UL << ((ctr >> CTR_EL0_DminLine_SHIFT) & 0xf), p;
@@ -238,7 +238,37 @@ static void clean_page_poc(void *va)
 	for (p = (unsigned long)va; p < (unsigned long)va + PAGE_SIZE; p += line)
 		asm volatile("dc civac, %0" : : "r"(p) : "memory");
 	dsb(ish);
+}
+
+static void clean_page_poc(void *va)
+{
+	clean_inval_page_poc(va);
 	caches_clean_inval_pou((unsigned long)va, (unsigned long)va + PAGE_SIZE);
+}
+
+/*
+ * Every page the VM has mapped, cleaned and invalidated to the PoC: what
+ * a set/way operation or a cache toggle asks for (run.c), as KVM's
+ * stage2_flush_vm().  Pages not yet mapped were cleaned when they were.
+ */
+void vmm_stage2_flush_vm(struct vmm_vm *vm)
+{
+	unsigned int i, j, k;
+
+	mutex_lock(&vm->s2_lock);
+	for (i = 0; vm->pgd && i < 2 * S2_PTRS; i++) {
+		u64 *l2 = next_table(&vm->pgd[i], false);
+
+		for (j = 0; l2 && j < S2_PTRS; j++) {
+			u64 *l3 = next_table(&l2[j], false);
+
+			for (k = 0; l3 && k < S2_PTRS; k++)
+				if (l3[k] & S2_VALID)
+					clean_inval_page_poc(phys_to_virt(l3[k] & S2_ADDR_MASK));
+			cond_resched();
+		}
+	}
+	mutex_unlock(&vm->s2_lock);
 }
 
 int vmm_stage2_map(struct vmm_vm *vm, u64 ipa)

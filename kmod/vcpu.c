@@ -163,6 +163,7 @@ void vmm_vcpu_reset(struct vmm_vcpu *vcpu)
 	vcpu->ctxt.gp.pstate = PSR_MODE_EL1h | PSR_A_BIT | PSR_I_BIT |
 			       PSR_F_BIT | PSR_D_BIT;
 	vcpu->ctxt.sys[SCTLR_EL1] = SCTLR_EL1_RESET;
+	vcpu->hcr_dyn = 0;
 	vcpu->mmio.pending = false;
 }
 

@@ -96,6 +96,12 @@ struct vmm_vcpu {
 
 	u64			wfi_deadline;	/* the WFI being waited: counter value */
 
+	/*
+	 * HCR_EL2 bits that come and go while the vCPU lives, on top of the
+	 * fixed guest configuration: TVM after a set/way operation (run.c).
+	 */
+	u64			hcr_dyn;
+
 	/* the last exit's syndrome */
 	struct {
 		u64	esr, far, hpfar;
@@ -140,6 +146,8 @@ void vmm_stage2_destroy(struct vmm_vm *vm);
 /* Map the page holding @ipa from its memslot; -ENOENT if no slot has it. */
 int vmm_stage2_map(struct vmm_vm *vm, u64 ipa);
 bool vmm_stage2_is_ram(struct vmm_vm *vm, u64 ipa);
+/* Clean and invalidate all of the VM's mapped memory to the PoC; sleeps. */
+void vmm_stage2_flush_vm(struct vmm_vm *vm);
 /* Make @slot @val (size 0: delete) once its old range is unmapped. */
 void vmm_stage2_set_slot(struct vmm_vm *vm, struct vmm_memslot *slot,
 			 const struct vmm_memslot *val);

@@ -4,9 +4,10 @@
  * checks that the hypervisor answers as the architecture says while the
  * vmm keeps running.  So far: an instruction fetch from an IPA outside
  * every memory slot is a synchronous external abort taken to the guest
- * (KVM's inject_abt64()), not the end of the VM; PAN cleared by the guest
+ * (KVM's inject_abt64()), not the end of the VM, and so is a stage-1 table
+ * walk there; cache maintenance by set and way; PAN cleared by the guest
  * across an exit; the RAS error records read as none; the debug
- * registers as Linux's boot uses them.  Issue 10 adds the rest.
+ * registers as Linux's boot uses them.
  */
 #include "fw.h"
 
@@ -132,6 +133,93 @@ static void test_debug_registers(void)
 	check(true, "OSDLR_EL1 and DBGBCR0_EL1 accessed without a fault");
 }
 
+/*
+ * A stage-1 table walk that leaves RAM: the fourth gigabyte's level-1
+ * entry made a table descriptor pointing at @table, an IPA no memory slot
+ * holds, then a load through it.  The walk's read faults at stage 2
+ * (S1PTW); the hypervisor has nothing to emulate (no data, no syndrome)
+ * and gives the guest a synchronous external abort on the load's VA, as
+ * KVM's kvm_handle_guest_abort() does, instead of ending the VM.
+ */
+#define PTE_TABLE	3ULL
+#define VA_4TH_GB	0xc0000000ULL
+
+static void test_walk_outside_memory(u64 table)
+{
+	u64 *l1 = (u64 *)(read_sysreg(ttbr0_el1) & ~0xfffULL), saved = l1[3], v;
+
+	set_sync_handler(note_abort);
+	aborts = 0;
+	l1[3] = table | PTE_TABLE;
+	asm volatile("dsb ishst; tlbi vmalle1; dsb ish; isb" ::: "memory");
+	asm volatile("adr x30, 1f; ldr %0, [%1]; 1:"
+		     : "=&r"(v) : "r"(VA_4TH_GB + 0x40) : "x30", "memory");
+	l1[3] = saved;
+	asm volatile("dsb ishst; tlbi vmalle1; dsb ish; isb" ::: "memory");
+	set_sync_handler(NULL);
+	check(aborts == 1, "a walk through a table at IPA 0x%llx outside RAM is one abort (%u)",
+	      (unsigned long long)table, aborts);
+	check_eq(ESR_EC(abort_esr), EC_DABT_CUR, "the abort's ESR_EL1.EC");
+	check_eq(abort_esr & 0x3f, FSC_EXTABT, "its DFSC");
+	check_eq(abort_far, VA_4TH_GB + 0x40, "its FAR_EL1");
+}
+
+/* DC ISW/CSW/CISW on one set and way: Xt = way << (32 - A) | set << L | level << 1 */
+#define DC_SW(op, x)	asm volatile("dc " op ", %0" : : "r"(x) : "memory")
+#define SCTLR_C		(1ULL << 2)
+
+/*
+ * Cache maintenance by set and way, as firmware and boot loaders do it:
+ * every set and way of the first data cache, with each of the three
+ * operations.  A hypervisor must not UNDEF them (Linux does not use them,
+ * so it never notices), nor run them on the physical caches: KVM and
+ * vmm.ko clean the VM's memory on the first and then trap the VM
+ * registers (HCR_EL2.TVM) until the caches are toggled.  So the same
+ * loop checks that trapped writes to those registers land: SCTLR_EL1's
+ * C bit off and on again (two toggles, each a flush), TTBR0_EL1 and
+ * MAIR_EL1 written back with what they hold, each read back.
+ */
+static void test_set_way(void)
+{
+	u64 ccsidr, sets, ways, shift, set, way, sctlr, ttbr0, mair;
+
+	set_sync_handler(NULL);		/* a fault is a failure */
+	write_sysreg(0, csselr_el1);	/* level 1, data */
+	asm volatile("isb");
+	ccsidr = read_sysreg(ccsidr_el1);
+	sets = ((ccsidr >> 13) & 0x7fff) + 1;
+	ways = ((ccsidr >> 3) & 0x3ff) + 1;
+	shift = ways > 1 ? __builtin_clzl(ways - 1) : 0;	/* 64 - A; way at bit 32 - A */
+	for (way = 0; way < ways; way++) {
+		for (set = 0; set < sets; set++) {
+			u64 x = (ways > 1 ? way << (shift - 32) : 0) |
+				set << ((ccsidr & 7) + 4);
+
+			DC_SW("cisw", x);
+			DC_SW("csw", x);
+			DC_SW("isw", x);
+		}
+	}
+	asm volatile("dsb sy; isb" ::: "memory");
+	check(true, "DC CISW, CSW and ISW over %llu sets x %llu ways without a fault",
+	      (unsigned long long)sets, (unsigned long long)ways);
+
+	ttbr0 = read_sysreg(ttbr0_el1);
+	write_sysreg(ttbr0, ttbr0_el1);
+	mair = read_sysreg(mair_el1);
+	write_sysreg(mair, mair_el1);
+	asm volatile("isb");
+	check_eq(read_sysreg(ttbr0_el1), ttbr0, "TTBR0_EL1 written after set/way reads back");
+	check_eq(read_sysreg(mair_el1), mair, "MAIR_EL1 written after set/way reads back");
+	sctlr = read_sysreg(sctlr_el1);
+	write_sysreg(sctlr & ~SCTLR_C, sctlr_el1);
+	asm volatile("isb");
+	check_eq(read_sysreg(sctlr_el1), sctlr & ~SCTLR_C, "SCTLR_EL1 with the D-cache off");
+	write_sysreg(sctlr, sctlr_el1);
+	asm volatile("isb");
+	check_eq(read_sysreg(sctlr_el1), sctlr, "SCTLR_EL1 with the D-cache on again");
+}
+
 void fw_main(void)
 {
 	u64 ram, size;
@@ -144,6 +232,8 @@ void fw_main(void)
 		   (unsigned long long)(size >> 20)))
 		return;
 	test_fetch_outside_memory(ram + size + 0x1000);
+	test_walk_outside_memory(ram + size + 0x2000);
+	test_set_way();
 	test_pan_across_exit();
 	test_ras_records();
 	test_debug_registers();

@@ -111,7 +111,7 @@ u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	host->cptr = read_sysreg(cpacr_el1);	/* CPTR_EL2 under E2H */
 	host->vbar = read_sysreg(vbar_el1);	/* VBAR_EL2 under E2H */
 
-	write_sysreg(HCR_GUEST_VHE | guest_hcr_ras(), hcr_el2);
+	write_sysreg(HCR_GUEST_VHE | guest_hcr_ras() | vcpu->hcr_dyn, hcr_el2);
 	write_sysreg(CPTR_GUEST_VHE(vcpu->fp_loaded), cpacr_el1);
 	write_sysreg(__vmm_hyp_vectors, vbar_el1);
 	isb();
