@@ -11,6 +11,10 @@ int main(void)
 	DEFINE(CTXT_SP_EL0, offsetof(struct vmm_cpu_context, gp.sp_el0));
 	DEFINE(CTXT_PC, offsetof(struct vmm_cpu_context, gp.pc));
 	DEFINE(CTXT_PSTATE, offsetof(struct vmm_cpu_context, gp.pstate));
+	DEFINE(CTXT_SERROR, offsetof(struct vmm_cpu_context, serror));
+	DEFINE(HYP_HOST_SP_EL0, offsetof(struct vmm_hyp_host, sp_el0));
+	DEFINE(HYP_HOST_VBAR, offsetof(struct vmm_hyp_host, vbar));
+	DEFINE(HYP_HOST_HCR, offsetof(struct vmm_hyp_host, hcr));
 	DEFINE(FP_V0, offsetof(struct vmm_fp_regs, v));
 	DEFINE(FP_FPSR, offsetof(struct vmm_fp_regs, fpsr));
 	DEFINE(FP_FPCR, offsetof(struct vmm_fp_regs, fpcr));

@@ -11,6 +11,7 @@
 #include <linux/module.h>
 #include <linux/preempt.h>
 
+#include <asm/cpufeature.h>
 #include <asm/virt.h>
 
 #include "vmm_drv.h"
@@ -49,7 +50,12 @@ long vmm_check_extension(struct vmm_vm *vm, long cap)
 	 * a write's permission fault exits as MMIO (run.c, handle_abort).
 	 */
 	case KVM_CAP_READONLY_MEM:
+	/* KVM_GET/SET_VCPU_EVENTS: virtual SErrors and external aborts */
+	case KVM_CAP_VCPU_EVENTS:
+	case KVM_CAP_ARM_INJECT_EXT_DABT:
 		return 1;
+	case KVM_CAP_ARM_INJECT_SERROR_ESR:
+		return cpus_have_const_cap(ARM64_HAS_RAS_EXTN);
 	case KVM_CAP_NR_VCPUS:
 		return min_t(long, num_online_cpus(), VMM_MAX_VCPUS);
 	case KVM_CAP_MAX_VCPUS:

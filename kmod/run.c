@@ -30,10 +30,12 @@
 #include <asm/arch_timer.h>
 #include <asm/daifflags.h>
 #include <asm/esr.h>
+#include <asm/exception.h>
 #include <asm/fpsimd.h>
 #include <asm/neon.h>
 #include <asm/ptrace.h>
 #include <asm/sysreg.h>
+#include <asm/traps.h>
 
 #include <hyp/sysreg-sr.h>
 #include "vmm_drv.h"
@@ -580,6 +582,43 @@ static int handle_undef(struct vmm_vcpu *vcpu)
 	return inject_undef(vcpu);
 }
 
+/* ---- SErrors -------------------------------------------------------------- */
+
+void vmm_vcpu_inject_serror(struct vmm_vcpu *vcpu, u64 esr)
+{
+	vcpu->vsesr = esr & ESR_ELx_ISS_MASK;
+	vcpu->hcr_dyn |= HCR_VSE;	/* taken when the guest unmasks SErrors */
+}
+
+/*
+ * An SError raised while the guest ran, with syndrome @esr: a physical
+ * one taken to EL2 (HCR_EL2.AMO), or one found pending at an exit.  It is
+ * the guest's, never a reason to end it, as in KVM's
+ * kvm_handle_guest_serror(): a RAS error the CPU reports contained
+ * (corrected, or not yet consumed) needs nothing from the guest; one it
+ * cannot contain stops the machine, as the kernel's arm64_serror_panic()
+ * would for the host's own; anything else (an IMPLEMENTATION DEFINED
+ * SError, a recoverable error) becomes a virtual SError for the guest.
+ * The host's own RAS code reads the error records either way.  Nothing on
+ * TCG raises a physical SError: the injection is what this bed can show
+ * (kmod-test, through KVM_SET_VCPU_EVENTS).
+ */
+static void handle_serror(struct vmm_vcpu *vcpu, u64 esr)
+{
+	if (arm64_is_ras_serror(esr)) {
+		switch (arm64_ras_serror_get_severity(esr)) {
+		case ESR_ELx_AET_CE:
+		case ESR_ELx_AET_UEO:
+			return;
+		case ESR_ELx_AET_UC:
+		case ESR_ELx_AET_UEU:
+			panic("vmm: uncontainable SError while vcpu %u of pid %d ran: ESR %#llx\n",
+			      vcpu->id, task_pid_nr(current), esr);
+		}
+	}
+	vmm_vcpu_inject_serror(vcpu, ESR_ELx_ISV);	/* as kvm_inject_vabt() */
+}
+
 typedef int (*exit_handler_fn)(struct vmm_vcpu *vcpu);
 
 /* Indexed by ESR_EL2.EC; what is not here becomes an UNDEF in the guest. */
@@ -597,13 +636,23 @@ static int handle_exit(struct vmm_vcpu *vcpu, u64 code)
 {
 	exit_handler_fn fn;
 
+	/*
+	 * An SError pending at the exit comes first, and the exit itself is
+	 * dropped, as in KVM's handle_exit(): the guest takes the SError or
+	 * executes the instruction again.
+	 */
+	if (code & VMM_EXIT_WITH_SERROR) {
+		handle_serror(vcpu, cpus_have_const_cap(ARM64_HAS_RAS_EXTN) ?
+				    disr_to_esr(vcpu->ctxt.serror) : vcpu->ctxt.serror);
+		return RESUME;
+	}
 	switch (code) {
 	case VMM_EXIT_IRQ:
 	case VMM_EXIT_FIQ:
 		return RESUME;		/* the host takes it once IRQs are on */
 	case VMM_EXIT_SERROR:
-		pr_warn_ratelimited("vcpu %u: SError from the guest\n", vcpu->id);
-		return -EIO;
+		handle_serror(vcpu, vcpu->fault.esr);
+		return RESUME;
 	}
 	fn = exit_handlers[ESR_ELx_EC(vcpu->fault.esr)];
 	return fn ? fn(vcpu) : handle_undef(vcpu);
@@ -739,6 +788,12 @@ int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 		return -EINTR;
 	}
 	vcpu_load(vcpu);
+	if (vcpu->ext_dabt_pending) {		/* KVM_SET_VCPU_EVENTS */
+		vcpu->ext_dabt_pending = false;
+		preempt_disable();
+		inject_abort(vcpu, false);
+		preempt_enable();
+	}
 	for (;;) {
 		if (READ_ONCE(vcpu->power_off) && wait_power_on(vcpu)) {
 			ret = -EINTR;

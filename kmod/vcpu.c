@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vcpu.c - vCPU lifetime and the vCPU file's ioctls: KVM_ARM_VCPU_INIT,
- * KVM_GET/SET_ONE_REG for the core registers and MPIDR_EL1, the mmap'ed
- * struct kvm_run, and KVM_RUN (run.c).
+ * KVM_GET/SET_ONE_REG for the core registers and MPIDR_EL1,
+ * KVM_GET/SET_VCPU_EVENTS, the mmap'ed struct kvm_run, and KVM_RUN
+ * (run.c).
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
@@ -13,6 +14,9 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include <asm/cpufeature.h>
+#include <asm/esr.h>
+#include <asm/kvm_arm.h>
 #include <asm/ptrace.h>
 
 #include "vmm_drv.h"
@@ -164,6 +168,7 @@ void vmm_vcpu_reset(struct vmm_vcpu *vcpu)
 			       PSR_F_BIT | PSR_D_BIT;
 	vcpu->ctxt.sys[SCTLR_EL1] = SCTLR_EL1_RESET;
 	vcpu->hcr_dyn = 0;
+	vcpu->ext_dabt_pending = false;
 	vcpu->mmio.pending = false;
 }
 
@@ -188,6 +193,49 @@ static int vcpu_init(struct vmm_vcpu *vcpu, struct kvm_vcpu_init *init)
 	vcpu->start_pending = false;
 	spin_unlock(&vcpu->vm->power_lock);
 	vcpu->initialised = true;
+	return 0;
+}
+
+/*
+ * KVM_GET/SET_VCPU_EVENTS: a virtual SError pending (with its syndrome
+ * where the CPU has RAS), and an external data abort to take at the next
+ * KVM_RUN, on the FAR of the last exit.  KVM's rules
+ * (kvm_arm_vcpu_set_events()): reserved and padding bytes zero, a
+ * syndrome only with RAS and only in ISS; a pending SError is not taken
+ * back by a zero; the abort is never reported as pending.
+ */
+static int get_events(struct vmm_vcpu *vcpu, struct kvm_vcpu_events *e)
+{
+	bool ras = cpus_have_const_cap(ARM64_HAS_RAS_EXTN);
+
+	memset(e, 0, sizeof(*e));
+	e->exception.serror_pending = !!(vcpu->hcr_dyn & HCR_VSE);
+	e->exception.serror_has_esr = ras;
+	if (e->exception.serror_pending && ras)
+		e->exception.serror_esr = vcpu->vsesr;
+	return 0;
+}
+
+static int set_events(struct vmm_vcpu *vcpu, const struct kvm_vcpu_events *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(e->reserved); i++)
+		if (e->reserved[i])
+			return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(e->exception.pad); i++)
+		if (e->exception.pad[i])
+			return -EINVAL;
+	if (e->exception.serror_pending && e->exception.serror_has_esr) {
+		if (!cpus_have_const_cap(ARM64_HAS_RAS_EXTN) ||
+		    (e->exception.serror_esr & ~ESR_ELx_ISS_MASK))
+			return -EINVAL;
+		vmm_vcpu_inject_serror(vcpu, e->exception.serror_esr);
+	} else if (e->exception.serror_pending) {
+		vmm_vcpu_inject_serror(vcpu, ESR_ELx_ISV);
+	}
+	if (e->exception.ext_dabt_pending)
+		vcpu->ext_dabt_pending = true;
 	return 0;
 }
 
@@ -219,6 +267,21 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 			ret = -EFAULT;
 		else
 			ret = one_reg(vcpu, &reg, cmd == KVM_SET_ONE_REG);
+		break;
+	}
+	case KVM_GET_VCPU_EVENTS: {
+		struct kvm_vcpu_events events;
+
+		ret = get_events(vcpu, &events);
+		if (!ret && copy_to_user(argp, &events, sizeof(events)))
+			ret = -EFAULT;
+		break;
+	}
+	case KVM_SET_VCPU_EVENTS: {
+		struct kvm_vcpu_events events;
+
+		ret = copy_from_user(&events, argp, sizeof(events)) ? -EFAULT :
+		      set_events(vcpu, &events);
 		break;
 	}
 	case KVM_RUN:

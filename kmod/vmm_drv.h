@@ -98,9 +98,13 @@ struct vmm_vcpu {
 
 	/*
 	 * HCR_EL2 bits that come and go while the vCPU lives, on top of the
-	 * fixed guest configuration: TVM after a set/way operation (run.c).
+	 * fixed guest configuration: TVM after a set/way operation, VSE
+	 * while a virtual SError waits for the guest (run.c), with @vsesr
+	 * its syndrome (VSESR_EL2, with RAS).
 	 */
 	u64			hcr_dyn;
+	u64			vsesr;
+	bool			ext_dabt_pending;	/* KVM_SET_VCPU_EVENTS */
 
 	/* the last exit's syndrome */
 	struct {
@@ -128,6 +132,8 @@ void vmm_vcpu_reset(struct vmm_vcpu *vcpu);
 /* ---- running (run.c, hyp/vhe/switch.c) ---------------------------------- */
 
 int vmm_vcpu_run(struct vmm_vcpu *vcpu);
+/* Make a virtual SError pending, with @esr's ISS where the CPU has RAS. */
+void vmm_vcpu_inject_serror(struct vmm_vcpu *vcpu, u64 esr);
 void vmm_vhe_vcpu_load(struct vmm_vcpu *vcpu, struct vmm_host_state *host);
 void vmm_vhe_vcpu_put(struct vmm_vcpu *vcpu, struct vmm_host_state *host);
 u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host);

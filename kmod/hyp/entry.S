@@ -115,6 +115,44 @@ SYM_CODE_START_LOCAL(__vmm_guest_exit)
 	 * __guest_exit does, where the CPU has PAN.
 	 */
 	ALTERNATIVE(nop, SET_PSTATE_PAN(1), ARM64_HAS_PAN, CONFIG_ARM64_PAN)
+
+	/*
+	 * An SError the guest caused may still be pending: it must be the
+	 * guest's, not the host's once the host unmasks SErrors.  With RAS,
+	 * the vector's ESB deferred it into DISR_EL1 (PSTATE.A is masked at
+	 * exception entry): take it from there.  Without, synchronise with
+	 * the memory system and, if ISR_EL1.A says one is pending, unmask
+	 * SErrors for one instruction so that it is taken here, where the
+	 * current-EL SError vector knows the window.  As KVM's __guest_exit.
+	 * x0 holds the exit code; x1-x5 are free.
+	 */
+alternative_if_not ARM64_HAS_RAS_EXTN
+	b	.Lno_ras
+alternative_else_nop_endif
+	mrs_s	x2, SYS_DISR_EL1
+	cbz	x2, .Lserror_done
+	msr_s	SYS_DISR_EL1, xzr
+	b	.Lserror_pending
+.Lno_ras:
+	dsb	sy
+	isb
+	mrs	x2, isr_el1
+	tbz	x2, #8, .Lserror_done		/* ISR_EL1.A */
+	mrs	x3, esr_el2			/* the exit's; the SError's entry writes it */
+	mov	x2, xzr				/* the vector leaves the SError's ESR here */
+	msr	daifclr, #4
+SYM_INNER_LABEL(__vmm_serror_window, SYM_L_LOCAL)
+	isb
+SYM_INNER_LABEL(__vmm_serror_window_end, SYM_L_LOCAL)
+	msr	daifset, #4
+	msr	esr_el2, x3
+	cbz	x2, .Lserror_done		/* ISR lied: nothing was taken */
+.Lserror_pending:
+	/* x2: DISR_EL1 with RAS, the SError's ESR_EL2 without */
+	ldr	x1, [sp, #HF_CTXT]
+	str	x2, [x1, #CTXT_SERROR]
+	orr	x0, x0, #VMM_EXIT_WITH_SERROR
+.Lserror_done:
 	ldr	x1, [sp, #HF_SP_EL0]
 	msr	sp_el0, x1
 	ldp	x19, x20, [sp, #HF_X19]
@@ -129,20 +167,25 @@ SYM_CODE_START_LOCAL(__vmm_guest_exit)
 SYM_CODE_END(__vmm_guest_exit)
 
 /*
- * While the guest runs, VBAR_EL2 points here.  Only the lower-EL vectors
- * can fire: the world switch runs with interrupts masked at EL2, and its
- * own code does not fault.  A current-EL exception would be a bug in it:
- * park the CPU rather than run the host on a guest's state.
+ * While the guest runs, VBAR_EL2 points here, and all of DAIF is masked at
+ * EL2.  The lower-EL vectors are the guest's exits; each begins with an
+ * ESB, which with RAS defers an SError the guest left pending into
+ * DISR_EL1 (a hint, a NOP without RAS).  At the current EL only one
+ * exception is expected: the SError that __vmm_guest_exit lets in on
+ * purpose, in its window.  Anything else is a bug in the world switch:
+ * __vmm_hyp_panic says so on the console, never a silent hang.
  */
 .macro bad_vector
 	.balign	0x80
-	wfe
-	b	.
+	b	__vmm_hyp_panic
 .endm
 
 .macro exit_vector code
 	.balign	0x80
+661:
+	esb
 	guest_exit \code
+	.org	661b + 0x80		/* an entry fits its 32 instructions */
 .endm
 
 	.balign	0x800
@@ -151,10 +194,11 @@ SYM_CODE_START(__vmm_hyp_vectors)
 	bad_vector
 	bad_vector
 	bad_vector
-	bad_vector			/* current EL, SP_ELx */
-	bad_vector
-	bad_vector
-	bad_vector
+	bad_vector			/* current EL, SP_ELx: synchronous */
+	bad_vector			/* IRQ */
+	bad_vector			/* FIQ */
+	.balign	0x80			/* SError */
+	b	__vmm_serror_vector
 	exit_vector VMM_EXIT_SYNC	/* lower EL, AArch64 */
 	exit_vector VMM_EXIT_IRQ
 	exit_vector VMM_EXIT_FIQ
@@ -164,6 +208,50 @@ SYM_CODE_START(__vmm_hyp_vectors)
 	exit_vector VMM_EXIT_FIQ
 	exit_vector VMM_EXIT_SERROR
 SYM_CODE_END(__vmm_hyp_vectors)
+
+/*
+ * An SError at EL2: expected only in __vmm_guest_exit's window, where it
+ * is the guest's.  Hand its syndrome back in x2 and return after the
+ * window (ELR and SPSR_EL2 are the window's now; the guest's are saved).
+ */
+SYM_CODE_START_LOCAL(__vmm_serror_vector)
+	mrs	x1, elr_el2
+	adr	x4, __vmm_serror_window
+	cmp	x1, x4
+	adr	x4, __vmm_serror_window_end
+	ccmp	x1, x4, #4, ne
+	b.ne	__vmm_hyp_panic
+	mrs	x2, esr_el2
+	msr	elr_el2, x4			/* on past the window */
+	eret
+	sb
+SYM_CODE_END(__vmm_serror_vector)
+
+/*
+ * An exception the world switch never expects, taken at EL2 on our
+ * vectors: give the host back its vectors, its HCR_EL2 (TGE set) and its
+ * `current` (SP_EL0 may be the guest's here), all kept per CPU by
+ * vmm_vhe_vcpu_load() for this, and panic with the syndrome, as KVM's
+ * hyp_panic() does.  The stack is the host thread's kernel stack.
+ */
+SYM_CODE_START_LOCAL(__vmm_hyp_panic)
+	ldr	x0, =vmm_hyp_host
+	get_this_cpu_offset x1
+	add	x0, x0, x1
+	ldr	x1, [x0, #HYP_HOST_SP_EL0]
+	msr	sp_el0, x1
+	ldr	x1, [x0, #HYP_HOST_VBAR]
+	msr	vbar_el2, x1
+	ldr	x1, [x0, #HYP_HOST_HCR]
+	msr	hcr_el2, x1
+	isb
+	mrs	x0, esr_el2
+	mrs	x1, elr_el2
+	mrs	x2, far_el2
+	mrs	x3, spsr_el2
+	bl	vmm_hyp_panic			/* does not return */
+	brk	#0
+SYM_CODE_END(__vmm_hyp_panic)
 
 /* FP/SIMD state to and from memory, inside kernel_neon_begin()/end(). */
 SYM_FUNC_START(__vmm_fpsimd_save)

@@ -343,6 +343,97 @@ static void immediate_exit_test(int sys, size_t run_size)
 }
 
 /*
+ * KVM_SET_VCPU_EVENTS: a virtual SError, with the syndrome asked for where
+ * the CPU has RAS, is taken when the guest unmasks SErrors; an external
+ * data abort is taken at the next KVM_RUN.  The guest's vectors report
+ * ESR_EL1 by MMIO writes.  A physical SError from the guest ends the same
+ * way on vmm.ko (a virtual SError, not EIO: issue 10, finding 15), but
+ * nothing on TCG raises one; this is the injection it relies on.
+ */
+static const unsigned int events_code[] = {
+	0xd50344ff,	/*	msr	daifclr, #4	(SErrors unmasked) */
+	0xd5033fdf,	/*	isb */
+	0xf900009f,	/*	str	xzr, [x4]	(no SError taken) */
+	0x14000000,	/*	b	. */
+};
+static const unsigned int events_vector[] = {
+	0xd5385202,	/*	mrs	x2, esr_el1 */
+	0xf90000a2,	/*	str	x2, [x5] */
+	0x14000000,	/*	b	. */
+};
+#define VBAR_OFF	0x800
+#define SERROR_GPA	(OUT_GPA + 0x100)
+#define SYNC_GPA	(OUT_GPA + 0x200)
+#define ESR_EC(esr)	(((esr) >> 26) & 0x3f)
+
+static void events_test(int sys, size_t run_size)
+{
+	const unsigned long long esr_iss = 0x1234;
+	long page = sysconf(_SC_PAGESIZE);
+	struct kvm_vcpu_events ev;
+	struct test_vm t;
+	unsigned long long esr;
+	unsigned char *code;
+	int ras;
+
+	code = guest_memory(page, events_code, sizeof(events_code));
+	memcpy(code + VBAR_OFF + 0x200, events_vector, sizeof(events_vector));	/* sync */
+	memcpy(code + VBAR_OFF + 0x380, events_vector, sizeof(events_vector));	/* SError */
+	((unsigned int *)(code + VBAR_OFF + 0x200))[1] = 0xf90000c2;	/* str x2, [x6] */
+	test_vm_create(&t, sys, run_size, code, page);
+	if (ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_VCPU_EVENTS) != 1 ||
+	    ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_ARM_INJECT_EXT_DABT) != 1)
+		fail("KVM_CAP_VCPU_EVENTS and KVM_CAP_ARM_INJECT_EXT_DABT not reported");
+	ras = ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_ARM_INJECT_SERROR_ESR) == 1;
+	set_reg(t.vcpu, ARM64_SYS_REG(3, 0, 12, 0, 0), CODE_GPA + VBAR_OFF);	/* VBAR_EL1 */
+	set_reg(t.vcpu, CORE_REG(regs[4]), OUT_GPA);
+	set_reg(t.vcpu, CORE_REG(regs[5]), SERROR_GPA);
+	set_reg(t.vcpu, CORE_REG(regs[6]), SYNC_GPA);
+
+	memset(&ev, 0, sizeof(ev));
+	ev.exception.pad[0] = 1;
+	expect_errno(t.vcpu, KVM_SET_VCPU_EVENTS, &ev, EINVAL, "VCPU_EVENTS with padding set");
+	memset(&ev, 0, sizeof(ev));
+	ev.reserved[11] = 1;
+	expect_errno(t.vcpu, KVM_SET_VCPU_EVENTS, &ev, EINVAL, "VCPU_EVENTS with reserved set");
+	memset(&ev, 0, sizeof(ev));
+	ev.exception.serror_pending = 1;
+	ev.exception.serror_has_esr = 1;
+	ev.exception.serror_esr = 1ULL << 32;
+	expect_errno(t.vcpu, KVM_SET_VCPU_EVENTS, &ev, EINVAL, "an SError syndrome beyond ISS");
+	ev.exception.serror_esr = esr_iss;
+	if (!ras) {
+		expect_errno(t.vcpu, KVM_SET_VCPU_EVENTS, &ev, EINVAL, "an SError syndrome without RAS");
+		ev.exception.serror_has_esr = 0;
+	}
+	if (ioctl(t.vcpu, KVM_SET_VCPU_EVENTS, &ev))
+		fail("KVM_SET_VCPU_EVENTS (SError): %s", strerror(errno));
+	if (ioctl(t.vcpu, KVM_GET_VCPU_EVENTS, &ev) || !ev.exception.serror_pending ||
+	    (ras && ev.exception.serror_esr != esr_iss))
+		fail("KVM_GET_VCPU_EVENTS: SError pending %u, ESR 0x%llx",
+		     ev.exception.serror_pending, (unsigned long long)ev.exception.serror_esr);
+
+	esr = run_to_mmio(t.vcpu, t.run, SERROR_GPA, 1);
+	if (ESR_EC(esr) != 0x2f || (ras && (esr & 0xffffff) != esr_iss))
+		fail("the guest's SError: ESR_EL1 0x%llx, expected EC 0x2f%s", esr,
+		     ras ? " and ISS 0x1234" : "");
+	if (ioctl(t.vcpu, KVM_GET_VCPU_EVENTS, &ev) || ev.exception.serror_pending)
+		fail("the SError is still pending after the guest took it");
+
+	memset(&ev, 0, sizeof(ev));
+	ev.exception.ext_dabt_pending = 1;
+	if (ioctl(t.vcpu, KVM_SET_VCPU_EVENTS, &ev))
+		fail("KVM_SET_VCPU_EVENTS (external abort): %s", strerror(errno));
+	esr = run_to_mmio(t.vcpu, t.run, SYNC_GPA, 1);
+	if (ESR_EC(esr) != 0x25 || (esr & 0x3f) != 0x10)
+		fail("the injected abort: ESR_EL1 0x%llx, expected EC 0x25, DFSC 0x10", esr);
+	test_vm_destroy(&t);
+	munmap(code, page);
+	printf("kmod-test: a virtual SError%s and an external abort injected and taken\n",
+	       ras ? " with its syndrome" : "");
+}
+
+/*
  * KVM_CREATE_VCPU failing for want of an fd (EMFILE) leaves no vCPU
  * behind: none counted, and the id free for the next try (issue 10,
  * finding 12: the vCPU was visible to other vCPUs before its fd existed).
@@ -580,6 +671,7 @@ int main(int argc, char **argv)
 		slot_test(sys, run_size);
 		mdscr_test(sys, run_size);
 		immediate_exit_test(sys, run_size);
+		events_test(sys, run_size);
 		vcpu_fd_test(sys);
 		memlock_test(sys, run_size);
 	}

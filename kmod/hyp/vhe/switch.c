@@ -9,6 +9,10 @@
  */
 #include <linux/kprobes.h>
 #include <linux/kvm.h>
+#include <linux/percpu.h>
+#include <linux/sched.h>
+
+#include <asm/alternative.h>
 
 #include <asm/kvm_arm.h>
 #include <asm/sysreg.h>
@@ -64,9 +68,23 @@ static inline u64 guest_hcr_ras(void)
 #define CPTR_VHE_TAM		BIT(30)
 #define CPTR_GUEST_VHE(fp)	(((fp) ? CPACR_ELx_FPEN : 0) | CPTR_VHE_TTA | CPTR_VHE_TAM)
 
+/* for __vmm_hyp_panic (hyp/entry.S): the host's EL2, on each CPU */
+DEFINE_PER_CPU(struct vmm_hyp_host, vmm_hyp_host);
+
+void __noreturn vmm_hyp_panic(u64 esr, u64 elr, u64 far, u64 spsr)
+{
+	panic("vmm: unexpected exception at EL2 in the world switch: ESR_EL2 %#llx ELR_EL2 %#llx (%pS) FAR_EL2 %#llx SPSR_EL2 %#llx\n",
+	      esr, elr, (void *)elr, far, spsr);
+}
+
 void vmm_vhe_vcpu_load(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 {
+	struct vmm_hyp_host *hyp_host = this_cpu_ptr(&vmm_hyp_host);
 	struct vmm_vm *vm = vcpu->vm;
+
+	hyp_host->sp_el0 = (u64)current;
+	hyp_host->vbar = read_sysreg(vbar_el1);	/* VBAR_EL2 under E2H */
+	hyp_host->hcr = read_sysreg(hcr_el2);
 
 	__sysreg_save_shared(host->sys);
 	__sysreg_restore_shared(vcpu->ctxt.sys);
@@ -111,6 +129,9 @@ u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	host->cptr = read_sysreg(cpacr_el1);	/* CPTR_EL2 under E2H */
 	host->vbar = read_sysreg(vbar_el1);	/* VBAR_EL2 under E2H */
 
+	/* a virtual SError to deliver: its syndrome, where RAS gives one */
+	if ((vcpu->hcr_dyn & HCR_VSE) && cpus_have_const_cap(ARM64_HAS_RAS_EXTN))
+		write_sysreg_s(vcpu->vsesr, SYS_VSESR_EL2);
 	write_sysreg(HCR_GUEST_VHE | guest_hcr_ras() | vcpu->hcr_dyn, hcr_el2);
 	write_sysreg(CPTR_GUEST_VHE(vcpu->fp_loaded), cpacr_el1);
 	write_sysreg(__vmm_hyp_vectors, vbar_el1);
@@ -122,8 +143,22 @@ u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	vcpu->fault.esr = read_sysreg(esr_el2);
 	vcpu->fault.far = read_sysreg(far_el2);
 	vcpu->fault.hpfar = read_sysreg(hpfar_el2);
+	/* the CPU clears HCR_EL2.VSE when the guest takes the SError */
+	if (vcpu->hcr_dyn & HCR_VSE)
+		vcpu->hcr_dyn &= read_sysreg(hcr_el2) | ~HCR_VSE;
 
 	write_sysreg(host->vbar, vbar_el1);
+	/*
+	 * Errata 1165522 and 1530923 (ARM64_WORKAROUND_SPECULATIVE_AT): the
+	 * CPU may speculate an AT walk with a mix of the guest's and the
+	 * host's translation regimes unless the guest context is complete
+	 * before TGE is set again; KVM's VHE __deactivate_traps() puts an ISB
+	 * here.  (On entry the rule is "stage 1 and 2 set up before TGE is
+	 * cleared": vmm_vhe_vcpu_load() ends in an ISB long before.)  TCG
+	 * does not speculate: only the affected Cortex-A76/A55 cores can
+	 * show it.
+	 */
+	asm(ALTERNATIVE("nop", "isb", ARM64_WORKAROUND_SPECULATIVE_AT));
 	write_sysreg(host->hcr, hcr_el2);
 	write_sysreg(host->cptr, cpacr_el1);
 	isb();

@@ -12,6 +12,9 @@
 #define VMM_EXIT_IRQ	1
 #define VMM_EXIT_FIQ	2
 #define VMM_EXIT_SERROR	3
+/* ORed in: an SError was pending at the exit; ctxt->serror has it */
+#define VMM_EXIT_WITH_SERROR	(1 << 4)
+#define VMM_EXIT_CODE(x)	((x) & 3)
 
 #ifndef __ASSEMBLY__
 
@@ -44,6 +47,20 @@ struct vmm_cpu_context {
 	struct vmm_gp_regs	gp;
 	u64			sys[NR_VMM_SYSREGS];
 	struct vmm_fp_regs	fp;
+	/*
+	 * With VMM_EXIT_WITH_SERROR, the SError the exit found pending:
+	 * DISR_EL1 where the CPU has RAS, its ESR_EL2 where it does not.
+	 */
+	u64			serror;
+};
+
+/*
+ * What __vmm_hyp_panic needs to give the host back its own EL2 before it
+ * panics, per CPU, set whenever a vCPU is loaded there.
+ */
+struct vmm_hyp_host {
+	u64	sp_el0;		/* the host's `current` */
+	u64	vbar, hcr;
 };
 
 /* The host state the world switch keeps across a guest run (VHE). */
@@ -55,6 +72,7 @@ struct vmm_host_state {
 /* Run the guest in @ctxt until it exits; returns a VMM_EXIT_* code. */
 u64 __vmm_guest_enter(struct vmm_cpu_context *ctxt);
 extern char __vmm_hyp_vectors[];
+void __noreturn vmm_hyp_panic(u64 esr, u64 elr, u64 far, u64 spsr);
 void __vmm_fpsimd_save(struct vmm_fp_regs *fp);
 void __vmm_fpsimd_restore(const struct vmm_fp_regs *fp);
 
