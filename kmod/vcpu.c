@@ -168,6 +168,7 @@ void vmm_vcpu_reset(struct vmm_vcpu *vcpu)
 			       PSR_F_BIT | PSR_D_BIT;
 	vcpu->ctxt.sys[SCTLR_EL1] = SCTLR_EL1_RESET;
 	vcpu->hcr_dyn = 0;
+	vcpu->vgic_vmcr = 0;	/* the GIC CPU interface out of reset */
 	vcpu->ext_dabt_pending = false;
 	vcpu->mmio.pending = false;
 }

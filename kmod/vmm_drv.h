@@ -87,6 +87,7 @@ struct vmm_vcpu {
 	struct preempt_notifier	pn;
 	struct vmm_host_state	host;
 	bool			fp_loaded;	/* guest FP/SIMD in the CPU (run.c) */
+	u64			vgic_vmcr;	/* ICH_VMCR_EL2 while not loaded */
 
 	/* PSCI: under vm->power_lock; the vCPU waits on @wq while off */
 	bool			power_off;

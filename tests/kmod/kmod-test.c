@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -434,6 +435,65 @@ static void events_test(int sys, size_t run_size)
 }
 
 /*
+ * The GIC's virtual CPU interface state (ICH_VMCR_EL2, behind the guest's
+ * ICC_IGRPEN1_EL1, ICC_PMR_EL1 and the other ICV registers) belongs to a
+ * vCPU: a group enable one VM sets is not what the next VM on the same
+ * CPU reads (issue 10, finding 13: a cross-VM channel while it was not
+ * switched).  Both VMs run on CPU 0.  The guest: write x7 to
+ * ICC_IGRPEN1_EL1 (skipped when started at +8), read it back, write it
+ * out.  (ICC_PMR_EL1 would do too on hardware; QEMU 7.2's virtual
+ * interface keeps no priority bits for it, so it reads 0 regardless.)
+ */
+static const unsigned int igrpen_code[] = {
+	0xd518cce7,	/*	msr	icc_igrpen1_el1, x7 */
+	0xd5033fdf,	/*	isb */
+	0xd538cce2,	/*	mrs	x2, icc_igrpen1_el1 */
+	0xf9000082,	/*	str	x2, [x4] */
+	0x14000000,	/*	b	. */
+};
+
+static void vgic_vmcr_test(int sys, size_t run_size)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned long long en;
+	cpu_set_t cpu0, old;
+	struct test_vm t;
+	unsigned char *code;
+	int pass;
+
+	/*
+	 * vmm.ko only: Linux 6.1's KVM switches ICH_VMCR_EL2 only for VMs
+	 * with a vGIC, and without one its guests' writes come and go
+	 * (seen here: a second VM read the first's enable; in another run
+	 * the first VM's own write read back 0).
+	 */
+	if (counter("live_vms") < 0)
+		return;
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	if (sched_getaffinity(0, sizeof(old), &old) ||
+	    sched_setaffinity(0, sizeof(cpu0), &cpu0))
+		fail("sched_setaffinity: %s", strerror(errno));
+	code = guest_memory(page, igrpen_code, sizeof(igrpen_code));
+	for (pass = 0; pass < 2; pass++) {
+		test_vm_create(&t, sys, run_size, code, page);
+		set_reg(t.vcpu, CORE_REG(regs[4]), OUT_GPA);
+		set_reg(t.vcpu, CORE_REG(regs[7]), 1);
+		if (pass)
+			set_reg(t.vcpu, CORE_REG(pc), CODE_GPA + 8);
+		en = run_to_mmio(t.vcpu, t.run, OUT_GPA, 1);
+		if (!pass && en != 1)
+			fail("the first VM's ICC_IGRPEN1_EL1 reads 0x%llx after writing 1", en);
+		if (pass && en)
+			fail("a new VM's ICC_IGRPEN1_EL1 reads 0x%llx: the last VM's", en);
+		test_vm_destroy(&t);
+	}
+	munmap(code, page);
+	sched_setaffinity(0, sizeof(old), &old);
+	printf("kmod-test: a VM's ICC_IGRPEN1_EL1 is not the next VM's\n");
+}
+
+/*
  * KVM_CREATE_VCPU failing for want of an fd (EMFILE) leaves no vCPU
  * behind: none counted, and the id free for the next try (issue 10,
  * finding 12: the vCPU was visible to other vCPUs before its fd existed).
@@ -672,6 +732,7 @@ int main(int argc, char **argv)
 		mdscr_test(sys, run_size);
 		immediate_exit_test(sys, run_size);
 		events_test(sys, run_size);
+		vgic_vmcr_test(sys, run_size);
 		vcpu_fd_test(sys);
 		memlock_test(sys, run_size);
 	}

@@ -99,6 +99,17 @@ void vmm_vhe_vcpu_load(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	host->cnthctl = read_sysreg(cnthctl_el2);
 	write_sysreg((host->cnthctl | CNTHCTL_E2H_EL1PCTEN) & ~CNTHCTL_E2H_EL1PTEN,
 		     cnthctl_el2);
+	/*
+	 * The GIC's virtual CPU interface state (the guest's ICV_PMR,
+	 * ICV_IGRPEN*, ICV_BPR*, ICV_CTLR.EOImode) lives in ICH_VMCR_EL2:
+	 * the vCPU's, never another VM's (KVM's vgic_v3_load/put).  Where
+	 * the host has no GICv3 system registers there is no virtual
+	 * interface either.
+	 */
+	if (cpus_have_const_cap(ARM64_HAS_SYSREG_GIC_CPUIF)) {
+		host->vmcr = read_sysreg_s(SYS_ICH_VMCR_EL2);
+		write_sysreg_s(vcpu->vgic_vmcr, SYS_ICH_VMCR_EL2);
+	}
 	write_sysreg(vcpu->mpidr, vmpidr_el2);
 	write_sysreg(read_cpuid_id(), vpidr_el2);
 	write_sysreg(0, cntvoff_el2);
@@ -112,6 +123,10 @@ void vmm_vhe_vcpu_put(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	write_sysreg_s(0, SYS_CNTV_CTL_EL02);
 	__sysreg_save_shared(vcpu->ctxt.sys);
 	__sysreg_restore_shared(host->sys);
+	if (cpus_have_const_cap(ARM64_HAS_SYSREG_GIC_CPUIF)) {
+		vcpu->vgic_vmcr = read_sysreg_s(SYS_ICH_VMCR_EL2);
+		write_sysreg_s(host->vmcr, SYS_ICH_VMCR_EL2);
+	}
 
 	write_sysreg(host->cnthctl, cnthctl_el2);
 	write_sysreg(host->mdcr, mdcr_el2);

@@ -66,7 +66,7 @@ struct vmm_hyp_host {
 /* The host state the world switch keeps across a guest run (VHE). */
 struct vmm_host_state {
 	u64	sys[NR_VMM_SYSREGS];	/* only the registers the host shares */
-	u64	hcr, vbar, cptr, mdcr, vttbr, vtcr, cnthctl;
+	u64	hcr, vbar, cptr, mdcr, vttbr, vtcr, cnthctl, vmcr;
 };
 
 /* Run the guest in @ctxt until it exits; returns a VMM_EXIT_* code. */
