@@ -143,16 +143,34 @@ static int one_reg(struct vmm_vcpu *vcpu, struct kvm_one_reg *reg, bool set)
 	if (copy_from_user((u8 *)&regs + off, uaddr, size))
 		return -EFAULT;
 	/*
-	 * The mode the guest resumes in: AArch64 EL0 or EL1 only.  Anything
-	 * else (EL2h!) would eret into the host's exception level.
+	 * A write to PSTATE picks the mode the guest resumes in: AArch64 EL0
+	 * or EL1, or AArch32 User where the CPU has AArch32 EL0 (a 64-bit
+	 * guest's EL0 can be 32-bit).  Anything else (EL2h!) would eret into
+	 * the host's exception level.  Only PSTATE is checked, as KVM's
+	 * set_core_reg() does: other registers stay writable whatever mode
+	 * the guest is in, AArch32 User included.
 	 */
-	switch (regs.regs.pstate & (PSR_MODE32_BIT | PSR_MODE_MASK)) {
-	case PSR_MODE_EL0t:
-	case PSR_MODE_EL1t:
-	case PSR_MODE_EL1h:
-		break;
-	default:
-		return -EINVAL;
+	if (off == CORE_OFF(regs.pstate)) {
+		switch (regs.regs.pstate & (PSR_MODE32_BIT | PSR_MODE_MASK)) {
+		case PSR_MODE_EL0t:
+		case PSR_MODE_EL1t:
+		case PSR_MODE_EL1h:
+			break;
+		case PSR_AA32_MODE_USR:
+			if (!id_aa64pfr0_32bit_el0(read_sanitised_ftr_reg(SYS_ID_AA64PFR0_EL1)))
+				return -EINVAL;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	/* AArch32 User sees r0-r14 and the PC as 32 bits (KVM narrows them too) */
+	if (regs.regs.pstate & PSR_MODE32_BIT) {
+		unsigned int i;
+
+		for (i = 0; i < 15; i++)
+			regs.regs.regs[i] = (u32)regs.regs.regs[i];
+		regs.regs.pc = (u32)regs.regs.pc;
 	}
 	kvm_regs_to_ctxt(&regs, &vcpu->ctxt);
 	return 0;

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -494,6 +495,70 @@ static void vgic_vmcr_test(int sys, size_t run_size)
 }
 
 /*
+ * ONE_REG while the guest is in AArch32 User (a 64-bit guest's EL0 can be
+ * 32-bit where the CPU allows it): PSTATE may say so, the core registers
+ * stay writable, narrowed to 32 bits, no other AArch32 mode is accepted,
+ * and the guest runs there (issue 10, finding 14: every core register
+ * write failed with EINVAL once PSTATE was AArch32).  The A32 guest
+ * stores r1 to the MMIO address in r4.
+ */
+static const unsigned int a32_code[] = {
+	0xe5841000,	/*	str	r1, [r4] */
+	0xeafffffe,	/*	b	. */
+};
+#define PSR_AA32_USR	0x10ULL
+#define PSR_AA32_SVC	0x13ULL
+
+static void aarch32_el0_test(int sys, size_t run_size)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct kvm_one_reg reg;
+	unsigned long long v = PSR_AA32_USR;
+	unsigned int data = 0;
+	int aarch32;
+	struct test_vm t;
+	unsigned char *code;
+
+	code = guest_memory(page, a32_code, sizeof(a32_code));
+	test_vm_create(&t, sys, run_size, code, page);
+	reg.id = CORE_REG(pstate);
+	reg.addr = (unsigned long)&v;
+	/*
+	 * Whether the CPUs run AArch32 at EL0: arm64's personality() takes
+	 * PER_LINUX32 only then.  (The ID register view the kernel gives
+	 * EL0 says "AArch64 only" regardless.)
+	 */
+	aarch32 = personality(PER_LINUX32) != -1;
+	personality(PER_LINUX);
+	if (!aarch32) {
+		expect_errno(t.vcpu, KVM_SET_ONE_REG, &reg, EINVAL,
+			     "PSTATE = AArch32 User without AArch32 EL0");
+		printf("kmod-test: no AArch32 EL0 on this CPU: PSTATE = AArch32 User refused\n");
+		goto out;
+	}
+	if (ioctl(t.vcpu, KVM_SET_ONE_REG, &reg))
+		fail("PSTATE = AArch32 User: %s", strerror(errno));
+	set_reg(t.vcpu, CORE_REG(regs[1]), 0xffffffff0000cafeULL);
+	set_reg(t.vcpu, CORE_REG(regs[4]), OUT_GPA);
+	if (get_reg(t.vcpu, CORE_REG(regs[1])) != 0xcafe)
+		fail("r1 in AArch32 User reads 0x%llx, expected 0xcafe",
+		     get_reg(t.vcpu, CORE_REG(regs[1])));
+	v = PSR_AA32_SVC;
+	expect_errno(t.vcpu, KVM_SET_ONE_REG, &reg, EINVAL, "PSTATE = AArch32 Supervisor");
+	if (ioctl(t.vcpu, KVM_RUN, 0) || t.run->exit_reason != KVM_EXIT_MMIO ||
+	    t.run->mmio.phys_addr != OUT_GPA || !t.run->mmio.is_write || t.run->mmio.len != 4)
+		fail("the A32 guest's store: %s, exit %u at 0x%llx", strerror(errno),
+		     t.run->exit_reason, (unsigned long long)t.run->mmio.phys_addr);
+	memcpy(&data, t.run->mmio.data, 4);
+	if (data != 0xcafe)
+		fail("the A32 guest stored 0x%x, expected 0xcafe", data);
+	printf("kmod-test: ONE_REG and KVM_RUN with the guest in AArch32 User\n");
+out:
+	test_vm_destroy(&t);
+	munmap(code, page);
+}
+
+/*
  * KVM_CREATE_VCPU failing for want of an fd (EMFILE) leaves no vCPU
  * behind: none counted, and the id free for the next try (issue 10,
  * finding 12: the vCPU was visible to other vCPUs before its fd existed).
@@ -733,6 +798,7 @@ int main(int argc, char **argv)
 		immediate_exit_test(sys, run_size);
 		events_test(sys, run_size);
 		vgic_vmcr_test(sys, run_size);
+		aarch32_el0_test(sys, run_size);
 		vcpu_fd_test(sys);
 		memlock_test(sys, run_size);
 	}
