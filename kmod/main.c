@@ -23,6 +23,7 @@ MODULE_PARM_DESC(devname, "name of the device under /dev (default vmm)");
 atomic_t vmm_nr_vms = ATOMIC_INIT(0);
 atomic_t vmm_nr_vcpus = ATOMIC_INIT(0);
 atomic_t vmm_nr_pinned = ATOMIC_INIT(0);
+atomic_t vmm_nr_locked = ATOMIC_INIT(0);
 
 static int get_count(char *buf, const struct kernel_param *kp)
 {
@@ -36,6 +37,8 @@ module_param_cb(live_vcpus, &count_ops, &vmm_nr_vcpus, 0444);
 MODULE_PARM_DESC(live_vcpus, "vCPUs alive now (read-only)");
 module_param_cb(pinned_pages, &count_ops, &vmm_nr_pinned, 0444);
 MODULE_PARM_DESC(pinned_pages, "guest pages pinned by stage 2 now (read-only)");
+module_param_cb(locked_pages, &count_ops, &vmm_nr_locked, 0444);
+MODULE_PARM_DESC(locked_pages, "pages charged to VM owners' locked_vm now (read-only)");
 
 long vmm_check_extension(struct vmm_vm *vm, long cap)
 {
@@ -133,6 +136,10 @@ static int __init vmm_init(void)
 
 static void __exit vmm_exit(void)
 {
+	/* no VM is left (each holds the module), so nothing may be either */
+	WARN(atomic_read(&vmm_nr_pinned) || atomic_read(&vmm_nr_locked),
+	     "vmm: unloading with %d pages pinned and %d charged to locked_vm\n",
+	     atomic_read(&vmm_nr_pinned), atomic_read(&vmm_nr_locked));
 	misc_deregister(&vmm_misc);
 	preempt_notifier_dec();
 	vmm_stage2_flush_all();		/* nothing of our guests stays behind */

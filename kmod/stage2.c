@@ -271,6 +271,23 @@ void vmm_stage2_flush_vm(struct vmm_vm *vm)
 	mutex_unlock(&vm->s2_lock);
 }
 
+/*
+ * Charge (@inc) or uncharge @pages to the VM owner's locked_vm, and keep
+ * count of what this module holds charged (the locked_pages parameter,
+ * which the tests read back as 0 once every VM is gone).
+ */
+static int charge_locked(struct vmm_vm *vm, unsigned long pages, bool inc)
+{
+	int ret;
+
+	if (!pages)
+		return 0;
+	ret = account_locked_vm(vm->mm, pages, inc);
+	if (!ret)
+		atomic_add(inc ? pages : -pages, &vmm_nr_locked);
+	return ret;
+}
+
 int vmm_stage2_map(struct vmm_vm *vm, u64 ipa)
 {
 	const struct vmm_memslot *slot;
@@ -305,13 +322,13 @@ int vmm_stage2_map(struct vmm_vm *vm, u64 ipa)
 	 * and bounded by its RLIMIT_MEMLOCK (unless CAP_IPC_LOCK), as VFIO's
 	 * are, or any /dev/vmm user could pin all of RAM.  -ENOMEM past it.
 	 */
-	ret = account_locked_vm(vm->mm, 1, true);
+	ret = charge_locked(vm, 1, true);
 	if (ret)
 		goto out;
 	/* pinned for the VM's life: FOLL_LONGTERM (not in the _unlocked variant) */
 	if (pin_user_pages_fast(hva, 1, FOLL_LONGTERM | (writable ? FOLL_WRITE : 0),
 				&page) != 1) {
-		account_locked_vm(vm->mm, 1, false);
+		charge_locked(vm, 1, false);
 		ret = -EFAULT;
 		goto out;
 	}
@@ -429,7 +446,7 @@ static void unmap_range(struct vmm_vm *vm, u64 start, u64 size)
 			unpinned++;
 		}
 	}
-	account_locked_vm(vm->mm, unpinned, false);
+	charge_locked(vm, unpinned, false);
 }
 
 /*
@@ -476,5 +493,5 @@ void vmm_stage2_destroy(struct vmm_vm *vm)
 	free_pages((unsigned long)vm->pgd, S2_LEVELS_PGD_ORDER);
 	vm->pgd = NULL;
 	/* uncharged even after the owner exited: vm->mm is still grabbed */
-	account_locked_vm(vm->mm, unpinned, false);
+	charge_locked(vm, unpinned, false);
 }

@@ -30,6 +30,7 @@
 extern atomic_t vmm_nr_vms;
 extern atomic_t vmm_nr_vcpus;
 extern atomic_t vmm_nr_pinned;		/* guest pages pinned by stage 2 */
+extern atomic_t vmm_nr_locked;		/* pages charged to owners' locked_vm */
 
 /* ---- VMs (vm.c) ---------------------------------------------------------- */
 

@@ -35,8 +35,24 @@ kernel_errors() {
 		grep -E -A 12 'Oops|BUG:|WARNING:|Call trace|Internal error|stall|blocked for more than'
 }
 
+# vmm.ko's counters that are not 0 once a test's VMs are gone, as
+# "name=value" words; each may take up to 5 s to drain (a killed vmm's
+# files are released as it exits).
+kmod_left_behind() {
+	local c n i
+	[ -d /sys/module/vmm/parameters ] || return 0
+	for c in live_vms live_vcpus pinned_pages locked_pages; do
+		i=0
+		while n=$(cat /sys/module/vmm/parameters/$c) && [ "$n" != 0 ] && [ $i -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		[ "$n" = 0 ] || echo -n "$c=$n "
+	done
+}
+
 run_test() {
-	local t=$1 to rc reason= vp task lines errs
+	local t=$1 to rc reason= vp task lines errs left
 	to=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "/tests/$t.sh")
 	echo "@@@ BEGIN $mode $t"
 	lines=$(dmesg | wc -l)
@@ -63,6 +79,8 @@ run_test() {
 		done
 		dmesg | tail -n 20 | sed 's/^/  | dmesg: /'
 	fi
+	left=$(kmod_left_behind)
+	[ -z "$left" ] || reason="vmm.ko holds ${left% } after the test${reason:+; $reason}"
 	errs=$(kernel_errors "$lines")
 	if [ -n "$errs" ]; then
 		echo "$errs" | sed 's/^/  | dmesg: /'

@@ -76,10 +76,10 @@ use_vmm_ko() {
 	args="$args --kvm-dev /dev/vmm --irqchip none"
 }
 
-# expect_no_vm_left [SECONDS]: vmm.ko keeps no VM, vCPU or pinned page
-# (within SECONDS, default at once).
+# expect_no_vm_left [SECONDS]: vmm.ko keeps no VM, vCPU, pinned page or
+# page charged to locked_vm (within SECONDS, default at once).
 expect_no_vm_left() {
-	for c in live_vms live_vcpus pinned_pages; do
+	for c in live_vms live_vcpus pinned_pages locked_pages; do
 		wait_until "${1:-0}" [ "$(cat /sys/module/vmm/parameters/$c)" = 0 ] ||
 			fail "$c is $(cat /sys/module/vmm/parameters/$c) after every VM ended"
 	done
