@@ -15,6 +15,9 @@ int main(void)
 	DEFINE(HYP_HOST_SP_EL0, offsetof(struct vmm_hyp_host, sp_el0));
 	DEFINE(HYP_HOST_VBAR, offsetof(struct vmm_hyp_host, vbar));
 	DEFINE(HYP_HOST_HCR, offsetof(struct vmm_hyp_host, hcr));
+	DEFINE(HYP_HOST_BHB_LOOP, offsetof(struct vmm_hyp_host, bhb_loop));
+	DEFINE(HYP_HOST_BHB_CLEAR_INSN, offsetof(struct vmm_hyp_host, bhb_clear_insn));
+	DEFINE(HYP_HOST_BHB_FW, offsetof(struct vmm_hyp_host, bhb_fw));
 	DEFINE(FP_V0, offsetof(struct vmm_fp_regs, v));
 	DEFINE(FP_FPSR, offsetof(struct vmm_fp_regs, fpsr));
 	DEFINE(FP_FPCR, offsetof(struct vmm_fp_regs, fpcr));

@@ -140,6 +140,9 @@ void vmm_vhe_vcpu_load(struct vmm_vcpu *vcpu, struct vmm_host_state *host);
 void vmm_vhe_vcpu_put(struct vmm_vcpu *vcpu, struct vmm_host_state *host);
 u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host);
 
+/* Decide this CPU's Spectre-BHB sequence on guest exit (spectre.c). */
+void vmm_spectre_bhb_init_cpu(struct vmm_hyp_host *h);
+
 /* ---- stage 2 (stage2.c) -------------------------------------------------- */
 
 int vmm_vmid_init(void);

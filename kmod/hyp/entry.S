@@ -8,6 +8,7 @@
  * callee-saved registers, SP_EL0 (the kernel's `current`), and the context
  * pointer.  An exit finds everything it needs there, with no per-CPU data.
  */
+#include <linux/arm-smccc.h>
 #include <linux/linkage.h>
 #include <asm/assembler.h>
 
@@ -116,6 +117,33 @@ SYM_CODE_START_LOCAL(__vmm_guest_exit)
 	 */
 	ALTERNATIVE(nop, SET_PSTATE_PAN(1), ARM64_HAS_PAN, CONFIG_ARM64_PAN)
 
+	/*
+	 * Spectre-BHB: the branch history the guest trained must not steer
+	 * the host's first indirect branches.  Before any (the way here had
+	 * only direct branches), the sequence spectre.c chose for this CPU,
+	 * as KVM's hyp vectors run it; x0 (the exit code) is kept in x5.
+	 */
+	ldr	x1, =vmm_hyp_host
+	get_this_cpu_offset x2
+	add	x1, x1, x2
+	ldr	x2, [x1, #HYP_HOST_BHB_LOOP]
+	cbz	x2, 2f
+1:	b	. + 4
+	subs	x2, x2, #1
+	b.ne	1b
+	sb
+2:	ldr	x2, [x1, #HYP_HOST_BHB_CLEAR_INSN]
+	cbz	x2, 3f
+	clearbhb
+	isb
+3:	ldr	x2, [x1, #HYP_HOST_BHB_FW]
+	cbz	x2, 4f
+	mov	x5, x0
+	mov	w0, #ARM_SMCCC_ARCH_WORKAROUND_3 & 0xffff
+	movk	w0, #ARM_SMCCC_ARCH_WORKAROUND_3 >> 16, lsl #16
+	smc	#0				/* SMCCC 1.1: x0-x3 clobbered */
+	mov	x0, x5
+4:
 	/*
 	 * An SError the guest caused may still be pending: it must be the
 	 * guest's, not the host's once the host unmasks SErrors.  With RAS,

@@ -82,6 +82,8 @@ void vmm_vhe_vcpu_load(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	struct vmm_hyp_host *hyp_host = this_cpu_ptr(&vmm_hyp_host);
 	struct vmm_vm *vm = vcpu->vm;
 
+	if (!hyp_host->bhb_known)
+		vmm_spectre_bhb_init_cpu(hyp_host);
 	hyp_host->sp_el0 = (u64)current;
 	hyp_host->vbar = read_sysreg(vbar_el1);	/* VBAR_EL2 under E2H */
 	hyp_host->hcr = read_sysreg(hcr_el2);

@@ -61,6 +61,11 @@ struct vmm_cpu_context {
 struct vmm_hyp_host {
 	u64	sp_el0;		/* the host's `current` */
 	u64	vbar, hcr;
+	/* Spectre-BHB on exit (spectre.c): this CPU's sequence */
+	u64	bhb_loop;	/* branches to take; 0: none */
+	u64	bhb_clear_insn;	/* clearbhb */
+	u64	bhb_fw;		/* SMCCC_ARCH_WORKAROUND_3 */
+	u64	bhb_known;	/* the above are decided */
 };
 
 /* The host state the world switch keeps across a guest run (VHE). */
