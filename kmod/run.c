@@ -32,6 +32,7 @@
 #include <asm/esr.h>
 #include <asm/exception.h>
 #include <asm/fpsimd.h>
+#include <asm/kvm_arm.h>
 #include <asm/neon.h>
 #include <asm/ptrace.h>
 #include <asm/sysreg.h>
@@ -254,11 +255,38 @@ static u64 fault_ipa(struct vmm_vcpu *vcpu)
 	       (vcpu->fault.far & ~PAGE_MASK);
 }
 
+/*
+ * A synchronous external abort (or parity/ECC error) on the guest's
+ * access, routed here by HCR_EL2.TEA: the memory system reported an error
+ * for memory the guest does own.  KVM offers it to the host's firmware-
+ * first RAS handling (apei_claim_sea(), not exported to modules) and,
+ * unclaimed, as always on a device-tree system, gives the guest a virtual
+ * SError; vmm.ko does the latter.  The access is retried once the guest
+ * has taken it.  Only a memory error can raise one: not on this bed.
+ */
+static bool abort_is_sea(u64 esr)
+{
+	switch (esr & ESR_ELx_FSC) {
+	case FSC_SEA:
+	case FSC_SEA_TTW0: case FSC_SEA_TTW1: case FSC_SEA_TTW2: case FSC_SEA_TTW3:
+	case FSC_SECC:
+	case FSC_SECC_TTW0: case FSC_SECC_TTW1: case FSC_SECC_TTW2: case FSC_SECC_TTW3:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static int handle_abort(struct vmm_vcpu *vcpu)
 {
 	u64 esr = vcpu->fault.esr, ipa = fault_ipa(vcpu);
 	struct kvm_run *run = vcpu->run;
 	unsigned int rt, len;
+
+	if (abort_is_sea(esr)) {
+		vmm_vcpu_inject_serror(vcpu, ESR_ELx_ISV);
+		return RESUME;
+	}
 
 	/* a permission fault is a write to a read-only slot: userspace's */
 	if ((esr & ESR_ELx_FSC_TYPE) != ESR_ELx_FSC_PERM &&
@@ -400,12 +428,13 @@ static bool emulate_debug_reg(struct vmm_vcpu *vcpu, u32 op1, u32 crn,
  * caches by set and way: the lines are anyone's, and its vCPU may move
  * between CPUs in the middle of its loop over them.  What it means by
  * them, with the MMU and caches off at boot, is "make memory coherent":
- * as KVM's kvm_set_way_flush(), the first such operation cleans and
- * invalidates all of the VM's memory to the point of coherency and starts
- * trapping the VM registers (HCR_EL2.TVM); the rest of the loop costs one
- * trap each.  When the guest then turns its caches on or off (SCTLR_EL1,
- * trapped) memory is cleaned again, and once they are on, trapping stops
- * until the next set/way operation (kvm_toggle_cache()).  TCG has no
+ * as KVM's kvm_set_way_flush(), a set/way operation while the VM
+ * registers are not trapped cleans and invalidates all of the VM's memory
+ * to the point of coherency and starts trapping them (HCR_EL2.TVM); the
+ * rest of the loop costs one trap each.  When the guest then turns its
+ * caches on or off (SCTLR_EL1, trapped) memory is cleaned again, and once
+ * they are on, trapping stops until the next set/way operation
+ * (kvm_toggle_cache()).  A vCPU starts with them trapped (vcpu.c).  TCG has no
  * caches, so this bed shows the operations and the trapped writes behave
  * (firmware/hostile); only hardware can show the data made coherent.
  */

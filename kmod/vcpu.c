@@ -185,7 +185,13 @@ void vmm_vcpu_reset(struct vmm_vcpu *vcpu)
 	vcpu->ctxt.gp.pstate = PSR_MODE_EL1h | PSR_A_BIT | PSR_I_BIT |
 			       PSR_F_BIT | PSR_D_BIT;
 	vcpu->ctxt.sys[SCTLR_EL1] = SCTLR_EL1_RESET;
-	vcpu->hcr_dyn = 0;
+	/*
+	 * Trap the VM registers until the guest turns its MMU and caches on
+	 * (stage 2 has no FWB here): memory is cleaned to the PoC then, so
+	 * what the guest wrote with them off is what it reads with them on
+	 * (KVM's vcpu_reset_hcr() and kvm_toggle_cache(), run.c).
+	 */
+	vcpu->hcr_dyn = HCR_TVM;
 	vcpu->vgic_vmcr = 0;	/* the GIC CPU interface out of reset */
 	vcpu->ext_dabt_pending = false;
 	vcpu->mmio.pending = false;

@@ -32,14 +32,15 @@
 			 HCR_TLOR | HCR_RW | HCR_E2H)
 
 /*
- * With RAS, trap the error record registers (TERR): the host's error
- * records are not the guest's to read or clear; run.c makes them RAZ/WI,
- * as KVM does.  (TERR is RES0 without RAS.)  TEA, routing the guest's
- * external aborts to EL2, waits for handling those exits as KVM does.
+ * With RAS, as KVM's vcpu_reset_hcr(): trap the error record registers
+ * (TERR): the host's error records are not the guest's to read or clear;
+ * run.c makes them RAZ/WI.  And route the guest's synchronous external
+ * aborts to EL2 (TEA): the error is the host's to know of first; run.c
+ * gives the guest a virtual SError for it.  (Both RES0 without RAS.)
  */
 static inline u64 guest_hcr_ras(void)
 {
-	return cpus_have_const_cap(ARM64_HAS_RAS_EXTN) ? HCR_TERR : 0;
+	return cpus_have_const_cap(ARM64_HAS_RAS_EXTN) ? HCR_TERR | HCR_TEA : 0;
 }
 
 /* Trap the PMU and debug registers: the guest has neither (yet). */
