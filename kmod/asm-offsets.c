@@ -17,7 +17,9 @@ int main(void)
 	DEFINE(HYP_HOST_HCR, offsetof(struct vmm_hyp_host, hcr));
 	DEFINE(HYP_HOST_BHB_LOOP, offsetof(struct vmm_hyp_host, bhb_loop));
 	DEFINE(HYP_HOST_BHB_CLEAR_INSN, offsetof(struct vmm_hyp_host, bhb_clear_insn));
-	DEFINE(HYP_HOST_BHB_FW, offsetof(struct vmm_hyp_host, bhb_fw));
+	DEFINE(HYP_HOST_FW_CALL, offsetof(struct vmm_hyp_host, fw_call));
+	DEFINE(HYP_HOST_X18, offsetof(struct vmm_hyp_host, x18));
+	DEFINE(HYP_HOST_CPTR, offsetof(struct vmm_hyp_host, cptr));
 	DEFINE(FP_V0, offsetof(struct vmm_fp_regs, v));
 	DEFINE(FP_FPSR, offsetof(struct vmm_fp_regs, fpsr));
 	DEFINE(FP_FPCR, offsetof(struct vmm_fp_regs, fpcr));

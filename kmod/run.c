@@ -623,11 +623,13 @@ void vmm_vcpu_inject_serror(struct vmm_vcpu *vcpu, u64 esr)
  * An SError raised while the guest ran, with syndrome @esr: a physical
  * one taken to EL2 (HCR_EL2.AMO), or one found pending at an exit.  It is
  * the guest's, never a reason to end it, as in KVM's
- * kvm_handle_guest_serror(): a RAS error the CPU reports contained
- * (corrected, or not yet consumed) needs nothing from the guest; one it
- * cannot contain stops the machine, as the kernel's arm64_serror_panic()
- * would for the host's own; anything else (an IMPLEMENTATION DEFINED
- * SError, a recoverable error) becomes a virtual SError for the guest.
+ * kvm_handle_guest_serror() with arm64_is_fatal_ras_serror(): a RAS
+ * error the CPU can make progress from (corrected, or restartable and not
+ * yet consumed) needs nothing from the guest; an uncontainable or
+ * uncategorised one has silently propagated and stops the machine, as
+ * the kernel's arm64_serror_panic() would; the rest (an IMPLEMENTATION
+ * DEFINED SError, an uncorrected error the guest consumed) becomes a
+ * virtual SError for the guest.
  * The host's own RAS code reads the error records either way.  Nothing on
  * TCG raises a physical SError: the injection is what this bed can show
  * (kmod-test, through KVM_SET_VCPU_EVENTS).
@@ -639,8 +641,10 @@ static void handle_serror(struct vmm_vcpu *vcpu, u64 esr)
 		case ESR_ELx_AET_CE:
 		case ESR_ELx_AET_UEO:
 			return;
-		case ESR_ELx_AET_UC:
 		case ESR_ELx_AET_UEU:
+		case ESR_ELx_AET_UER:
+			break;
+		default:		/* UC, or uncategorised */
 			panic("vmm: uncontainable SError while vcpu %u of pid %d ran: ESR %#llx\n",
 			      vcpu->id, task_pid_nr(current), esr);
 		}
@@ -775,6 +779,20 @@ static int run_inner(struct vmm_vcpu *vcpu)
 	int ret;
 	u64 code;
 
+	/*
+	 * AArch32 at EL0 where the system does not run it (a mismatched
+	 * system: the guest dropped there on a core that has it, and its
+	 * thread moved): the ERET would be illegal and fault at EL2.  Refuse
+	 * the entry, as KVM's vcpu_mode_is_bad_32bit().
+	 */
+	if ((vcpu->ctxt.gp.pstate & PSR_MODE32_BIT) &&
+	    !id_aa64pfr0_32bit_el0(read_sanitised_ftr_reg(SYS_ID_AA64PFR0_EL1))) {
+		vcpu->run->exit_reason = KVM_EXIT_FAIL_ENTRY;
+		vcpu->run->fail_entry.hardware_entry_failure_reason =
+			KVM_EXIT_FAIL_ENTRY_CPU_UNSUPPORTED;
+		vcpu->run->fail_entry.cpu = raw_smp_processor_id();
+		return TO_USER;
+	}
 	preempt_disable();
 	do {
 		/*

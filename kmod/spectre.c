@@ -16,6 +16,8 @@
  *   - else the firmware's SMCCC_ARCH_WORKAROUND_3, if it has one (SMC:
  *     the host is at EL2);
  *   - else nothing can be done, as for the kernel.
+ * And, as KVM's hardened vectors, SMCCC_ARCH_WORKAROUND_1 on a CPU that
+ * needs the firmware against Spectre-v2 (no CSV2, not on the safe list).
  * Booted with mitigations=off, the kernel mitigates nothing and neither
  * does vmm.ko; "nospectre_bhb" alone is not visible to modules, so vmm.ko
  * mitigates anyway (safe, and slower by the sequence).  QEMU's CPUs are
@@ -112,16 +114,28 @@ static unsigned int bhb_loop_count(u32 midr)
 	return 0;
 }
 
-static bool bhb_firmware_call(void)
+/* The firmware implements SMCCC workaround @fn for this CPU (over SMC). */
+static bool firmware_has(u32 fn)
 {
 	struct arm_smccc_res res;
 
 	if (arm_smccc_1_1_get_conduit() != SMCCC_CONDUIT_SMC)
 		return false;
-	arm_smccc_1_1_invoke(ARM_SMCCC_ARCH_FEATURES_FUNC_ID,
-			     ARM_SMCCC_ARCH_WORKAROUND_3, &res);
+	arm_smccc_1_1_invoke(ARM_SMCCC_ARCH_FEATURES_FUNC_ID, fn, &res);
 	return (int)res.a0 == SMCCC_RET_SUCCESS;
 }
+
+static const struct midr_range v2_safe[] = {
+	MIDR_ALL_VERSIONS(MIDR_CORTEX_A35),
+	MIDR_ALL_VERSIONS(MIDR_CORTEX_A53),
+	MIDR_ALL_VERSIONS(MIDR_CORTEX_A55),
+	MIDR_ALL_VERSIONS(MIDR_BRAHMA_B53),
+	MIDR_ALL_VERSIONS(MIDR_HISI_TSV110),
+	MIDR_ALL_VERSIONS(MIDR_QCOM_KRYO_2XX_SILVER),
+	MIDR_ALL_VERSIONS(MIDR_QCOM_KRYO_3XX_SILVER),
+	MIDR_ALL_VERSIONS(MIDR_QCOM_KRYO_4XX_SILVER),
+	{},
+};
 
 /* A 4-bit ID register field of this CPU */
 #define ID_FIELD(reg, shift)	((read_sysreg_s(SYS_ ## reg) >> (shift)) & 0xf)
@@ -135,7 +149,7 @@ void vmm_spectre_bhb_init_cpu(struct vmm_hyp_host *h)
 
 	h->bhb_loop = 0;
 	h->bhb_clear_insn = 0;
-	h->bhb_fw = 0;
+	h->fw_call = 0;
 	if (ID_FIELD(ID_AA64PFR0_EL1, ID_AA64PFR0_EL1_CSV2_SHIFT) >= 3 ||
 	    is_midr_in_range_list(midr, bhb_safe)) {
 		what = "not affected";
@@ -149,11 +163,24 @@ void vmm_spectre_bhb_init_cpu(struct vmm_hyp_host *h)
 	} else if ((h->bhb_loop = bhb_loop_count(midr))) {
 		snprintf(loop, sizeof(loop), " of %llu", h->bhb_loop);
 		what = "a branch loop";
-	} else if (bhb_firmware_call()) {
-		h->bhb_fw = 1;
+	} else if (firmware_has(ARM_SMCCC_ARCH_WORKAROUND_3)) {
+		h->fw_call = ARM_SMCCC_ARCH_WORKAROUND_3;
 		what = "firmware WORKAROUND_3";
 	} else {
 		what = "affected, and no mitigation is known for this CPU";
+	}
+	/*
+	 * Spectre-v2 on a CPU without CSV2 whose only mitigation is the
+	 * firmware's: KVM's hardened vectors call WORKAROUND_1 on every
+	 * exit (WORKAROUND_3, where chosen above, covers it).
+	 */
+	if (!h->fw_call && !cpu_mitigations_off() &&
+	    !ID_FIELD(ID_AA64PFR0_EL1, ID_AA64PFR0_EL1_CSV2_SHIFT) &&
+	    !is_midr_in_range_list(midr, v2_safe) &&
+	    firmware_has(ARM_SMCCC_ARCH_WORKAROUND_1)) {
+		h->fw_call = ARM_SMCCC_ARCH_WORKAROUND_1;
+		pr_info("CPU%d: Spectre-v2 on guest exit: firmware WORKAROUND_1\n",
+			smp_processor_id());
 	}
 	pr_info("CPU%d (MIDR %#x): Spectre-BHB on guest exit: %s%s\n",
 		smp_processor_id(), midr, what, loop);

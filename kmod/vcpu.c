@@ -192,7 +192,7 @@ void vmm_vcpu_reset(struct vmm_vcpu *vcpu)
 	 * (KVM's vcpu_reset_hcr() and kvm_toggle_cache(), run.c).
 	 */
 	vcpu->hcr_dyn = HCR_TVM;
-	vcpu->vgic_vmcr = 0;	/* the GIC CPU interface out of reset */
+	memset(&vcpu->vgic, 0, sizeof(vcpu->vgic));	/* the GIC CPU interface out of reset */
 	vcpu->ext_dabt_pending = false;
 	vcpu->mmio.pending = false;
 }
@@ -297,6 +297,10 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	case KVM_GET_VCPU_EVENTS: {
 		struct kvm_vcpu_events events;
 
+		if (!vcpu->initialised) {	/* KVM: ENOEXEC, as for ONE_REG */
+			ret = -ENOEXEC;
+			break;
+		}
 		ret = get_events(vcpu, &events);
 		if (!ret && copy_to_user(argp, &events, sizeof(events)))
 			ret = -EFAULT;
@@ -305,8 +309,11 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	case KVM_SET_VCPU_EVENTS: {
 		struct kvm_vcpu_events events;
 
-		ret = copy_from_user(&events, argp, sizeof(events)) ? -EFAULT :
-		      set_events(vcpu, &events);
+		if (!vcpu->initialised)
+			ret = -ENOEXEC;
+		else
+			ret = copy_from_user(&events, argp, sizeof(events)) ? -EFAULT :
+			      set_events(vcpu, &events);
 		break;
 	}
 	case KVM_RUN:

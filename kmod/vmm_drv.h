@@ -88,7 +88,11 @@ struct vmm_vcpu {
 	struct preempt_notifier	pn;
 	struct vmm_host_state	host;
 	bool			fp_loaded;	/* guest FP/SIMD in the CPU (run.c) */
-	u64			vgic_vmcr;	/* ICH_VMCR_EL2 while not loaded */
+	/* the GIC virtual CPU interface's state while not loaded */
+	struct {
+		u64	vmcr;		/* ICH_VMCR_EL2 */
+		u32	ap0r[4], ap1r[4];	/* ICH_AP0R<n>/AP1R<n>_EL2 */
+	} vgic;
 
 	/* PSCI: under vm->power_lock; the vCPU waits on @wq while off */
 	bool			power_off;

@@ -136,11 +136,10 @@ SYM_CODE_START_LOCAL(__vmm_guest_exit)
 	cbz	x2, 3f
 	clearbhb
 	isb
-3:	ldr	x2, [x1, #HYP_HOST_BHB_FW]
+3:	ldr	x2, [x1, #HYP_HOST_FW_CALL]
 	cbz	x2, 4f
 	mov	x5, x0
-	mov	w0, #ARM_SMCCC_ARCH_WORKAROUND_3 & 0xffff
-	movk	w0, #ARM_SMCCC_ARCH_WORKAROUND_3 >> 16, lsl #16
+	mov	w0, w2				/* WORKAROUND_3, or _1 */
 	smc	#0				/* SMCCC 1.1: x0-x3 clobbered */
 	mov	x0, x5
 4:
@@ -257,10 +256,11 @@ SYM_CODE_END(__vmm_serror_vector)
 
 /*
  * An exception the world switch never expects, taken at EL2 on our
- * vectors: give the host back its vectors, its HCR_EL2 (TGE set) and its
- * `current` (SP_EL0 may be the guest's here), all kept per CPU by
- * vmm_vhe_vcpu_load() for this, and panic with the syndrome, as KVM's
- * hyp_panic() does.  The stack is the host thread's kernel stack.
+ * vectors: give the host back its vectors, its HCR_EL2 (TGE set), its
+ * CPTR_EL2, its `current` (SP_EL0 may be the guest's here) and its x18
+ * (a shadow call stack's pointer must not be the guest's), all kept per
+ * CPU by vmm_vhe_vcpu_load() for this, and panic with the syndrome, as
+ * KVM's hyp_panic() does.  The stack is the host thread's kernel stack.
  */
 SYM_CODE_START_LOCAL(__vmm_hyp_panic)
 	ldr	x0, =vmm_hyp_host
@@ -268,10 +268,13 @@ SYM_CODE_START_LOCAL(__vmm_hyp_panic)
 	add	x0, x0, x1
 	ldr	x1, [x0, #HYP_HOST_SP_EL0]
 	msr	sp_el0, x1
+	ldr	x18, [x0, #HYP_HOST_X18]
 	ldr	x1, [x0, #HYP_HOST_VBAR]
 	msr	vbar_el2, x1
 	ldr	x1, [x0, #HYP_HOST_HCR]
 	msr	hcr_el2, x1
+	ldr	x1, [x0, #HYP_HOST_CPTR]
+	msr	cpacr_el1, x1			/* CPTR_EL2 under E2H */
 	isb
 	mrs	x0, esr_el2
 	mrs	x1, elr_el2

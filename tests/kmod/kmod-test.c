@@ -376,7 +376,7 @@ static void events_test(int sys, size_t run_size)
 	struct test_vm t;
 	unsigned long long esr;
 	unsigned char *code;
-	int ras;
+	int ras, uninit;
 
 	code = guest_memory(page, events_code, sizeof(events_code));
 	memcpy(code + VBAR_OFF + 0x200, events_vector, sizeof(events_vector));	/* sync */
@@ -391,6 +391,16 @@ static void events_test(int sys, size_t run_size)
 	set_reg(t.vcpu, CORE_REG(regs[4]), OUT_GPA);
 	set_reg(t.vcpu, CORE_REG(regs[5]), SERROR_GPA);
 	set_reg(t.vcpu, CORE_REG(regs[6]), SYNC_GPA);
+
+	/* before KVM_ARM_VCPU_INIT: ENOEXEC, as every vCPU ioctl but INIT */
+	uninit = ioctl(t.vm, KVM_CREATE_VCPU, 1);
+	if (uninit < 0)
+		fail("KVM_CREATE_VCPU 1: %s", strerror(errno));
+	memset(&ev, 0, sizeof(ev));
+	expect_errno(uninit, KVM_GET_VCPU_EVENTS, &ev, ENOEXEC, "GET_VCPU_EVENTS before INIT");
+	ev.exception.serror_pending = 1;
+	expect_errno(uninit, KVM_SET_VCPU_EVENTS, &ev, ENOEXEC, "SET_VCPU_EVENTS before INIT");
+	close(uninit);
 
 	memset(&ev, 0, sizeof(ev));
 	ev.exception.pad[0] = 1;
@@ -436,19 +446,23 @@ static void events_test(int sys, size_t run_size)
 }
 
 /*
- * The GIC's virtual CPU interface state (ICH_VMCR_EL2, behind the guest's
- * ICC_IGRPEN1_EL1, ICC_PMR_EL1 and the other ICV registers) belongs to a
- * vCPU: a group enable one VM sets is not what the next VM on the same
- * CPU reads (issue 10, finding 13: a cross-VM channel while it was not
- * switched).  Both VMs run on CPU 0.  The guest: write x7 to
- * ICC_IGRPEN1_EL1 (skipped when started at +8), read it back, write it
- * out.  (ICC_PMR_EL1 would do too on hardware; QEMU 7.2's virtual
- * interface keeps no priority bits for it, so it reads 0 regardless.)
+ * The GIC's virtual CPU interface state (ICH_VMCR_EL2 and ICH_AP*R*_EL2,
+ * behind the guest's ICC_IGRPEN1_EL1, ICC_AP1R0_EL1, ICC_PMR_EL1 and the
+ * other ICV registers) belongs to a vCPU: what one VM sets is not what
+ * the next VM on the same CPU reads (issue 10, finding 13: a cross-VM
+ * channel while they were not switched).  Both VMs run on CPU 0.  The
+ * guest: write x7 to ICC_IGRPEN1_EL1 and ICC_AP1R0_EL1 (skipped when
+ * started at +8), read them back, write out IGRPEN1 | AP1R0 << 1.
+ * (ICC_PMR_EL1 would do too on hardware; QEMU 7.2's virtual interface
+ * keeps no priority bits for it, so it reads 0 regardless.)
  */
 static const unsigned int igrpen_code[] = {
 	0xd518cce7,	/*	msr	icc_igrpen1_el1, x7 */
+	0xd518c907,	/*	msr	icc_ap1r0_el1, x7 */
 	0xd5033fdf,	/*	isb */
 	0xd538cce2,	/*	mrs	x2, icc_igrpen1_el1 */
+	0xd538c903,	/*	mrs	x3, icc_ap1r0_el1 */
+	0xaa030442,	/*	orr	x2, x2, x3, lsl #1 */
 	0xf9000082,	/*	str	x2, [x4] */
 	0x14000000,	/*	b	. */
 };
@@ -483,15 +497,15 @@ static void vgic_vmcr_test(int sys, size_t run_size)
 		if (pass)
 			set_reg(t.vcpu, CORE_REG(pc), CODE_GPA + 8);
 		en = run_to_mmio(t.vcpu, t.run, OUT_GPA, 1);
-		if (!pass && en != 1)
-			fail("the first VM's ICC_IGRPEN1_EL1 reads 0x%llx after writing 1", en);
+		if (!pass && en != 3)
+			fail("the first VM's ICC_IGRPEN1_EL1 | ICC_AP1R0_EL1 << 1 reads 0x%llx after writing 1 to both", en);
 		if (pass && en)
-			fail("a new VM's ICC_IGRPEN1_EL1 reads 0x%llx: the last VM's", en);
+			fail("a new VM's ICC_IGRPEN1_EL1 | ICC_AP1R0_EL1 << 1 reads 0x%llx: the last VM's", en);
 		test_vm_destroy(&t);
 	}
 	munmap(code, page);
 	sched_setaffinity(0, sizeof(old), &old);
-	printf("kmod-test: a VM's ICC_IGRPEN1_EL1 is not the next VM's\n");
+	printf("kmod-test: a VM's ICC_IGRPEN1_EL1 and ICC_AP1R0_EL1 are not the next VM's\n");
 }
 
 /*

@@ -78,6 +78,49 @@ void __noreturn vmm_hyp_panic(u64 esr, u64 elr, u64 far, u64 spsr)
 	      esr, elr, (void *)elr, far, spsr);
 }
 
+/*
+ * The active-priority registers ICH_AP0R<n>/AP1R<n>_EL2, which the guest
+ * reaches as ICV_AP0R<n>/AP1R<n>_EL1: as many as ICH_VTR_EL2.PREbits
+ * needs (5 bits: 1, 6: 2, 7: 4), as KVM's __vgic_v3_save/restore_aprs().
+ */
+static unsigned int nr_aprs(void)
+{
+	return 1U << (((read_sysreg_s(SYS_ICH_VTR_EL2) >> 26) & 7) + 1 - 5);
+}
+
+#define SAVE_APR(grp, n, to)	((to)[n] = read_sysreg_s(SYS_ICH_AP ## grp ## R ## n ## _EL2))
+#define LOAD_APR(grp, n, from)	write_sysreg_s((from)[n], SYS_ICH_AP ## grp ## R ## n ## _EL2)
+
+static void save_aprs(u32 *ap0, u32 *ap1)
+{
+	switch (nr_aprs()) {
+	case 4:
+		SAVE_APR(0, 3, ap0); SAVE_APR(1, 3, ap1);
+		SAVE_APR(0, 2, ap0); SAVE_APR(1, 2, ap1);
+		fallthrough;
+	case 2:
+		SAVE_APR(0, 1, ap0); SAVE_APR(1, 1, ap1);
+		fallthrough;
+	default:
+		SAVE_APR(0, 0, ap0); SAVE_APR(1, 0, ap1);
+	}
+}
+
+static void load_aprs(const u32 *ap0, const u32 *ap1)
+{
+	switch (nr_aprs()) {
+	case 4:
+		LOAD_APR(0, 3, ap0); LOAD_APR(1, 3, ap1);
+		LOAD_APR(0, 2, ap0); LOAD_APR(1, 2, ap1);
+		fallthrough;
+	case 2:
+		LOAD_APR(0, 1, ap0); LOAD_APR(1, 1, ap1);
+		fallthrough;
+	default:
+		LOAD_APR(0, 0, ap0); LOAD_APR(1, 0, ap1);
+	}
+}
+
 void vmm_vhe_vcpu_load(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 {
 	struct vmm_hyp_host *hyp_host = this_cpu_ptr(&vmm_hyp_host);
@@ -86,8 +129,10 @@ void vmm_vhe_vcpu_load(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	if (!hyp_host->bhb_known)
 		vmm_spectre_bhb_init_cpu(hyp_host);
 	hyp_host->sp_el0 = (u64)current;
+	asm("mov %0, x18" : "=r"(hyp_host->x18));
 	hyp_host->vbar = read_sysreg(vbar_el1);	/* VBAR_EL2 under E2H */
 	hyp_host->hcr = read_sysreg(hcr_el2);
+	hyp_host->cptr = read_sysreg(cpacr_el1);	/* CPTR_EL2 under E2H */
 
 	__sysreg_save_shared(host->sys);
 	__sysreg_restore_shared(vcpu->ctxt.sys);
@@ -104,14 +149,16 @@ void vmm_vhe_vcpu_load(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 		     cnthctl_el2);
 	/*
 	 * The GIC's virtual CPU interface state (the guest's ICV_PMR,
-	 * ICV_IGRPEN*, ICV_BPR*, ICV_CTLR.EOImode) lives in ICH_VMCR_EL2:
-	 * the vCPU's, never another VM's (KVM's vgic_v3_load/put).  Where
-	 * the host has no GICv3 system registers there is no virtual
-	 * interface either.
+	 * ICV_IGRPEN*, ICV_BPR*, ICV_CTLR.EOImode in ICH_VMCR_EL2, and its
+	 * active priorities in ICH_AP*R*_EL2): the vCPU's, never another
+	 * VM's (KVM's vgic_v3_load/put).  Where the host has no GICv3 system
+	 * registers there is no virtual interface either.
 	 */
 	if (cpus_have_const_cap(ARM64_HAS_SYSREG_GIC_CPUIF)) {
 		host->vmcr = read_sysreg_s(SYS_ICH_VMCR_EL2);
-		write_sysreg_s(vcpu->vgic_vmcr, SYS_ICH_VMCR_EL2);
+		write_sysreg_s(vcpu->vgic.vmcr, SYS_ICH_VMCR_EL2);
+		save_aprs(host->ap0r, host->ap1r);
+		load_aprs(vcpu->vgic.ap0r, vcpu->vgic.ap1r);
 	}
 	write_sysreg(vcpu->mpidr, vmpidr_el2);
 	write_sysreg(read_cpuid_id(), vpidr_el2);
@@ -127,8 +174,10 @@ void vmm_vhe_vcpu_put(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	__sysreg_save_shared(vcpu->ctxt.sys);
 	__sysreg_restore_shared(host->sys);
 	if (cpus_have_const_cap(ARM64_HAS_SYSREG_GIC_CPUIF)) {
-		vcpu->vgic_vmcr = read_sysreg_s(SYS_ICH_VMCR_EL2);
+		vcpu->vgic.vmcr = read_sysreg_s(SYS_ICH_VMCR_EL2);
 		write_sysreg_s(host->vmcr, SYS_ICH_VMCR_EL2);
+		save_aprs(vcpu->vgic.ap0r, vcpu->vgic.ap1r);
+		load_aprs(host->ap0r, host->ap1r);
 	}
 
 	write_sysreg(host->cnthctl, cnthctl_el2);

@@ -60,11 +60,12 @@ struct vmm_cpu_context {
  */
 struct vmm_hyp_host {
 	u64	sp_el0;		/* the host's `current` */
-	u64	vbar, hcr;
+	u64	x18;		/* its shadow call stack */
+	u64	vbar, hcr, cptr;
 	/* Spectre-BHB on exit (spectre.c): this CPU's sequence */
 	u64	bhb_loop;	/* branches to take; 0: none */
 	u64	bhb_clear_insn;	/* clearbhb */
-	u64	bhb_fw;		/* SMCCC_ARCH_WORKAROUND_3 */
+	u64	fw_call;	/* SMCCC_ARCH_WORKAROUND_3 or _1; 0: none */
 	u64	bhb_known;	/* the above are decided */
 };
 
@@ -72,6 +73,7 @@ struct vmm_hyp_host {
 struct vmm_host_state {
 	u64	sys[NR_VMM_SYSREGS];	/* only the registers the host shares */
 	u64	hcr, vbar, cptr, mdcr, vttbr, vtcr, cnthctl, vmcr;
+	u32	ap0r[4], ap1r[4];
 };
 
 /* Run the guest in @ctxt until it exits; returns a VMM_EXIT_* code. */
