@@ -19,7 +19,7 @@
 #include <asm/kvm_arm.h>
 #include <asm/ptrace.h>
 
-#include "vmm_drv.h"
+#include "emulate.h"
 
 #define CORE_OFF(field)		offsetof(struct kvm_regs, field)
 #define SUPPORTED_FEATURES	(BIT(KVM_ARM_VCPU_PSCI_0_2) | BIT(KVM_ARM_VCPU_POWER_OFF))
@@ -193,7 +193,6 @@ void vmm_vcpu_reset(struct vmm_vcpu *vcpu)
 	 */
 	vcpu->hcr_dyn = HCR_TVM;
 	memset(&vcpu->vgic, 0, sizeof(vcpu->vgic));	/* the GIC CPU interface out of reset */
-	vcpu->ext_dabt_pending = false;
 	vcpu->mmio.pending = false;
 }
 
@@ -214,8 +213,8 @@ static int vcpu_init(struct vmm_vcpu *vcpu, struct kvm_vcpu_init *init)
 	vcpu->features = init->features[0];
 	vmm_vcpu_reset(vcpu);
 	spin_lock(&vcpu->vm->power_lock);
-	vcpu->power_off = vcpu->features & BIT(KVM_ARM_VCPU_POWER_OFF);
-	vcpu->start_pending = false;
+	vcpu->psci.power_off = vcpu->features & BIT(KVM_ARM_VCPU_POWER_OFF);
+	vcpu->psci.start_pending = false;
 	spin_unlock(&vcpu->vm->power_lock);
 	vcpu->initialised = true;
 	return 0;
@@ -223,8 +222,8 @@ static int vcpu_init(struct vmm_vcpu *vcpu, struct kvm_vcpu_init *init)
 
 /*
  * KVM_GET/SET_VCPU_EVENTS: a virtual SError pending (with its syndrome
- * where the CPU has RAS), and an external data abort to take at the next
- * KVM_RUN, on the FAR of the last exit.  KVM's rules
+ * where the CPU has RAS), and an external data abort taken at once, on
+ * the FAR of the last exit (the guest runs its handler next).  KVM's rules
  * (kvm_arm_vcpu_set_events()): reserved and padding bytes zero, a
  * syndrome only with RAS and only in ISS; a pending SError is not taken
  * back by a zero; the abort is never reported as pending.
@@ -237,7 +236,7 @@ static int get_events(struct vmm_vcpu *vcpu, struct kvm_vcpu_events *e)
 	e->exception.serror_pending = !!(vcpu->hcr_dyn & HCR_VSE);
 	e->exception.serror_has_esr = ras;
 	if (e->exception.serror_pending && ras)
-		e->exception.serror_esr = vcpu->vsesr;
+		e->exception.serror_esr = vcpu->inject.vsesr;
 	return 0;
 }
 
@@ -260,7 +259,7 @@ static int set_events(struct vmm_vcpu *vcpu, const struct kvm_vcpu_events *e)
 		vmm_vcpu_inject_serror(vcpu, ESR_ELx_ISV);
 	}
 	if (e->exception.ext_dabt_pending)
-		vcpu->ext_dabt_pending = true;
+		vmm_inject_abort(vcpu, false);
 	return 0;
 }
 

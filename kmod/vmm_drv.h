@@ -87,6 +87,7 @@ struct vmm_vcpu {
 	 */
 	struct preempt_notifier	pn;
 	struct vmm_host_state	host;
+	bool			sysregs_loaded;	/* the guest's EL1 state is in the CPU */
 	bool			fp_loaded;	/* guest FP/SIMD in the CPU (run.c) */
 	/* the GIC virtual CPU interface's state while not loaded */
 	struct {
@@ -94,10 +95,12 @@ struct vmm_vcpu {
 		u32	ap0r[4], ap1r[4];	/* ICH_AP0R<n>/AP1R<n>_EL2 */
 	} vgic;
 
-	/* PSCI: under vm->power_lock; the vCPU waits on @wq while off */
-	bool			power_off;
-	bool			start_pending;	/* CPU_ON: reset to start_pc */
-	u64			start_pc, start_ctx;
+	/* PSCI (psci.c): under vm->power_lock; the vCPU waits on @wq while off */
+	struct {
+		bool		power_off;
+		bool		start_pending;	/* CPU_ON: reset to start_pc */
+		u64		start_pc, start_ctx;
+	} psci;
 	wait_queue_head_t	wq;
 
 	u64			wfi_deadline;	/* the WFI being waited: counter value */
@@ -109,8 +112,10 @@ struct vmm_vcpu {
 	 * its syndrome (VSESR_EL2, with RAS).
 	 */
 	u64			hcr_dyn;
-	u64			vsesr;
-	bool			ext_dabt_pending;	/* KVM_SET_VCPU_EVENTS */
+	/* exceptions on their way to the guest (inject.c) */
+	struct {
+		u64		vsesr;		/* the pending vSError's syndrome */
+	} inject;
 
 	/* the last exit's syndrome */
 	struct {
@@ -140,6 +145,13 @@ void vmm_vcpu_reset(struct vmm_vcpu *vcpu);
 int vmm_vcpu_run(struct vmm_vcpu *vcpu);
 /* Make a virtual SError pending, with @esr's ISS where the CPU has RAS. */
 void vmm_vcpu_inject_serror(struct vmm_vcpu *vcpu, u64 esr);
+
+/*
+ * The guest's EL1 system register @reg wherever it is: in the CPU while
+ * the vCPU is loaded, in its context otherwise (sys_regs.c).
+ */
+u64 vmm_vcpu_read_sys_reg(const struct vmm_vcpu *vcpu, enum vmm_sysreg reg);
+void vmm_vcpu_write_sys_reg(struct vmm_vcpu *vcpu, u64 val, enum vmm_sysreg reg);
 void vmm_vhe_vcpu_load(struct vmm_vcpu *vcpu, struct vmm_host_state *host);
 void vmm_vhe_vcpu_put(struct vmm_vcpu *vcpu, struct vmm_host_state *host);
 u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host);

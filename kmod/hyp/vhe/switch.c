@@ -198,7 +198,7 @@ u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 
 	/* a virtual SError to deliver: its syndrome, where RAS gives one */
 	if ((vcpu->hcr_dyn & HCR_VSE) && cpus_have_const_cap(ARM64_HAS_RAS_EXTN))
-		write_sysreg_s(vcpu->vsesr, SYS_VSESR_EL2);
+		write_sysreg_s(vcpu->inject.vsesr, SYS_VSESR_EL2);
 	write_sysreg(HCR_GUEST_VHE | guest_hcr_ras() | vcpu->hcr_dyn, hcr_el2);
 	write_sysreg(CPTR_GUEST_VHE(vcpu->fp_loaded), cpacr_el1);
 	write_sysreg(__vmm_hyp_vectors, vbar_el1);

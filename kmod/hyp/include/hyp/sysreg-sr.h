@@ -68,6 +68,77 @@ static inline void __sysreg_restore_el1(const u64 *sys)
 }
 
 /*
+ * One register of the guest's EL1 state, in the CPU between load and put;
+ * false for MDSCR_EL1, which never is (below).  For the accessors in
+ * sys_regs.c.
+ */
+static inline bool __sysreg_read_cpu(enum vmm_sysreg reg, u64 *val)
+{
+	switch (reg) {
+	case SCTLR_EL1:		*val = read_el1(SCTLR);		break;
+	case CPACR_EL1:		*val = read_el1(CPACR);		break;
+	case TTBR0_EL1:		*val = read_el1(TTBR0);		break;
+	case TTBR1_EL1:		*val = read_el1(TTBR1);		break;
+	case TCR_EL1:		*val = read_el1(TCR);		break;
+	case ESR_EL1:		*val = read_el1(ESR);		break;
+	case AFSR0_EL1:		*val = read_el1(AFSR0);		break;
+	case AFSR1_EL1:		*val = read_el1(AFSR1);		break;
+	case FAR_EL1:		*val = read_el1(FAR);		break;
+	case MAIR_EL1:		*val = read_el1(MAIR);		break;
+	case VBAR_EL1:		*val = read_el1(VBAR);		break;
+	case CONTEXTIDR_EL1:	*val = read_el1(CONTEXTIDR);	break;
+	case AMAIR_EL1:		*val = read_el1(AMAIR);		break;
+	case CNTKCTL_EL1:	*val = read_el1(CNTKCTL);	break;
+	case ELR_EL1:		*val = read_el1(ELR);		break;
+	case SPSR_EL1:		*val = read_el1(SPSR);		break;
+	case SP_EL1:		*val = read_sysreg(sp_el1);	break;
+	case TPIDR_EL1:		*val = read_sysreg(tpidr_el1);	break;
+	case PAR_EL1:		*val = read_sysreg(par_el1);	break;
+	case CSSELR_EL1:	*val = read_sysreg(csselr_el1);	break;
+	case TPIDR_EL0:		*val = read_sysreg(tpidr_el0);	break;
+	case TPIDRRO_EL0:	*val = read_sysreg(tpidrro_el0); break;
+	case CNTV_CTL_EL0:	*val = read_sysreg_s(SYS_CNTV_CTL_EL02); break;
+	case CNTV_CVAL_EL0:	*val = read_sysreg_s(SYS_CNTV_CVAL_EL02); break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+static inline bool __sysreg_write_cpu(enum vmm_sysreg reg, u64 val)
+{
+	switch (reg) {
+	case SCTLR_EL1:		write_el1(val, SCTLR);		break;
+	case CPACR_EL1:		write_el1(val, CPACR);		break;
+	case TTBR0_EL1:		write_el1(val, TTBR0);		break;
+	case TTBR1_EL1:		write_el1(val, TTBR1);		break;
+	case TCR_EL1:		write_el1(val, TCR);		break;
+	case ESR_EL1:		write_el1(val, ESR);		break;
+	case AFSR0_EL1:		write_el1(val, AFSR0);		break;
+	case AFSR1_EL1:		write_el1(val, AFSR1);		break;
+	case FAR_EL1:		write_el1(val, FAR);		break;
+	case MAIR_EL1:		write_el1(val, MAIR);		break;
+	case VBAR_EL1:		write_el1(val, VBAR);		break;
+	case CONTEXTIDR_EL1:	write_el1(val, CONTEXTIDR);	break;
+	case AMAIR_EL1:		write_el1(val, AMAIR);		break;
+	case CNTKCTL_EL1:	write_el1(val, CNTKCTL);	break;
+	case ELR_EL1:		write_el1(val, ELR);		break;
+	case SPSR_EL1:		write_el1(val, SPSR);		break;
+	case SP_EL1:		write_sysreg(val, sp_el1);	break;
+	case TPIDR_EL1:		write_sysreg(val, tpidr_el1);	break;
+	case PAR_EL1:		write_sysreg(val, par_el1);	break;
+	case CSSELR_EL1:	write_sysreg(val, csselr_el1);	break;
+	case TPIDR_EL0:		write_sysreg(val, tpidr_el0);	break;
+	case TPIDRRO_EL0:	write_sysreg(val, tpidrro_el0);	break;
+	case CNTV_CTL_EL0:	write_sysreg_s(val, SYS_CNTV_CTL_EL02); break;
+	case CNTV_CVAL_EL0:	write_sysreg_s(val, SYS_CNTV_CVAL_EL02); break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/*
  * Registers the host shares with the guest: swapped at load and put.
  *
  * Not MDSCR_EL1.  Swapped here, the host ran on the guest's value from
