@@ -55,6 +55,9 @@ long vmm_check_extension(struct vmm_vm *vm, long cap)
 	case KVM_CAP_READONLY_MEM:
 	/* KVM_GET/SET_VCPU_EVENTS: virtual SErrors and external aborts */
 	case KVM_CAP_VCPU_EVENTS:
+	/* KVM_IOEVENTFD, length 0 included (eventfd.c) */
+	case KVM_CAP_IOEVENTFD:
+	case KVM_CAP_IOEVENTFD_ANY_LENGTH:
 	case KVM_CAP_ARM_INJECT_EXT_DABT:
 		return 1;
 	case KVM_CAP_ARM_INJECT_SERROR_ESR:

@@ -2,8 +2,9 @@
 /*
  * mmio.c - a guest's data and instruction aborts at stage 2: a page of a
  * memslot to map, an access for userspace to emulate (KVM_EXIT_MMIO, the
- * syndrome decoded), or an abort for the guest itself (an external abort
- * where there is nothing to emulate), as Linux's mmu.c and mmio.c.
+ * syndrome decoded) for the kernel's own devices (io_bus.c) or else for
+ * userspace, or an abort for the guest itself (an external abort where
+ * there is nothing to emulate), as Linux's mmu.c and mmio.c.
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
@@ -45,6 +46,25 @@ static bool abort_is_sea(u64 esr)
 	}
 }
 
+/*
+ * An MMIO read's @val (len bytes) into its register, extended as the load
+ * would have, then on past the load.
+ */
+static void finish_read(struct vmm_vcpu *vcpu, u64 val)
+{
+	unsigned int len = vcpu->mmio.len;
+
+	if (vcpu->mmio.sign_extend && len < 8) {
+		u64 sign = 1ULL << (len * 8 - 1);
+
+		val = (val ^ sign) - sign;
+	}
+	if (!vcpu->mmio.sixty_four)
+		val &= 0xffffffff;
+	vcpu_set_reg(vcpu, vcpu->mmio.rt, val);
+	vcpu_skip_instr(vcpu);
+}
+
 int vmm_handle_abort(struct vmm_vcpu *vcpu)
 {
 	u64 esr = vcpu->fault.esr, ipa = vmm_fault_ipa(vcpu);
@@ -71,45 +91,50 @@ int vmm_handle_abort(struct vmm_vcpu *vcpu)
 	}
 	rt = (esr & ESR_ELx_SRT_MASK) >> ESR_ELx_SRT_SHIFT;
 	len = 1U << ((esr & ESR_ELx_SAS) >> ESR_ELx_SAS_SHIFT);
+	vcpu->mmio.rt = rt;
+	vcpu->mmio.len = len;
+	vcpu->mmio.sign_extend = !!(esr & ESR_ELx_SSE);
+	vcpu->mmio.sixty_four = !!(esr & ESR_ELx_SF);
 
+	/* the kernel's own devices first (io_bus.c), then the vmm's */
+	if (esr & ESR_ELx_WNR) {
+		u64 val = vcpu_get_reg(vcpu, rt);
+
+		if (len < 8)
+			val &= BIT_ULL(len * 8) - 1;
+		if (!vmm_io_bus_write(vcpu, ipa, len, &val)) {
+			vcpu_skip_instr(vcpu);
+			return VMM_RESUME;
+		}
+		memset(run->mmio.data, 0, sizeof(run->mmio.data));
+		memcpy(run->mmio.data, &val, len);	/* little endian */
+		vcpu_skip_instr(vcpu);		/* done, as far as the guest sees */
+		vcpu->mmio.pending = false;
+	} else {
+		u64 val = 0;
+
+		if (!vmm_io_bus_read(vcpu, ipa, len, &val)) {
+			finish_read(vcpu, val);
+			return VMM_RESUME;
+		}
+		memset(run->mmio.data, 0, sizeof(run->mmio.data));
+		vcpu->mmio.pending = true;
+	}
 	run->exit_reason = KVM_EXIT_MMIO;
 	run->mmio.phys_addr = ipa;
 	run->mmio.len = len;
 	run->mmio.is_write = !!(esr & ESR_ELx_WNR);
-	memset(run->mmio.data, 0, sizeof(run->mmio.data));
-	if (run->mmio.is_write) {
-		u64 val = vcpu_get_reg(vcpu, rt);
-
-		memcpy(run->mmio.data, &val, len);	/* little endian */
-		vcpu_skip_instr(vcpu);
-		vcpu->mmio.pending = false;
-	} else {
-		vcpu->mmio.pending = true;
-		vcpu->mmio.rt = rt;
-		vcpu->mmio.len = len;
-		vcpu->mmio.sign_extend = !!(esr & ESR_ELx_SSE);
-		vcpu->mmio.sixty_four = !!(esr & ESR_ELx_SF);
-	}
 	return VMM_TO_USER;
 }
 
 /* Finish an MMIO read with the data userspace put in kvm_run. */
 void vmm_complete_mmio(struct vmm_vcpu *vcpu)
 {
-	unsigned int len = vcpu->mmio.len;
 	u64 val = 0;
 
 	if (!vcpu->mmio.pending)
 		return;
 	vcpu->mmio.pending = false;
-	memcpy(&val, vcpu->run->mmio.data, len);
-	if (vcpu->mmio.sign_extend && len < 8) {
-		u64 sign = 1ULL << (len * 8 - 1);
-
-		val = (val ^ sign) - sign;
-	}
-	if (!vcpu->mmio.sixty_four)
-		val &= 0xffffffff;
-	vcpu_set_reg(vcpu, vcpu->mmio.rt, val);
-	vcpu_skip_instr(vcpu);
+	memcpy(&val, vcpu->run->mmio.data, vcpu->mmio.len);
+	finish_read(vcpu, val);
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* vm.c - VM lifetime and the VM file's ioctls: memslots and vCPUs. */
+/* vm.c - VM lifetime and the VM file's ioctls: memslots, vCPUs, ioeventfds. */
 #define pr_fmt(fmt) "vmm: " fmt
 
 #include <linux/anon_inodes.h>
@@ -18,6 +18,8 @@ static void vm_release(struct kref *ref)
 
 	unsigned int i;
 
+	vmm_ioeventfd_release_all(vm);
+	vmm_io_bus_destroy(vm);
 	vmm_stage2_destroy(vm);
 	for (i = 0; i < VMM_MAX_VCPUS; i++)
 		if (vm->vcpus[i])
@@ -118,6 +120,16 @@ static long vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		ret = vmm_vcpu_create(vm, arg);
 		mutex_unlock(&vm->lock);
 		return ret;
+	case KVM_IOEVENTFD: {
+		struct kvm_ioeventfd args;
+
+		if (copy_from_user(&args, argp, sizeof(args)))
+			return -EFAULT;
+		mutex_lock(&vm->lock);
+		ret = vmm_ioeventfd(vm, &args);
+		mutex_unlock(&vm->lock);
+		return ret;
+	}
 	case KVM_ARM_PREFERRED_TARGET: {
 		struct kvm_vcpu_init init = { .target = KVM_ARM_TARGET_GENERIC_V8 };
 
@@ -161,6 +173,7 @@ int vmm_vm_create(unsigned long type)
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
 	spin_lock_init(&vm->power_lock);
+	INIT_LIST_HEAD(&vm->ioeventfds);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 	vm->ipa_bits = ipa_bits;

@@ -12,6 +12,7 @@
 
 #include <linux/kref.h>
 #include <linux/kvm.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/preempt.h>
 #include <linux/spinlock.h>
@@ -43,6 +44,27 @@ struct vmm_memslot {
 
 struct vmm_vcpu;
 
+/* ---- address ranges the kernel emulates (io_bus.c) ----------------------- */
+
+enum vmm_bus { VMM_MMIO_BUS, VMM_PIO_BUS, VMM_CCW_BUS, VMM_NR_BUSES };
+
+struct vmm_io_dev;
+
+/* 0: the access is handled; -EOPNOTSUPP: not this device's, pass it on */
+struct vmm_io_ops {
+	int (*read)(struct vmm_io_dev *dev, struct vmm_vcpu *vcpu, u64 addr,
+		    unsigned int len, void *val);
+	int (*write)(struct vmm_io_dev *dev, struct vmm_vcpu *vcpu, u64 addr,
+		     unsigned int len, const void *val);
+};
+
+/* embedded in each emulated device */
+struct vmm_io_dev {
+	const struct vmm_io_ops	*ops;
+};
+
+struct vmm_io_bus;
+
 struct vmm_vm {
 	struct kref		ref;
 	struct mutex		lock;
@@ -61,7 +83,25 @@ struct vmm_vm {
 
 	/* PSCI power state of every vCPU (run.c) */
 	spinlock_t		power_lock;
+
+	/* what the kernel emulates, by bus (io_bus.c; changed under @lock) */
+	struct vmm_io_bus __rcu	*io_bus[VMM_NR_BUSES];
+	struct list_head	ioeventfds;	/* eventfd.c, under @lock */
 };
+
+/* Add or remove a device's range (VM lock held; removal waits for vCPUs). */
+int vmm_io_bus_register(struct vmm_vm *vm, enum vmm_bus idx, u64 addr,
+			u64 len, struct vmm_io_dev *dev);
+void vmm_io_bus_unregister(struct vmm_vm *vm, enum vmm_bus idx,
+			   struct vmm_io_dev *dev);
+/* An MMIO access for the kernel's devices: 0 if one took it. */
+int vmm_io_bus_write(struct vmm_vcpu *vcpu, u64 addr, unsigned int len, const void *val);
+int vmm_io_bus_read(struct vmm_vcpu *vcpu, u64 addr, unsigned int len, void *val);
+void vmm_io_bus_destroy(struct vmm_vm *vm);
+
+/* KVM_IOEVENTFD (eventfd.c), VM lock held; and all of them at VM death. */
+int vmm_ioeventfd(struct vmm_vm *vm, const struct kvm_ioeventfd *args);
+void vmm_ioeventfd_release_all(struct vmm_vm *vm);
 
 /* Create a VM of @type (KVM_VM_TYPE_ARM_IPA_SIZE); returns its fd. */
 int vmm_vm_create(unsigned long type);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
@@ -573,6 +574,108 @@ out:
 }
 
 /*
+ * KVM_IOEVENTFD: the guest's stores to OUT_GPA signal an eventfd and never
+ * reach userspace (the slot test's guest loops: each KVM_RUN ends at its
+ * MMIO read at DATA_GPA, and the store between two reads is the
+ * ioeventfd's); with a datamatch only the matching value does; a length-0
+ * ioeventfd takes a store of any size.  And KVM's error rules
+ * (virt/kvm/eventfd.c), on /dev/kvm and /dev/vmm alike.
+ */
+static unsigned long long eventfd_count(int efd)
+{
+	unsigned long long n = 0;
+
+	if (read(efd, &n, sizeof(n)) != sizeof(n) && errno != EAGAIN)
+		fail("read of the eventfd: %s", strerror(errno));
+	return n;
+}
+
+static void ioevent(int vm, int efd, unsigned long long addr, unsigned int len,
+		    unsigned int flags, unsigned long long datamatch, int err,
+		    const char *what)
+{
+	struct kvm_ioeventfd io = {
+		.datamatch = datamatch, .addr = addr, .len = len, .fd = efd,
+		.flags = flags,
+	};
+
+	if (err)
+		expect_errno(vm, KVM_IOEVENTFD, &io, err, what);
+	else if (ioctl(vm, KVM_IOEVENTFD, &io))
+		fail("KVM_IOEVENTFD (%s): %s", what, strerror(errno));
+}
+
+#define NOTIFY_GPA	0xa0000000ULL
+
+static void ioeventfd_test(int sys, size_t run_size)
+{
+	const unsigned long long V = 0x1122334455667788ULL;
+	const unsigned int DM = KVM_IOEVENTFD_FLAG_DATAMATCH;
+	const unsigned int DE = KVM_IOEVENTFD_FLAG_DEASSIGN;
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned long long n;
+	struct test_vm t;
+	unsigned char *code;
+	int efd, i;
+
+	if (ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_IOEVENTFD) != 1)
+		fail("KVM_CAP_IOEVENTFD not reported");
+	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (efd < 0)
+		fail("eventfd: %s", strerror(errno));
+	code = guest_memory(page, guest_code, sizeof(guest_code));
+	test_vm_create(&t, sys, run_size, code, page);
+
+	ioevent(t.vm, efd, OUT_GPA, 3, 0, 0, EINVAL, "length 3");
+	ioevent(t.vm, efd, OUT_GPA, 8, 1U << 7, 0, EINVAL, "an unknown flag");
+	ioevent(t.vm, efd, OUT_GPA, 0, DM, V, EINVAL, "a datamatch of length 0");
+	ioevent(t.vm, efd, ~0ULL - 3, 8, 0, 0, EINVAL, "a range that wraps");
+	ioevent(t.vm, -1, OUT_GPA, 8, 0, 0, EBADF, "no eventfd");
+	ioevent(t.vm, efd, OUT_GPA, 8, DE, 0, ENOENT, "deassigning what is not there");
+
+	/* every 8-byte store to OUT_GPA */
+	ioevent(t.vm, efd, OUT_GPA, 8, 0, 0, 0, "any value");
+	ioevent(t.vm, efd, OUT_GPA, 8, DM, V, EEXIST, "a datamatch under a wildcard");
+	set_reg(t.vcpu, CORE_REG(regs[1]), DATA_GPA);	/* no slot: MMIO reads */
+	set_reg(t.vcpu, CORE_REG(regs[4]), OUT_GPA);
+	run_to_mmio(t.vcpu, t.run, DATA_GPA, 0);
+	for (i = 0; i < 3; i++) {
+		memcpy(t.run->mmio.data, &V, 8);
+		run_to_mmio(t.vcpu, t.run, DATA_GPA, 0);	/* the store did not exit */
+	}
+	if (eventfd_count(efd) != 3)
+		fail("3 stores to an ioeventfd did not signal it 3 times");
+	ioevent(t.vm, efd, OUT_GPA, 8, DE, 0, 0, "deassign");
+
+	/* only the value V: another value goes to userspace */
+	ioevent(t.vm, efd, OUT_GPA, 8, DM, V, 0, "datamatch");
+	ioevent(t.vm, efd, OUT_GPA, 8, DM, V, EEXIST, "the same datamatch twice");
+	memcpy(t.run->mmio.data, &V, 8);
+	run_to_mmio(t.vcpu, t.run, DATA_GPA, 0);
+	memset(t.run->mmio.data, 0x5a, 8);
+	if (run_to_mmio(t.vcpu, t.run, OUT_GPA, 1) != 0x5a5a5a5a5a5a5a5aULL)
+		fail("a store that does not match the datamatch lost its value");
+	if (eventfd_count(efd) != 1)
+		fail("a datamatch ioeventfd did not signal its value once");
+	ioevent(t.vm, efd, OUT_GPA, 8, DE, 0, ENOENT, "deassigning without the datamatch");
+	ioevent(t.vm, efd, OUT_GPA, 8, DM | DE, V, 0, "deassign the datamatch");
+
+	/* length 0: the address alone, a store of any size */
+	ioevent(t.vm, efd, NOTIFY_GPA, 0, 0, 0, 0, "length 0");
+	run_to_mmio(t.vcpu, t.run, DATA_GPA, 0);
+	set_reg(t.vcpu, CORE_REG(regs[4]), NOTIFY_GPA);
+	memcpy(t.run->mmio.data, &V, 8);
+	run_to_mmio(t.vcpu, t.run, DATA_GPA, 0);	/* the store in between signalled */
+	n = eventfd_count(efd);
+	if (n != 1)
+		fail("a store to a length-0 ioeventfd signalled it %llu times, not once", n);
+	test_vm_destroy(&t);		/* with an ioeventfd still assigned */
+	close(efd);
+	munmap(code, page);
+	printf("kmod-test: ioeventfds signal without an exit, match data and lengths, and KVM's errors\n");
+}
+
+/*
  * KVM_CREATE_VCPU failing for want of an fd (EMFILE) leaves no vCPU
  * behind: none counted, and the id free for the next try (issue 10,
  * finding 12: the vCPU was visible to other vCPUs before its fd existed).
@@ -788,6 +891,7 @@ int main(int argc, char **argv)
 	void *ram;
 	int sys;
 
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* each line as it happens, even to a file */
 	/* --vms-only: just the VMs, for a measurement of what they keep */
 	if (argc != 4 && !(argc == 5 && !strcmp(argv[4], "--vms-only")))
 		fail("usage: kmod-test DEVICE VMS VCPUS [--vms-only]");
@@ -811,6 +915,15 @@ int main(int argc, char **argv)
 		mdscr_test(sys, run_size);
 		immediate_exit_test(sys, run_size);
 		events_test(sys, run_size);
+		/*
+		 * Before the tests whose guests run other code at CODE_GPA:
+		 * after them, on vmm.ko, a guest here once ran the ICC test's
+		 * instructions from CODE_GPA + 4 although its page held
+		 * guest_code (a fresh page, written before the VM existed).
+		 * Suspected: QEMU's per-CPU cache of translated blocks, looked
+		 * up by virtual PC; not root-caused (issue 11's note).
+		 */
+		ioeventfd_test(sys, run_size);
 		vgic_vmcr_test(sys, run_size);
 		aarch32_el0_test(sys, run_size);
 		vcpu_fd_test(sys);
