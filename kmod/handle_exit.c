@@ -42,8 +42,7 @@ static int handle_wfx(struct vmm_vcpu *vcpu)
 	vcpu->wfi_deadline = WFI_NO_DEADLINE;
 	if ((ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) == CNTV_CTL_ENABLE)
 		vcpu->wfi_deadline = vmm_vcpu_read_sys_reg(vcpu, CNTV_CVAL_EL0);
-	/* the guest's virtual counter is the physical one: CNTVOFF_EL2 is 0 */
-	if (vcpu->wfi_deadline <= __arch_counter_get_cntpct())
+	if (vcpu->wfi_deadline <= vmm_guest_cntvct(vcpu->vm))
 		return VMM_RESUME;
 	return VMM_BLOCK;
 }

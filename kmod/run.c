@@ -33,7 +33,7 @@
 /* Sleep for the WFI that handle_wfx() saw; preemptible, state loaded. */
 static void vcpu_block(struct vmm_vcpu *vcpu)
 {
-	u64 now = __arch_counter_get_cntpct();
+	u64 now = vmm_guest_cntvct(vcpu->vm);
 	u32 freq = arch_timer_get_cntfrq();
 	ktime_t timeout;
 

@@ -23,7 +23,7 @@
  * guest hidden: SVE, SME, MTE, AMU, MPAM, pointer authentication, the PMU,
  * the GIC system registers (no vGIC yet), WFxT, and EL2.
  */
-static u64 id_reg_value(u32 id)
+u64 vmm_id_reg_value(u32 id)
 {
 	u64 v;
 
@@ -165,7 +165,7 @@ int vmm_handle_sysreg(struct vmm_vcpu *vcpu)
 
 	/* ID group 3: op0 3, op1 0, CRn 0, CRm 1-7 (D13.2.48, HCR_EL2.TID3) */
 	if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7 && read) {
-		vcpu_set_reg(vcpu, rt, id_reg_value(sys_reg(op0, op1, crn, crm, op2)));
+		vcpu_set_reg(vcpu, rt, vmm_id_reg_value(sys_reg(op0, op1, crn, crm, op2)));
 		vcpu_skip_instr(vcpu);
 		return VMM_RESUME;
 	}

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vcpu.c - vCPU lifetime and the vCPU file's ioctls: KVM_ARM_VCPU_INIT,
- * KVM_GET/SET_ONE_REG for the core registers and MPIDR_EL1,
+ * KVM_GET/SET_ONE_REG for the core registers, the EL1 system registers,
+ * MPIDR_EL1, the ID registers and the timer, KVM_GET_REG_LIST,
  * KVM_GET/SET_VCPU_EVENTS, the mmap'ed struct kvm_run, and KVM_RUN
  * (run.c).
  */
@@ -14,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include <asm/arch_timer.h>
 #include <asm/cpufeature.h>
 #include <asm/esr.h>
 #include <asm/kvm_arm.h>
@@ -94,10 +96,78 @@ static const struct {
 	{ ARM64_SYS_REG(2, 0, 0, 2, 2),  MDSCR_EL1 },
 };
 
+/* The ID registers: op0 3, op1 0, CRn 0, CRm 1-7, any op2 (KVM lists all 56) */
+#define ID_REG_ID(crm, op2)	ARM64_SYS_REG(3, 0, 0, crm, op2)
+#define NR_ID_REGS		(7 * 8)
+
+static bool is_id_reg(u64 id)
+{
+	u64 enc = id & ~(KVM_REG_ARCH_MASK | KVM_REG_SIZE_MASK | KVM_REG_ARM_COPROC_MASK);
+	u32 op0 = (enc & KVM_REG_ARM64_SYSREG_OP0_MASK) >> KVM_REG_ARM64_SYSREG_OP0_SHIFT;
+	u32 op1 = (enc & KVM_REG_ARM64_SYSREG_OP1_MASK) >> KVM_REG_ARM64_SYSREG_OP1_SHIFT;
+	u32 crn = (enc & KVM_REG_ARM64_SYSREG_CRN_MASK) >> KVM_REG_ARM64_SYSREG_CRN_SHIFT;
+	u32 crm = (enc & KVM_REG_ARM64_SYSREG_CRM_MASK) >> KVM_REG_ARM64_SYSREG_CRM_SHIFT;
+
+	return (id & KVM_REG_SIZE_MASK) == KVM_REG_SIZE_U64 &&
+	       op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7;
+}
+
+/*
+ * What ONE_REG reaches besides the EL1 registers of sys_regs[]: the ID
+ * registers (read as the guest reads them; a write must give the same
+ * value, as KVM 6.1's set_id_reg() for the fields it does not let a VMM
+ * lower), and the virtual timer (KVM_REG_ARM_TIMER_*: its control, its
+ * compare value, and its count, which sets the VM's CNTVOFF).
+ */
+static int one_other_sys_reg(struct vmm_vcpu *vcpu, struct kvm_one_reg *reg,
+			     bool set, u64 *val)
+{
+	if (is_id_reg(reg->id)) {
+		u64 enc = reg->id & 0xffff;
+		u64 v = vmm_id_reg_value(sys_reg((enc >> 14) & 3, (enc >> 11) & 7,
+						 (enc >> 7) & 0xf, (enc >> 3) & 0xf, enc & 7));
+
+		if (set)
+			return *val == v ? 0 : -EINVAL;
+		*val = v;
+		return 0;
+	}
+	switch (reg->id) {
+	case KVM_REG_ARM_TIMER_CTL:
+		if (set)
+			vcpu->ctxt.sys[CNTV_CTL_EL0] = *val;
+		*val = vcpu->ctxt.sys[CNTV_CTL_EL0];
+		return 0;
+	case KVM_REG_ARM_TIMER_CVAL:
+		if (set)
+			vcpu->ctxt.sys[CNTV_CVAL_EL0] = *val;
+		*val = vcpu->ctxt.sys[CNTV_CVAL_EL0];
+		return 0;
+	case KVM_REG_ARM_TIMER_CNT:
+		if (set)	/* one offset for the VM, as KVM 6.1 */
+			WRITE_ONCE(vcpu->vm->cntvoff, __arch_counter_get_cntpct() - *val);
+		*val = vmm_guest_cntvct(vcpu->vm);
+		return 0;
+	}
+	return -ENOENT;
+}
+
 static int one_sys_reg(struct vmm_vcpu *vcpu, struct kvm_one_reg *reg, bool set)
 {
 	void __user *uaddr = (void __user *)(unsigned long)reg->addr;
 	unsigned int i;
+	u64 other;
+	int ret;
+
+	if (is_id_reg(reg->id) || reg->id == KVM_REG_ARM_TIMER_CTL ||
+	    reg->id == KVM_REG_ARM_TIMER_CVAL || reg->id == KVM_REG_ARM_TIMER_CNT) {
+		if (set && copy_from_user(&other, uaddr, 8))
+			return -EFAULT;
+		ret = one_other_sys_reg(vcpu, reg, set, &other);
+		if (ret || set)
+			return ret;
+		return copy_to_user(uaddr, &other, 8) ? -EFAULT : 0;
+	}
 
 	for (i = 0; i < ARRAY_SIZE(sys_regs); i++) {
 		u64 *val = &vcpu->ctxt.sys[sys_regs[i].reg];
@@ -110,6 +180,53 @@ static int one_sys_reg(struct vmm_vcpu *vcpu, struct kvm_one_reg *reg, bool set)
 		return copy_to_user(uaddr, val, 8) ? -EFAULT : 0;
 	}
 	return -ENOENT;
+}
+
+/*
+ * KVM_GET_REG_LIST: every register ONE_REG reaches, as KVM lists them: the
+ * core registers at each offset of struct kvm_regs that holds one (spsr[]
+ * whole), the EL1 registers, MPIDR_EL1, the 56 ID registers and the three
+ * timer registers.  Too small a list gets E2BIG with the number needed.
+ */
+static int reg_list(struct vmm_vcpu *vcpu, struct kvm_reg_list __user *ul)
+{
+	u64 n, nr = 0, *ids;
+	unsigned long off;
+	unsigned int i;
+	int ret = 0;
+
+	ids = kmalloc_array(sizeof(struct kvm_regs) / 4 + ARRAY_SIZE(sys_regs) + 1 +
+			    NR_ID_REGS + 3, sizeof(*ids), GFP_KERNEL);
+	if (!ids)
+		return -ENOMEM;
+	for (off = 0; off < sizeof(struct kvm_regs); off += 4) {
+		unsigned int size = core_reg_size(off);
+
+		if (size)
+			ids[nr++] = KVM_REG_ARM64 | KVM_REG_ARM_CORE | (off / 4) |
+				    (size == 16 ? KVM_REG_SIZE_U128 :
+				     size == 8 ? KVM_REG_SIZE_U64 : KVM_REG_SIZE_U32);
+	}
+	for (i = 0; i < ARRAY_SIZE(sys_regs); i++)
+		ids[nr++] = sys_regs[i].id;
+	ids[nr++] = MPIDR_EL1_ID;
+	for (i = 0; i < NR_ID_REGS; i++)
+		ids[nr++] = ID_REG_ID(1 + i / 8, i % 8);
+	ids[nr++] = KVM_REG_ARM_TIMER_CTL;
+	ids[nr++] = KVM_REG_ARM_TIMER_CVAL;
+	ids[nr++] = KVM_REG_ARM_TIMER_CNT;
+
+	if (get_user(n, &ul->n)) {
+		ret = -EFAULT;
+	} else if (put_user(nr, &ul->n)) {
+		ret = -EFAULT;
+	} else if (n < nr) {
+		ret = -E2BIG;
+	} else if (copy_to_user(ul->reg, ids, nr * sizeof(*ids))) {
+		ret = -EFAULT;
+	}
+	kfree(ids);
+	return ret;
 }
 
 static int one_reg(struct vmm_vcpu *vcpu, struct kvm_one_reg *reg, bool set)
@@ -293,6 +410,9 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 			ret = one_reg(vcpu, &reg, cmd == KVM_SET_ONE_REG);
 		break;
 	}
+	case KVM_GET_REG_LIST:
+		ret = vcpu->initialised ? reg_list(vcpu, argp) : -ENOEXEC;
+		break;
 	case KVM_GET_VCPU_EVENTS: {
 		struct kvm_vcpu_events events;
 

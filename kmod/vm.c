@@ -10,6 +10,8 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include <asm/arch_timer.h>
+
 #include "vmm_drv.h"
 
 static void vm_release(struct kref *ref)
@@ -177,6 +179,7 @@ int vmm_vm_create(unsigned long type)
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 	vm->ipa_bits = ipa_bits;
+	vm->cntvoff = __arch_counter_get_cntpct();	/* the guest's count starts at 0 */
 	vm->vtcr = vmm_stage2_vtcr();
 	ret = vmm_stage2_init(vm);
 	if (ret) {

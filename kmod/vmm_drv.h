@@ -19,6 +19,8 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 
+#include <asm/arch_timer.h>
+
 #include <hyp/context.h>
 
 #include "owner.h"
@@ -83,6 +85,13 @@ struct vmm_vm {
 
 	/* PSCI power state of every vCPU (run.c) */
 	spinlock_t		power_lock;
+
+	/*
+	 * The guest's virtual counter is the physical one less this, for
+	 * every vCPU (CNTVOFF_EL2): 0 when the VM is created, as KVM's, and
+	 * set through KVM_REG_ARM_TIMER_CNT.
+	 */
+	u64			cntvoff;
 
 	/* what the kernel emulates, by bus (io_bus.c; changed under @lock) */
 	struct vmm_io_bus __rcu	*io_bus[VMM_NR_BUSES];
@@ -218,6 +227,15 @@ void vmm_stage2_flush_vm(struct vmm_vm *vm);
 /* Make @slot @val (size 0: delete) once its old range is unmapped. */
 void vmm_stage2_set_slot(struct vmm_vm *vm, struct vmm_memslot *slot,
 			 const struct vmm_memslot *val);
+
+/* The guest's view of the virtual counter now. */
+static inline u64 vmm_guest_cntvct(const struct vmm_vm *vm)
+{
+	return __arch_counter_get_cntpct() - READ_ONCE(vm->cntvoff);
+}
+
+/* An ID register (op0 3, op1 0, CRn 0) as the guest reads it (sys_regs.c). */
+u64 vmm_id_reg_value(u32 id);
 
 /* The system-wide KVM_CHECK_EXTENSION answer for @cap (vm may be NULL). */
 long vmm_check_extension(struct vmm_vm *vm, long cap);

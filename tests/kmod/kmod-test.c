@@ -676,6 +676,71 @@ static void ioeventfd_test(int sys, size_t run_size)
 }
 
 /*
+ * What a KVM program reads before it runs anything (issue 11, item 8):
+ * KVM_GET_REG_LIST (E2BIG with the count when the list is short), every
+ * register it lists readable through KVM_GET_ONE_REG, the ID registers
+ * among them (a write of the same value accepted, another refused), and
+ * the virtual timer's count, which a write sets for the VM.
+ */
+static void reg_list_test(int sys, size_t run_size)
+{
+	const unsigned long long pfr0 = ARM64_SYS_REG(3, 0, 0, 4, 0);
+	long page = sysconf(_SC_PAGESIZE);
+	struct kvm_reg_list probe = { .n = 0 }, *list;
+	unsigned long long v, cnt, i, want[] = {
+		CORE_REG(pc), ARM64_SYS_REG(3, 0, 0, 0, 5), pfr0,
+		KVM_REG_ARM_TIMER_CTL, KVM_REG_ARM_TIMER_CVAL, KVM_REG_ARM_TIMER_CNT,
+	};
+	unsigned int w;
+	struct test_vm t;
+	unsigned char *code;
+	struct kvm_one_reg reg = { .addr = (unsigned long)&v };
+
+	code = guest_memory(page, guest_code, sizeof(guest_code));
+	test_vm_create(&t, sys, run_size, code, page);
+	expect_errno(t.vcpu, KVM_GET_REG_LIST, &probe, E2BIG, "KVM_GET_REG_LIST with n = 0");
+	if (probe.n < 100)
+		fail("KVM_GET_REG_LIST says %llu registers", (unsigned long long)probe.n);
+	list = calloc(1, sizeof(*list) + probe.n * sizeof(list->reg[0]));
+	if (!list)
+		fail("calloc");
+	list->n = probe.n;
+	if (ioctl(t.vcpu, KVM_GET_REG_LIST, list))
+		fail("KVM_GET_REG_LIST: %s", strerror(errno));
+	for (i = 0; i < list->n; i++) {
+		unsigned char buf[16];
+		struct kvm_one_reg r = { .id = list->reg[i], .addr = (unsigned long)buf };
+
+		if (ioctl(t.vcpu, KVM_GET_ONE_REG, &r))
+			fail("listed register 0x%llx: KVM_GET_ONE_REG: %s",
+			     (unsigned long long)list->reg[i], strerror(errno));
+	}
+	for (w = 0; w < sizeof(want) / sizeof(want[0]); w++) {
+		for (i = 0; i < list->n && list->reg[i] != want[w]; i++)
+			;
+		if (i == list->n)
+			fail("KVM_GET_REG_LIST lacks 0x%llx", want[w]);
+	}
+	reg.id = pfr0;
+	if (ioctl(t.vcpu, KVM_GET_ONE_REG, &reg) || !(v & 0xf))
+		fail("ID_AA64PFR0_EL1 reads 0x%llx (%s)", v, strerror(errno));
+	if (ioctl(t.vcpu, KVM_SET_ONE_REG, &reg))
+		fail("ID_AA64PFR0_EL1 written with its own value: %s", strerror(errno));
+	v ^= 0xfULL << 32;	/* SVE */
+	expect_errno(t.vcpu, KVM_SET_ONE_REG, &reg, EINVAL, "ID_AA64PFR0_EL1 changed");
+	v = 0x100000;
+	set_reg(t.vcpu, KVM_REG_ARM_TIMER_CNT, v);
+	cnt = get_reg(t.vcpu, KVM_REG_ARM_TIMER_CNT);
+	if (cnt < v || cnt - v > 1000000000ULL)
+		fail("the timer count reads 0x%llx after being set to 0x%llx", cnt, v);
+	free(list);
+	test_vm_destroy(&t);
+	munmap(code, page);
+	printf("kmod-test: KVM_GET_REG_LIST (%llu registers), each readable; ID registers and the timer count\n",
+	       (unsigned long long)probe.n);
+}
+
+/*
  * KVM_CREATE_VCPU failing for want of an fd (EMFILE) leaves no vCPU
  * behind: none counted, and the id free for the next try (issue 10,
  * finding 12: the vCPU was visible to other vCPUs before its fd existed).
@@ -915,6 +980,7 @@ int main(int argc, char **argv)
 		mdscr_test(sys, run_size);
 		immediate_exit_test(sys, run_size);
 		events_test(sys, run_size);
+		reg_list_test(sys, run_size);
 		/*
 		 * Before the tests whose guests run other code at CODE_GPA:
 		 * after them, on vmm.ko, a guest here once ran the ICC test's

@@ -162,7 +162,7 @@ void vmm_vhe_vcpu_load(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	}
 	write_sysreg(vcpu->mpidr, vmpidr_el2);
 	write_sysreg(read_cpuid_id(), vpidr_el2);
-	write_sysreg(0, cntvoff_el2);
+	write_sysreg(vm->cntvoff, cntvoff_el2);
 	isb();
 }
 
