@@ -125,6 +125,7 @@ static int __init vmm_init(void)
 	if (ret)
 		return ret;
 	vmm_stage2_flush_all();		/* VMIDs start again from 1 */
+	vmm_spectre_init();
 	vmm_misc.name = devname;
 	preempt_notifier_inc();		/* vCPUs follow their threads (run.c) */
 	ret = misc_register(&vmm_misc);

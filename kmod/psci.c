@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
+#include <linux/arm-smccc.h>
 #include <linux/kvm.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
@@ -60,6 +61,40 @@ static s64 psci_cpu_on(struct vmm_vcpu *vcpu, u64 mpidr, u64 pc, u64 ctx)
 	return ret;
 }
 
+/*
+ * SMCCC_ARCH_FEATURES for the Spectre workarounds, as KVM's
+ * kvm_hvc_call_handler() answers: WORKAROUND_1 (Spectre-v2) and _3 (BHB)
+ * by what the CPUs' exits do (spectre.c): -1 vulnerable, 0 mitigated (the
+ * guest may call it, at the cost of an exit), 1 not needed.  WORKAROUND_2
+ * (SSBD) is not offered: the guest's speculative store bypass state is
+ * not switched.
+ */
+static s64 wa_answer(int state)
+{
+	switch (state) {
+	case VMM_SPECTRE_UNAFFECTED:
+		return SMCCC_ARCH_WORKAROUND_RET_UNAFFECTED;
+	case VMM_SPECTRE_MITIGATED:
+		return PSCI_RET_SUCCESS;
+	default:
+		return PSCI_RET_NOT_SUPPORTED;
+	}
+}
+
+static s64 smccc_arch_features(u32 fn)
+{
+	switch (fn) {
+	case 0x80000001:			/* itself */
+		return PSCI_RET_SUCCESS;
+	case ARM_SMCCC_ARCH_WORKAROUND_1:
+		return wa_answer(vmm_spectre_state(false));
+	case ARM_SMCCC_ARCH_WORKAROUND_3:
+		return wa_answer(vmm_spectre_state(true));
+	default:
+		return PSCI_RET_NOT_SUPPORTED;
+	}
+}
+
 static int system_event(struct vmm_vcpu *vcpu, u32 type)
 {
 	vcpu->run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
@@ -83,9 +118,13 @@ int vmm_handle_hvc(struct vmm_vcpu *vcpu)
 		ret = SMCCC_VERSION_1_1;
 		break;
 	case 0x80000001:				/* SMCCC_ARCH_FEATURES */
-		/* no workaround services: everything NOT_SUPPORTED but itself */
-		ret = (x[1] & 0xffffffff) == 0x80000001 ? PSCI_RET_SUCCESS :
-							  PSCI_RET_NOT_SUPPORTED;
+		ret = smccc_arch_features(x[1] & 0xffffffff);
+		break;
+	case ARM_SMCCC_ARCH_WORKAROUND_1:
+	case ARM_SMCCC_ARCH_WORKAROUND_2:
+	case ARM_SMCCC_ARCH_WORKAROUND_3:
+		/* the exit that brought the call here ran the mitigation */
+		ret = PSCI_RET_SUCCESS;
 		break;
 	case PSCI_0_2_FN_BASE + 6:			/* MIGRATE_INFO_TYPE */
 		ret = 2;	/* no Trusted OS: nothing to migrate */

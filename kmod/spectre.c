@@ -150,10 +150,13 @@ void vmm_spectre_bhb_init_cpu(struct vmm_hyp_host *h)
 	h->bhb_loop = 0;
 	h->bhb_clear_insn = 0;
 	h->fw_call = 0;
+	h->bhb_state = VMM_SPECTRE_MITIGATED;
 	if (ID_FIELD(ID_AA64PFR0_EL1, ID_AA64PFR0_EL1_CSV2_SHIFT) >= 3 ||
 	    is_midr_in_range_list(midr, bhb_safe)) {
+		h->bhb_state = VMM_SPECTRE_UNAFFECTED;
 		what = "not affected";
 	} else if (cpu_mitigations_off()) {
+		h->bhb_state = VMM_SPECTRE_VULNERABLE;
 		what = "affected; mitigations=off";
 	} else if (ID_FIELD(ID_AA64MMFR1_EL1, ID_AA64MMFR1_EL1_ECBHB_SHIFT)) {
 		what = "cleared by the exception (ECBHB)";
@@ -167,6 +170,7 @@ void vmm_spectre_bhb_init_cpu(struct vmm_hyp_host *h)
 		h->fw_call = ARM_SMCCC_ARCH_WORKAROUND_3;
 		what = "firmware WORKAROUND_3";
 	} else {
+		h->bhb_state = VMM_SPECTRE_VULNERABLE;
 		what = "affected, and no mitigation is known for this CPU";
 	}
 	/*
@@ -174,15 +178,52 @@ void vmm_spectre_bhb_init_cpu(struct vmm_hyp_host *h)
 	 * firmware's: KVM's hardened vectors call WORKAROUND_1 on every
 	 * exit (WORKAROUND_3, where chosen above, covers it).
 	 */
-	if (!h->fw_call && !cpu_mitigations_off() &&
-	    !ID_FIELD(ID_AA64PFR0_EL1, ID_AA64PFR0_EL1_CSV2_SHIFT) &&
-	    !is_midr_in_range_list(midr, v2_safe) &&
-	    firmware_has(ARM_SMCCC_ARCH_WORKAROUND_1)) {
+	if (ID_FIELD(ID_AA64PFR0_EL1, ID_AA64PFR0_EL1_CSV2_SHIFT) ||
+	    is_midr_in_range_list(midr, v2_safe)) {
+		h->v2_state = VMM_SPECTRE_UNAFFECTED;
+	} else if (h->fw_call) {
+		h->v2_state = VMM_SPECTRE_MITIGATED;	/* WORKAROUND_3 covers it */
+	} else if (!cpu_mitigations_off() &&
+		   firmware_has(ARM_SMCCC_ARCH_WORKAROUND_1)) {
 		h->fw_call = ARM_SMCCC_ARCH_WORKAROUND_1;
+		h->v2_state = VMM_SPECTRE_MITIGATED;
 		pr_info("CPU%d: Spectre-v2 on guest exit: firmware WORKAROUND_1\n",
 			smp_processor_id());
+	} else {
+		h->v2_state = VMM_SPECTRE_VULNERABLE;
 	}
 	pr_info("CPU%d (MIDR %#x): Spectre-BHB on guest exit: %s%s\n",
 		smp_processor_id(), midr, what, loop);
 	h->bhb_known = 1;
+}
+
+static void init_cpu(void *unused)
+{
+	vmm_spectre_bhb_init_cpu(this_cpu_ptr(&vmm_hyp_host));
+}
+
+/* Every online CPU's choice, at module load (a CPU onlined later decides at its first vCPU load). */
+void vmm_spectre_init(void)
+{
+	on_each_cpu(init_cpu, NULL, 1);
+}
+
+/*
+ * The machine's state against Spectre-v2 or -BHB (@bhb) as a guest's
+ * SMCCC_ARCH_FEATURES reports it, as KVM answers from the kernel's
+ * arm64_get_spectre_*_state(): vulnerable if any CPU is, else mitigated
+ * if any CPU needs the workaround, else unaffected.
+ */
+int vmm_spectre_state(bool bhb)
+{
+	int cpu, state = VMM_SPECTRE_UNAFFECTED;
+
+	for_each_online_cpu(cpu) {
+		const struct vmm_hyp_host *h = per_cpu_ptr(&vmm_hyp_host, cpu);
+
+		if (!h->bhb_known)
+			continue;	/* onlined since the module loaded */
+		state = max_t(int, state, bhb ? h->bhb_state : h->v2_state);
+	}
+	return state;
 }

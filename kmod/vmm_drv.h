@@ -207,6 +207,10 @@ u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host);
 
 /* Decide this CPU's Spectre-BHB sequence on guest exit (spectre.c). */
 void vmm_spectre_bhb_init_cpu(struct vmm_hyp_host *h);
+void vmm_spectre_init(void);
+/* VMM_SPECTRE_*: the machine's state against Spectre-v2, or -BHB */
+int vmm_spectre_state(bool bhb);
+DECLARE_PER_CPU(struct vmm_hyp_host, vmm_hyp_host);
 
 /* ---- stage 2 (stage2.c) -------------------------------------------------- */
 

@@ -49,6 +49,32 @@ static void test_cpu(unsigned int cpu)
 	check(wait_affinity(cpu, AFF_OFF), "cpu %u is OFF after its CPU_OFF (AFFINITY_INFO)", cpu);
 }
 
+/*
+ * The Spectre workarounds a guest discovers through SMCCC_ARCH_FEATURES:
+ * -1 vulnerable (no call), 0 the call mitigates, 1 not needed.  The
+ * answers are printed for the test script, which holds them against the
+ * host kernel's own view of its CPUs; a workaround offered must be
+ * callable (it returns 0).
+ */
+#define SMCCC_ARCH_FEATURES	0x80000001
+#define SMCCC_WORKAROUND_1	0x80008000
+#define SMCCC_WORKAROUND_3	0x80003fff
+
+static void test_spectre_workarounds(void)
+{
+	s64 wa1 = hvc_call(SMCCC_ARCH_FEATURES, SMCCC_WORKAROUND_1, 0, 0);
+	s64 wa3 = hvc_call(SMCCC_ARCH_FEATURES, SMCCC_WORKAROUND_3, 0, 0);
+
+	printf("# psci: SMCCC_ARCH_FEATURES WORKAROUND_1 %lld WORKAROUND_3 %lld\n",
+	       (long long)wa1, (long long)wa3);
+	check(wa1 >= -1 && wa1 <= 1, "ARCH_FEATURES(WORKAROUND_1) is -1, 0 or 1");
+	check(wa3 >= -1 && wa3 <= 1, "ARCH_FEATURES(WORKAROUND_3) is -1, 0 or 1");
+	if (!wa1)
+		check_eq(hvc_call(SMCCC_WORKAROUND_1, 0, 0, 0), 0, "a WORKAROUND_1 call");
+	if (!wa3)
+		check_eq(hvc_call(SMCCC_WORKAROUND_3, 0, 0, 0), 0, "a WORKAROUND_3 call");
+}
+
 void fw_main(void)
 {
 	unsigned int cpu, n = nr_cpus();
@@ -63,6 +89,7 @@ void fw_main(void)
 	check_eq(hvc_call(PSCI_FEATURES, 0x8400ffff, 0, 0), (u64)PSCI_NOT_SUPPORTED,
 		 "FEATURES(an unknown function)");
 	check(hvc_call(SMCCC_VERSION, 0, 0, 0) >= 0x10000, "SMCCC_VERSION is 1.0 or later");
+	test_spectre_workarounds();
 	check_eq(affinity(0), AFF_ON, "AFFINITY_INFO of the boot CPU");
 	check(n >= 2, "the device tree lists %u CPUs (run with 2 or more)", n);
 

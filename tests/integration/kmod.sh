@@ -53,7 +53,8 @@ vhe-none)
 
 	# the payloads that need no interrupts, on our world switch
 	run_payload sysreg 14 --kvm-dev /dev/vmm -c 1 -m 64
-	run_payload psci 22 --kvm-dev /dev/vmm -c 4 -m 64
+	run_payload psci 24 --kvm-dev /dev/vmm -c 4 -m 64
+	expect_spectre_answers
 	run_payload mmio 25 --kvm-dev /dev/vmm -c 1 -m 64 --testdev
 	run_payload memory 4 --kvm-dev /dev/vmm -c 1 -m 128
 	run_payload fpsimd 5 --kvm-dev /dev/vmm -c 2 -m 64

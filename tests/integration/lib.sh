@@ -112,3 +112,29 @@ wait_for_output() {
 cpu_ticks() {
 	awk '{ print $14 + $15 }' /proc/$1/stat
 }
+
+# expect_spectre_answers: the psci payload's SMCCC_ARCH_FEATURES answers
+# for WORKAROUND_1 (Spectre-v2) and _3 (BHB), in $out, are what the host
+# kernel's own state of its CPUs says a hypervisor must answer (KVM's
+# rule): -1 vulnerable, 0 mitigated, 1 not affected.  The state is read
+# back from the sysfs text cpu_show_spectre_v2() prints.
+expect_spectre_answers() {
+	local v2 got want1 want3
+	v2=$(cat /sys/devices/system/cpu/vulnerabilities/spectre_v2)
+	case $v2 in
+	"Not affected")				want1=1 want3=1 ;;
+	"Mitigation: CSV2, but not BHB")	want1=1 want3=-1 ;;
+	"Mitigation: CSV2, BHB")		want1=1 want3=0 ;;
+	"Mitigation: "*", but not BHB")		want1=0 want3=-1 ;;
+	"Mitigation: "*", BHB")			want1=0 want3=0 ;;
+	"Mitigation: "*)			want1=0 want3=1 ;;
+	"Vulnerable")				want1=-1 want3='*' ;;
+	*)					want1='*' want3='*' ;;
+	esac
+	got=$(sed -n 's/^# psci: SMCCC_ARCH_FEATURES WORKAROUND_1 \(-*[0-9]*\) WORKAROUND_3 \(-*[0-9]*\).*/\1 \2/p' "$out")
+	echo "spectre_v2 '$v2': WORKAROUND_1/3 answered $got, expected $want1 $want3"
+	case "$got" in
+	$want1" "$want3) ;;
+	*) fail "SMCCC_ARCH_FEATURES answered '$got' for WORKAROUND_1/3; the host's spectre_v2 '$v2' says '$want1 $want3'" ;;
+	esac
+}

@@ -67,7 +67,11 @@ struct vmm_hyp_host {
 	u64	bhb_clear_insn;	/* clearbhb */
 	u64	fw_call;	/* SMCCC_ARCH_WORKAROUND_3 or _1; 0: none */
 	u64	bhb_known;	/* the above are decided */
+	u32	v2_state, bhb_state;	/* VMM_SPECTRE_*, for the guest's SMCCC */
 };
+
+/* What a CPU's exits do against a Spectre variant (spectre.c) */
+enum { VMM_SPECTRE_UNAFFECTED, VMM_SPECTRE_MITIGATED, VMM_SPECTRE_VULNERABLE };
 
 /* The host state the world switch keeps across a guest run (VHE). */
 struct vmm_host_state {
