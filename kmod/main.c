@@ -50,7 +50,7 @@ long vmm_check_extension(struct vmm_vm *vm, long cap)
 	/*
 	 * KVM_MEM_READONLY slots: stage 2 maps their pages without write
 	 * permission, so reads and instruction fetches stay in the guest and
-	 * a write's permission fault exits as MMIO (run.c, handle_abort).
+	 * a write's permission fault exits as MMIO (mmio.c, vmm_handle_abort).
 	 */
 	case KVM_CAP_READONLY_MEM:
 	/* KVM_GET/SET_VCPU_EVENTS: virtual SErrors and external aborts */

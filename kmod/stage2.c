@@ -248,7 +248,7 @@ static void clean_page_poc(void *va)
 
 /*
  * Every page the VM has mapped, cleaned and invalidated to the PoC: what
- * a set/way operation or a cache toggle asks for (run.c), as KVM's
+ * a set/way operation or a cache toggle asks for (sys_regs.c), as KVM's
  * stage2_flush_vm().  Pages not yet mapped were cleaned when they were.
  */
 void vmm_stage2_flush_vm(struct vmm_vm *vm)

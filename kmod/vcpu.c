@@ -306,7 +306,7 @@ void vmm_vcpu_reset(struct vmm_vcpu *vcpu)
 	 * Trap the VM registers until the guest turns its MMU and caches on
 	 * (stage 2 has no FWB here): memory is cleaned to the PoC then, so
 	 * what the guest wrote with them off is what it reads with them on
-	 * (KVM's vcpu_reset_hcr() and kvm_toggle_cache(), run.c).
+	 * (KVM's vcpu_reset_hcr() and kvm_toggle_cache(), sys_regs.c).
 	 */
 	vcpu->hcr_dyn = HCR_TVM;
 	memset(&vcpu->vgic, 0, sizeof(vcpu->vgic));	/* the GIC CPU interface out of reset */

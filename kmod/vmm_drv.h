@@ -83,7 +83,7 @@ struct vmm_vm {
 	u16			vmid;		/* under stage2.c's vmid_lock */
 	u64			vmid_gen;	/* the VMID's generation; 0: none */
 
-	/* PSCI power state of every vCPU (run.c) */
+	/* PSCI power state of every vCPU (psci.c, run.c) */
 	spinlock_t		power_lock;
 
 	/*
@@ -157,7 +157,7 @@ struct vmm_vcpu {
 	/*
 	 * HCR_EL2 bits that come and go while the vCPU lives, on top of the
 	 * fixed guest configuration: TVM after a set/way operation, VSE
-	 * while a virtual SError waits for the guest (run.c), with @vsesr
+	 * while a virtual SError waits for the guest (sys_regs.c, inject.c), with @vsesr
 	 * its syndrome (VSESR_EL2, with RAS).
 	 */
 	u64			hcr_dyn;

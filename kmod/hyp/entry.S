@@ -6,7 +6,9 @@
  * While the guest runs, EL2's stack pointer still points into the host
  * thread's kernel stack, where __vmm_guest_enter left its frame: the host's
  * callee-saved registers, SP_EL0 (the kernel's `current`), and the context
- * pointer.  An exit finds everything it needs there, with no per-CPU data.
+ * pointer.  An exit finds what it needs to return there; only this CPU's
+ * Spectre-BHB sequence and, should the switch itself fault, the host
+ * state __vmm_hyp_panic restores are per CPU (struct vmm_hyp_host).
  */
 #include <linux/arm-smccc.h>
 #include <linux/linkage.h>

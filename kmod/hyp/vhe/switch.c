@@ -34,9 +34,9 @@
 /*
  * With RAS, as KVM's vcpu_reset_hcr(): trap the error record registers
  * (TERR): the host's error records are not the guest's to read or clear;
- * run.c makes them RAZ/WI.  And route the guest's synchronous external
- * aborts to EL2 (TEA): the error is the host's to know of first; run.c
- * gives the guest a virtual SError for it.  (Both RES0 without RAS.)
+ * sys_regs.c makes them RAZ/WI.  And route the guest's synchronous
+ * external aborts to EL2 (TEA): the error is the host's to know of first;
+ * mmio.c gives the guest a virtual SError for it.  (Both RES0 without RAS.)
  */
 static inline u64 guest_hcr_ras(void)
 {
@@ -58,7 +58,7 @@ static inline u64 guest_hcr_ras(void)
 
 /*
  * CPTR_EL2 with E2H has CPACR's layout.  SVE and SME always trap; FP/SIMD
- * traps until the guest's registers are loaded (run.c, on its first use).
+ * traps until the guest's registers are loaded (handle_exit.c, on its first use).
  * Trace (TTA, bit 28) and activity monitors (TAM, bit 30) trap too, as in
  * KVM's VHE __activate_traps(): the ID registers hide both, and neither
  * the host's trace unit nor its AMU counters are the guest's.  QEMU 7.2

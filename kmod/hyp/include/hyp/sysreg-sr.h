@@ -145,7 +145,7 @@ static inline bool __sysreg_write_cpu(enum vmm_sysreg reg, u64 val)
  * load to put, between exits: KDE|SS (0x2001, settable through ONE_REG)
  * made the host single-step itself and hung it.  The guest never needs
  * it in the CPU either: MDCR_EL2.TDA traps its debug register accesses,
- * MDSCR_EL1's among them, and run.c emulates them against the value kept
+ * MDSCR_EL1's among them, and sys_regs.c emulates them against the value kept
  * here (for the guest and for ONE_REG).  Debug state that reaches the guest (issue 10 finding 14)
  * will be switched on each entry and exit, as KVM's __debug_switch_*().
  */
