@@ -117,7 +117,7 @@ static int set_way_op(struct vmm_vcpu *vcpu, bool read)
 		return vmm_inject_undef(vcpu);	/* no such register to read */
 	vcpu_skip_instr(vcpu);
 	if (vcpu->hcr_dyn & HCR_TVM)
-		return VMM_RESUME;			/* flushed at the loop's start */
+		return VMM_RESUME;	/* flushed at the loop's start, or when the caches go on */
 	vcpu->hcr_dyn |= HCR_TVM;
 	return VMM_FLUSH_CACHES;
 }
