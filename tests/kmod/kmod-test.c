@@ -982,12 +982,14 @@ int main(int argc, char **argv)
 		events_test(sys, run_size);
 		reg_list_test(sys, run_size);
 		/*
-		 * Before the tests whose guests run other code at CODE_GPA:
-		 * after them, on vmm.ko, a guest here once ran the ICC test's
-		 * instructions from CODE_GPA + 4 although its page held
-		 * guest_code (a fresh page, written before the VM existed).
-		 * Suspected: QEMU's per-CPU cache of translated blocks, looked
-		 * up by virtual PC; not root-caused (issue 11's note).
+		 * Before the tests whose guests run other code at CODE_GPA.
+		 * After them, this guest runs the ICC test's instructions
+		 * from CODE_GPA + 4 although its fresh page holds guest_code,
+		 * and spins: on the kernel's KVM as on vmm.ko (tried with the
+		 * ICC test let run on /dev/kvm), only when the ICC test's page
+		 * is freed and reused, and a TLBI at each new VMID does not
+		 * change it.  So: translated code that QEMU's TCG keeps for a
+		 * reused physical page, not a hypervisor's stale state.
 		 */
 		ioeventfd_test(sys, run_size);
 		vgic_vmcr_test(sys, run_size);
