@@ -59,21 +59,37 @@ u64 vmm_id_reg_value(u32 id)
 
 /*
  * The debug registers (op0 2, op1 0; and the EL0 debug comms channel, op1
- * 3), trapped by MDCR_EL2.TDA/TDOSA/TDRA.  No hardware debug reaches the
- * guest yet, but a guest must be able to set up as if it did: Linux's
- * __cpu_setup writes MDSCR_EL1 and clears the OS lock at boot.  MDSCR_EL1
- * keeps the guest's value (never loaded into the CPU: the host would run
- * on it); OSLSR_EL1 says the OS lock is implemented (OSLM 0b10) and clear;
- * the rest read as zero and ignore writes (no breakpoints fire).  As KVM
- * without debug in use, but for the breakpoint registers, which KVM keeps.
+ * 3), trapped by MDCR_EL2.TDA/TDOSA/TDRA, always: the guest's values live
+ * in its vCPU and go into the CPU only around a run that needs them
+ * (debug-sr.h), so no guest or ONE_REG value reaches the CPU while the
+ * host runs.  MDSCR_EL1 and the 16 breakpoint and watchpoint register
+ * pairs keep what the guest writes (KVM keeps all 16 whatever the CPU
+ * has; only the CPU's own go in); OSLAR_EL1 sets and clears the OS lock,
+ * which OSLSR_EL1 reports (OSLM 0b10: implemented) and which turns the
+ * guest's debug exceptions off while set; the rest (OSDLR, DBGPRCR, the
+ * claim tags, the comms channel) read as zero and ignore writes, as KVM.
  * Returns false for registers not handled here.
  */
-#define SYS_OSLSR_VALUE		BIT(3)		/* OSLM 0b10, OSLK 0 */
+#define OSLSR_OSLM_IMPLEMENTED	BIT(3)
+#define OSLSR_OSLK		BIT(1)
+
+static u64 *breakpoint_reg(struct vmm_vcpu *vcpu, u32 crm, u32 op2)
+{
+	struct vmm_debug_regs *d = &vcpu->debug.regs;
+
+	switch (op2) {
+	case 4: return &d->bvr[crm];
+	case 5: return &d->bcr[crm];
+	case 6: return &d->wvr[crm];
+	case 7: return &d->wcr[crm];
+	default: return NULL;
+	}
+}
 
 static bool emulate_debug_reg(struct vmm_vcpu *vcpu, u32 op1, u32 crn,
 			      u32 crm, u32 op2, u32 rt, bool read)
 {
-	u64 val = 0;
+	u64 val = 0, *reg;
 
 	if (op1 != 0 && op1 != 3)
 		return false;			/* trace and the rest: UNDEF */
@@ -81,8 +97,15 @@ static bool emulate_debug_reg(struct vmm_vcpu *vcpu, u32 op1, u32 crn,
 		if (!read)
 			vmm_vcpu_write_sys_reg(vcpu, vcpu_get_reg(vcpu, rt), MDSCR_EL1);
 		val = vmm_vcpu_read_sys_reg(vcpu, MDSCR_EL1);
+	} else if (op1 == 0 && crn == 0 && (reg = breakpoint_reg(vcpu, crm, op2))) {
+		if (!read)
+			*reg = vcpu_get_reg(vcpu, rt);
+		val = *reg;
+	} else if (op1 == 0 && crn == 1 && crm == 0 && op2 == 4) {	/* OSLAR_EL1 */
+		if (!read)
+			vcpu->debug.oslk = vcpu_get_reg(vcpu, rt) & 1;
 	} else if (op1 == 0 && crn == 1 && crm == 1 && op2 == 4) {	/* OSLSR_EL1 */
-		val = SYS_OSLSR_VALUE;
+		val = OSLSR_OSLM_IMPLEMENTED | (vcpu->debug.oslk ? OSLSR_OSLK : 0);
 	}
 	if (read)
 		vcpu_set_reg(vcpu, rt, val);

@@ -310,6 +310,7 @@ void vmm_vcpu_reset(struct vmm_vcpu *vcpu)
 	 */
 	vcpu->hcr_dyn = HCR_TVM;
 	memset(&vcpu->vgic, 0, sizeof(vcpu->vgic));	/* the GIC CPU interface out of reset */
+	memset(&vcpu->debug, 0, sizeof(vcpu->debug));	/* no breakpoints, OS lock clear, as KVM */
 	vcpu->mmio.pending = false;
 }
 

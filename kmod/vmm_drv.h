@@ -138,6 +138,17 @@ struct vmm_vcpu {
 	struct vmm_host_state	host;
 	bool			sysregs_loaded;	/* the guest's EL1 state is in the CPU */
 	bool			fp_loaded;	/* guest FP/SIMD in the CPU (run.c) */
+	/*
+	 * Self-hosted debug (sys_regs.c, debug-sr.h): the guest's
+	 * breakpoint and watchpoint registers (MDSCR_EL1 in @debug too, a
+	 * copy of ctxt.sys[MDSCR_EL1] made at each entry that needs it), and
+	 * its OS lock.
+	 */
+	struct {
+		struct vmm_debug_regs	regs;
+		bool			oslk;
+	} debug;
+
 	/* the GIC virtual CPU interface's state while not loaded */
 	struct {
 		u64	vmcr;		/* ICH_VMCR_EL2 */

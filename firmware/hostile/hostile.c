@@ -220,6 +220,83 @@ static void test_set_way(void)
 	check_eq(read_sysreg(sctlr_el1), sctlr, "SCTLR_EL1 with the D-cache on again");
 }
 
+/*
+ * Self-hosted debug as a guest uses it (a debugger inside the VM): a
+ * hardware breakpoint on an instruction and a watchpoint on a variable,
+ * each taken as a debug exception at the guest's EL1 once MDSCR_EL1.MDE
+ * and KDE are set and PSTATE.D is clear.  The handler disarms the one
+ * that fired and returns to the instruction, which then runs.  With the
+ * OS lock set, the same breakpoint does not fire.
+ */
+#define EC_BREAKPT_CUR		0x31
+#define EC_WATCHPT_CUR		0x35
+#define MDSCR_KDE		(1UL << 13)
+#define MDSCR_MDE		(1UL << 15)
+#define DBGBCR_EL1_ANY		((0xfUL << 5) | (3UL << 1) | 1)	/* BAS all, EL1&0, enabled */
+#define DBGWCR_RW_8		((0xffUL << 5) | (3UL << 3) | (3UL << 1) | 1)
+
+static volatile u64 debug_esr, debug_far;
+static volatile unsigned int debug_hits;
+static volatile u64 watched __attribute__((aligned(8)));
+
+static bool note_debug(struct exc_frame *f)
+{
+	debug_esr = f->esr;
+	debug_far = f->far;
+	debug_hits++;
+	asm volatile("msr dbgbcr0_el1, xzr; msr dbgwcr0_el1, xzr; isb" ::: "memory");
+	return true;		/* back to the instruction, disarmed */
+}
+
+/* Arm breakpoint 0 at the nop, run it; returns how many exceptions came. */
+static unsigned int run_breakpoint(void)
+{
+	debug_hits = 0;
+	asm volatile("adr x9, 1f\n"
+		     "msr dbgbvr0_el1, x9\n"
+		     "msr dbgbcr0_el1, %0\n"
+		     "isb\n"
+		     "1: nop\n"
+		     "msr dbgbcr0_el1, xzr\n"
+		     "isb"
+		     : : "r"(DBGBCR_EL1_ANY) : "x9", "memory");
+	return debug_hits;
+}
+
+static void test_hw_debug(void)
+{
+	u64 mdscr = read_sysreg(mdscr_el1), v;
+
+	set_sync_handler(note_debug);
+	write_sysreg(mdscr | MDSCR_MDE | MDSCR_KDE, mdscr_el1);
+	asm volatile("isb; msr daifclr, #8" ::: "memory");	/* PSTATE.D clear */
+
+	check(run_breakpoint() == 1, "a hardware breakpoint fires once (%u)", debug_hits);
+	check_eq(ESR_EC(debug_esr), EC_BREAKPT_CUR, "its ESR_EL1.EC");
+
+	debug_hits = 0;
+	write_sysreg((u64)&watched, dbgwvr0_el1);
+	write_sysreg(DBGWCR_RW_8, dbgwcr0_el1);
+	asm volatile("isb" ::: "memory");
+	v = watched;
+	write_sysreg(0, dbgwcr0_el1);
+	asm volatile("isb" ::: "memory");
+	check(debug_hits == 1, "a watchpoint on a load fires once (%u)", debug_hits);
+	check_eq(ESR_EC(debug_esr), EC_WATCHPT_CUR, "its ESR_EL1.EC");
+	check_eq(debug_far, (u64)&watched, "its FAR_EL1");
+
+	write_sysreg(1, oslar_el1);		/* OS lock on: debug exceptions off */
+	asm volatile("isb" ::: "memory");
+	check((read_sysreg(oslsr_el1) & OSLSR_OSLK) != 0, "OSLSR_EL1.OSLK set by OSLAR_EL1 = 1");
+	check(run_breakpoint() == 0, "no breakpoint fires with the OS lock set (%u)", debug_hits);
+	write_sysreg(0, oslar_el1);
+	asm volatile("isb; msr daifset, #8" ::: "memory");
+	write_sysreg(mdscr, mdscr_el1);
+	asm volatile("isb" ::: "memory");
+	set_sync_handler(NULL);
+	(void)v;
+}
+
 void fw_main(void)
 {
 	u64 ram, size;
@@ -237,4 +314,5 @@ void fw_main(void)
 	test_pan_across_exit();
 	test_ras_records();
 	test_debug_registers();
+	test_hw_debug();
 }

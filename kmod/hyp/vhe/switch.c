@@ -17,6 +17,9 @@
 #include <asm/kvm_arm.h>
 #include <asm/sysreg.h>
 
+#include <asm/debug-monitors.h>
+
+#include <hyp/debug-sr.h>
 #include <hyp/sysreg-sr.h>
 #include "../../vmm_drv.h"
 
@@ -187,11 +190,35 @@ void vmm_vhe_vcpu_put(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	isb();
 }
 
+/*
+ * The guest's self-hosted debug is on: its breakpoints, watchpoints and
+ * MDSCR_EL1 go into the CPU for the run (debug-sr.h).  With its OS lock
+ * set, debug exceptions are off for it whatever MDSCR says.
+ */
+static bool guest_debug_active(const struct vmm_vcpu *vcpu)
+{
+	return !vcpu->debug.oslk &&
+	       (vcpu->ctxt.sys[MDSCR_EL1] & (DBG_MDSCR_MDE | DBG_MDSCR_KDE | DBG_MDSCR_SS));
+}
+
+/* How many breakpoints and watchpoints every CPU has (ID_AA64DFR0_EL1). */
+static void debug_counts(unsigned int *brps, unsigned int *wrps)
+{
+	u64 dfr0 = read_sanitised_ftr_reg(SYS_ID_AA64DFR0_EL1);
+
+	*brps = ((dfr0 >> 12) & 0xf) + 1;
+	*wrps = ((dfr0 >> 20) & 0xf) + 1;
+}
+
 /* One guest entry; all of DAIF masked.  Returns the VMM_EXIT_* code. */
 u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 {
+	bool debug = guest_debug_active(vcpu);
+	unsigned int brps = 0, wrps = 0;
 	u64 code;
 
+	if (debug)		/* before HCR_EL2 is the guest's: a call out */
+		debug_counts(&brps, &wrps);
 	host->hcr = read_sysreg(hcr_el2);
 	host->cptr = read_sysreg(cpacr_el1);	/* CPTR_EL2 under E2H */
 	host->vbar = read_sysreg(vbar_el1);	/* VBAR_EL2 under E2H */
@@ -202,6 +229,11 @@ u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	write_sysreg(HCR_GUEST_VHE | guest_hcr_ras() | vcpu->hcr_dyn, hcr_el2);
 	write_sysreg(CPTR_GUEST_VHE(vcpu->fp_loaded), cpacr_el1);
 	write_sysreg(__vmm_hyp_vectors, vbar_el1);
+	if (debug) {
+		__debug_save(&host->debug, brps, wrps);
+		vcpu->debug.regs.mdscr = vcpu->ctxt.sys[MDSCR_EL1];
+		__debug_load(&vcpu->debug.regs, brps, wrps);
+	}
 	isb();
 
 	code = __vmm_guest_enter(&vcpu->ctxt);
@@ -214,6 +246,8 @@ u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	if (vcpu->hcr_dyn & HCR_VSE)
 		vcpu->hcr_dyn &= read_sysreg(hcr_el2) | ~HCR_VSE;
 
+	if (debug)
+		__debug_load(&host->debug, brps, wrps);	/* the host's, MDSCR too */
 	write_sysreg(host->vbar, vbar_el1);
 	/*
 	 * Errata 1165522 and 1530923 (ARM64_WORKAROUND_SPECULATIVE_AT): the

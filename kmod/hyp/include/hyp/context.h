@@ -73,11 +73,18 @@ struct vmm_hyp_host {
 /* What a CPU's exits do against a Spectre variant (spectre.c) */
 enum { VMM_SPECTRE_UNAFFECTED, VMM_SPECTRE_MITIGATED, VMM_SPECTRE_VULNERABLE };
 
+/* The breakpoint and watchpoint registers, and MDSCR_EL1 (debug-sr.h). */
+struct vmm_debug_regs {
+	u64	bcr[16], bvr[16], wcr[16], wvr[16];
+	u64	mdscr;
+};
+
 /* The host state the world switch keeps across a guest run (VHE). */
 struct vmm_host_state {
 	u64	sys[NR_VMM_SYSREGS];	/* only the registers the host shares */
 	u64	hcr, vbar, cptr, mdcr, vttbr, vtcr, cnthctl, vmcr;
 	u32	ap0r[4], ap1r[4];
+	struct vmm_debug_regs debug;	/* while the guest's are in */
 };
 
 /* Run the guest in @ctxt until it exits; returns a VMM_EXIT_* code. */

@@ -146,8 +146,9 @@ static inline bool __sysreg_write_cpu(enum vmm_sysreg reg, u64 val)
  * made the host single-step itself and hung it.  The guest never needs
  * it in the CPU either: MDCR_EL2.TDA traps its debug register accesses,
  * MDSCR_EL1's among them, and sys_regs.c emulates them against the value kept
- * here (for the guest and for ONE_REG).  Debug state that reaches the guest (issue 10 finding 14)
- * will be switched on each entry and exit, as KVM's __debug_switch_*().
+ * here (for the guest and for ONE_REG).  When the guest's debug is on,
+ * MDSCR_EL1 and its breakpoints go into the CPU around each run only
+ * (debug-sr.h), as KVM's __debug_switch_*().
  */
 static inline void __sysreg_save_shared(u64 *sys)
 {
