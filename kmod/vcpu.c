@@ -100,6 +100,24 @@ static const struct {
 #define ID_REG_ID(crm, op2)	ARM64_SYS_REG(3, 0, 0, crm, op2)
 #define NR_ID_REGS		(7 * 8)
 
+/* The 16 breakpoint and watchpoint pairs: op0 2, op1 0, CRn 0, CRm n, op2 4-7 */
+#define DBG_REG_ID(n, op2)	ARM64_SYS_REG(2, 0, 0, n, op2)
+#define NR_DBG_REGS		(16 * 4)
+
+static u64 *dbg_reg(struct vmm_vcpu *vcpu, u64 id)
+{
+	unsigned int n, op2;
+
+	for (n = 0; n < 16; n++)
+		for (op2 = 4; op2 <= 7; op2++)
+			if (id == DBG_REG_ID(n, op2))
+				return op2 == 4 ? &vcpu->debug.regs.bvr[n] :
+				       op2 == 5 ? &vcpu->debug.regs.bcr[n] :
+				       op2 == 6 ? &vcpu->debug.regs.wvr[n] :
+						  &vcpu->debug.regs.wcr[n];
+	return NULL;
+}
+
 static bool is_id_reg(u64 id)
 {
 	u64 enc = id & ~(KVM_REG_ARCH_MASK | KVM_REG_SIZE_MASK | KVM_REG_ARM_COPROC_MASK);
@@ -155,10 +173,15 @@ static int one_other_sys_reg(struct vmm_vcpu *vcpu, struct kvm_one_reg *reg,
 static int one_sys_reg(struct vmm_vcpu *vcpu, struct kvm_one_reg *reg, bool set)
 {
 	void __user *uaddr = (void __user *)(unsigned long)reg->addr;
+	u64 other, *dbg = dbg_reg(vcpu, reg->id);
 	unsigned int i;
-	u64 other;
 	int ret;
 
+	if (dbg) {		/* kept in the vCPU, loaded only around runs */
+		if (set)
+			return copy_from_user(dbg, uaddr, 8) ? -EFAULT : 0;
+		return copy_to_user(uaddr, dbg, 8) ? -EFAULT : 0;
+	}
 	if (is_id_reg(reg->id) || reg->id == KVM_REG_ARM_TIMER_CTL ||
 	    reg->id == KVM_REG_ARM_TIMER_CVAL || reg->id == KVM_REG_ARM_TIMER_CNT) {
 		if (set && copy_from_user(&other, uaddr, 8))
@@ -185,8 +208,8 @@ static int one_sys_reg(struct vmm_vcpu *vcpu, struct kvm_one_reg *reg, bool set)
 /*
  * KVM_GET_REG_LIST: every register ONE_REG reaches, as KVM lists them: the
  * core registers at each offset of struct kvm_regs that holds one (spsr[]
- * whole), the EL1 registers, MPIDR_EL1, the 56 ID registers and the three
- * timer registers.  Too small a list gets E2BIG with the number needed.
+ * whole), the EL1 registers, MPIDR_EL1, the 56 ID registers, the 16
+ * breakpoint and watchpoint pairs and the three timer registers.  Too small a list gets E2BIG with the number needed.
  */
 static int reg_list(struct vmm_vcpu *vcpu, struct kvm_reg_list __user *ul)
 {
@@ -196,7 +219,7 @@ static int reg_list(struct vmm_vcpu *vcpu, struct kvm_reg_list __user *ul)
 	int ret = 0;
 
 	ids = kmalloc_array(sizeof(struct kvm_regs) / 4 + ARRAY_SIZE(sys_regs) + 1 +
-			    NR_ID_REGS + 3, sizeof(*ids), GFP_KERNEL);
+			    NR_ID_REGS + NR_DBG_REGS + 3, sizeof(*ids), GFP_KERNEL);
 	if (!ids)
 		return -ENOMEM;
 	for (off = 0; off < sizeof(struct kvm_regs); off += 4) {
@@ -212,6 +235,8 @@ static int reg_list(struct vmm_vcpu *vcpu, struct kvm_reg_list __user *ul)
 	ids[nr++] = MPIDR_EL1_ID;
 	for (i = 0; i < NR_ID_REGS; i++)
 		ids[nr++] = ID_REG_ID(1 + i / 8, i % 8);
+	for (i = 0; i < NR_DBG_REGS; i++)
+		ids[nr++] = DBG_REG_ID(i / 4, 4 + i % 4);
 	ids[nr++] = KVM_REG_ARM_TIMER_CTL;
 	ids[nr++] = KVM_REG_ARM_TIMER_CVAL;
 	ids[nr++] = KVM_REG_ARM_TIMER_CNT;

@@ -680,7 +680,8 @@ static void ioeventfd_test(int sys, size_t run_size)
  * KVM_GET_REG_LIST (E2BIG with the count when the list is short), every
  * register it lists readable through KVM_GET_ONE_REG, the ID registers
  * among them (a write of the same value accepted, another refused), and
- * the virtual timer's count, which a write sets for the VM.
+ * the virtual timer's count, which a write sets for the VM, and a
+ * breakpoint register written and read back.
  */
 static void reg_list_test(int sys, size_t run_size)
 {
@@ -689,6 +690,7 @@ static void reg_list_test(int sys, size_t run_size)
 	struct kvm_reg_list probe = { .n = 0 }, *list;
 	unsigned long long v, cnt, i, want[] = {
 		CORE_REG(pc), ARM64_SYS_REG(3, 0, 0, 0, 5), pfr0,
+		ARM64_SYS_REG(2, 0, 0, 0, 5), ARM64_SYS_REG(2, 0, 0, 15, 7),	/* DBGBCR0, DBGWCR15 */
 		KVM_REG_ARM_TIMER_CTL, KVM_REG_ARM_TIMER_CVAL, KVM_REG_ARM_TIMER_CNT,
 	};
 	unsigned int w;
@@ -728,6 +730,9 @@ static void reg_list_test(int sys, size_t run_size)
 		fail("ID_AA64PFR0_EL1 written with its own value: %s", strerror(errno));
 	v ^= 0xfULL << 32;	/* SVE */
 	expect_errno(t.vcpu, KVM_SET_ONE_REG, &reg, EINVAL, "ID_AA64PFR0_EL1 changed");
+	set_reg(t.vcpu, ARM64_SYS_REG(2, 0, 0, 1, 4), 0x80001000);	/* DBGBVR1_EL1 */
+	if (get_reg(t.vcpu, ARM64_SYS_REG(2, 0, 0, 1, 4)) != 0x80001000)
+		fail("DBGBVR1_EL1 does not read back what ONE_REG wrote");
 	v = 0x100000;
 	set_reg(t.vcpu, KVM_REG_ARM_TIMER_CNT, v);
 	cnt = get_reg(t.vcpu, KVM_REG_ARM_TIMER_CNT);
