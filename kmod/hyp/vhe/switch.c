@@ -46,7 +46,11 @@ static inline u64 guest_hcr_ras(void)
 	return cpus_have_const_cap(ARM64_HAS_RAS_EXTN) ? HCR_TERR | HCR_TEA : 0;
 }
 
-/* Trap the PMU and debug registers: the guest has neither (yet). */
+/*
+ * Trap the PMU registers (the guest has no PMU: they UNDEF) and the debug
+ * registers (the guest's are kept in its vCPU, sys_regs.c, and go into
+ * the CPU only around a run with its debug on, debug-sr.h).
+ */
 #define MDCR_GUEST_TRAPS	(MDCR_EL2_TPM | MDCR_EL2_TPMCR | MDCR_EL2_TDA | \
 				 MDCR_EL2_TDOSA | MDCR_EL2_TDRA | MDCR_EL2_TTRF | \
 				 MDCR_EL2_TPMS)
