@@ -98,9 +98,9 @@ static unsigned int nr_aprs(void)
 #define SAVE_APR(grp, n, to)	((to)[n] = read_sysreg_s(SYS_ICH_AP ## grp ## R ## n ## _EL2))
 #define LOAD_APR(grp, n, from)	write_sysreg_s((from)[n], SYS_ICH_AP ## grp ## R ## n ## _EL2)
 
-static void save_aprs(u32 *ap0, u32 *ap1)
+static void save_aprs(u32 *ap0, u32 *ap1, unsigned int nr)
 {
-	switch (nr_aprs()) {
+	switch (nr) {
 	case 4:
 		SAVE_APR(0, 3, ap0); SAVE_APR(1, 3, ap1);
 		SAVE_APR(0, 2, ap0); SAVE_APR(1, 2, ap1);
@@ -113,9 +113,9 @@ static void save_aprs(u32 *ap0, u32 *ap1)
 	}
 }
 
-static void load_aprs(const u32 *ap0, const u32 *ap1)
+static void load_aprs(const u32 *ap0, const u32 *ap1, unsigned int nr)
 {
-	switch (nr_aprs()) {
+	switch (nr) {
 	case 4:
 		LOAD_APR(0, 3, ap0); LOAD_APR(1, 3, ap1);
 		LOAD_APR(0, 2, ap0); LOAD_APR(1, 2, ap1);
@@ -162,10 +162,12 @@ void vmm_vhe_vcpu_load(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	 * registers there is no virtual interface either.
 	 */
 	if (cpus_have_const_cap(ARM64_HAS_SYSREG_GIC_CPUIF)) {
+		unsigned int nr = nr_aprs();
+
 		host->vmcr = read_sysreg_s(SYS_ICH_VMCR_EL2);
 		write_sysreg_s(vcpu->vgic.vmcr, SYS_ICH_VMCR_EL2);
-		save_aprs(host->ap0r, host->ap1r);
-		load_aprs(vcpu->vgic.ap0r, vcpu->vgic.ap1r);
+		save_aprs(host->ap0r, host->ap1r, nr);
+		load_aprs(vcpu->vgic.ap0r, vcpu->vgic.ap1r, nr);
 	}
 	write_sysreg(vcpu->mpidr, vmpidr_el2);
 	write_sysreg(read_cpuid_id(), vpidr_el2);
@@ -181,10 +183,12 @@ void vmm_vhe_vcpu_put(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	__sysreg_save_shared(vcpu->ctxt.sys);
 	__sysreg_restore_shared(host->sys);
 	if (cpus_have_const_cap(ARM64_HAS_SYSREG_GIC_CPUIF)) {
+		unsigned int nr = nr_aprs();
+
 		vcpu->vgic.vmcr = read_sysreg_s(SYS_ICH_VMCR_EL2);
 		write_sysreg_s(host->vmcr, SYS_ICH_VMCR_EL2);
-		save_aprs(vcpu->vgic.ap0r, vcpu->vgic.ap1r);
-		load_aprs(host->ap0r, host->ap1r);
+		save_aprs(vcpu->vgic.ap0r, vcpu->vgic.ap1r, nr);
+		load_aprs(host->ap0r, host->ap1r, nr);
 	}
 
 	write_sysreg(host->cnthctl, cnthctl_el2);
