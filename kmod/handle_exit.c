@@ -23,12 +23,12 @@
 #include "emulate.h"
 
 /*
- * WFI sleeps until a wake-up event: a signal, or the guest's virtual timer
- * condition (enabled and not masked in CNTV_CTL, the counter at or past
- * CVAL), which wakes it even with no interrupt controller to deliver the
- * interrupt, as KVM does without an in-kernel irqchip.  Nothing else can
- * interrupt a guest yet.  WFE only gives the CPU away: its events come
- * from other CPUs, which run on.
+ * WFI sleeps until a wake-up event: an interrupt pending for the vCPU in
+ * the vGIC, a signal, or the guest's virtual timer condition (enabled and
+ * not masked in CNTV_CTL, the counter at or past CVAL), which wakes it
+ * even with no interrupt controller to deliver the interrupt, as KVM does
+ * without an in-kernel irqchip.  WFE only gives the CPU away: its events
+ * come from other CPUs, which run on.
  * (WFIT/WFET are hidden from the guest: ID_AA64ISAR2_EL1.WFxT reads 0.)
  */
 static int handle_wfx(struct vmm_vcpu *vcpu)
@@ -42,7 +42,7 @@ static int handle_wfx(struct vmm_vcpu *vcpu)
 	vcpu->wfi_deadline = WFI_NO_DEADLINE;
 	if ((ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) == CNTV_CTL_ENABLE)
 		vcpu->wfi_deadline = vmm_vcpu_read_sys_reg(vcpu, CNTV_CVAL_EL0);
-	if (vcpu->wfi_deadline <= vmm_guest_cntvct(vcpu->vm))
+	if (vcpu->wfi_deadline <= vmm_guest_cntvct(vcpu->vm) || vmm_vgic_pending(vcpu))
 		return VMM_RESUME;
 	return VMM_BLOCK;
 }

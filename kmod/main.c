@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
+#include <linux/cpuhotplug.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -59,7 +60,13 @@ long vmm_check_extension(struct vmm_vm *vm, long cap)
 	case KVM_CAP_IOEVENTFD:
 	case KVM_CAP_IOEVENTFD_ANY_LENGTH:
 	case KVM_CAP_ARM_INJECT_EXT_DABT:
+	/* KVM_IRQ_LINE's vCPU index in bits 31:28 too */
+	case KVM_CAP_ARM_IRQ_LINE_LAYOUT_2:
 		return 1;
+	/* KVM_CREATE_DEVICE: a GICv3, where the host can give one (vgic-dev.c) */
+	case KVM_CAP_DEVICE_CTRL:
+	case KVM_CAP_IRQCHIP:
+		return vmm_vgic_global.usable;
 	case KVM_CAP_ARM_INJECT_SERROR_ESR:
 		return cpus_have_const_cap(ARM64_HAS_RAS_EXTN);
 	case KVM_CAP_NR_VCPUS:
@@ -105,6 +112,23 @@ static struct miscdevice vmm_misc = {
 	.mode	= 0600,
 };
 
+/* Each CPU's share of the interrupts the module takes, as CPUs come and go. */
+static enum cpuhp_state cpuhp_state;
+
+static int vmm_cpu_online(unsigned int cpu)
+{
+	vmm_timer_cpu_up();
+	vmm_vgic_cpu_up();
+	return 0;
+}
+
+static int vmm_cpu_offline(unsigned int cpu)
+{
+	vmm_vgic_cpu_down();
+	vmm_timer_cpu_down();
+	return 0;
+}
+
 static int __init vmm_init(void)
 {
 	int ret;
@@ -126,16 +150,29 @@ static int __init vmm_init(void)
 		return ret;
 	vmm_stage2_flush_all();		/* VMIDs start again from 1 */
 	vmm_spectre_init();
+	vmm_timer_init_global();
+	vmm_vgic_init_global();
+	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "vmm:online", vmm_cpu_online, vmm_cpu_offline);
+	if (ret < 0)
+		goto out_irqs;
+	cpuhp_state = ret;
 	vmm_misc.name = devname;
 	preempt_notifier_inc();		/* vCPUs follow their threads (run.c) */
 	ret = misc_register(&vmm_misc);
 	if (ret) {
 		preempt_notifier_dec();
 		pr_err("cannot register /dev/%s: %d\n", devname, ret);
-		return ret;
+		cpuhp_remove_state(cpuhp_state);
+		goto out_irqs;
 	}
-	pr_info("VHE host: /dev/%s ready\n", devname);
+	pr_info("VHE host: /dev/%s ready%s\n", devname,
+		vmm_vgic_global.usable ? ", with an in-kernel GICv3" : "");
 	return 0;
+
+out_irqs:
+	vmm_vgic_exit_global();
+	vmm_timer_exit_global();
+	return ret;
 }
 
 static void __exit vmm_exit(void)
@@ -146,6 +183,9 @@ static void __exit vmm_exit(void)
 	     atomic_read(&vmm_nr_pinned), atomic_read(&vmm_nr_locked));
 	misc_deregister(&vmm_misc);
 	preempt_notifier_dec();
+	cpuhp_remove_state(cpuhp_state);
+	vmm_vgic_exit_global();
+	vmm_timer_exit_global();
 	vmm_stage2_flush_all();		/* nothing of our guests stays behind */
 }
 

@@ -28,32 +28,73 @@
 #include <asm/neon.h>
 #include <asm/sysreg.h>
 
+#include <linux/rcuwait.h>
+
 #include "emulate.h"
 
-/* Sleep for the WFI that handle_wfx() saw; preemptible, state loaded. */
+/*
+ * Sleep for the WFI that handle_wfx() saw, preemptible, until an
+ * interrupt is pending for the vCPU (vmm_vcpu_kick() wakes it), its timer
+ * deadline passes (while it sleeps it is put, so its timer cannot fire:
+ * the load after the wake-up makes the interrupt pending), or a signal
+ * comes.  The condition is tested after the task state is set, and a
+ * waker sets the interrupt state before it wakes: no wake-up is lost.
+ */
 static void vcpu_block(struct vmm_vcpu *vcpu)
 {
-	u64 now = vmm_guest_cntvct(vcpu->vm);
 	u32 freq = arch_timer_get_cntfrq();
-	ktime_t timeout;
 
-	set_current_state(TASK_INTERRUPTIBLE);
-	if (signal_pending(current)) {
-		__set_current_state(TASK_RUNNING);
-		return;
+	prepare_to_rcuwait(&vcpu->wait);
+	for (;;) {
+		u64 now = vmm_guest_cntvct(vcpu->vm);
+		ktime_t timeout;
+
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (signal_pending(current) || vcpu->wfi_deadline <= now ||
+		    READ_ONCE(vcpu->psci.power_off) || vmm_vgic_pending(vcpu))
+			break;
+		if (vcpu->wfi_deadline == WFI_NO_DEADLINE) {
+			schedule();
+			continue;
+		}
+		timeout = vcpu->wfi_deadline - now >= freq * 60ULL ? 60 * NSEC_PER_SEC :
+			  mul_u64_u32_div(vcpu->wfi_deadline - now, NSEC_PER_SEC, freq);
+		schedule_hrtimeout(&timeout, HRTIMER_MODE_REL);
 	}
-	if (vcpu->wfi_deadline == WFI_NO_DEADLINE) {
-		schedule();
+	__set_current_state(TASK_RUNNING);
+	finish_rcuwait(&vcpu->wait);
+}
+
+static void kick_ipi(void *info)
+{
+	/* nothing: the IPI's work was to make the CPU leave the guest */
+}
+
+void vmm_vcpu_kick_init(struct vmm_vcpu *vcpu)
+{
+	rcuwait_init(&vcpu->wait);
+	INIT_CSD(&vcpu->kick_csd, kick_ipi, NULL);
+}
+
+/*
+ * Called after the interrupt's state is set.  rcuwait_wake_up() begins
+ * with a full barrier, which pairs with the one run_inner() puts between
+ * setting the mode and reading the ap list: either the vCPU sees the new
+ * interrupt before it enters, or this sees it in the guest and sends the
+ * IPI (with interrupts masked until the entry, the IPI then makes it exit
+ * at once).  A csd still in flight means an IPI is already on its way.
+ */
+void vmm_vcpu_kick(struct vmm_vcpu *vcpu)
+{
+	int cpu;
+
+	if (rcuwait_wake_up(&vcpu->wait))
 		return;
-	}
-	if (vcpu->wfi_deadline <= now) {
-		__set_current_state(TASK_RUNNING);
+	if (READ_ONCE(vcpu->mode) != VMM_IN_GUEST)
 		return;
-	}
-	/* a wake-up before the deadline is harmless: the guest waits again */
-	timeout = vcpu->wfi_deadline - now >= freq * 60ULL ? 60 * NSEC_PER_SEC :
-		  mul_u64_u32_div(vcpu->wfi_deadline - now, NSEC_PER_SEC, freq);
-	schedule_hrtimeout(&timeout, HRTIMER_MODE_REL);
+	cpu = READ_ONCE(vcpu->cpu);
+	if (cpu != raw_smp_processor_id())
+		smp_call_function_single_async(cpu, &vcpu->kick_csd);
 }
 
 /* ---- the run loop --------------------------------------------------------- */
@@ -69,15 +110,22 @@ static inline struct vmm_vcpu *pn_to_vcpu(struct preempt_notifier *pn)
 }
 
 /* The guest's EL1 state and VMID into this CPU, and back; preemption off. */
+DEFINE_PER_CPU(struct vmm_vcpu *, vmm_loaded_vcpu);
+
 static void __vcpu_load(struct vmm_vcpu *vcpu)
 {
 	vmm_vmid_load(vcpu->vm);
 	vmm_vhe_vcpu_load(vcpu, &vcpu->host);
 	vcpu->sysregs_loaded = true;
+	vcpu->cpu = smp_processor_id();
+	/* last: the timer's interrupt handler may look at it from now on */
+	__this_cpu_write(vmm_loaded_vcpu, vcpu);
+	vmm_timer_load(vcpu);
 }
 
 static void __vcpu_put(struct vmm_vcpu *vcpu)
 {
+	__this_cpu_write(vmm_loaded_vcpu, NULL);
 	vcpu->sysregs_loaded = false;
 	vmm_vhe_vcpu_put(vcpu, &vcpu->host);
 	vmm_vmid_put();
@@ -172,7 +220,17 @@ static int run_inner(struct vmm_vcpu *vcpu)
 		 * masking right (ARM64_PSEUDO_NMI, off in Debian's kernel).
 		 */
 		local_daif_mask();
+		/*
+		 * From here an interrupt made pending for this vCPU sends an
+		 * IPI (vmm_vcpu_kick()); the barrier orders the mode before
+		 * the look at the ap list in the flush.
+		 */
+		smp_store_mb(vcpu->mode, VMM_IN_GUEST);
+		vmm_vgic_flush(vcpu);
 		code = vmm_vhe_run_once(vcpu, &vcpu->host);
+		WRITE_ONCE(vcpu->mode, VMM_OUTSIDE_GUEST);
+		/* before interrupts: the timer's handler may change the state */
+		vmm_vgic_sync(vcpu);
 		local_daif_restore(DAIF_PROCCTX_NOIRQ);
 		local_irq_enable();
 		ret = vmm_handle_exit(vcpu, code);
@@ -201,6 +259,10 @@ int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 		vcpu->run->exit_reason = KVM_EXIT_INTR;
 		return -EINTR;
 	}
+	WRITE_ONCE(vcpu->vm->ran_once, true);
+	ret = vmm_vgic_map(vcpu->vm);
+	if (ret)
+		return ret;
 	vcpu_load(vcpu);
 	for (;;) {
 		if (READ_ONCE(vcpu->psci.power_off) && wait_power_on(vcpu)) {

@@ -21,9 +21,9 @@
 /*
  * The host's ID register @id with what this hypervisor does not give the
  * guest hidden: SVE, SME, MTE, AMU, MPAM, pointer authentication, the PMU,
- * the GIC system registers (no vGIC yet), WFxT, and EL2.
+ * the GIC system registers (unless the VM has a vGICv3), WFxT, and EL2.
  */
-u64 vmm_id_reg_value(u32 id)
+u64 vmm_id_reg_value(const struct vmm_vm *vm, u32 id)
 {
 	u64 v;
 
@@ -32,6 +32,9 @@ u64 vmm_id_reg_value(u32 id)
 		v = read_sanitised_ftr_reg(id);
 		v &= ~(ID_FIELD(0) | ID_FIELD(4) | ID_FIELD(8) | ID_FIELD(24) |
 		       ID_FIELD(32) | ID_FIELD(40) | ID_FIELD(44));	/* EL2 GIC SVE MPAM AMU */
+		/* the GIC system registers: with a vGICv3, as KVM's read_id_reg() */
+		if (vm && READ_ONCE(vm->vgic.created))
+			v |= 1ULL << 24;
 		return v | 1 << 0 | 1 << 4;	/* EL0, EL1: AArch64 only */
 	case SYS_ID_AA64PFR1_EL1:
 		v = read_sanitised_ftr_reg(id);
@@ -188,7 +191,7 @@ int vmm_handle_sysreg(struct vmm_vcpu *vcpu)
 
 	/* ID group 3: op0 3, op1 0, CRn 0, CRm 1-7 (D13.2.48, HCR_EL2.TID3) */
 	if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1 && crm <= 7 && read) {
-		vcpu_set_reg(vcpu, rt, vmm_id_reg_value(sys_reg(op0, op1, crn, crm, op2)));
+		vcpu_set_reg(vcpu, rt, vmm_id_reg_value(vcpu->vm, sys_reg(op0, op1, crn, crm, op2)));
 		vcpu_skip_instr(vcpu);
 		return VMM_RESUME;
 	}
@@ -205,6 +208,18 @@ int vmm_handle_sysreg(struct vmm_vcpu *vcpu)
 	}
 	if (op0 == 2 && emulate_debug_reg(vcpu, op1, crn, crm, op2, rt, read))
 		return VMM_RESUME;
+	/*
+	 * ICC_SGI1R_EL1, ICC_ASGI1R_EL1, ICC_SGI0R_EL1 (op0 3, op1 0, CRn 12,
+	 * CRm 11, op2 5/6/7): write-only, trapped by HCR_EL2.IMO/FMO; the
+	 * vGIC sends the SGI.  With one security state ASGI1R makes group 0
+	 * SGIs, as SGI0R (KVM's access_gic_sgi()).  Without a vGIC: UNDEF.
+	 */
+	if (op0 == 3 && op1 == 0 && crn == 12 && crm == 11 && op2 >= 5 && !read &&
+	    READ_ONCE(vcpu->vm->vgic.initialised)) {
+		vmm_vgic_send_sgi(vcpu, vcpu_get_reg(vcpu, rt), op2 == 5);
+		vcpu_skip_instr(vcpu);
+		return VMM_RESUME;
+	}
 	/* DC ISW, DC CSW, DC CISW: op0 1, op1 0, CRn 7, CRm 6/10/14, op2 2 */
 	if (op0 == 1 && op1 == 0 && crn == 7 && op2 == 2 &&
 	    (crm == 6 || crm == 10 || crm == 14))

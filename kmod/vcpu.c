@@ -142,7 +142,7 @@ static int one_other_sys_reg(struct vmm_vcpu *vcpu, struct kvm_one_reg *reg,
 {
 	if (is_id_reg(reg->id)) {
 		u64 enc = reg->id & 0xffff;
-		u64 v = vmm_id_reg_value(sys_reg((enc >> 14) & 3, (enc >> 11) & 7,
+		u64 v = vmm_id_reg_value(vcpu->vm, sys_reg((enc >> 14) & 3, (enc >> 11) & 7,
 						 (enc >> 7) & 0xf, (enc >> 3) & 0xf, enc & 7));
 
 		if (set)
@@ -334,7 +334,10 @@ void vmm_vcpu_reset(struct vmm_vcpu *vcpu)
 	 * (KVM's vcpu_reset_hcr() and kvm_toggle_cache(), sys_regs.c).
 	 */
 	vcpu->hcr_dyn = HCR_TVM;
-	memset(&vcpu->vgic, 0, sizeof(vcpu->vgic));	/* the GIC CPU interface out of reset */
+	/* the GIC CPU interface out of reset; the redistributor keeps its state */
+	vcpu->vgic.vmcr = 0;
+	memset(vcpu->vgic.ap0r, 0, sizeof(vcpu->vgic.ap0r));
+	memset(vcpu->vgic.ap1r, 0, sizeof(vcpu->vgic.ap1r));
 	memset(&vcpu->debug, 0, sizeof(vcpu->debug));	/* no breakpoints, OS lock clear, as KVM */
 	vcpu->mmio.pending = false;
 }
@@ -531,8 +534,11 @@ int vmm_vcpu_create(struct vmm_vm *vm, unsigned int id)
 	}
 	mutex_init(&vcpu->lock);
 	init_waitqueue_head(&vcpu->wq);
+	vmm_vcpu_kick_init(vcpu);
 	vcpu->vm = vm;
 	vcpu->id = id;
+	vcpu->timer.irq = VGIC_PPI_VTIMER;
+	vmm_vgic_vcpu_init(vcpu);
 	/* KVM's MPIDR for vCPU n: Aff0 = n[3:0], Aff1 = n[11:4], Aff2 = n[19:12] */
 	vcpu->mpidr = BIT(31) | (id & 0xf) | ((id >> 4) & 0xff) << 8 |
 		      (u64)((id >> 12) & 0xff) << 16;

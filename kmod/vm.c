@@ -22,6 +22,7 @@ static void vm_release(struct kref *ref)
 
 	vmm_ioeventfd_release_all(vm);
 	vmm_io_bus_destroy(vm);
+	vmm_vgic_destroy(vm);
 	vmm_stage2_destroy(vm);
 	for (i = 0; i < VMM_MAX_VCPUS; i++)
 		if (vm->vcpus[i])
@@ -119,9 +120,28 @@ static long vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		if (arg >= VMM_MAX_VCPUS)
 			return -EINVAL;
 		mutex_lock(&vm->lock);
-		ret = vmm_vcpu_create(vm, arg);
+		/* as KVM: none after the GIC is initialised (its redistributors are fixed) */
+		ret = vm->vgic.initialised ? -EBUSY : vmm_vcpu_create(vm, arg);
 		mutex_unlock(&vm->lock);
 		return ret;
+	case KVM_CREATE_DEVICE: {
+		struct kvm_create_device cd;
+
+		if (copy_from_user(&cd, argp, sizeof(cd)))
+			return -EFAULT;
+		ret = vmm_create_device(vm, &cd);
+		if (ret)
+			return ret;
+		/* the fd is the caller's now, as KVM leaves it on this failure */
+		return copy_to_user(argp, &cd, sizeof(cd)) ? -EFAULT : 0;
+	}
+	case KVM_IRQ_LINE: {
+		struct kvm_irq_level irq;
+
+		if (copy_from_user(&irq, argp, sizeof(irq)))
+			return -EFAULT;
+		return vmm_vgic_irq_line(vm, &irq);
+	}
 	case KVM_IOEVENTFD: {
 		struct kvm_ioeventfd args;
 
@@ -175,6 +195,9 @@ int vmm_vm_create(unsigned long type)
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
 	spin_lock_init(&vm->power_lock);
+	raw_spin_lock_init(&vm->vgic.lock);
+	vm->vgic.dist_base = VGIC_ADDR_UNDEF;
+	vm->vgic.redist_base = VGIC_ADDR_UNDEF;
 	INIT_LIST_HEAD(&vm->ioeventfds);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);

@@ -15,6 +15,8 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/preempt.h>
+#include <linux/rcuwait.h>
+#include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -23,7 +25,9 @@
 
 #include <hyp/context.h>
 
+#include "io_bus.h"
 #include "owner.h"
+#include "vgic.h"
 
 #define VMM_MAX_VCPUS		512
 #define VMM_MAX_MEMSLOTS	32
@@ -45,27 +49,6 @@ struct vmm_memslot {
 };
 
 struct vmm_vcpu;
-
-/* ---- address ranges the kernel emulates (io_bus.c) ----------------------- */
-
-enum vmm_bus { VMM_MMIO_BUS, VMM_PIO_BUS, VMM_CCW_BUS, VMM_NR_BUSES };
-
-struct vmm_io_dev;
-
-/* 0: the access is handled; -EOPNOTSUPP: not this device's, pass it on */
-struct vmm_io_ops {
-	int (*read)(struct vmm_io_dev *dev, struct vmm_vcpu *vcpu, u64 addr,
-		    unsigned int len, void *val);
-	int (*write)(struct vmm_io_dev *dev, struct vmm_vcpu *vcpu, u64 addr,
-		     unsigned int len, const void *val);
-};
-
-/* embedded in each emulated device */
-struct vmm_io_dev {
-	const struct vmm_io_ops	*ops;
-};
-
-struct vmm_io_bus;
 
 struct vmm_vm {
 	struct kref		ref;
@@ -96,17 +79,11 @@ struct vmm_vm {
 	/* what the kernel emulates, by bus (io_bus.c; changed under @lock) */
 	struct vmm_io_bus __rcu	*io_bus[VMM_NR_BUSES];
 	struct list_head	ioeventfds;	/* eventfd.c, under @lock */
-};
 
-/* Add or remove a device's range (VM lock held; removal waits for vCPUs). */
-int vmm_io_bus_register(struct vmm_vm *vm, enum vmm_bus idx, u64 addr,
-			u64 len, struct vmm_io_dev *dev);
-void vmm_io_bus_unregister(struct vmm_vm *vm, enum vmm_bus idx,
-			   struct vmm_io_dev *dev);
-/* An MMIO access for the kernel's devices: 0 if one took it. */
-int vmm_io_bus_write(struct vmm_vcpu *vcpu, u64 addr, unsigned int len, const void *val);
-int vmm_io_bus_read(struct vmm_vcpu *vcpu, u64 addr, unsigned int len, void *val);
-void vmm_io_bus_destroy(struct vmm_vm *vm);
+	/* the in-kernel GICv3, once userspace creates it (vgic*.c) */
+	struct vmm_vgic		vgic;
+	bool			ran_once;	/* a vCPU entered KVM_RUN */
+};
 
 /* KVM_IOEVENTFD (eventfd.c), VM lock held; and all of them at VM death. */
 int vmm_ioeventfd(struct vmm_vm *vm, const struct kvm_ioeventfd *args);
@@ -149,11 +126,24 @@ struct vmm_vcpu {
 		bool			oslk;
 	} debug;
 
-	/* the GIC virtual CPU interface's state while not loaded */
+	/* its redistributor and virtual CPU interface (vgic.h) */
+	struct vmm_vgic_cpu	vgic;
+
+	/* the guest's virtual timer's interrupt (arch_timer.c) */
 	struct {
-		u64	vmcr;		/* ICH_VMCR_EL2 */
-		u32	ap0r[4], ap1r[4];	/* ICH_AP0R<n>/AP1R<n>_EL2 */
-	} vgic;
+		u32	irq;		/* its PPI */
+	} timer;
+
+	/*
+	 * Where the vCPU is, for whoever makes an interrupt pending for it
+	 * (vmm_vcpu_kick(), run.c): in the guest on @cpu (an IPI makes it
+	 * exit), or blocked in WFI on @wait (a wake-up), or neither (it will
+	 * see the interrupt before it next enters).
+	 */
+	int			mode;		/* VMM_IN_GUEST, VMM_OUTSIDE_GUEST */
+	int			cpu;
+	struct rcuwait		wait;
+	call_single_data_t	kick_csd;
 
 	/* PSCI (psci.c): under vm->power_lock; the vCPU waits on @wq while off */
 	struct {
@@ -203,6 +193,12 @@ void vmm_vcpu_reset(struct vmm_vcpu *vcpu);
 /* ---- running (run.c, hyp/vhe/switch.c) ---------------------------------- */
 
 int vmm_vcpu_run(struct vmm_vcpu *vcpu);
+enum { VMM_OUTSIDE_GUEST, VMM_IN_GUEST };
+/* Make @vcpu notice a new interrupt: an IPI if in the guest, a wake-up if blocked. */
+void vmm_vcpu_kick(struct vmm_vcpu *vcpu);
+void vmm_vcpu_kick_init(struct vmm_vcpu *vcpu);
+/* The vCPU whose state is in this CPU, or NULL (preemption off). */
+DECLARE_PER_CPU(struct vmm_vcpu *, vmm_loaded_vcpu);
 /* Make a virtual SError pending, with @esr's ISS where the CPU has RAS. */
 void vmm_vcpu_inject_serror(struct vmm_vcpu *vcpu, u64 esr);
 
@@ -215,6 +211,8 @@ void vmm_vcpu_write_sys_reg(struct vmm_vcpu *vcpu, u64 val, enum vmm_sysreg reg)
 void vmm_vhe_vcpu_load(struct vmm_vcpu *vcpu, struct vmm_host_state *host);
 void vmm_vhe_vcpu_put(struct vmm_vcpu *vcpu, struct vmm_host_state *host);
 u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host);
+/* The loaded vCPU's ICH_VMCR_EL2 (preemption off). */
+u64 vmm_vhe_vgic_read_vmcr(void);
 
 /* Decide this CPU's Spectre-BHB sequence on guest exit (spectre.c). */
 void vmm_spectre_bhb_init_cpu(struct vmm_hyp_host *h);
@@ -249,8 +247,22 @@ static inline u64 vmm_guest_cntvct(const struct vmm_vm *vm)
 	return __arch_counter_get_cntpct() - READ_ONCE(vm->cntvoff);
 }
 
-/* An ID register (op0 3, op1 0, CRn 0) as the guest reads it (sys_regs.c). */
-u64 vmm_id_reg_value(u32 id);
+/* An ID register (op0 3, op1 0, CRn 0) as @vm's guest reads it (sys_regs.c). */
+u64 vmm_id_reg_value(const struct vmm_vm *vm, u32 id);
+
+/* The guest's virtual timer (arch_timer.c). */
+int vmm_timer_init_global(void);
+void vmm_timer_exit_global(void);
+void vmm_timer_cpu_up(void);
+void vmm_timer_cpu_down(void);
+/* At each vCPU load: its timer's interrupt pending, or the host's masked. */
+void vmm_timer_load(struct vmm_vcpu *vcpu);
+/* The guest's virtual timer condition holds: enabled, unmasked, expired. */
+bool vmm_timer_asserted(struct vmm_vcpu *vcpu);
+/* The host's INTID for the EL1 virtual timer; 0 if it has none we can use. */
+u32 vmm_timer_hwintid(void);
+/* This CPU's physical virtual-timer interrupt made (in)active (preemption off). */
+void vmm_timer_set_phys_active(bool active);
 
 /* The system-wide KVM_CHECK_EXTENSION answer for @cap (vm may be NULL). */
 long vmm_check_extension(struct vmm_vm *vm, long cap);

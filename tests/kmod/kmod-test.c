@@ -509,6 +509,210 @@ static void vgic_vmcr_test(int sys, size_t run_size)
 	printf("kmod-test: a VM's ICC_IGRPEN1_EL1 and ICC_AP1R0_EL1 are not the next VM's\n");
 }
 
+/* ---- the in-kernel GICv3 as a KVM device --------------------------------- */
+
+#define GIC_DIST_GPA	0x08000000ULL
+#define GIC_REDIST_GPA	0x080a0000ULL
+#define GICD_CTLR	0x0000
+#define GICD_TYPER	0x0004
+#define GICD_ISENABLER	0x0100
+#define GICD_ISPENDR	0x0200
+#define GICD_ICFGR	0x0c00
+#define GICR_TYPER	0x0008
+
+static int dev_attr(int fd, unsigned long cmd, unsigned int group,
+		    unsigned long long attr, void *val)
+{
+	struct kvm_device_attr a = {
+		.group = group, .attr = attr, .addr = (unsigned long)val,
+	};
+
+	return ioctl(fd, cmd, &a) ? errno : 0;
+}
+
+static void expect_attr(int fd, unsigned long cmd, unsigned int group,
+			unsigned long long attr, void *val, int err, const char *what)
+{
+	int got = dev_attr(fd, cmd, group, attr, val);
+
+	if (got != err)
+		fail("%s: expected %s, got %s", what, err ? strerror(err) : "success",
+		     got ? strerror(got) : "success");
+}
+
+static unsigned int gic_reg(int gic, unsigned int group, unsigned long long attr)
+{
+	unsigned int val = 0;
+
+	expect_attr(gic, KVM_GET_DEVICE_ATTR, group, attr, &val, 0, "reading a GIC register");
+	return val;
+}
+
+static void irq_line(int vm, unsigned int type, unsigned int vcpu, unsigned int num,
+		     int level, int err, const char *what)
+{
+	struct kvm_irq_level irq = {
+		.irq = type << KVM_ARM_IRQ_TYPE_SHIFT | vcpu << KVM_ARM_IRQ_VCPU_SHIFT | num,
+		.level = level,
+	};
+
+	if (err)
+		expect_errno(vm, KVM_IRQ_LINE, &irq, err, what);
+	else if (ioctl(vm, KVM_IRQ_LINE, &irq))
+		fail("%s: %s", what, strerror(errno));
+}
+
+/*
+ * KVM_CREATE_DEVICE with a GICv3 and its attributes, as KVM checks them
+ * (arm-vgic-v3.rst): the frames' placement, the interrupt count, the
+ * order CTRL_INIT imposes, the register groups, KVM_IRQ_LINE's checks.
+ */
+static void vgic_dev_test(int sys)
+{
+	struct kvm_create_device cd = {
+		.type = KVM_DEV_TYPE_ARM_VGIC_V3, .flags = KVM_CREATE_DEVICE_TEST,
+	};
+	struct kvm_vcpu_init init = { .target = KVM_ARM_TARGET_GENERIC_V8 };
+	unsigned long long addr;
+	unsigned int val, i;
+	int vm, gic, vcpu[2];
+
+	if (ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_DEVICE_CTRL) <= 0 ||
+	    ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_IRQCHIP) <= 0)
+		fail("no KVM_CAP_DEVICE_CTRL or KVM_CAP_IRQCHIP: no in-kernel GIC");
+	vm = ioctl(sys, KVM_CREATE_VM, 0);
+	if (vm < 0)
+		fail("KVM_CREATE_VM: %s", strerror(errno));
+	if (ioctl(vm, KVM_CREATE_DEVICE, &cd))
+		fail("KVM_CREATE_DEVICE_TEST of a GICv3: %s", strerror(errno));
+	cd.type = 0x7777;
+	expect_errno(vm, KVM_CREATE_DEVICE, &cd, ENODEV, "KVM_CREATE_DEVICE of no such type");
+	cd.type = KVM_DEV_TYPE_ARM_VGIC_V3;
+	cd.flags = 0;
+	if (ioctl(vm, KVM_CREATE_DEVICE, &cd))
+		fail("KVM_CREATE_DEVICE of a GICv3: %s", strerror(errno));
+	gic = cd.fd;
+	expect_errno(vm, KVM_CREATE_DEVICE, &cd, EEXIST, "a second GICv3");
+	irq_line(vm, KVM_ARM_IRQ_TYPE_SPI, 0, 40, 1, EBUSY, "KVM_IRQ_LINE before CTRL_INIT");
+
+	addr = GIC_DIST_GPA + 0x1000;
+	expect_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
+		    KVM_VGIC_V3_ADDR_TYPE_DIST, &addr, EINVAL, "a distributor not 64K-aligned");
+	addr = 1ULL << 40;
+	expect_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
+		    KVM_VGIC_V3_ADDR_TYPE_DIST, &addr, E2BIG, "a distributor beyond the IPA space");
+	addr = GIC_DIST_GPA;
+	expect_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
+		    KVM_VGIC_V3_ADDR_TYPE_DIST, &addr, 0, "placing the distributor");
+	expect_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
+		    KVM_VGIC_V3_ADDR_TYPE_DIST, &addr, EEXIST, "placing the distributor twice");
+	addr = GIC_REDIST_GPA;
+	expect_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
+		    KVM_VGIC_V3_ADDR_TYPE_REDIST, &addr, 0, "placing the redistributors");
+	addr = 0;
+	expect_attr(gic, KVM_GET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
+		    KVM_VGIC_V3_ADDR_TYPE_DIST, &addr, 0, "reading the distributor's address");
+	if (addr != GIC_DIST_GPA)
+		fail("the distributor's address reads 0x%llx, not 0x%llx", addr, GIC_DIST_GPA);
+	expect_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR, 42, &addr,
+		    ENXIO, "an unknown address attribute");
+	expect_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
+		    KVM_VGIC_V3_ADDR_TYPE_DIST, (void *)8, EFAULT, "a bad address pointer");
+	expect_attr(gic, KVM_HAS_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
+		    KVM_DEV_ARM_VGIC_CTRL_INIT, NULL, 0, "KVM_HAS_DEVICE_ATTR of CTRL_INIT");
+	expect_attr(gic, KVM_HAS_DEVICE_ATTR, 0x77, 0, NULL, ENXIO, "an unknown group");
+
+	for (val = 32; val <= 2048; val *= 2)	/* below 64, or above 1024 */
+		if (val < 64 || val > 1024)
+			expect_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0,
+				    &val, EINVAL, "an interrupt count out of range");
+	val = 80;
+	expect_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &val,
+		    EINVAL, "an interrupt count not a multiple of 32");
+	val = 128;
+	expect_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &val, 0,
+		    "128 interrupts");
+	expect_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &val,
+		    EBUSY, "the interrupt count set twice");
+
+	for (i = 0; i < 2; i++) {
+		vcpu[i] = ioctl(vm, KVM_CREATE_VCPU, i);
+		if (vcpu[i] < 0)
+			fail("KVM_CREATE_VCPU %u: %s", i, strerror(errno));
+		if (ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init) ||
+		    ioctl(vcpu[i], KVM_ARM_VCPU_INIT, &init))
+			fail("KVM_ARM_VCPU_INIT: %s", strerror(errno));
+	}
+	expect_attr(gic, KVM_GET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, GICD_CTLR,
+		    &val, EBUSY, "GICD_CTLR before CTRL_INIT");
+	expect_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
+		    KVM_DEV_ARM_VGIC_CTRL_INIT, NULL, 0, "CTRL_INIT");
+	/* (KVM answers these only once there is a vCPU) */
+	expect_attr(gic, KVM_HAS_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, 0x20,
+		    NULL, ENXIO, "a distributor offset with no register");
+	expect_attr(gic, KVM_HAS_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, GICD_TYPER,
+		    NULL, 0, "KVM_HAS_DEVICE_ATTR of GICD_TYPER");
+	expect_errno(vm, KVM_CREATE_VCPU, (void *)2UL, EBUSY, "a vCPU after CTRL_INIT");
+
+	val = gic_reg(gic, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, GICD_CTLR);
+	if ((val & 0x50) != 0x50)
+		fail("GICD_CTLR reads 0x%x: no ARE_NS and DS", val);
+	val = gic_reg(gic, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, GICD_TYPER);
+	if ((val & 0x1f) != 128 / 32 - 1)
+		fail("GICD_TYPER reads 0x%x: ITLinesNumber is not that of 128 interrupts", val);
+	val = gic_reg(gic, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS, 1ULL << 32 | GICR_TYPER);
+	if (((val >> 8) & 0xffff) != 1 || !(val & 0x10))
+		fail("vCPU 1's GICR_TYPER reads 0x%x: not processor 1, or not Last", val);
+	val = gic_reg(gic, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS, 1ULL << 32 | (GICR_TYPER + 4));
+	if (val != 1)
+		fail("vCPU 1's GICR_TYPER affinity reads 0x%x, not 1", val);
+	val = gic_reg(gic, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS, GICR_TYPER);
+	if (val & 0x10)
+		fail("vCPU 0's GICR_TYPER reads 0x%x: Last, with vCPU 1 after it", val);
+	expect_attr(gic, KVM_GET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS,
+		    5ULL << 32 | GICR_TYPER, &val, EINVAL, "the redistributor of no vCPU");
+
+	val = 1U << 8;		/* SPI 40 */
+	expect_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_DIST_REGS,
+		    GICD_ISENABLER + 4, &val, 0, "enabling SPI 40");
+	if (gic_reg(gic, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, GICD_ISENABLER + 4) != 1U << 8)
+		fail("SPI 40 does not read back enabled");
+	expect_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_DIST_REGS,
+		    GICD_ISPENDR + 4, &val, 0, "latching SPI 40 pending");
+	if (gic_reg(gic, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, GICD_ISPENDR + 4) != 1U << 8)
+		fail("SPI 40's pending latch does not read back set");
+	val = 0;
+	expect_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_DIST_REGS,
+		    GICD_ISPENDR + 4, &val, 0, "clearing SPI 40's latch");
+	if (gic_reg(gic, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, GICD_ISPENDR + 4))
+		fail("SPI 40's pending latch does not read back clear");
+
+	val = 0;		/* SPIs 32-47 level-triggered (KVM's SPIs start edge) */
+	expect_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_DIST_REGS,
+		    GICD_ICFGR + 8, &val, 0, "making SPI 40 level-triggered");
+	if (gic_reg(gic, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, GICD_ICFGR + 8))
+		fail("SPIs 32-47 do not read back level-triggered");
+	irq_line(vm, KVM_ARM_IRQ_TYPE_SPI, 0, 40, 1, 0, "raising SPI 40");
+	if (gic_reg(gic, KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO, 32) != 1U << 8)
+		fail("SPI 40's line does not read back high");
+	irq_line(vm, KVM_ARM_IRQ_TYPE_SPI, 0, 40, 0, 0, "lowering SPI 40");
+	if (gic_reg(gic, KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO, 32))
+		fail("SPI 40's line does not read back low");
+	expect_attr(gic, KVM_GET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO, 33, &val,
+		    EINVAL, "line levels not from a multiple of 32");
+	irq_line(vm, KVM_ARM_IRQ_TYPE_SPI, 0, 20, 1, EINVAL, "an \"SPI\" below 32");
+	irq_line(vm, KVM_ARM_IRQ_TYPE_SPI, 0, 200, 1, EINVAL, "an SPI beyond the 128");
+	irq_line(vm, KVM_ARM_IRQ_TYPE_PPI, 7, 20, 1, EINVAL, "a PPI of no vCPU");
+	irq_line(vm, KVM_ARM_IRQ_TYPE_PPI, 1, 5, 1, EINVAL, "a \"PPI\" below 16");
+	irq_line(vm, KVM_ARM_IRQ_TYPE_PPI, 1, 23, 1, 0, "PPI 23 of vCPU 1");
+	irq_line(vm, KVM_ARM_IRQ_TYPE_CPU, 0, 0, 1, ENXIO, "the CPU's IRQ line with a GIC");
+	for (i = 0; i < 2; i++)
+		close(vcpu[i]);
+	close(gic);
+	close(vm);
+	printf("kmod-test: the GICv3 device's attributes and KVM_IRQ_LINE checked\n");
+}
+
 /*
  * ONE_REG while the guest is in AArch32 User (a 64-bit guest's EL0 can be
  * 32-bit where the CPU allows it): PSTATE may say so, the core registers
@@ -998,6 +1202,7 @@ int main(int argc, char **argv)
 		 */
 		ioeventfd_test(sys, run_size);
 		vgic_vmcr_test(sys, run_size);
+		vgic_dev_test(sys);
 		aarch32_el0_test(sys, run_size);
 		vcpu_fd_test(sys);
 		memlock_test(sys, run_size);

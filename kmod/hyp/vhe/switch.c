@@ -21,6 +21,7 @@
 
 #include <hyp/debug-sr.h>
 #include <hyp/sysreg-sr.h>
+#include <hyp/vgic-sr.h>
 #include "../../vmm_drv.h"
 
 /*
@@ -198,6 +199,11 @@ void vmm_vhe_vcpu_put(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	isb();
 }
 
+u64 vmm_vhe_vgic_read_vmcr(void)
+{
+	return read_sysreg_s(SYS_ICH_VMCR_EL2);
+}
+
 /*
  * The guest's self-hosted debug is on: its breakpoints, watchpoints and
  * MDSCR_EL1 go into the CPU for the run (debug-sr.h).  With its OS lock
@@ -242,6 +248,7 @@ u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 		vcpu->debug.regs.mdscr = vcpu->ctxt.sys[MDSCR_EL1];
 		__debug_load(&vcpu->debug.regs, brps, wrps);
 	}
+	__vgic_restore_lrs(&vcpu->vgic);
 	isb();
 
 	code = __vmm_guest_enter(&vcpu->ctxt);
@@ -253,6 +260,7 @@ u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	/* the CPU clears HCR_EL2.VSE when the guest takes the SError */
 	if (vcpu->hcr_dyn & HCR_VSE)
 		vcpu->hcr_dyn &= read_sysreg(hcr_el2) | ~HCR_VSE;
+	__vgic_save_lrs(&vcpu->vgic);
 
 	if (debug)
 		__debug_load(&host->debug, brps, wrps);	/* the host's, MDSCR too */

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vgic-sr.h - the GIC virtual CPU interface's list registers around a
+ * guest run: what vgic.c chose goes in before the entry, what the guest
+ * made of it comes out after the exit.  Only when something is in flight:
+ * with nothing, ICH_HCR_EL2 stays 0 and no list register is touched (the
+ * HVC round trip pays nothing for the vGIC).
+ */
+#ifndef VMM_HYP_VGIC_SR_H
+#define VMM_HYP_VGIC_SR_H
+
+#include <linux/bits.h>
+#include <asm/sysreg.h>
+
+#include "../../../vgic.h"
+
+#define __LR_CASE(n, op)	case n: op(n); break
+
+static __always_inline u64 __vgic_read_lr(unsigned int n)
+{
+	u64 v = 0;
+#define __RD(n)	v = read_sysreg_s(SYS_ICH_LR ## n ## _EL2)
+	switch (n) {
+	__LR_CASE(0, __RD); __LR_CASE(1, __RD); __LR_CASE(2, __RD); __LR_CASE(3, __RD);
+	__LR_CASE(4, __RD); __LR_CASE(5, __RD); __LR_CASE(6, __RD); __LR_CASE(7, __RD);
+	__LR_CASE(8, __RD); __LR_CASE(9, __RD); __LR_CASE(10, __RD); __LR_CASE(11, __RD);
+	__LR_CASE(12, __RD); __LR_CASE(13, __RD); __LR_CASE(14, __RD); __LR_CASE(15, __RD);
+	}
+#undef __RD
+	return v;
+}
+
+static __always_inline void __vgic_write_lr(unsigned int n, u64 v)
+{
+#define __WR(n)	write_sysreg_s(v, SYS_ICH_LR ## n ## _EL2)
+	switch (n) {
+	__LR_CASE(0, __WR); __LR_CASE(1, __WR); __LR_CASE(2, __WR); __LR_CASE(3, __WR);
+	__LR_CASE(4, __WR); __LR_CASE(5, __WR); __LR_CASE(6, __WR); __LR_CASE(7, __WR);
+	__LR_CASE(8, __WR); __LR_CASE(9, __WR); __LR_CASE(10, __WR); __LR_CASE(11, __WR);
+	__LR_CASE(12, __WR); __LR_CASE(13, __WR); __LR_CASE(14, __WR); __LR_CASE(15, __WR);
+	}
+#undef __WR
+}
+
+static __always_inline void __vgic_restore_lrs(const struct vmm_vgic_cpu *v)
+{
+	unsigned int i;
+
+	if (!v->used_lrs)
+		return;
+	write_sysreg_s(v->hcr, SYS_ICH_HCR_EL2);
+	for (i = 0; i < v->used_lrs; i++)
+		__vgic_write_lr(i, v->lr[i]);
+}
+
+/*
+ * An empty list register (ICH_ELRSR_EL2) is one the guest completed: its
+ * state is known without reading it.  ICH_HCR_EL2 goes to 0 before the
+ * host unmasks interrupts, so no maintenance interrupt stays asserted.
+ */
+static __always_inline void __vgic_save_lrs(struct vmm_vgic_cpu *v)
+{
+	unsigned int i;
+	u32 elrsr;
+
+	if (!v->used_lrs)
+		return;
+	elrsr = read_sysreg_s(SYS_ICH_ELRSR_EL2);
+	write_sysreg_s(0, SYS_ICH_HCR_EL2);
+	for (i = 0; i < v->used_lrs; i++) {
+		if (elrsr & BIT(i))
+			v->lr[i] &= ~ICH_LR_STATE;
+		else
+			v->lr[i] = __vgic_read_lr(i);
+		__vgic_write_lr(i, 0);
+	}
+}
+
+#endif

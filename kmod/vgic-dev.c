@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgic-dev.c - KVM_CREATE_DEVICE and the in-kernel GICv3 as a KVM device
+ * (Documentation/virt/kvm/devices/arm-vgic-v3.rst): where its frames are,
+ * how many interrupts it has, its initialisation, and its registers for
+ * userspace to read and write, with KVM's checks and error numbers.  The
+ * device's file holds a reference on its VM; the GIC itself lives as long
+ * as the VM (KVM's GICv3 has no release either).
+ *
+ * Not here yet: KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION (KVM_HAS_DEVICE_ATTR
+ * says so; VMMs then use ADDR_TYPE_REDIST, as QEMU does) and the CPU
+ * interface registers (KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS): -ENXIO.
+ */
+#define pr_fmt(fmt) "vmm: " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/sizes.h>
+#include <linux/uaccess.h>
+
+#include "vmm_drv.h"
+
+/* The vCPU an attribute's MPIDR field (Aff3.Aff2.Aff1.Aff0) names. */
+static struct vmm_vcpu *attr_vcpu(struct vmm_vm *vm, u64 attr)
+{
+	u64 v = (attr & KVM_DEV_ARM_VGIC_V3_MPIDR_MASK) >> KVM_DEV_ARM_VGIC_V3_MPIDR_SHIFT;
+	u64 mpidr = (v & 0xffffff) | ((v >> 24) & 0xff) << 32;
+
+	return vmm_vgic_vcpu_by_affinity(vm, mpidr);
+}
+
+/*
+ * Every vCPU's mutex, or -EBUSY if one is held (a vCPU in KVM_RUN): the
+ * registers change under no running vCPU, as KVM's lock_all_vcpus().
+ */
+static int lock_all_vcpus(struct vmm_vm *vm)
+{
+	int i;
+
+	lockdep_assert_held(&vm->lock);
+	for (i = 0; i < VMM_MAX_VCPUS; i++) {
+		if (vm->vcpus[i] && !mutex_trylock(&vm->vcpus[i]->lock)) {
+			while (--i >= 0)
+				if (vm->vcpus[i])
+					mutex_unlock(&vm->vcpus[i]->lock);
+			return -EBUSY;
+		}
+	}
+	return 0;
+}
+
+static void unlock_all_vcpus(struct vmm_vm *vm)
+{
+	int i;
+
+	for (i = 0; i < VMM_MAX_VCPUS; i++)
+		if (vm->vcpus[i])
+			mutex_unlock(&vm->vcpus[i]->lock);
+}
+
+/* KVM_DEV_ARM_VGIC_GRP_ADDR: each frame placed once, 64K-aligned, inside the IPA space */
+static int addr_attr(struct vmm_vm *vm, struct kvm_device_attr *attr, bool write)
+{
+	u64 __user *uaddr = u64_to_user_ptr(attr->addr);
+	u64 *base, size, addr = 0;
+	int ret = 0;
+
+	switch (attr->attr) {
+	case KVM_VGIC_V3_ADDR_TYPE_DIST:
+		base = &vm->vgic.dist_base;
+		size = VGIC_DIST_SIZE;
+		break;
+	case KVM_VGIC_V3_ADDR_TYPE_REDIST:
+		base = &vm->vgic.redist_base;
+		size = VGIC_REDIST_SIZE;	/* one, at least; all at the first run */
+		break;
+	default:
+		return -ENXIO;
+	}
+	if (write && get_user(addr, uaddr))
+		return -EFAULT;
+	mutex_lock(&vm->lock);
+	if (!write)
+		addr = *base;
+	else if (*base != VGIC_ADDR_UNDEF)
+		ret = -EEXIST;
+	else if (!IS_ALIGNED(addr, SZ_64K))
+		ret = -EINVAL;
+	else if (addr + size < addr)
+		ret = -EINVAL;
+	else if (addr + size > BIT_ULL(vm->ipa_bits))
+		ret = -E2BIG;
+	else
+		*base = addr;
+	mutex_unlock(&vm->lock);
+	if (!ret && !write && put_user(addr, uaddr))
+		ret = -EFAULT;
+	return ret;
+}
+
+/* KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO: 32 lines' levels from a multiple of 32 */
+static int level_info(struct vmm_vm *vm, struct vmm_vcpu *vcpu, u64 attr,
+		      u32 *val, bool write)
+{
+	u32 info = (attr & KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_MASK) >>
+		   KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_SHIFT;
+	u32 first = attr & KVM_DEV_ARM_VGIC_LINE_LEVEL_INTID_MASK, i, v = 0;
+	unsigned long flags;
+
+	if (info != VGIC_LEVEL_INFO_LINE_LEVEL || first % 32)
+		return -EINVAL;
+	raw_spin_lock_irqsave(&vm->vgic.lock, flags);
+	for (i = 0; i < 32; i++) {
+		struct vmm_irq *irq = vmm_vgic_irq(vm, vcpu, first + i);
+
+		if (!irq || irq->intid < VGIC_NR_SGIS || irq->edge)
+			continue;	/* SGIs, edges, beyond the SPIs: RAZ/WI */
+		if (!write) {
+			v |= (u32)irq->line_level << i;
+			continue;
+		}
+		irq->line_level = *val & BIT(i);
+		vmm_vgic_queue(vm, irq);
+	}
+	raw_spin_unlock_irqrestore(&vm->vgic.lock, flags);
+	if (!write)
+		*val = v;
+	return 0;
+}
+
+/* The register groups: 32 bits each, no vCPU running, after CTRL_INIT. */
+static int regs_attr(struct vmm_vm *vm, struct kvm_device_attr *attr, bool write)
+{
+	u32 __user *uaddr = u64_to_user_ptr(attr->addr);
+	u32 off = attr->attr & KVM_DEV_ARM_VGIC_OFFSET_MASK, val = 0;
+	struct vmm_vcpu *vcpu = NULL;
+	u64 v;
+	int ret;
+
+	if (attr->group != KVM_DEV_ARM_VGIC_GRP_DIST_REGS) {
+		vcpu = attr_vcpu(vm, attr->attr);
+		if (!vcpu)
+			return -EINVAL;
+	}
+	if (write && get_user(val, uaddr))
+		return -EFAULT;
+	mutex_lock(&vm->lock);
+	ret = lock_all_vcpus(vm);
+	if (ret)
+		goto out;
+	v = val;
+	if (!vm->vgic.initialised)
+		ret = -EBUSY;
+	else if (attr->group == KVM_DEV_ARM_VGIC_GRP_DIST_REGS)
+		ret = vmm_vgic_dist_access(vm, off, 4, &v, write, true);
+	else if (attr->group == KVM_DEV_ARM_VGIC_GRP_REDIST_REGS)
+		ret = vmm_vgic_redist_access(vcpu, off, 4, &v, write, true);
+	else
+		ret = level_info(vm, vcpu, attr->attr, &val, write);
+	if (attr->group != KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO)
+		val = v;
+	unlock_all_vcpus(vm);
+out:
+	mutex_unlock(&vm->lock);
+	if (!ret && !write && put_user(val, uaddr))
+		ret = -EFAULT;
+	return ret;
+}
+
+static int set_attr(struct vmm_vm *vm, struct kvm_device_attr *attr)
+{
+	u32 __user *uaddr = u64_to_user_ptr(attr->addr);
+	int ret;
+
+	switch (attr->group) {
+	case KVM_DEV_ARM_VGIC_GRP_ADDR:
+		return addr_attr(vm, attr, true);
+	case KVM_DEV_ARM_VGIC_GRP_NR_IRQS: {
+		u32 val;
+
+		if (get_user(val, uaddr))
+			return -EFAULT;
+		/* 32 SPIs at least, 1024 interrupts at most, in banks of 32 */
+		if (val < VGIC_NR_PRIVATE + 32 || val > VGIC_MAX_IRQS || val % 32)
+			return -EINVAL;
+		mutex_lock(&vm->lock);
+		ret = 0;
+		if (vm->vgic.initialised || vm->vgic.nr_spis)
+			ret = -EBUSY;
+		else
+			vm->vgic.nr_spis = val - VGIC_NR_PRIVATE;
+		mutex_unlock(&vm->lock);
+		return ret;
+	}
+	case KVM_DEV_ARM_VGIC_GRP_CTRL:
+		if (attr->attr != KVM_DEV_ARM_VGIC_CTRL_INIT)
+			return -ENXIO;
+		mutex_lock(&vm->lock);
+		ret = lock_all_vcpus(vm);
+		if (!ret) {
+			ret = vmm_vgic_init(vm);
+			unlock_all_vcpus(vm);
+		}
+		mutex_unlock(&vm->lock);
+		return ret;
+	case KVM_DEV_ARM_VGIC_GRP_DIST_REGS:
+	case KVM_DEV_ARM_VGIC_GRP_REDIST_REGS:
+	case KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO:
+		return regs_attr(vm, attr, true);
+	default:
+		return -ENXIO;
+	}
+}
+
+static int get_attr(struct vmm_vm *vm, struct kvm_device_attr *attr)
+{
+	u32 __user *uaddr = u64_to_user_ptr(attr->addr);
+	u32 nr;
+
+	switch (attr->group) {
+	case KVM_DEV_ARM_VGIC_GRP_ADDR:
+		return addr_attr(vm, attr, false);
+	case KVM_DEV_ARM_VGIC_GRP_NR_IRQS:
+		mutex_lock(&vm->lock);
+		nr = vm->vgic.nr_spis + VGIC_NR_PRIVATE;
+		mutex_unlock(&vm->lock);
+		return put_user(nr, uaddr);
+	case KVM_DEV_ARM_VGIC_GRP_DIST_REGS:
+	case KVM_DEV_ARM_VGIC_GRP_REDIST_REGS:
+	case KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO:
+		return regs_attr(vm, attr, false);
+	default:
+		return -ENXIO;
+	}
+}
+
+static int has_attr(struct vmm_vm *vm, struct kvm_device_attr *attr)
+{
+	u32 off = attr->attr & KVM_DEV_ARM_VGIC_OFFSET_MASK;
+	struct vmm_vcpu *vcpu;
+
+	switch (attr->group) {
+	case KVM_DEV_ARM_VGIC_GRP_ADDR:
+		return attr->attr == KVM_VGIC_V3_ADDR_TYPE_DIST ||
+		       attr->attr == KVM_VGIC_V3_ADDR_TYPE_REDIST ? 0 : -ENXIO;
+	case KVM_DEV_ARM_VGIC_GRP_NR_IRQS:
+		return 0;
+	case KVM_DEV_ARM_VGIC_GRP_CTRL:
+		return attr->attr == KVM_DEV_ARM_VGIC_CTRL_INIT ? 0 : -ENXIO;
+	case KVM_DEV_ARM_VGIC_GRP_DIST_REGS:
+		return vmm_vgic_dist_access(vm, off, 4, NULL, false, true);
+	case KVM_DEV_ARM_VGIC_GRP_REDIST_REGS:
+		vcpu = attr_vcpu(vm, attr->attr);
+		if (!vcpu)
+			return -EINVAL;
+		return vmm_vgic_redist_access(vcpu, off, 4, NULL, false, true);
+	case KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO:
+		return (attr->attr & KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_MASK) >>
+		       KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_SHIFT == VGIC_LEVEL_INFO_LINE_LEVEL ?
+		       0 : -ENXIO;
+	default:
+		return -ENXIO;
+	}
+}
+
+static long vgic_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	struct vmm_vm *vm = filp->private_data;
+	struct kvm_device_attr attr;
+
+	if (current->mm != vm->mm)	/* as KVM: the VM's process only */
+		return -EIO;
+	switch (cmd) {
+	case KVM_SET_DEVICE_ATTR:
+	case KVM_GET_DEVICE_ATTR:
+	case KVM_HAS_DEVICE_ATTR:
+		break;
+	default:
+		return -ENOTTY;
+	}
+	if (copy_from_user(&attr, (void __user *)arg, sizeof(attr)))
+		return -EFAULT;
+	if (cmd == KVM_SET_DEVICE_ATTR)
+		return set_attr(vm, &attr);
+	if (cmd == KVM_GET_DEVICE_ATTR)
+		return get_attr(vm, &attr);
+	return has_attr(vm, &attr);
+}
+
+static int vgic_release(struct inode *inode, struct file *filp)
+{
+	vmm_vm_put(filp->private_data);
+	return 0;
+}
+
+static const struct file_operations vgic_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= vgic_ioctl,
+	.release	= vgic_release,
+	.llseek		= noop_llseek,
+};
+
+/*
+ * KVM_CREATE_DEVICE: a GICv3, the one device type vmm.ko has (-ENODEV for
+ * the rest, and for a GICv3 where the host cannot give one); one per VM,
+ * before any vCPU has run.  KVM_CREATE_DEVICE_TEST only asks.
+ */
+int vmm_create_device(struct vmm_vm *vm, struct kvm_create_device *cd)
+{
+	int fd, ret = 0;
+
+	if (cd->type != KVM_DEV_TYPE_ARM_VGIC_V3 || !vmm_vgic_global.usable)
+		return -ENODEV;
+	if (cd->flags & KVM_CREATE_DEVICE_TEST)
+		return 0;
+	mutex_lock(&vm->lock);
+	if (vm->vgic.created)
+		ret = -EEXIST;
+	else if (vm->ran_once)
+		ret = -EBUSY;
+	else
+		vm->vgic.created = true;
+	mutex_unlock(&vm->lock);
+	if (ret)
+		return ret;
+	kref_get(&vm->ref);
+	fd = anon_inode_getfd("vmm-vgic-v3", &vgic_fops, vm, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		mutex_lock(&vm->lock);
+		vm->vgic.created = false;
+		mutex_unlock(&vm->lock);
+		vmm_vm_put(vm);
+		return fd;
+	}
+	cd->fd = fd;
+	return 0;
+}
