@@ -8,6 +8,7 @@
 #   info      print what tests check (CPUs online, memory, the ITS), then power off
 #   poweroff  power off at once      reboot   reset at once
 #   boottime  print /proc/uptime as /init starts, then power off
+#   clock     print /proc/uptime, sleep 5 s, print it again, power off
 #   dmesg     print the kernel's log (timestamps show where a boot went)
 #   panic     crash the kernel (sysrq c)
 /bin/busybox --install -s /bin
@@ -37,6 +38,11 @@ dmesg)
 	poweroff -f ;;
 poweroff|boottime)
 	echo "guest-init: powering off"
+	poweroff -f ;;
+clock)
+	echo "guest-clock-start: $(cut -d' ' -f1 /proc/uptime)"
+	sleep 5
+	echo "guest-clock-end: $(cut -d' ' -f1 /proc/uptime)"
 	poweroff -f ;;
 reboot)
 	echo "guest-init: rebooting"

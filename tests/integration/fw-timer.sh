@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # fw-timer.sh - the timer payload: the virtual timer interrupt through the
 # GIC at the expected time, WFI wake-up, TVAL, a timer per vCPU.
+# modes: vhe nvhe vhe-none
 # timeout: 120
 . /tests/lib.sh
 

@@ -67,13 +67,11 @@ kmod_load() {
 	[ -c /dev/vmm ] || fail "/dev/vmm is not a character device"
 }
 
-# use_vmm_ko: in mode vhe-none, load vmm.ko afresh and add to $args what
-# drives it: its device, and --irqchip none (no vGIC in vmm.ko yet; said,
-# so that the fallback's warning does not join every line of output).
+# use_vmm_ko: in mode vhe-none, load vmm.ko afresh and add its device to $args.
 use_vmm_ko() {
 	[ "$TB_MODE" = vhe-none ] || return 0
 	kmod_load
-	args="$args --kvm-dev /dev/vmm --irqchip none"
+	args="$args --kvm-dev /dev/vmm"
 }
 
 # expect_no_vm_left [SECONDS]: vmm.ko keeps no VM, vCPU, pinned page or
