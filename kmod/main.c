@@ -66,6 +66,9 @@ long vmm_check_extension(struct vmm_vm *vm, long cap)
 	/* KVM_CREATE_DEVICE: a GICv3, where the host can give one (vgic-dev.c) */
 	case KVM_CAP_DEVICE_CTRL:
 	case KVM_CAP_IRQCHIP:
+	/* KVM_IRQFD, and its resampling mode (irqfd.c) */
+	case KVM_CAP_IRQFD:
+	case KVM_CAP_IRQFD_RESAMPLE:
 		return vmm_vgic_global.usable;
 	case KVM_CAP_ARM_INJECT_SERROR_ESR:
 		return cpus_have_const_cap(ARM64_HAS_RAS_EXTN);

@@ -466,7 +466,8 @@ void vmm_vgic_sync(struct vmm_vcpu *vcpu)
 {
 	struct vmm_vgic_cpu *v = &vcpu->vgic;
 	struct vmm_vm *vm = vcpu->vm;
-	unsigned int i;
+	unsigned int i, nr_acked = 0;
+	u32 acked[VGIC_MAX_LRS];
 
 	if (!v->used_lrs && list_empty(&v->ap_list))
 		return;
@@ -482,8 +483,12 @@ void vmm_vgic_sync(struct vmm_vcpu *vcpu)
 		irq->active = !!(lr & ICH_LR_ACTIVE_BIT);
 		if (irq->edge && (lr & ICH_LR_PENDING_BIT))
 			irq->pending_latch = true;	/* not taken yet */
-		if (!irq->edge && !(lr & ICH_LR_STATE))
+		if (!irq->edge && !(lr & ICH_LR_STATE)) {
 			irq->pending_latch = false;	/* taken and completed */
+			/* an SPI's EOI maintenance exit: its resamplers hear */
+			if ((lr & ICH_LR_EOI) && !irq->hw && irq->intid >= VGIC_NR_PRIVATE)
+				acked[nr_acked++] = irq->intid;
+		}
 		/*
 		 * The timer's line, still pending in the guest, or completed
 		 * while a new edge waited: is it still high?  If the guest
@@ -500,6 +505,8 @@ void vmm_vgic_sync(struct vmm_vcpu *vcpu)
 	v->used_lrs = 0;
 	prune(vm, vcpu);
 	raw_spin_unlock(&vm->vgic.lock);
+	for (i = 0; i < nr_acked && READ_ONCE(vm->nr_resamplefds); i++)
+		vmm_irqfd_acked(vm, acked[i]);
 }
 
 /* The vCPU's ICH_VMCR_EL2, wherever it is. */

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* vm.c - VM lifetime and the VM file's ioctls: memslots, vCPUs, ioeventfds. */
+/*
+ * vm.c - VM lifetime and the VM file's ioctls: memslots, vCPUs, devices,
+ * interrupt lines, irqfds and ioeventfds.
+ */
 #define pr_fmt(fmt) "vmm: " fmt
 
 #include <linux/anon_inodes.h>
@@ -20,6 +23,7 @@ static void vm_release(struct kref *ref)
 
 	unsigned int i;
 
+	vmm_irqfd_release_all(vm);
 	vmm_ioeventfd_release_all(vm);
 	vmm_io_bus_destroy(vm);
 	vmm_vgic_destroy(vm);
@@ -135,6 +139,13 @@ static long vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		/* the fd is the caller's now, as KVM leaves it on this failure */
 		return copy_to_user(argp, &cd, sizeof(cd)) ? -EFAULT : 0;
 	}
+	case KVM_IRQFD: {
+		struct kvm_irqfd args;
+
+		if (copy_from_user(&args, argp, sizeof(args)))
+			return -EFAULT;
+		return vmm_irqfd(vm, &args);
+	}
 	case KVM_IRQ_LINE: {
 		struct kvm_irq_level irq;
 
@@ -199,6 +210,8 @@ int vmm_vm_create(unsigned long type)
 	vm->vgic.dist_base = VGIC_ADDR_UNDEF;
 	vm->vgic.redist_base = VGIC_ADDR_UNDEF;
 	INIT_LIST_HEAD(&vm->ioeventfds);
+	spin_lock_init(&vm->irqfd_lock);
+	INIT_LIST_HEAD(&vm->irqfds);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 	vm->ipa_bits = ipa_bits;

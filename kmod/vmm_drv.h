@@ -83,7 +83,17 @@ struct vmm_vm {
 	/* the in-kernel GICv3, once userspace creates it (vgic*.c) */
 	struct vmm_vgic		vgic;
 	bool			ran_once;	/* a vCPU entered KVM_RUN */
+
+	/* KVM_IRQFD (irqfd.c) */
+	spinlock_t		irqfd_lock;
+	struct list_head	irqfds;
+	unsigned int		nr_resamplefds;
 };
+
+/* KVM_IRQFD (irqfd.c); all of them at VM death; a level SPI completed. */
+int vmm_irqfd(struct vmm_vm *vm, const struct kvm_irqfd *args);
+void vmm_irqfd_release_all(struct vmm_vm *vm);
+void vmm_irqfd_acked(struct vmm_vm *vm, u32 intid);
 
 /* KVM_IOEVENTFD (eventfd.c), VM lock held; and all of them at VM death. */
 int vmm_ioeventfd(struct vmm_vm *vm, const struct kvm_ioeventfd *args);

@@ -562,6 +562,89 @@ static void irq_line(int vm, unsigned int type, unsigned int vcpu, unsigned int 
 		fail("%s: %s", what, strerror(errno));
 }
 
+/* Until @mask of the 32 bits at GIC register @attr is @want (1 s at most). */
+static int gic_wait(int gic, unsigned int group, unsigned long long attr,
+		    unsigned int mask, unsigned int want)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if ((gic_reg(gic, group, attr) & mask) == want)
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+static void irqfd(int vm, int fd, unsigned int gsi, unsigned int flags, int rfd,
+		  int err, const char *what)
+{
+	struct kvm_irqfd args = {
+		.fd = fd, .gsi = gsi, .flags = flags, .resamplefd = rfd,
+	};
+
+	if (err)
+		expect_errno(vm, KVM_IRQFD, &args, err, what);
+	else if (ioctl(vm, KVM_IRQFD, &args))
+		fail("%s: %s", what, strerror(errno));
+}
+
+/*
+ * KVM_IRQFD on an initialised GIC with 128 interrupts (vgic_dev_test()):
+ * a signal pulses SPI 32 + GSI, which an edge SPI latches (KVM injects
+ * from a work item: polled for); with RESAMPLE a level SPI's line stays
+ * high until deassign; KVM's errors.
+ */
+static void irqfd_test(int vm, int gic)
+{
+	int efd = eventfd(0, EFD_CLOEXEC), rfd = eventfd(0, EFD_CLOEXEC);
+	int lfd = eventfd(0, EFD_CLOEXEC);
+	unsigned int val;
+
+	if (efd < 0 || rfd < 0 || lfd < 0)
+		fail("eventfd: %s", strerror(errno));
+	if (ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_IRQFD) <= 0)
+		fail("KVM_CAP_IRQFD not reported");
+	irqfd(vm, efd, 10, 1U << 7, 0, EINVAL, "an irqfd with an unknown flag");
+	irqfd(vm, 1000, 10, 0, 0, EBADF, "an irqfd on no file");
+	irqfd(vm, vm, 10, 0, 0, EINVAL, "an irqfd on a file that is no eventfd");
+	irqfd(vm, efd, 10, KVM_IRQFD_FLAG_RESAMPLE, 1000, EBADF, "a resample fd that is no file");
+	irqfd(vm, efd, 10, KVM_IRQFD_FLAG_DEASSIGN, 0, 0, "deassigning an irqfd never assigned");
+
+	/* GSI 10 is SPI 42: edge-triggered, pending once signalled */
+	val = 0xffffffff;
+	expect_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_DIST_REGS,
+		    GICD_ICFGR + 8, &val, 0, "making SPIs 32-47 edge-triggered");
+	irqfd(vm, efd, 10, 0, 0, 0, "an irqfd on GSI 10");
+	irqfd(vm, efd, 11, 0, 0, EBUSY, "the same eventfd for a second irqfd");
+	if (eventfd_write(efd, 1))
+		fail("eventfd_write: %s", strerror(errno));
+	if (!gic_wait(gic, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, GICD_ISPENDR + 4, 1U << 10, 1U << 10))
+		fail("SPI 42 is not pending after its irqfd was signalled");
+	irqfd(vm, efd, 10, KVM_IRQFD_FLAG_DEASSIGN, 0, 0, "deassigning the irqfd");
+	irqfd(vm, efd, 11, 0, 0, 0, "the eventfd again, for GSI 11, once free");
+	irqfd(vm, efd, 11, KVM_IRQFD_FLAG_DEASSIGN, 0, 0, "deassigning it");
+
+	/* GSI 12 is SPI 44, level-triggered, resampled: high until deassigned */
+	val = 0;
+	expect_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_DIST_REGS,
+		    GICD_ICFGR + 8, &val, 0, "making SPIs 32-47 level-triggered");
+	irqfd(vm, lfd, 12, KVM_IRQFD_FLAG_RESAMPLE, rfd, 0, "a resampling irqfd on GSI 12");
+	if (eventfd_write(lfd, 1))
+		fail("eventfd_write: %s", strerror(errno));
+	if (!gic_wait(gic, KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO, 32, 1U << 12, 1U << 12))
+		fail("SPI 44's line is not high after its resampling irqfd was signalled");
+	irqfd(vm, lfd, 12, KVM_IRQFD_FLAG_DEASSIGN, 0, 0, "deassigning the resampling irqfd");
+	if (gic_reg(gic, KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO, 32) & 1U << 12)
+		fail("SPI 44's line stays high after its resampling irqfd went");
+
+	/* one left assigned: the VM's end takes it */
+	irqfd(vm, lfd, 13, 0, 0, 0, "an irqfd left for the VM's end");
+	close(efd);
+	close(rfd);
+	close(lfd);
+}
+
 /*
  * KVM_CREATE_DEVICE with a GICv3 and its attributes, as KVM checks them
  * (arm-vgic-v3.rst): the frames' placement, the interrupt count, the
@@ -594,6 +677,7 @@ static void vgic_dev_test(int sys)
 	gic = cd.fd;
 	expect_errno(vm, KVM_CREATE_DEVICE, &cd, EEXIST, "a second GICv3");
 	irq_line(vm, KVM_ARM_IRQ_TYPE_SPI, 0, 40, 1, EBUSY, "KVM_IRQ_LINE before CTRL_INIT");
+	irqfd(vm, sys, 8, 0, 0, EAGAIN, "KVM_IRQFD before CTRL_INIT");
 
 	addr = GIC_DIST_GPA + 0x1000;
 	expect_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
@@ -706,11 +790,12 @@ static void vgic_dev_test(int sys)
 	irq_line(vm, KVM_ARM_IRQ_TYPE_PPI, 1, 5, 1, EINVAL, "a \"PPI\" below 16");
 	irq_line(vm, KVM_ARM_IRQ_TYPE_PPI, 1, 23, 1, 0, "PPI 23 of vCPU 1");
 	irq_line(vm, KVM_ARM_IRQ_TYPE_CPU, 0, 0, 1, ENXIO, "the CPU's IRQ line with a GIC");
+	irqfd_test(vm, gic);
 	for (i = 0; i < 2; i++)
 		close(vcpu[i]);
 	close(gic);
 	close(vm);
-	printf("kmod-test: the GICv3 device's attributes and KVM_IRQ_LINE checked\n");
+	printf("kmod-test: the GICv3 device's attributes, KVM_IRQ_LINE and KVM_IRQFD checked\n");
 }
 
 /*
