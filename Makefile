@@ -127,6 +127,7 @@ FIRMWARE	+= idle
 FIRMWARE	+= its
 FIRMWARE	+= flash
 FIRMWARE	+= hostile
+FIRMWARE	+= irqstorm
 
 
 

@@ -4,7 +4,9 @@
 # registers (the fpsimd payload three times: FP/SIMD, FPCR and FPSR
 # across 12000 exits each).  And more VMs than VMIDs (vmid_bits=2: 3 VMIDs for 2 CPUs) roll
 # the VMID generation over while each still sees only its own memory
-# (4 memory payloads at once, each with a pattern of its own).
+# (4 memory payloads at once, each with a pattern of its own).  And 4 VMs
+# of 2 vCPUs taking timer interrupts and SGIs for 4 s at once, 8 vCPUs on
+# 2 CPUs, count every one: none lost (the irqstorm payload).
 # modes: vhe-none
 # timeout: 300
 . /tests/lib.sh
@@ -68,5 +70,22 @@ done
 rollovers=$(($(cat $params/vmid_rollovers) - rollovers))
 echo "4 VMs at once on 3 VMIDs: $rollovers VMID rollovers"
 [ $rollovers -gt 0 ] || fail "no VMID rollover with 4 VMs on 3 VMIDs"
+expect_no_vm_left
+
+for i in 1 2 3 4; do
+	vmm run --kvm-dev /dev/vmm -k /firmware/irqstorm.img -c 2 -m 64 \
+		< /dev/null > /tmp/storm$i.out 2>&1 &
+	eval pid$i=$!
+done
+for i in 1 2 3 4; do
+	eval wait \$pid$i
+	status=$?
+	out=/tmp/storm$i.out
+	tr -d '\r' < /tmp/storm$i.out > $out.lf
+	out=$out.lf
+	grep -E '^# irqstorm|^not ok' $out
+	expect_output '^# irqstorm: [0-9]+ passed, 0 failed$' "irqstorm VM $i"
+	expect_status 0 "vmm of irqstorm VM $i"
+done
 expect_no_vm_left
 kmod_unload
