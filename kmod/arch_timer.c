@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * arch_timer.c - the guest's virtual timer and its interrupt.
+ * arch_timer.c - the guest's timers and their interrupts.
  *
- * The guest's EL1 virtual timer (CNTV_*) is the CPU's own while its vCPU
- * is loaded (its registers switch with the other EL1 state, CNTVOFF_EL2
- * is the VM's), so when it fires the physical PPI reaches the host, at
- * EL2, and the handler here makes the vCPU's virtual timer PPI pending in
- * the vGIC.  That virtual interrupt stands for the physical one (a
+ * The guest's EL1 virtual timer (CNTV_*) and, with VHE, its EL1 physical
+ * timer (CNTP_*: the host's own is the EL2 one) are the CPU's own while
+ * its vCPU is loaded (their registers switch with the other EL1 state,
+ * CNTVOFF_EL2 is the VM's; the physical count has no offset), so when one
+ * fires its physical PPI reaches the host, at EL2, and the handler here
+ * makes the vCPU's PPI for that timer pending in the vGIC.  That virtual interrupt stands for the physical one (a
  * hardware list register, KVM's "mapped" interrupt): the host's EOI of the
  * PPI only drops its priority (the interrupt is marked as forwarded to a
  * vCPU, so Linux's GICv3 driver leaves it active), and the guest's own
@@ -17,8 +18,7 @@
  * At each load the physical interrupt's active state is set to what this
  * vCPU needs: active while its virtual one is pending or active (or while
  * the VM has no vGIC at all: its timer must never interrupt the host),
- * inactive otherwise, so that the next expiry fires.  (On VHE the host's
- * own timer is the EL2 one; the EL1 virtual timer and its PPI are free.)
+ * inactive otherwise, so that the next expiry fires.
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
@@ -29,107 +29,267 @@
 
 #include "emulate.h"
 
-static int vtimer_irq;		/* Linux's number for the EL1 virtual timer PPI */
-static u32 vtimer_hwintid;	/* and the GIC's */
+/* One of the guest's timers, and the host's PPI that stands behind it. */
+struct guest_timer {
+	const char		*name;
+	unsigned int		dt_index;	/* in the timer's device-tree node */
+	enum vmm_sysreg		ctl, cval;
+	int			irq;		/* Linux's number; 0: not available */
+	u32			hwintid;	/* the GIC's */
+};
 
-bool vmm_timer_asserted(struct vmm_vcpu *vcpu)
+/* the device-tree order: secure, non-secure physical, virtual, hyp */
+static struct guest_timer timers[] = {
+	{ .name = "virtual", .dt_index = 2, .ctl = CNTV_CTL_EL0, .cval = CNTV_CVAL_EL0 },
+	{ .name = "physical", .dt_index = 1, .ctl = CNTP_CTL_EL0, .cval = CNTP_CVAL_EL0 },
+};
+#define VTIMER	(&timers[0])
+#define PTIMER	(&timers[1])
+
+/* The guest's PPI for @t. */
+static u32 timer_ppi(const struct vmm_vcpu *vcpu, const struct guest_timer *t)
 {
-	u64 ctl = vmm_vcpu_read_sys_reg(vcpu, CNTV_CTL_EL0);
+	return t == VTIMER ? vcpu->timer.irq : vcpu->timer.pirq;
+}
+
+static struct guest_timer *timer_by_hwintid(u32 hwintid)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(timers); i++)
+		if (timers[i].irq && timers[i].hwintid == hwintid)
+			return &timers[i];
+	return NULL;
+}
+
+/* @t's condition for the guest: enabled, not masked, its count at CVAL. */
+static bool asserted(struct vmm_vcpu *vcpu, const struct guest_timer *t)
+{
+	u64 ctl = vmm_vcpu_read_sys_reg(vcpu, t->ctl);
+	u64 now = t == VTIMER ? vmm_guest_cntvct(vcpu->vm) : __arch_counter_get_cntpct();
 
 	if ((ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) != CNTV_CTL_ENABLE)
 		return false;
-	return vmm_vcpu_read_sys_reg(vcpu, CNTV_CVAL_EL0) <= vmm_guest_cntvct(vcpu->vm);
+	return vmm_vcpu_read_sys_reg(vcpu, t->cval) <= now;
 }
 
-u32 vmm_timer_hwintid(void)
+bool vmm_timer_line(struct vmm_vcpu *vcpu, u32 hwintid)
 {
-	return vtimer_hwintid;
+	struct guest_timer *t = timer_by_hwintid(hwintid);
+
+	return t && asserted(vcpu, t);
 }
 
-void vmm_timer_set_phys_active(bool active)
+/*
+ * The next deadline of the guest's enabled, unmasked timers, as a virtual
+ * count; WFI_NO_DEADLINE if none is armed (handle_exit.c).
+ */
+u64 vmm_timer_deadline(struct vmm_vcpu *vcpu)
 {
-	WARN_ON_ONCE(irq_set_irqchip_state(vtimer_irq, IRQCHIP_STATE_ACTIVE, active));
+	u64 deadline = WFI_NO_DEADLINE, cntvoff = READ_ONCE(vcpu->vm->cntvoff);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(timers); i++) {
+		const struct guest_timer *t = &timers[i];
+		u64 ctl = vmm_vcpu_read_sys_reg(vcpu, t->ctl);
+		u64 cval = vmm_vcpu_read_sys_reg(vcpu, t->cval);
+
+		if ((ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) != CNTV_CTL_ENABLE)
+			continue;
+		if (t == PTIMER)	/* physical count to virtual */
+			cval = cval > cntvoff ? cval - cntvoff : 0;
+		deadline = min(deadline, cval);
+	}
+	return deadline;
 }
 
-/* The guest's timer fired while its vCPU was loaded here. */
-static irqreturn_t vtimer_handler(int irq, void *dev_id)
+u32 vmm_timer_hwintid(bool virt)
+{
+	return virt ? VTIMER->hwintid : PTIMER->hwintid;
+}
+
+static void set_phys_active(const struct guest_timer *t, bool active)
+{
+	WARN_ON_ONCE(irq_set_irqchip_state(t->irq, IRQCHIP_STATE_ACTIVE, active));
+}
+
+void vmm_timer_set_phys_active(u32 hwintid, bool active)
+{
+	struct guest_timer *t = timer_by_hwintid(hwintid);
+
+	if (t)
+		set_phys_active(t, active);
+}
+
+/*
+ * One of the EL1 timers fired here.  For the loaded vCPU's asserted timer
+ * the interrupt goes to the guest, and stays active until the guest ends
+ * it.  With a vCPU loaded whose timer is not asserted, the line is low
+ * (its state is the CPU's): the interrupt is stale, from a timer that
+ * fired as its vCPU was put, and is ended here, or it would hold back this
+ * vCPU's timer.  With none loaded, or a VM without a vGIC, it stays
+ * active: the line may still be high (whatever the EL1 timer held before
+ * the module came), and the next load sets the state it needs.
+ */
+static irqreturn_t timer_handler(int irq, void *dev_id)
 {
 	struct vmm_vcpu *vcpu = *(struct vmm_vcpu **)dev_id;
+	struct guest_timer *t = irq == VTIMER->irq ? VTIMER : PTIMER;
 
-	if (vcpu && vmm_timer_asserted(vcpu))
-		vmm_vgic_inject(vcpu->vm, vcpu, vcpu->timer.irq, true);
+	if (!vcpu || !smp_load_acquire(&vcpu->vm->vgic.initialised))
+		return IRQ_HANDLED;
+	if (asserted(vcpu, t))
+		vmm_vgic_inject(vcpu->vm, vcpu, timer_ppi(vcpu, t), true);
+	else
+		set_phys_active(t, false);
 	return IRQ_HANDLED;
 }
 
 void vmm_timer_load(struct vmm_vcpu *vcpu)
 {
-	bool active = true;
+	bool initialised = smp_load_acquire(&vcpu->vm->vgic.initialised);
+	unsigned int i;
 
-	if (!vtimer_irq)
-		return;
-	if (smp_load_acquire(&vcpu->vm->vgic.initialised)) {
-		active = vmm_vgic_in_flight(vcpu, vcpu->timer.irq);
-		/* it expired while the vCPU was out: pending now, no exit needed */
-		if (!active && vmm_timer_asserted(vcpu)) {
-			vmm_vgic_inject(vcpu->vm, vcpu, vcpu->timer.irq, true);
-			active = true;
+	for (i = 0; i < ARRAY_SIZE(timers); i++) {
+		const struct guest_timer *t = &timers[i];
+		bool active = true, now;
+
+		if (!t->irq)
+			continue;
+		if (initialised) {
+			/*
+			 * The line as it is now: a deadline that passed while
+			 * the vCPU was out makes the interrupt pending with no
+			 * exit needed; a timer moved meanwhile retires one
+			 * still waiting.
+			 */
+			vmm_vgic_inject(vcpu->vm, vcpu, timer_ppi(vcpu, t), asserted(vcpu, t));
+			active = vmm_vgic_in_flight(vcpu, timer_ppi(vcpu, t));
 		}
+		/*
+		 * A read of the GIC is cheaper than a write, which waits for
+		 * the redistributor: most loads (each KVM_RUN) find it right.
+		 */
+		if (!irq_get_irqchip_state(t->irq, IRQCHIP_STATE_ACTIVE, &now) && now == active)
+			continue;
+		set_phys_active(t, active);
 	}
-	vmm_timer_set_phys_active(active);
+}
+
+/*
+ * The timers' PPIs, as KVM's kvm_arm_timer_set_attr(): with an in-kernel
+ * GIC only, a PPI, distinct, and the same on every vCPU (a write to one
+ * sets them all), until the VM first runs.  No PMU, no PV time: -ENXIO.
+ */
+int vmm_timer_attr(struct vmm_vcpu *vcpu, unsigned int cmd, struct kvm_device_attr *attr)
+{
+	int __user *uaddr = u64_to_user_ptr(attr->addr);
+	bool virt = attr->attr == KVM_ARM_VCPU_TIMER_IRQ_VTIMER;
+	struct vmm_vm *vm = vcpu->vm;
+	unsigned int i;
+	int irq, ret = 0;
+
+	if (attr->group != KVM_ARM_VCPU_TIMER_CTRL ||
+	    (!virt && attr->attr != KVM_ARM_VCPU_TIMER_IRQ_PTIMER))
+		return -ENXIO;
+	if (cmd == KVM_HAS_DEVICE_ATTR)
+		return 0;
+	if (cmd == KVM_GET_DEVICE_ATTR)
+		return put_user(virt ? vcpu->timer.irq : vcpu->timer.pirq, uaddr);
+	if (!READ_ONCE(vm->vgic.created))
+		return -EINVAL;
+	if (get_user(irq, uaddr))
+		return -EFAULT;
+	if (irq < VGIC_NR_SGIS || irq >= VGIC_NR_PRIVATE)
+		return -EINVAL;
+	mutex_lock(&vm->lock);
+	if (vm->ran_once)
+		ret = -EBUSY;
+	else if (irq == (virt ? vcpu->timer.pirq : vcpu->timer.irq))
+		ret = -EINVAL;		/* KVM refuses the pair at the first run */
+	for (i = 0; !ret && i < VMM_MAX_VCPUS; i++) {
+		struct vmm_vcpu *v = vm->vcpus[i];
+
+		if (v && virt)
+			v->timer.irq = irq;
+		else if (v)
+			v->timer.pirq = irq;
+	}
+	mutex_unlock(&vm->lock);
+	return ret;
 }
 
 void vmm_timer_cpu_up(void)
 {
-	if (vtimer_irq)
-		enable_percpu_irq(vtimer_irq, irq_get_trigger_type(vtimer_irq));
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(timers); i++)
+		if (timers[i].irq)
+			enable_percpu_irq(timers[i].irq, irq_get_trigger_type(timers[i].irq));
 }
 
 void vmm_timer_cpu_down(void)
 {
-	if (vtimer_irq)
-		disable_percpu_irq(vtimer_irq);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(timers); i++)
+		if (timers[i].irq)
+			disable_percpu_irq(timers[i].irq);
+}
+
+static void timer_free(struct guest_timer *t)
+{
+	irq_set_vcpu_affinity(t->irq, NULL);
+	free_percpu_irq(t->irq, &vmm_loaded_vcpu);
+	t->irq = 0;
+	t->hwintid = 0;
 }
 
 /*
- * The EL1 virtual timer's PPI is the third interrupt of the architected
- * timer's device-tree node (secure, non-secure physical, virtual, hyp):
- * Linux does not export the timer driver's record of it to modules.
+ * Each timer's PPI from the architected timer's device-tree node (Linux
+ * does not export the timer driver's record of them to modules), taken
+ * and marked as forwarded to a vCPU: the host's EOI leaves it active for
+ * the guest to deactivate.  Without both, no in-kernel GIC (vgic.c).
  */
 int vmm_timer_init_global(void)
 {
 	struct device_node *np;
-	int irq, ret;
+	unsigned int i;
+	int ret;
 
 	np = of_find_compatible_node(NULL, NULL, "arm,armv8-timer");
-	irq = np ? irq_of_parse_and_map(np, 2) : 0;
+	for (i = 0; i < ARRAY_SIZE(timers); i++) {
+		struct guest_timer *t = &timers[i];
+		int irq = np ? irq_of_parse_and_map(np, t->dt_index) : 0;
+
+		if (!irq) {
+			pr_info("no EL1 %s timer interrupt in the device tree\n", t->name);
+			continue;
+		}
+		ret = request_percpu_irq(irq, timer_handler,
+					 t == VTIMER ? "vmm-vtimer" : "vmm-ptimer",
+					 &vmm_loaded_vcpu);
+		if (ret) {
+			pr_warn("cannot take the EL1 %s timer interrupt: %d\n", t->name, ret);
+			continue;
+		}
+		t->irq = irq;
+		t->hwintid = irqd_to_hwirq(irq_get_irq_data(irq));
+		ret = irq_set_vcpu_affinity(irq, &vmm_loaded_vcpu);
+		if (ret) {
+			pr_warn("cannot forward the EL1 %s timer interrupt: %d\n", t->name, ret);
+			timer_free(t);
+		}
+	}
 	of_node_put(np);
-	if (!irq) {
-		pr_info("no virtual timer interrupt in the device tree\n");
-		return 0;
-	}
-	ret = request_percpu_irq(irq, vtimer_handler, "vmm-vtimer", &vmm_loaded_vcpu);
-	if (ret) {
-		pr_warn("cannot take the virtual timer interrupt: %d\n", ret);
-		return 0;
-	}
-	/* forwarded: the host's EOI leaves it active for the guest to deactivate */
-	ret = irq_set_vcpu_affinity(irq, &vmm_loaded_vcpu);
-	if (ret) {
-		pr_warn("cannot forward the virtual timer interrupt: %d\n", ret);
-		free_percpu_irq(irq, &vmm_loaded_vcpu);
-		return 0;
-	}
-	vtimer_irq = irq;
-	vtimer_hwintid = irqd_to_hwirq(irq_get_irq_data(irq));
 	return 0;
 }
 
 void vmm_timer_exit_global(void)
 {
-	if (!vtimer_irq)
-		return;
-	irq_set_vcpu_affinity(vtimer_irq, NULL);
-	free_percpu_irq(vtimer_irq, &vmm_loaded_vcpu);
-	vtimer_irq = 0;
-	vtimer_hwintid = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(timers); i++)
+		if (timers[i].irq)
+			timer_free(&timers[i]);
 }

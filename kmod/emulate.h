@@ -50,7 +50,7 @@ static inline bool vcpu_at_el0(const struct vmm_vcpu *vcpu)
 	       (pstate & PSR_MODE_MASK) == PSR_MODE_EL0t;
 }
 
-/* the guest's virtual timer, as CNTV_CTL_EL0 holds it; WFI's "no timer" */
+/* the guest's timers, as CNTV_CTL_EL0 and CNTP_CTL_EL0 hold them; WFI's "no timer" */
 #define CNTV_CTL_ENABLE		BIT(0)
 #define CNTV_CTL_IMASK		BIT(1)
 #define WFI_NO_DEADLINE		U64_MAX

@@ -24,8 +24,8 @@
 
 /*
  * WFI sleeps until a wake-up event: an interrupt pending for the vCPU in
- * the vGIC, a signal, or the guest's virtual timer condition (enabled and
- * not masked in CNTV_CTL, the counter at or past CVAL), which wakes it
+ * the vGIC, a signal, or one of the guest's timers' condition (enabled and
+ * not masked in its CTL, its count at or past its CVAL), which wakes it
  * even with no interrupt controller to deliver the interrupt, as KVM does
  * without an in-kernel irqchip.  WFE only gives the CPU away: its events
  * come from other CPUs, which run on.
@@ -33,15 +33,10 @@
  */
 static int handle_wfx(struct vmm_vcpu *vcpu)
 {
-	u64 ctl;
-
 	vcpu_skip_instr(vcpu);
 	if (vcpu->fault.esr & ESR_ELx_WFx_ISS_WFE)
 		return need_resched() ? VMM_YIELD : VMM_RESUME;
-	ctl = vmm_vcpu_read_sys_reg(vcpu, CNTV_CTL_EL0);
-	vcpu->wfi_deadline = WFI_NO_DEADLINE;
-	if ((ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) == CNTV_CTL_ENABLE)
-		vcpu->wfi_deadline = vmm_vcpu_read_sys_reg(vcpu, CNTV_CVAL_EL0);
+	vcpu->wfi_deadline = vmm_timer_deadline(vcpu);
 	if (vcpu->wfi_deadline <= vmm_guest_cntvct(vcpu->vm) || vmm_vgic_pending(vcpu))
 		return VMM_RESUME;
 	return VMM_BLOCK;

@@ -12,6 +12,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <uapi/linux/psci.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -134,8 +135,10 @@ static bool is_id_reg(u64 id)
  * What ONE_REG reaches besides the EL1 registers of sys_regs[]: the ID
  * registers (read as the guest reads them; a write must give the same
  * value, as KVM 6.1's set_id_reg() for the fields it does not let a VMM
- * lower), and the virtual timer (KVM_REG_ARM_TIMER_*: its control, its
- * compare value, and its count, which sets the VM's CNTVOFF).
+ * lower), and the timers (KVM_REG_ARM_TIMER_*: the virtual timer's
+ * control, its compare value, and its count, which sets the VM's CNTVOFF;
+ * KVM_REG_ARM_PTIMER_*: the physical one's, whose count is the host's and
+ * read-only; KVM lists only the virtual timer's, and so does REG_LIST).
  */
 static int one_other_sys_reg(struct vmm_vcpu *vcpu, struct kvm_one_reg *reg,
 			     bool set, u64 *val)
@@ -166,6 +169,21 @@ static int one_other_sys_reg(struct vmm_vcpu *vcpu, struct kvm_one_reg *reg,
 			WRITE_ONCE(vcpu->vm->cntvoff, __arch_counter_get_cntpct() - *val);
 		*val = vmm_guest_cntvct(vcpu->vm);
 		return 0;
+	case KVM_REG_ARM_PTIMER_CTL:
+		if (set)
+			vcpu->ctxt.sys[CNTP_CTL_EL0] = *val;
+		*val = vcpu->ctxt.sys[CNTP_CTL_EL0];
+		return 0;
+	case KVM_REG_ARM_PTIMER_CVAL:
+		if (set)
+			vcpu->ctxt.sys[CNTP_CVAL_EL0] = *val;
+		*val = vcpu->ctxt.sys[CNTP_CVAL_EL0];
+		return 0;
+	case KVM_REG_ARM_PTIMER_CNT:
+		if (set)	/* the physical count has no offset */
+			return -EINVAL;
+		*val = __arch_counter_get_cntpct();
+		return 0;
 	}
 	return -ENOENT;
 }
@@ -183,7 +201,9 @@ static int one_sys_reg(struct vmm_vcpu *vcpu, struct kvm_one_reg *reg, bool set)
 		return copy_to_user(uaddr, dbg, 8) ? -EFAULT : 0;
 	}
 	if (is_id_reg(reg->id) || reg->id == KVM_REG_ARM_TIMER_CTL ||
-	    reg->id == KVM_REG_ARM_TIMER_CVAL || reg->id == KVM_REG_ARM_TIMER_CNT) {
+	    reg->id == KVM_REG_ARM_TIMER_CVAL || reg->id == KVM_REG_ARM_TIMER_CNT ||
+	    reg->id == KVM_REG_ARM_PTIMER_CTL || reg->id == KVM_REG_ARM_PTIMER_CVAL ||
+	    reg->id == KVM_REG_ARM_PTIMER_CNT) {
 		if (set && copy_from_user(&other, uaddr, 8))
 			return -EFAULT;
 		ret = one_other_sys_reg(vcpu, reg, set, &other);
@@ -206,10 +226,97 @@ static int one_sys_reg(struct vmm_vcpu *vcpu, struct kvm_one_reg *reg, bool set)
 }
 
 /*
+ * KVM's firmware pseudo-registers: what the hypervisor's PSCI and SMCCC
+ * give the guest, which a VMM reads to check that a migration target
+ * offers no less, and writes to ask for no more.  PSCI 1.0, the one
+ * version psci.c implements; the Spectre workarounds at the levels its
+ * SMCCC_ARCH_FEATURES answers give (a write may ask for less, never more,
+ * and changes nothing the guest sees, as in KVM 6.1); no TRNG, PV time or
+ * PTP services, so the feature bitmaps are 0 (KVM's set_fw_reg_bmap():
+ * only offered bits may be set).
+ */
+static const u64 fw_regs[] = {
+	KVM_REG_ARM_PSCI_VERSION,
+	KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1,
+	KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2,
+	KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3,
+	KVM_REG_ARM_STD_BMAP,
+	KVM_REG_ARM_STD_HYP_BMAP,
+	KVM_REG_ARM_VENDOR_HYP_BMAP,
+};
+
+#define FW_LEVEL_MASK	GENMASK_ULL(3, 0)
+
+/* A workaround's level, as the register encodes what SMCCC answers. */
+static u64 fw_wa_level(u64 id)
+{
+	int state;
+
+	switch (id) {
+	case KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1:
+	case KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3:
+		state = vmm_spectre_state(id == KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3);
+		/* NOT_AVAIL 0, AVAIL 1, NOT_REQUIRED 2, the same for both */
+		return state == VMM_SPECTRE_UNAFFECTED ? KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1_NOT_REQUIRED :
+		       state == VMM_SPECTRE_MITIGATED ? KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1_AVAIL :
+							 KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1_NOT_AVAIL;
+	default:	/* WORKAROUND_2: psci.c does not offer the call */
+		return KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_NOT_AVAIL;
+	}
+}
+
+static int fw_reg(struct vmm_vcpu *vcpu, struct kvm_one_reg *reg, bool set)
+{
+	void __user *uaddr = (void __user *)(unsigned long)reg->addr;
+	u64 val;
+
+	switch (reg->id) {
+	case KVM_REG_ARM_PSCI_VERSION:
+		val = PSCI_VERSION(1, 0);
+		break;
+	case KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1:
+	case KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2:
+	case KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3:
+		val = fw_wa_level(reg->id);
+		break;
+	case KVM_REG_ARM_STD_BMAP:
+	case KVM_REG_ARM_STD_HYP_BMAP:
+	case KVM_REG_ARM_VENDOR_HYP_BMAP:
+		val = 0;
+		break;
+	default:
+		return -ENOENT;
+	}
+	if (!set)
+		return copy_to_user(uaddr, &val, sizeof(val)) ? -EFAULT : 0;
+	{
+		u64 want;
+
+		if (copy_from_user(&want, uaddr, sizeof(want)))
+			return -EFAULT;
+		switch (reg->id) {
+		case KVM_REG_ARM_PSCI_VERSION:
+			return want == val ? 0 : -EINVAL;
+		case KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1:
+		case KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3:
+			return (want & ~FW_LEVEL_MASK) || want > val ? -EINVAL : 0;
+		case KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2:
+			return (want & ~(FW_LEVEL_MASK | KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_ENABLED)) ||
+			       (want & FW_LEVEL_MASK) > val ||
+			       (want & KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_ENABLED) ? -EINVAL : 0;
+		default:
+			return want ? -EINVAL : 0;
+		}
+	}
+}
+
+/*
  * KVM_GET_REG_LIST: every register ONE_REG reaches, as KVM lists them: the
  * core registers at each offset of struct kvm_regs that holds one (spsr[]
  * whole), the EL1 registers, MPIDR_EL1, the 56 ID registers, the 16
- * breakpoint and watchpoint pairs and the three timer registers.  Too small a list gets E2BIG with the number needed.
+ * breakpoint and watchpoint pairs, the three timer registers and the
+ * firmware pseudo-registers.  Too small a list gets E2BIG with the number
+ * needed.
  */
 static int reg_list(struct vmm_vcpu *vcpu, struct kvm_reg_list __user *ul)
 {
@@ -219,7 +326,8 @@ static int reg_list(struct vmm_vcpu *vcpu, struct kvm_reg_list __user *ul)
 	int ret = 0;
 
 	ids = kmalloc_array(sizeof(struct kvm_regs) / 4 + ARRAY_SIZE(sys_regs) + 1 +
-			    NR_ID_REGS + NR_DBG_REGS + 3, sizeof(*ids), GFP_KERNEL);
+			    NR_ID_REGS + NR_DBG_REGS + 3 + ARRAY_SIZE(fw_regs),
+			    sizeof(*ids), GFP_KERNEL);
 	if (!ids)
 		return -ENOMEM;
 	for (off = 0; off < sizeof(struct kvm_regs); off += 4) {
@@ -240,6 +348,8 @@ static int reg_list(struct vmm_vcpu *vcpu, struct kvm_reg_list __user *ul)
 	ids[nr++] = KVM_REG_ARM_TIMER_CTL;
 	ids[nr++] = KVM_REG_ARM_TIMER_CVAL;
 	ids[nr++] = KVM_REG_ARM_TIMER_CNT;
+	for (i = 0; i < ARRAY_SIZE(fw_regs); i++)
+		ids[nr++] = fw_regs[i];
 
 	if (get_user(n, &ul->n)) {
 		ret = -EFAULT;
@@ -270,6 +380,9 @@ static int one_reg(struct vmm_vcpu *vcpu, struct kvm_one_reg *reg, bool set)
 	}
 	if ((reg->id & KVM_REG_ARM_COPROC_MASK) == KVM_REG_ARM64_SYSREG)
 		return one_sys_reg(vcpu, reg, set);
+	if ((reg->id & KVM_REG_ARM_COPROC_MASK) == KVM_REG_ARM_FW ||
+	    (reg->id & KVM_REG_ARM_COPROC_MASK) == KVM_REG_ARM_FW_FEAT_BMAP)
+		return fw_reg(vcpu, reg, set);
 	if ((reg->id & KVM_REG_ARM_COPROC_MASK) != KVM_REG_ARM_CORE)
 		return -ENOENT;
 	off = (reg->id & ~(KVM_REG_ARCH_MASK | KVM_REG_SIZE_MASK |
@@ -464,6 +577,15 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 			      set_events(vcpu, &events);
 		break;
 	}
+	case KVM_SET_DEVICE_ATTR:
+	case KVM_GET_DEVICE_ATTR:
+	case KVM_HAS_DEVICE_ATTR: {
+		struct kvm_device_attr attr;
+
+		ret = copy_from_user(&attr, argp, sizeof(attr)) ? -EFAULT :
+		      vmm_timer_attr(vcpu, cmd, &attr);
+		break;
+	}
 	case KVM_RUN:
 		if (arg)
 			ret = -EINVAL;
@@ -538,6 +660,7 @@ int vmm_vcpu_create(struct vmm_vm *vm, unsigned int id)
 	vcpu->vm = vm;
 	vcpu->id = id;
 	vcpu->timer.irq = VGIC_PPI_VTIMER;
+	vcpu->timer.pirq = VGIC_PPI_PTIMER;
 	vmm_vgic_vcpu_init(vcpu);
 	/* KVM's MPIDR for vCPU n: Aff0 = n[3:0], Aff1 = n[11:4], Aff2 = n[19:12] */
 	vcpu->mpidr = BIT(31) | (id & 0xf) | ((id >> 4) & 0xff) << 8 |

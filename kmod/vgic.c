@@ -49,8 +49,8 @@ int vmm_vgic_init_global(void)
 		pr_info("no GICv3 CPU interface: no in-kernel interrupt controller\n");
 		return 0;
 	}
-	if (!vmm_timer_hwintid()) {
-		pr_info("no virtual timer interrupt: no in-kernel interrupt controller\n");
+	if (!vmm_timer_hwintid(true) || !vmm_timer_hwintid(false)) {
+		pr_info("no EL1 timer interrupts: no in-kernel interrupt controller\n");
 		return 0;
 	}
 	np = of_find_compatible_node(NULL, NULL, "arm,gic-v3");
@@ -140,8 +140,7 @@ struct vmm_irq *vmm_vgic_irq(struct vmm_vm *vm, struct vmm_vcpu *vcpu, u32 intid
  * KVM_DEV_ARM_VGIC_CTRL_INIT (VM lock held, no vCPU running): the SPIs,
  * edge-triggered until the guest says otherwise (ICFGR's reset value is
  * the implementation's choice; KVM's is edge), group 1, routed to
- * affinity 0; and on every vCPU the
- * virtual timer's PPI stands for the physical one (arch_timer.c).
+ * affinity 0.
  */
 int vmm_vgic_init(struct vmm_vm *vm)
 {
@@ -163,12 +162,6 @@ int vmm_vgic_init(struct vmm_vm *vm)
 		spis[i].target = vmm_vgic_vcpu_by_affinity(vm, 0);
 	}
 	raw_spin_lock_irqsave(&vm->vgic.lock, flags);
-	for (i = 0; i < VMM_MAX_VCPUS; i++) {
-		struct vmm_vcpu *v = vm->vcpus[i];
-
-		if (v)
-			vmm_vgic_map_hw(v, v->timer.irq, vmm_timer_hwintid());
-	}
 	vm->vgic.nr_spis = nr;
 	vm->vgic.spis = spis;
 	vm->vgic.initialised = true;
@@ -190,6 +183,8 @@ void vmm_vgic_map_hw(struct vmm_vcpu *vcpu, u32 intid, u32 hwintid)
  * The distributor at one 64K frame, the redistributors one 128K pair per
  * vCPU id from their base: inside the IPA space, not overlapping.  Done
  * at the first KVM_RUN, when both are known, as KVM's map_resources.
+ * And on every vCPU the virtual timer's PPI, fixed from now on, comes to
+ * stand for the physical one (arch_timer.c), as KVM's kvm_timer_enable().
  */
 int vmm_vgic_map(struct vmm_vm *vm)
 {
@@ -229,6 +224,16 @@ int vmm_vgic_map(struct vmm_vm *vm)
 		vmm_io_bus_unregister(vm, VMM_MMIO_BUS, &vg->dist_io);
 		goto out;
 	}
+	raw_spin_lock_irq(&vg->lock);
+	for (i = 0; i < VMM_MAX_VCPUS; i++) {
+		struct vmm_vcpu *v = vm->vcpus[i];
+
+		if (!v)
+			continue;
+		vmm_vgic_map_hw(v, v->timer.irq, vmm_timer_hwintid(true));
+		vmm_vgic_map_hw(v, v->timer.pirq, vmm_timer_hwintid(false));
+	}
+	raw_spin_unlock_irq(&vg->lock);
 	smp_store_release(&vg->mapped, true);
 out:
 	mutex_unlock(&vm->lock);
@@ -497,9 +502,9 @@ void vmm_vgic_sync(struct vmm_vcpu *vcpu)
 		 * must be made inactive or it never fires again.
 		 */
 		if (irq->hw && ((lr & ICH_LR_PENDING_BIT) || (deactivated && irq->line_level))) {
-			irq->line_level = vmm_timer_asserted(vcpu);
+			irq->line_level = vmm_timer_line(vcpu, irq->hwintid);
 			if (!irq->line_level && !irq->active)
-				vmm_timer_set_phys_active(false);
+				vmm_timer_set_phys_active(irq->hwintid, false);
 		}
 	}
 	v->used_lrs = 0;

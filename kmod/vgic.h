@@ -44,6 +44,7 @@ struct vmm_vcpu;
 
 /* the PPIs of the guest's timers, as KVM numbers them */
 #define VGIC_PPI_VTIMER		27
+#define VGIC_PPI_PTIMER		30
 
 struct vmm_irq {
 	struct list_head	ap_list;	/* on @vcpu's, while it holds it */

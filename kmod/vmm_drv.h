@@ -139,9 +139,13 @@ struct vmm_vcpu {
 	/* its redistributor and virtual CPU interface (vgic.h) */
 	struct vmm_vgic_cpu	vgic;
 
-	/* the guest's virtual timer's interrupt (arch_timer.c) */
+	/*
+	 * The guest's timers' PPIs (arch_timer.c; the same on every vCPU,
+	 * KVM_ARM_VCPU_TIMER_CTRL): the virtual timer's and the physical one's.
+	 */
 	struct {
-		u32	irq;		/* its PPI */
+		u32	irq;
+		u32	pirq;
 	} timer;
 
 	/*
@@ -265,14 +269,18 @@ int vmm_timer_init_global(void);
 void vmm_timer_exit_global(void);
 void vmm_timer_cpu_up(void);
 void vmm_timer_cpu_down(void);
+/* KVM_{SET,GET,HAS}_DEVICE_ATTR on a vCPU (KVM_ARM_VCPU_TIMER_CTRL). */
+int vmm_timer_attr(struct vmm_vcpu *vcpu, unsigned int cmd, struct kvm_device_attr *attr);
 /* At each vCPU load: its timer's interrupt pending, or the host's masked. */
 void vmm_timer_load(struct vmm_vcpu *vcpu);
-/* The guest's virtual timer condition holds: enabled, unmasked, expired. */
-bool vmm_timer_asserted(struct vmm_vcpu *vcpu);
-/* The host's INTID for the EL1 virtual timer; 0 if it has none we can use. */
-u32 vmm_timer_hwintid(void);
-/* This CPU's physical virtual-timer interrupt made (in)active (preemption off). */
-void vmm_timer_set_phys_active(bool active);
+/* The condition of the guest's timer behind host INTID @hwintid holds. */
+bool vmm_timer_line(struct vmm_vcpu *vcpu, u32 hwintid);
+/* The guest's next timer deadline (virtual count), or WFI_NO_DEADLINE. */
+u64 vmm_timer_deadline(struct vmm_vcpu *vcpu);
+/* The host's INTID for the EL1 virtual (or physical) timer; 0: none usable. */
+u32 vmm_timer_hwintid(bool virt);
+/* This CPU's interrupt @hwintid made (in)active (preemption off). */
+void vmm_timer_set_phys_active(u32 hwintid, bool active);
 
 /* The system-wide KVM_CHECK_EXTENSION answer for @cap (vm may be NULL). */
 long vmm_check_extension(struct vmm_vm *vm, long cap);

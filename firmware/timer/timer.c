@@ -2,7 +2,8 @@
 /*
  * timer.c - the virtual timer: its interrupt (PPI 27) arrives through the
  * GIC no earlier than the deadline, WFI wakes on it with interrupts masked,
- * TVAL counts down, and each vCPU has its own timer.  Needs a GICv3.
+ * TVAL counts down, and each vCPU has its own timer.  And the EL1 physical
+ * timer's interrupt (PPI 30), against the physical count.  Needs a GICv3.
  */
 #include "fw.h"
 
@@ -12,8 +13,10 @@ const char fw_name[] = "timer";
 #define CNTV_CTL_IMASK		(1U << 1)
 #define CNTV_CTL_ISTATUS	(1U << 2)
 
-static volatile u64 fired_at[FW_MAX_CPUS];
-static volatile u32 fired[FW_MAX_CPUS];
+#define INTID_PTIMER		(GIC_PPI_BASE + 14)	/* 30 */
+
+static volatile u64 fired_at[FW_MAX_CPUS], pfired_at;
+static volatile u32 fired[FW_MAX_CPUS], pfired;
 static volatile u32 wrong_irq;
 
 static void timer_irq(struct exc_frame *f __unused)
@@ -28,6 +31,11 @@ static void timer_irq(struct exc_frame *f __unused)
 		write_sysreg(0, cntv_ctl_el0);	/* the level drops */
 		isb();
 		fired[cpu]++;
+	} else if (intid == INTID_PTIMER) {
+		pfired_at = read_sysreg(cntpct_el0);
+		write_sysreg(0, cntp_ctl_el0);	/* the level drops */
+		isb();
+		pfired++;
 	} else {
 		wrong_irq = intid;
 	}
@@ -96,6 +104,23 @@ static void test_tval(u64 freq)
 	isb();
 }
 
+static void test_ptimer(u64 freq)
+{
+	u64 deadline;
+
+	gic_enable_irq(INTID_PTIMER, 0xa0);
+	deadline = read_sysreg(cntpct_el0) + freq / 100;	/* 10 ms */
+	write_sysreg(deadline, cntp_cval_el0);
+	write_sysreg(CNTV_CTL_ENABLE, cntp_ctl_el0);
+	isb();
+	local_irq_enable();
+	check(spin_until(pfired, 5000), "the physical timer interrupt (INTID 30) arrives");
+	local_irq_disable();
+	check(pfired_at >= deadline, "it arrives at or after its deadline on the physical count");
+	check(pfired_at - deadline < freq, "it arrives within 1 s of the deadline");
+	check_eq(wrong_irq, 0, "no other interrupt arrived");
+}
+
 static volatile u32 secondary_ok;
 
 static void secondary(void *arg)
@@ -122,6 +147,7 @@ void fw_main(void)
 	test_interrupt(freq);
 	test_wfi(freq);
 	test_tval(freq);
+	test_ptimer(freq);
 	if (nr_cpus() >= 2) {
 		check_eq(cpu_start(1, secondary, (void *)freq), PSCI_SUCCESS, "CPU_ON of cpu 1");
 		spin_until(secondary_ok, 10000);

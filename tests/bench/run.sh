@@ -16,20 +16,25 @@ for backend in kvm vmm.ko; do
 		"s/^bench: \([a-z_]*\) \([0-9.]*\) ns\/op.*/@@@ BENCH $backend $TB_MODE \1 \2/p"
 done
 
-# Boot cost on the kernel's KVM: the Debian kernel and the test bed's
+# Boot cost on each backend: the Debian kernel and the test bed's
 # initramfs, 1 vCPU, 256 MiB, quiet, from `vmm run` to the guest's
 # poweroff, three times; the median of each part.  Under -icount shift=0 a
 # nanosecond is an instruction of the emulated host.  vmm's debug line
 # gives setup (hypervisor, RAM, loading, vCPUs, DTB), guest and teardown;
 # the guest's /proc/uptime (10 ms steps) splits its time at /init.
 median() { sort -n | sed -n 2p; }
-if [ -c /dev/kvm ]; then
+for backend in kvm vmm.ko; do
+	case $backend in
+	kvm) dev=/dev/kvm ;;
+	vmm.ko) dev=/dev/vmm ;;
+	esac
+	[ -c $dev ] || continue
 	: > /tmp/boot.parts
 	for i in 1 2 3; do
-		vmm run --kvm-dev /dev/kvm -k /guest/Image -i /guest/initrd.cpio \
+		vmm run --kvm-dev $dev -k /guest/Image -i /guest/initrd.cpio \
 			-c 1 -m 256 -p "quiet vmmtest=boottime" --network mode=none \
 			--loglevel debug < /dev/null > /tmp/boot.out 2>&1
-		echo "@@@ BENCH-STATUS boot $TB_MODE $?"
+		echo "@@@ BENCH-STATUS boot-$backend $TB_MODE $?"
 		tr -d '\r' < /tmp/boot.out | awk '
 		/^vmm: time in ns: / {
 			gsub(",", ""); setup = $6; guest = $8; down = $10
@@ -41,12 +46,12 @@ if [ -c /dev/kvm ]; then
 				init, guest - init, down
 		}' >> /tmp/boot.parts || tail -n 5 /tmp/boot.out
 	done
-	sed 's/^/@@@ BOOT-RUN total setup kernel-to-init init-to-off teardown: /' /tmp/boot.parts
+	sed "s/^/@@@ BOOT-RUN $backend total setup kernel-to-init init-to-off teardown: /" /tmp/boot.parts
 	n=1
 	for part in boot_total boot_vmm_setup boot_kernel_to_init \
 		    boot_init_to_poweroff boot_teardown; do
 		v=$(cut -d' ' -f$n /tmp/boot.parts | median)
-		[ -n "$v" ] && echo "@@@ BENCH kvm $TB_MODE $part $v"
+		[ -n "$v" ] && echo "@@@ BENCH $backend $TB_MODE $part $v"
 		n=$((n + 1))
 	done
-fi
+done

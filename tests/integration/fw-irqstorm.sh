@@ -6,4 +6,4 @@
 # timeout: 120
 . /tests/lib.sh
 
-run_payload irqstorm 13 -c 2 -m 64
+run_payload irqstorm 14 -c 2 -m 64

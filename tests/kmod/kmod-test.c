@@ -509,6 +509,47 @@ static void vgic_vmcr_test(int sys, size_t run_size)
 	printf("kmod-test: a VM's ICC_IGRPEN1_EL1 and ICC_AP1R0_EL1 are not the next VM's\n");
 }
 
+/*
+ * KVM's firmware pseudo-registers: readable, and a write asking for more
+ * than the hypervisor gives is refused (a PSCI version that does not
+ * exist, a Spectre workaround level above the one read, a service bitmap
+ * with every bit set).
+ */
+static void fw_reg_test(int sys, size_t run_size)
+{
+	static const struct { unsigned long long id; const char *name; } regs[] = {
+		{ KVM_REG_ARM_PSCI_VERSION, "PSCI_VERSION" },
+		{ KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1, "WORKAROUND_1" },
+		{ KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_3, "WORKAROUND_3" },
+		{ KVM_REG_ARM_STD_BMAP, "STD_BMAP" },
+	};
+	unsigned char *code = guest_memory(sysconf(_SC_PAGESIZE), guest_code, sizeof(guest_code));
+	unsigned long long val, bad;
+	struct kvm_one_reg reg;
+	struct test_vm t;
+	unsigned int i;
+
+	test_vm_create(&t, sys, run_size, code, sysconf(_SC_PAGESIZE));
+	for (i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
+		reg.id = regs[i].id;
+		reg.addr = (unsigned long)&val;
+		if (ioctl(t.vcpu, KVM_GET_ONE_REG, &reg))
+			fail("reading %s: %s", regs[i].name, strerror(errno));
+		if (ioctl(t.vcpu, KVM_SET_ONE_REG, &reg))
+			fail("writing back %s (0x%llx): %s", regs[i].name, val, strerror(errno));
+		bad = i == 0 ? 0x70007 : i == 3 ? ~0ULL : val + 1;
+		if (i == 1 || i == 2) {
+			if (val == 2)	/* NOT_REQUIRED: nothing is above it */
+				continue;
+		}
+		reg.addr = (unsigned long)&bad;
+		expect_errno(t.vcpu, KVM_SET_ONE_REG, &reg, EINVAL, regs[i].name);
+	}
+	test_vm_destroy(&t);
+	munmap(code, sysconf(_SC_PAGESIZE));
+	printf("kmod-test: the firmware pseudo-registers read, write back, and refuse more\n");
+}
+
 /* ---- the in-kernel GICv3 as a KVM device --------------------------------- */
 
 #define GIC_DIST_GPA	0x08000000ULL
@@ -791,6 +832,31 @@ static void vgic_dev_test(int sys)
 	irq_line(vm, KVM_ARM_IRQ_TYPE_PPI, 1, 23, 1, 0, "PPI 23 of vCPU 1");
 	irq_line(vm, KVM_ARM_IRQ_TYPE_CPU, 0, 0, 1, ENXIO, "the CPU's IRQ line with a GIC");
 	irqfd_test(vm, gic);
+
+	/* the timers' PPIs: KVM's numbers, settable with a GIC, PPIs only */
+	val = 0;
+	expect_attr(vcpu[0], KVM_HAS_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+		    KVM_ARM_VCPU_TIMER_IRQ_VTIMER, NULL, 0, "KVM_HAS_DEVICE_ATTR of the vtimer's PPI");
+	expect_attr(vcpu[0], KVM_GET_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+		    KVM_ARM_VCPU_TIMER_IRQ_VTIMER, &val, 0, "reading the vtimer's PPI");
+	if (val != 27)
+		fail("the virtual timer's PPI is %u, not KVM's 27", val);
+	expect_attr(vcpu[0], KVM_GET_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+		    KVM_ARM_VCPU_TIMER_IRQ_PTIMER, &val, 0, "reading the ptimer's PPI");
+	if (val != 30)
+		fail("the physical timer's PPI is %u, not KVM's 30", val);
+	val = 5;
+	expect_attr(vcpu[0], KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+		    KVM_ARM_VCPU_TIMER_IRQ_VTIMER, &val, EINVAL, "an SGI for the vtimer");
+	val = 26;
+	expect_attr(vcpu[0], KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+		    KVM_ARM_VCPU_TIMER_IRQ_VTIMER, &val, 0, "PPI 26 for the vtimer");
+	expect_attr(vcpu[1], KVM_GET_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+		    KVM_ARM_VCPU_TIMER_IRQ_VTIMER, &val, 0, "reading vCPU 1's vtimer PPI");
+	if (val != 26)
+		fail("vCPU 1's virtual timer PPI is %u after vCPU 0's was set to 26", val);
+	expect_attr(vcpu[0], KVM_HAS_DEVICE_ATTR, KVM_ARM_VCPU_PMU_V3_CTRL + 100, 0, NULL,
+		    ENXIO, "a vCPU attribute group that does not exist");
 	for (i = 0; i < 2; i++)
 		close(vcpu[i]);
 	close(gic);
@@ -1288,6 +1354,7 @@ int main(int argc, char **argv)
 		ioeventfd_test(sys, run_size);
 		vgic_vmcr_test(sys, run_size);
 		vgic_dev_test(sys);
+		fw_reg_test(sys, run_size);
 		aarch32_el0_test(sys, run_size);
 		vcpu_fd_test(sys);
 		memlock_test(sys, run_size);

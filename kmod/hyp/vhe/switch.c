@@ -58,8 +58,10 @@ static inline u64 guest_hcr_ras(void)
 
 /*
  * CNTHCTL_EL2 with E2H (D13.8.3): the guest reads the physical counter
- * (EL1PCTEN) but its EL1 physical timer traps (EL1PTEN clear): nothing
- * switches that timer's state between VMs yet, so it must not be usable.
+ * (EL1PCTEN) and uses the EL1 physical timer itself (EL1PTEN): with VHE
+ * the host's own timer is the EL2 one, so the EL1 physical timer is free
+ * and switched with the vCPU like the virtual one (as KVM 6.1's VHE
+ * "direct" physical timer).  Its count has no offset.
  */
 #define CNTHCTL_E2H_EL1PCTEN	BIT(10)
 #define CNTHCTL_E2H_EL1PTEN	BIT(11)
@@ -153,7 +155,7 @@ void vmm_vhe_vcpu_load(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 	write_sysreg(vm->vttbr, vttbr_el2);
 	write_sysreg((host->mdcr & MDCR_EL2_HPMN_MASK) | MDCR_GUEST_TRAPS, mdcr_el2);
 	host->cnthctl = read_sysreg(cnthctl_el2);
-	write_sysreg((host->cnthctl | CNTHCTL_E2H_EL1PCTEN) & ~CNTHCTL_E2H_EL1PTEN,
+	write_sysreg(host->cnthctl | CNTHCTL_E2H_EL1PCTEN | CNTHCTL_E2H_EL1PTEN,
 		     cnthctl_el2);
 	/*
 	 * The GIC's virtual CPU interface state (the guest's ICV_PMR,
@@ -179,8 +181,9 @@ void vmm_vhe_vcpu_load(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 void vmm_vhe_vcpu_put(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 {
 	__sysreg_save_el1(vcpu->ctxt.sys);
-	/* the guest's timer must not fire at the host */
+	/* the guest's timers must not fire at the host */
 	write_sysreg_s(0, SYS_CNTV_CTL_EL02);
+	write_sysreg_s(0, SYS_CNTP_CTL_EL02);
 	__sysreg_save_shared(vcpu->ctxt.sys);
 	__sysreg_restore_shared(host->sys);
 	if (cpus_have_const_cap(ARM64_HAS_SYSREG_GIC_CPUIF)) {

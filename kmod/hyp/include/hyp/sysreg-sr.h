@@ -40,6 +40,8 @@ static inline void __sysreg_save_el1(u64 *sys)
 	sys[CSSELR_EL1]	= read_sysreg(csselr_el1);
 	sys[CNTV_CTL_EL0] = read_sysreg_s(SYS_CNTV_CTL_EL02);
 	sys[CNTV_CVAL_EL0] = read_sysreg_s(SYS_CNTV_CVAL_EL02);
+	sys[CNTP_CTL_EL0] = read_sysreg_s(SYS_CNTP_CTL_EL02);
+	sys[CNTP_CVAL_EL0] = read_sysreg_s(SYS_CNTP_CVAL_EL02);
 }
 
 static inline void __sysreg_restore_el1(const u64 *sys)
@@ -65,6 +67,8 @@ static inline void __sysreg_restore_el1(const u64 *sys)
 	write_sysreg(sys[CSSELR_EL1], csselr_el1);
 	write_sysreg_s(sys[CNTV_CVAL_EL0], SYS_CNTV_CVAL_EL02);
 	write_sysreg_s(sys[CNTV_CTL_EL0], SYS_CNTV_CTL_EL02);
+	write_sysreg_s(sys[CNTP_CVAL_EL0], SYS_CNTP_CVAL_EL02);
+	write_sysreg_s(sys[CNTP_CTL_EL0], SYS_CNTP_CTL_EL02);
 }
 
 /*
@@ -99,6 +103,8 @@ static inline bool __sysreg_read_cpu(enum vmm_sysreg reg, u64 *val)
 	case TPIDRRO_EL0:	*val = read_sysreg(tpidrro_el0); break;
 	case CNTV_CTL_EL0:	*val = read_sysreg_s(SYS_CNTV_CTL_EL02); break;
 	case CNTV_CVAL_EL0:	*val = read_sysreg_s(SYS_CNTV_CVAL_EL02); break;
+	case CNTP_CTL_EL0:	*val = read_sysreg_s(SYS_CNTP_CTL_EL02); break;
+	case CNTP_CVAL_EL0:	*val = read_sysreg_s(SYS_CNTP_CVAL_EL02); break;
 	default:
 		return false;
 	}
@@ -132,6 +138,8 @@ static inline bool __sysreg_write_cpu(enum vmm_sysreg reg, u64 val)
 	case TPIDRRO_EL0:	write_sysreg(val, tpidrro_el0);	break;
 	case CNTV_CTL_EL0:	write_sysreg_s(val, SYS_CNTV_CTL_EL02); break;
 	case CNTV_CVAL_EL0:	write_sysreg_s(val, SYS_CNTV_CVAL_EL02); break;
+	case CNTP_CTL_EL0:	write_sysreg_s(val, SYS_CNTP_CTL_EL02); break;
+	case CNTP_CVAL_EL0:	write_sysreg_s(val, SYS_CNTP_CVAL_EL02); break;
 	default:
 		return false;
 	}
