@@ -108,9 +108,38 @@ u32 vmm_timer_hwintid(bool virt)
 	return virt ? VTIMER->hwintid : PTIMER->hwintid;
 }
 
+/*
+ * What each CPU's GIC holds for each timer's PPI: its active state is
+ * changed only by our writes, by the interrupt firing (the handler sees
+ * it), and by a guest's deactivation through a hardware list register
+ * (vgic.c says so after each run that had one).  So each load can skip
+ * the GIC, whose write waits for the redistributor, when the state is
+ * known to be right already: most loads (each KVM_RUN) are.
+ */
+enum { PHYS_UNKNOWN, PHYS_INACTIVE, PHYS_ACTIVE };
+static DEFINE_PER_CPU(u8 [2], phys_state);
+
+static void note_phys(const struct guest_timer *t, u8 state)
+{
+	this_cpu_write(phys_state[t - timers], state);
+}
+
 static void set_phys_active(const struct guest_timer *t, bool active)
 {
+	u8 want = active ? PHYS_ACTIVE : PHYS_INACTIVE;
+
+	if (this_cpu_read(phys_state[t - timers]) == want)
+		return;
 	WARN_ON_ONCE(irq_set_irqchip_state(t->irq, IRQCHIP_STATE_ACTIVE, active));
+	note_phys(t, want);
+}
+
+void vmm_timer_phys_unknown(u32 hwintid)
+{
+	struct guest_timer *t = timer_by_hwintid(hwintid);
+
+	if (t)
+		note_phys(t, PHYS_UNKNOWN);
 }
 
 void vmm_timer_set_phys_active(u32 hwintid, bool active)
@@ -136,6 +165,7 @@ static irqreturn_t timer_handler(int irq, void *dev_id)
 	struct vmm_vcpu *vcpu = *(struct vmm_vcpu **)dev_id;
 	struct guest_timer *t = irq == VTIMER->irq ? VTIMER : PTIMER;
 
+	note_phys(t, PHYS_ACTIVE);		/* it fired: the host's EOI left it so */
 	if (!vcpu || !smp_load_acquire(&vcpu->vm->vgic.initialised))
 		return IRQ_HANDLED;
 	if (asserted(vcpu, t))
@@ -152,7 +182,7 @@ void vmm_timer_load(struct vmm_vcpu *vcpu)
 
 	for (i = 0; i < ARRAY_SIZE(timers); i++) {
 		const struct guest_timer *t = &timers[i];
-		bool active = true, now;
+		bool active = true;
 
 		if (!t->irq)
 			continue;
@@ -166,12 +196,6 @@ void vmm_timer_load(struct vmm_vcpu *vcpu)
 			vmm_vgic_inject(vcpu->vm, vcpu, timer_ppi(vcpu, t), asserted(vcpu, t));
 			active = vmm_vgic_in_flight(vcpu, timer_ppi(vcpu, t));
 		}
-		/*
-		 * A read of the GIC is cheaper than a write, which waits for
-		 * the redistributor: most loads (each KVM_RUN) find it right.
-		 */
-		if (!irq_get_irqchip_state(t->irq, IRQCHIP_STATE_ACTIVE, &now) && now == active)
-			continue;
 		set_phys_active(t, active);
 	}
 }
@@ -223,9 +247,11 @@ void vmm_timer_cpu_up(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(timers); i++)
+	for (i = 0; i < ARRAY_SIZE(timers); i++) {
+		note_phys(&timers[i], PHYS_UNKNOWN);
 		if (timers[i].irq)
 			enable_percpu_irq(timers[i].irq, irq_get_trigger_type(timers[i].irq));
+	}
 }
 
 void vmm_timer_cpu_down(void)

@@ -8,16 +8,20 @@
  * as the VM (KVM's GICv3 has no release either).
  *
  * Not here yet: KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION (KVM_HAS_DEVICE_ATTR
- * says so; VMMs then use ADDR_TYPE_REDIST, as QEMU does) and the CPU
- * interface registers (KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS): -ENXIO.
+ * says so; VMMs then use ADDR_TYPE_REDIST, as QEMU does): -ENXIO.
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
 #include <linux/anon_inodes.h>
+#include <linux/bitfield.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/sizes.h>
 #include <linux/uaccess.h>
+
+#include <linux/irqchip/arm-gic-v3.h>
+
+#include <asm/sysreg.h>
 
 #include "vmm_drv.h"
 
@@ -129,6 +133,106 @@ static int level_info(struct vmm_vm *vm, struct vmm_vcpu *vcpu, u64 attr,
 	return 0;
 }
 
+/*
+ * KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS: a vCPU's GIC CPU interface as its
+ * ICC_*_EL1 registers, 64 bits each (KVM's vgic-sys-reg-v3.c): what
+ * ICH_VMCR_EL2 holds (PMR, BPR0/1, EOImode, CBPR, the group enables), the
+ * active priorities, and CTLR's and SRE's read-only fields, which a write
+ * may only confirm (or, for the priority and ID bits, lower: accepted as
+ * KVM does, the vCPU keeps the host's).  The vCPU is not running: its
+ * state is in the vCPU.
+ */
+#define ICC_SRE_VALUE		(ICC_SRE_EL1_DIB | ICC_SRE_EL1_DFB | ICC_SRE_EL1_SRE)
+
+static u64 vmcr_field(u64 vmcr, u64 mask, unsigned int shift)
+{
+	return (vmcr & mask) >> shift;
+}
+
+static int cpu_sysreg(struct vmm_vcpu *vcpu, u32 instr, u64 *val, bool write)
+{
+	u64 vtr = read_sysreg_s(SYS_ICH_VTR_EL2), *vmcr = &vcpu->vgic.vmcr, ctlr;
+	unsigned int pri_bits = ((vtr & ICH_VTR_PRI_BITS_MASK) >> ICH_VTR_PRI_BITS_SHIFT) + 1;
+	unsigned int max_apr = (1U << (pri_bits - 5)) - 1;
+	u32 reg = sys_reg((instr >> 14) & 3, (instr >> 11) & 7, (instr >> 7) & 0xf,
+			  (instr >> 3) & 0xf, instr & 7);
+	u64 mask = 0, shift = 0, v = write ? *val : 0;
+
+	switch (reg) {
+	case SYS_ICC_PMR_EL1:
+		mask = ICH_VMCR_PMR_MASK, shift = ICH_VMCR_PMR_SHIFT;
+		break;
+	case SYS_ICC_BPR0_EL1:
+		mask = ICH_VMCR_BPR0_MASK, shift = ICH_VMCR_BPR0_SHIFT;
+		break;
+	case SYS_ICC_BPR1_EL1:
+		/* with CBPR, BPR1 reads BPR0 + 1 and ignores writes */
+		if (*vmcr & ICH_VMCR_CBPR_MASK) {
+			if (!write)
+				*val = min(vmcr_field(*vmcr, ICH_VMCR_BPR0_MASK, ICH_VMCR_BPR0_SHIFT) + 1, 7ULL);
+			return 0;
+		}
+		mask = ICH_VMCR_BPR1_MASK, shift = ICH_VMCR_BPR1_SHIFT;
+		break;
+	case SYS_ICC_IGRPEN0_EL1:
+		mask = ICH_VMCR_ENG0_MASK, shift = ICH_VMCR_ENG0_SHIFT;
+		break;
+	case SYS_ICC_IGRPEN1_EL1:
+		mask = ICH_VMCR_ENG1_MASK, shift = ICH_VMCR_ENG1_SHIFT;
+		break;
+	case SYS_ICC_SRE_EL1:
+		if (write)
+			return *val & ICC_SRE_EL1_SRE ? 0 : -EINVAL;
+		*val = ICC_SRE_VALUE;
+		return 0;
+	case SYS_ICC_CTLR_EL1:
+		ctlr = FIELD_PREP(ICC_CTLR_EL1_PRI_BITS_MASK, pri_bits - 1) |
+		       FIELD_PREP(ICC_CTLR_EL1_ID_BITS_MASK,
+				  (vtr & ICH_VTR_ID_BITS_MASK) >> ICH_VTR_ID_BITS_SHIFT) |
+		       FIELD_PREP(ICC_CTLR_EL1_SEIS_MASK, (vtr & ICH_VTR_SEIS_MASK) >> ICH_VTR_SEIS_SHIFT) |
+		       FIELD_PREP(ICC_CTLR_EL1_A3V_MASK, (vtr & ICH_VTR_A3V_MASK) >> ICH_VTR_A3V_SHIFT);
+		if (!write) {
+			*val = ctlr | FIELD_PREP(ICC_CTLR_EL1_CBPR_MASK,
+						 vmcr_field(*vmcr, ICH_VMCR_CBPR_MASK, ICH_VMCR_CBPR_SHIFT)) |
+			       FIELD_PREP(ICC_CTLR_EL1_EOImode_MASK,
+					  vmcr_field(*vmcr, ICH_VMCR_EOIM_MASK, ICH_VMCR_EOIM_SHIFT));
+			return 0;
+		}
+		if (FIELD_GET(ICC_CTLR_EL1_PRI_BITS_MASK, v) > FIELD_GET(ICC_CTLR_EL1_PRI_BITS_MASK, ctlr) ||
+		    FIELD_GET(ICC_CTLR_EL1_ID_BITS_MASK, v) > FIELD_GET(ICC_CTLR_EL1_ID_BITS_MASK, ctlr) ||
+		    (v & (ICC_CTLR_EL1_SEIS_MASK | ICC_CTLR_EL1_A3V_MASK)) !=
+		    (ctlr & (ICC_CTLR_EL1_SEIS_MASK | ICC_CTLR_EL1_A3V_MASK)))
+			return -EINVAL;
+		*vmcr &= ~(ICH_VMCR_CBPR_MASK | ICH_VMCR_EOIM_MASK);
+		*vmcr |= FIELD_GET(ICC_CTLR_EL1_CBPR_MASK, v) << ICH_VMCR_CBPR_SHIFT |
+			 FIELD_GET(ICC_CTLR_EL1_EOImode_MASK, v) << ICH_VMCR_EOIM_SHIFT;
+		return 0;
+	case SYS_ICC_AP0R0_EL1 ... SYS_ICC_AP0R3_EL1:
+	case SYS_ICC_AP1R0_EL1 ... SYS_ICC_AP1R3_EL1: {
+		bool one = reg >= SYS_ICC_AP1R0_EL1;
+		u32 *apr = one ? vcpu->vgic.ap1r : vcpu->vgic.ap0r;
+		unsigned int n = reg - (one ? SYS_ICC_AP1R0_EL1 : SYS_ICC_AP0R0_EL1);
+
+		n = (n >> 5) & 3;		/* op2, in sys_reg()'s encoding */
+		if (n > max_apr)
+			return -EINVAL;
+		if (write)
+			apr[n] = v;
+		else
+			*val = apr[n];
+		return 0;
+	}
+	default:
+		return -ENXIO;
+	}
+	if (!write) {
+		*val = vmcr_field(*vmcr, mask, shift);
+		return 0;
+	}
+	*vmcr = (*vmcr & ~mask) | ((v << shift) & mask);
+	return 0;
+}
+
 /* The register groups: 32 bits each, no vCPU running, after CTRL_INIT. */
 static int regs_attr(struct vmm_vm *vm, struct kvm_device_attr *attr, bool write)
 {
@@ -162,6 +266,34 @@ static int regs_attr(struct vmm_vm *vm, struct kvm_device_attr *attr, bool write
 		val = v;
 	unlock_all_vcpus(vm);
 out:
+	mutex_unlock(&vm->lock);
+	if (!ret && !write && put_user(val, uaddr))
+		ret = -EFAULT;
+	return ret;
+}
+
+/* KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS: 64 bits, as the register groups otherwise. */
+static int sysregs_attr(struct vmm_vm *vm, struct kvm_device_attr *attr, bool write)
+{
+	u64 __user *uaddr = u64_to_user_ptr(attr->addr);
+	struct vmm_vcpu *vcpu = attr_vcpu(vm, attr->attr);
+	u64 val = 0;
+	int ret;
+
+	if (!vcpu)
+		return -EINVAL;
+	if (write && get_user(val, uaddr))
+		return -EFAULT;
+	mutex_lock(&vm->lock);
+	ret = lock_all_vcpus(vm);
+	if (!ret) {
+		ret = vm->vgic.initialised ?
+		      cpu_sysreg(vcpu, attr->attr & KVM_DEV_ARM_VGIC_SYSREG_INSTR_MASK,
+				 &val, write) : -EBUSY;
+		if (ret == -ENXIO)
+			ret = -ENOENT;	/* KVM's answer for no such register */
+		unlock_all_vcpus(vm);
+	}
 	mutex_unlock(&vm->lock);
 	if (!ret && !write && put_user(val, uaddr))
 		ret = -EFAULT;
@@ -208,6 +340,8 @@ static int set_attr(struct vmm_vm *vm, struct kvm_device_attr *attr)
 	case KVM_DEV_ARM_VGIC_GRP_REDIST_REGS:
 	case KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO:
 		return regs_attr(vm, attr, true);
+	case KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS:
+		return sysregs_attr(vm, attr, true);
 	default:
 		return -ENXIO;
 	}
@@ -230,6 +364,8 @@ static int get_attr(struct vmm_vm *vm, struct kvm_device_attr *attr)
 	case KVM_DEV_ARM_VGIC_GRP_REDIST_REGS:
 	case KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO:
 		return regs_attr(vm, attr, false);
+	case KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS:
+		return sysregs_attr(vm, attr, false);
 	default:
 		return -ENXIO;
 	}
@@ -255,6 +391,20 @@ static int has_attr(struct vmm_vm *vm, struct kvm_device_attr *attr)
 		if (!vcpu)
 			return -EINVAL;
 		return vmm_vgic_redist_access(vcpu, off, 4, NULL, false, true);
+	case KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS: {
+		u64 probe;
+		int ret;
+
+		vcpu = attr_vcpu(vm, attr->attr);
+		if (!vcpu)
+			return -EINVAL;
+		/* a read of the vCPU's copy, to see whether the register exists */
+		mutex_lock(&vm->lock);
+		ret = cpu_sysreg(vcpu, attr->attr & KVM_DEV_ARM_VGIC_SYSREG_INSTR_MASK,
+				 &probe, false);
+		mutex_unlock(&vm->lock);
+		return ret == -ENXIO ? -ENXIO : 0;
+	}
 	case KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO:
 		return (attr->attr & KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_MASK) >>
 		       KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_SHIFT == VGIC_LEVEL_INFO_LINE_LEVEL ?

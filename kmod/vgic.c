@@ -433,20 +433,13 @@ static u64 make_lr(struct vmm_irq *irq)
 	return val | (u64)irq->priority << ICH_LR_PRIORITY_SHIFT;
 }
 
-void vmm_vgic_flush(struct vmm_vcpu *vcpu)
+void __vmm_vgic_flush(struct vmm_vcpu *vcpu)
 {
 	struct vmm_vgic_cpu *v = &vcpu->vgic;
 	struct vmm_vm *vm = vcpu->vm;
 	unsigned int want = 0, n = 0, nr_lrs = vmm_vgic_global.nr_lrs;
 	struct vmm_irq *irq;
 
-	/*
-	 * Nothing in flight: no lock, no list register (ICH_HCR_EL2 stays 0).
-	 * An interrupt queued after this look kicks the vCPU out again:
-	 * vmm_vcpu_kick() reads the mode the caller set before.
-	 */
-	if (list_empty(&v->ap_list))
-		return;
 	raw_spin_lock(&vm->vgic.lock);
 	list_for_each_entry(irq, &v->ap_list, ap_list)
 		want += irq_oracle(vm, irq) == vcpu;
@@ -467,15 +460,13 @@ void vmm_vgic_flush(struct vmm_vcpu *vcpu)
 	raw_spin_unlock(&vm->vgic.lock);
 }
 
-void vmm_vgic_sync(struct vmm_vcpu *vcpu)
+void __vmm_vgic_sync(struct vmm_vcpu *vcpu)
 {
 	struct vmm_vgic_cpu *v = &vcpu->vgic;
 	struct vmm_vm *vm = vcpu->vm;
 	unsigned int i, nr_acked = 0;
 	u32 acked[VGIC_MAX_LRS];
 
-	if (!v->used_lrs && list_empty(&v->ap_list))
-		return;
 	raw_spin_lock(&vm->vgic.lock);
 	for (i = 0; i < v->used_lrs; i++) {
 		u64 lr = v->lr[i];
@@ -484,6 +475,8 @@ void vmm_vgic_sync(struct vmm_vcpu *vcpu)
 
 		if (WARN_ON_ONCE(!irq))
 			continue;
+		if (lr & ICH_LR_HW)	/* the guest may have ended the physical one */
+			vmm_timer_phys_unknown(irq->hwintid);
 		deactivated = irq->active && !(lr & ICH_LR_ACTIVE_BIT);
 		irq->active = !!(lr & ICH_LR_ACTIVE_BIT);
 		if (irq->edge && (lr & ICH_LR_PENDING_BIT))

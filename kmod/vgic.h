@@ -118,9 +118,9 @@ int vmm_vgic_inject(struct vmm_vm *vm, struct vmm_vcpu *vcpu, u32 intid, bool le
 int vmm_vgic_irq_line(struct vmm_vm *vm, const struct kvm_irq_level *irq);
 /* Lock held: @irq's state changed; put it where it must be, kick. */
 void vmm_vgic_queue(struct vmm_vm *vm, struct vmm_irq *irq);
-/* Before an entry and after an exit; interrupts off. */
-void vmm_vgic_flush(struct vmm_vcpu *vcpu);
-void vmm_vgic_sync(struct vmm_vcpu *vcpu);
+/* Before an entry and after an exit, interrupts off (vmm_drv.h's wrappers). */
+void __vmm_vgic_flush(struct vmm_vcpu *vcpu);
+void __vmm_vgic_sync(struct vmm_vcpu *vcpu);
 /* An interrupt the guest would take now, masks aside (WFI's question). */
 bool vmm_vgic_pending(struct vmm_vcpu *vcpu);
 /* The pending or active state of one of @vcpu's interrupts. */

@@ -193,6 +193,24 @@ struct vmm_vcpu {
 	} mmio;
 };
 
+/*
+ * The vGIC around each entry (vgic.c), interrupts off.  Nothing in flight
+ * (the common exit): no call, no lock, no list register, ICH_HCR_EL2
+ * stays 0.  An interrupt queued after the flush's look kicks the vCPU out
+ * again: vmm_vcpu_kick() reads the mode the run loop set before it.
+ */
+static inline void vmm_vgic_flush(struct vmm_vcpu *vcpu)
+{
+	if (!list_empty(&vcpu->vgic.ap_list))
+		__vmm_vgic_flush(vcpu);
+}
+
+static inline void vmm_vgic_sync(struct vmm_vcpu *vcpu)
+{
+	if (vcpu->vgic.used_lrs || !list_empty(&vcpu->vgic.ap_list))
+		__vmm_vgic_sync(vcpu);
+}
+
 /* Create vCPU @id of @vm (VM lock held); returns its fd. */
 int vmm_vcpu_create(struct vmm_vm *vm, unsigned int id);
 /* Free a vCPU; only when its VM dies. */
@@ -281,6 +299,8 @@ u64 vmm_timer_deadline(struct vmm_vcpu *vcpu);
 u32 vmm_timer_hwintid(bool virt);
 /* This CPU's interrupt @hwintid made (in)active (preemption off). */
 void vmm_timer_set_phys_active(u32 hwintid, bool active);
+/* The guest may have deactivated @hwintid here (a hardware list register). */
+void vmm_timer_phys_unknown(u32 hwintid);
 
 /* The system-wide KVM_CHECK_EXTENSION answer for @cap (vm may be NULL). */
 long vmm_check_extension(struct vmm_vm *vm, long cap);

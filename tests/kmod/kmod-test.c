@@ -833,6 +833,38 @@ static void vgic_dev_test(int sys)
 	irq_line(vm, KVM_ARM_IRQ_TYPE_CPU, 0, 0, 1, ENXIO, "the CPU's IRQ line with a GIC");
 	irqfd_test(vm, gic);
 
+	/* vCPU 1's CPU interface as ICC_* registers (op0:op1:CRn:CRm:op2) */
+	{
+		unsigned long long v = 0xf0, mpidr = 1ULL << 32;
+
+		expect_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS,
+			    mpidr | 0xc230, &v, 0, "writing vCPU 1's ICC_PMR_EL1");
+		v = 0;
+		expect_attr(gic, KVM_GET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS,
+			    mpidr | 0xc230, &v, 0, "reading vCPU 1's ICC_PMR_EL1");
+		if (v != 0xf0)
+			fail("vCPU 1's ICC_PMR_EL1 reads 0x%llx after 0xf0 was written", v);
+		v = 1;
+		expect_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS,
+			    mpidr | 0xc667, &v, 0, "writing vCPU 1's ICC_IGRPEN1_EL1");
+		v = 0;
+		expect_attr(gic, KVM_GET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS,
+			    mpidr | 0xc667, &v, 0, "reading vCPU 1's ICC_IGRPEN1_EL1");
+		if (v != 1)
+			fail("vCPU 1's ICC_IGRPEN1_EL1 reads 0x%llx after 1 was written", v);
+		expect_attr(gic, KVM_GET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS,
+			    mpidr | 0xc665, &v, 0, "reading vCPU 1's ICC_SRE_EL1");
+		if (!(v & 1))
+			fail("ICC_SRE_EL1 reads 0x%llx: SRE clear", v);
+		v = 0;
+		expect_attr(gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS,
+			    mpidr | 0xc665, &v, EINVAL, "ICC_SRE_EL1 with SRE clear");
+		expect_attr(gic, KVM_HAS_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS,
+			    mpidr | 0xc660, NULL, ENXIO, "ICC_IAR1_EL1, not a saved register");
+		expect_attr(gic, KVM_GET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS,
+			    5ULL << 32 | 0xc230, &v, EINVAL, "the CPU interface of no vCPU");
+	}
+
 	/* the timers' PPIs: KVM's numbers, settable with a GIC, PPIs only */
 	val = 0;
 	expect_attr(vcpu[0], KVM_HAS_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
