@@ -96,8 +96,8 @@ u64 vmm_timer_deadline(struct vmm_vcpu *vcpu)
 
 		if ((ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) != CNTV_CTL_ENABLE)
 			continue;
-		if (t == PTIMER)	/* physical count to virtual */
-			cval = cval > cntvoff ? cval - cntvoff : 0;
+		if (t == PTIMER)	/* physical count to virtual, modulo 2^64 */
+			cval -= cntvoff;
 		deadline = min(deadline, cval);
 	}
 	return deadline;

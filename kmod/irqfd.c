@@ -16,6 +16,10 @@
  * VM's list (deassign, the VM's death, or the work an EPOLLHUP queues).
  * The owner unhooks it from the eventfd's wait queue first (after that no
  * wake-up can run or queue the work), then waits for the work, then frees.
+ * Assign, deassign, the VM's death and that work are serialised by the
+ * VM's irqfd mutex: no teardown can meet an irqfd half hooked.  The works
+ * run on a queue of the module's own, flushed at each VM's death and at
+ * unload, so none outlives its VM or the module.
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
@@ -40,6 +44,19 @@ struct vmm_irqfd {
 	poll_table		pt;
 	struct work_struct	shutdown;
 };
+
+static struct workqueue_struct *irqfd_wq;
+
+int vmm_irqfd_init(void)
+{
+	irqfd_wq = alloc_workqueue("vmm-irqfd", 0, 0);
+	return irqfd_wq ? 0 : -ENOMEM;
+}
+
+void vmm_irqfd_exit(void)
+{
+	destroy_workqueue(irqfd_wq);	/* drains it */
+}
 
 static void irqfd_inject(struct vmm_irqfd *irqfd)
 {
@@ -88,9 +105,11 @@ static void irqfd_shutdown(struct work_struct *work)
 	struct vmm_vm *vm = irqfd->vm;
 	bool own;
 
+	mutex_lock(&vm->irqfd_mutex);
 	spin_lock_irq(&vm->irqfd_lock);
 	own = irqfd_unlink(irqfd);
 	spin_unlock_irq(&vm->irqfd_lock);
+	mutex_unlock(&vm->irqfd_mutex);
 	if (own)
 		irqfd_free(irqfd, true);
 }
@@ -109,7 +128,7 @@ static int irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode, int sync, v
 	}
 	/* the eventfd is going: detach, where sleeping is allowed */
 	if (flags & EPOLLHUP)
-		schedule_work(&irqfd->shutdown);
+		queue_work(irqfd_wq, &irqfd->shutdown);
 	return 0;
 }
 
@@ -156,10 +175,12 @@ static int irqfd_assign(struct vmm_vm *vm, const struct kvm_irqfd *args)
 	init_waitqueue_func_entry(&irqfd->wait, irqfd_wakeup);
 	init_poll_funcptr(&irqfd->pt, irqfd_queue_proc);
 
+	mutex_lock(&vm->irqfd_mutex);
 	spin_lock_irq(&vm->irqfd_lock);
 	list_for_each_entry(tmp, &vm->irqfds, list) {
 		if (tmp->eventfd == irqfd->eventfd) {
 			spin_unlock_irq(&vm->irqfd_lock);
+			mutex_unlock(&vm->irqfd_mutex);
 			ret = -EBUSY;		/* this eventfd drives another already */
 			goto out_put;
 		}
@@ -169,14 +190,15 @@ static int irqfd_assign(struct vmm_vm *vm, const struct kvm_irqfd *args)
 		vm->nr_resamplefds++;
 	spin_unlock_irq(&vm->irqfd_lock);
 
-	/* hooked on the eventfd; a signal that came before fires now */
+	/*
+	 * Hooked on the eventfd; a signal that came before fires now (its
+	 * count is left for the next wake-up to read, under the eventfd's
+	 * lock, as KVM does).
+	 */
 	events = vfs_poll(f.file, &irqfd->pt);
-	if (events & EPOLLIN) {
-		u64 cnt;
-
-		eventfd_ctx_do_read(irqfd->eventfd, &cnt);
+	if (events & EPOLLIN)
 		irqfd_inject(irqfd);
-	}
+	mutex_unlock(&vm->irqfd_mutex);
 	fdput(f);		/* only now: an EPOLLHUP finds it whole */
 	return 0;
 
@@ -208,12 +230,14 @@ static int irqfd_deassign(struct vmm_vm *vm, const struct kvm_irqfd *args)
 	eventfd = eventfd_ctx_fdget(args->fd);
 	if (IS_ERR(eventfd))
 		return PTR_ERR(eventfd);
+	mutex_lock(&vm->irqfd_mutex);
 	spin_lock_irq(&vm->irqfd_lock);
 	list_for_each_entry_safe(irqfd, tmp, &vm->irqfds, list)
 		if (irqfd->eventfd == eventfd && irqfd->gsi == args->gsi &&
 		    irqfd_unlink(irqfd))
 			list_add(&irqfd->dead_link, &dead);
 	spin_unlock_irq(&vm->irqfd_lock);
+	mutex_unlock(&vm->irqfd_mutex);
 	eventfd_ctx_put(eventfd);
 	free_dead(&dead);		/* none fires once this returns */
 	return 0;
@@ -237,18 +261,22 @@ void vmm_irqfd_acked(struct vmm_vm *vm, u32 intid)
 {
 	struct vmm_irqfd *irqfd;
 	unsigned long flags;
-	bool lower = false;
 
+	/*
+	 * The line goes low first: a device that raises it again as soon as
+	 * it hears must find it low, or its interrupt is lost (KVM's order).
+	 */
 	spin_lock_irqsave(&vm->irqfd_lock, flags);
 	list_for_each_entry(irqfd, &vm->irqfds, list) {
 		if (irqfd->resamplefd && irqfd->gsi + VGIC_NR_PRIVATE == intid) {
-			lower = true;
-			eventfd_signal(irqfd->resamplefd, 1);
+			vmm_vgic_inject(vm, NULL, intid, false);
+			break;
 		}
 	}
+	list_for_each_entry(irqfd, &vm->irqfds, list)
+		if (irqfd->resamplefd && irqfd->gsi + VGIC_NR_PRIVATE == intid)
+			eventfd_signal(irqfd->resamplefd, 1);
 	spin_unlock_irqrestore(&vm->irqfd_lock, flags);
-	if (lower)
-		vmm_vgic_inject(vm, NULL, intid, false);
 }
 
 /* The VM is dying: every irqfd goes, none left to fire. */
@@ -257,10 +285,14 @@ void vmm_irqfd_release_all(struct vmm_vm *vm)
 	struct vmm_irqfd *irqfd, *tmp;
 	LIST_HEAD(dead);
 
+	mutex_lock(&vm->irqfd_mutex);
 	spin_lock_irq(&vm->irqfd_lock);
 	list_for_each_entry_safe(irqfd, tmp, &vm->irqfds, list)
 		if (irqfd_unlink(irqfd))
 			list_add(&irqfd->dead_link, &dead);
 	spin_unlock_irq(&vm->irqfd_lock);
+	mutex_unlock(&vm->irqfd_mutex);
 	free_dead(&dead);
+	/* and the works that took theirs off the list before this looked */
+	flush_workqueue(irqfd_wq);
 }

@@ -153,6 +153,10 @@ static int __init vmm_init(void)
 		return ret;
 	vmm_stage2_flush_all();		/* VMIDs start again from 1 */
 	vmm_spectre_init();
+	vmm_kick_init();
+	ret = vmm_irqfd_init();
+	if (ret)
+		return ret;
 	vmm_timer_init_global();
 	vmm_vgic_init_global();
 	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "vmm:online", vmm_cpu_online, vmm_cpu_offline);
@@ -175,6 +179,7 @@ static int __init vmm_init(void)
 out_irqs:
 	vmm_vgic_exit_global();
 	vmm_timer_exit_global();
+	vmm_irqfd_exit();
 	return ret;
 }
 
@@ -189,6 +194,8 @@ static void __exit vmm_exit(void)
 	cpuhp_remove_state(cpuhp_state);
 	vmm_vgic_exit_global();
 	vmm_timer_exit_global();
+	vmm_irqfd_exit();
+	vmm_kick_exit();
 	vmm_stage2_flush_all();		/* nothing of our guests stays behind */
 }
 

@@ -65,15 +65,40 @@ static void vcpu_block(struct vmm_vcpu *vcpu)
 	finish_rcuwait(&vcpu->wait);
 }
 
+/*
+ * The kick IPI, one per destination CPU: static, so no vCPU's end can free
+ * one still queued, and "busy" means an IPI is already on its way to that
+ * very CPU.  Its function does nothing: the IPI's work is to make the CPU
+ * leave the guest.
+ */
+static DEFINE_PER_CPU(call_single_data_t, kick_csd);
+
 static void kick_ipi(void *info)
 {
-	/* nothing: the IPI's work was to make the CPU leave the guest */
+}
+
+void vmm_kick_init(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		INIT_CSD(per_cpu_ptr(&kick_csd, cpu), kick_ipi, NULL);
+}
+
+/* At unload, no VM left: every kick IPI delivered and its handler done. */
+void vmm_kick_exit(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		while (smp_load_acquire(&per_cpu_ptr(&kick_csd, cpu)->node.u_flags) & CSD_FLAG_LOCK)
+			cpu_relax();
+	synchronize_rcu();	/* a handler still running had interrupts off */
 }
 
 void vmm_vcpu_kick_init(struct vmm_vcpu *vcpu)
 {
 	rcuwait_init(&vcpu->wait);
-	INIT_CSD(&vcpu->kick_csd, kick_ipi, NULL);
 }
 
 /*
@@ -82,7 +107,7 @@ void vmm_vcpu_kick_init(struct vmm_vcpu *vcpu)
  * setting the mode and reading the ap list: either the vCPU sees the new
  * interrupt before it enters, or this sees it in the guest and sends the
  * IPI (with interrupts masked until the entry, the IPI then makes it exit
- * at once).  A csd still in flight means an IPI is already on its way.
+ * at once).  The CPU was published before the mode.
  */
 void vmm_vcpu_kick(struct vmm_vcpu *vcpu)
 {
@@ -90,11 +115,11 @@ void vmm_vcpu_kick(struct vmm_vcpu *vcpu)
 
 	if (rcuwait_wake_up(&vcpu->wait))
 		return;
-	if (READ_ONCE(vcpu->mode) != VMM_IN_GUEST)
+	if (smp_load_acquire(&vcpu->mode) != VMM_IN_GUEST)
 		return;
 	cpu = READ_ONCE(vcpu->cpu);
 	if (cpu != raw_smp_processor_id())
-		smp_call_function_single_async(cpu, &vcpu->kick_csd);
+		smp_call_function_single_async(cpu, per_cpu_ptr(&kick_csd, cpu));
 }
 
 /* ---- the run loop --------------------------------------------------------- */

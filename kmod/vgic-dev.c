@@ -233,13 +233,19 @@ static int cpu_sysreg(struct vmm_vcpu *vcpu, u32 instr, u64 *val, bool write)
 	return 0;
 }
 
-/* The register groups: 32 bits each, no vCPU running, after CTRL_INIT. */
+/*
+ * The register groups: no vCPU running, after CTRL_INIT; 32 bits each, but
+ * the CPU interface's 64.  The redistributors, line levels and CPU
+ * interfaces are a vCPU's, named by the attribute's MPIDR field.
+ */
 static int regs_attr(struct vmm_vm *vm, struct kvm_device_attr *attr, bool write)
 {
-	u32 __user *uaddr = u64_to_user_ptr(attr->addr);
-	u32 off = attr->attr & KVM_DEV_ARM_VGIC_OFFSET_MASK, val = 0;
+	bool sysregs = attr->group == KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS;
+	void __user *uaddr = u64_to_user_ptr(attr->addr);
+	u32 off = attr->attr & KVM_DEV_ARM_VGIC_OFFSET_MASK, v32;
+	unsigned int size = sysregs ? 8 : 4;
 	struct vmm_vcpu *vcpu = NULL;
-	u64 v;
+	u64 val = 0;
 	int ret;
 
 	if (attr->group != KVM_DEV_ARM_VGIC_GRP_DIST_REGS) {
@@ -247,125 +253,97 @@ static int regs_attr(struct vmm_vm *vm, struct kvm_device_attr *attr, bool write
 		if (!vcpu)
 			return -EINVAL;
 	}
-	if (write && get_user(val, uaddr))
+	if (write && copy_from_user(&val, uaddr, size))	/* little endian */
 		return -EFAULT;
 	mutex_lock(&vm->lock);
 	ret = lock_all_vcpus(vm);
 	if (ret)
 		goto out;
-	v = val;
-	if (!vm->vgic.initialised)
+	if (!vm->vgic.initialised) {
 		ret = -EBUSY;
-	else if (attr->group == KVM_DEV_ARM_VGIC_GRP_DIST_REGS)
-		ret = vmm_vgic_dist_access(vm, off, 4, &v, write, true);
-	else if (attr->group == KVM_DEV_ARM_VGIC_GRP_REDIST_REGS)
-		ret = vmm_vgic_redist_access(vcpu, off, 4, &v, write, true);
-	else
-		ret = level_info(vm, vcpu, attr->attr, &val, write);
-	if (attr->group != KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO)
-		val = v;
+	} else if (attr->group == KVM_DEV_ARM_VGIC_GRP_DIST_REGS) {
+		ret = vmm_vgic_dist_access(vm, off, 4, &val, write, true);
+	} else if (attr->group == KVM_DEV_ARM_VGIC_GRP_REDIST_REGS) {
+		ret = vmm_vgic_redist_access(vcpu, off, 4, &val, write, true);
+	} else if (sysregs) {
+		ret = cpu_sysreg(vcpu, attr->attr & KVM_DEV_ARM_VGIC_SYSREG_INSTR_MASK,
+				 &val, write);
+		if (ret == -ENXIO)
+			ret = -ENOENT;	/* KVM's answer for no such register */
+	} else {
+		v32 = val;
+		ret = level_info(vm, vcpu, attr->attr, &v32, write);
+		val = v32;
+	}
 	unlock_all_vcpus(vm);
 out:
 	mutex_unlock(&vm->lock);
-	if (!ret && !write && put_user(val, uaddr))
+	if (!ret && !write && copy_to_user(uaddr, &val, size))
 		ret = -EFAULT;
 	return ret;
 }
 
-/* KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS: 64 bits, as the register groups otherwise. */
-static int sysregs_attr(struct vmm_vm *vm, struct kvm_device_attr *attr, bool write)
+/*
+ * KVM_DEV_ARM_VGIC_GRP_NR_IRQS: 32 SPIs at least, in banks of 32, below
+ * the special INTIDs from 1020 (so 992 at most, as KVM's VGIC_MAX_RESERVED)
+ */
+static int nr_irqs_attr(struct vmm_vm *vm, struct kvm_device_attr *attr, bool write)
 {
-	u64 __user *uaddr = u64_to_user_ptr(attr->addr);
-	struct vmm_vcpu *vcpu = attr_vcpu(vm, attr->attr);
-	u64 val = 0;
+	u32 __user *uaddr = u64_to_user_ptr(attr->addr);
+	int ret = 0;
+	u32 val;
+
+	if (!write) {
+		mutex_lock(&vm->lock);
+		val = vm->vgic.nr_spis + VGIC_NR_PRIVATE;
+		mutex_unlock(&vm->lock);
+		return put_user(val, uaddr);
+	}
+	if (get_user(val, uaddr))
+		return -EFAULT;
+	if (val < VGIC_NR_PRIVATE + 32 || val > VGIC_MAX_RESERVED || val % 32)
+		return -EINVAL;
+	mutex_lock(&vm->lock);
+	if (vm->vgic.initialised || vm->vgic.nr_spis)
+		ret = -EBUSY;
+	else
+		vm->vgic.nr_spis = val - VGIC_NR_PRIVATE;
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+/* KVM_DEV_ARM_VGIC_CTRL_INIT, with no vCPU running; write-only */
+static int ctrl_attr(struct vmm_vm *vm, struct kvm_device_attr *attr, bool write)
+{
 	int ret;
 
-	if (!vcpu)
-		return -EINVAL;
-	if (write && get_user(val, uaddr))
-		return -EFAULT;
+	if (!write || attr->attr != KVM_DEV_ARM_VGIC_CTRL_INIT)
+		return -ENXIO;
 	mutex_lock(&vm->lock);
 	ret = lock_all_vcpus(vm);
 	if (!ret) {
-		ret = vm->vgic.initialised ?
-		      cpu_sysreg(vcpu, attr->attr & KVM_DEV_ARM_VGIC_SYSREG_INSTR_MASK,
-				 &val, write) : -EBUSY;
-		if (ret == -ENXIO)
-			ret = -ENOENT;	/* KVM's answer for no such register */
+		ret = vmm_vgic_init(vm);
 		unlock_all_vcpus(vm);
 	}
 	mutex_unlock(&vm->lock);
-	if (!ret && !write && put_user(val, uaddr))
-		ret = -EFAULT;
 	return ret;
 }
 
-static int set_attr(struct vmm_vm *vm, struct kvm_device_attr *attr)
+/* KVM_SET_DEVICE_ATTR (@write) and KVM_GET_DEVICE_ATTR */
+static int rw_attr(struct vmm_vm *vm, struct kvm_device_attr *attr, bool write)
 {
-	u32 __user *uaddr = u64_to_user_ptr(attr->addr);
-	int ret;
-
 	switch (attr->group) {
 	case KVM_DEV_ARM_VGIC_GRP_ADDR:
-		return addr_attr(vm, attr, true);
-	case KVM_DEV_ARM_VGIC_GRP_NR_IRQS: {
-		u32 val;
-
-		if (get_user(val, uaddr))
-			return -EFAULT;
-		/* 32 SPIs at least, 1024 interrupts at most, in banks of 32 */
-		if (val < VGIC_NR_PRIVATE + 32 || val > VGIC_MAX_IRQS || val % 32)
-			return -EINVAL;
-		mutex_lock(&vm->lock);
-		ret = 0;
-		if (vm->vgic.initialised || vm->vgic.nr_spis)
-			ret = -EBUSY;
-		else
-			vm->vgic.nr_spis = val - VGIC_NR_PRIVATE;
-		mutex_unlock(&vm->lock);
-		return ret;
-	}
-	case KVM_DEV_ARM_VGIC_GRP_CTRL:
-		if (attr->attr != KVM_DEV_ARM_VGIC_CTRL_INIT)
-			return -ENXIO;
-		mutex_lock(&vm->lock);
-		ret = lock_all_vcpus(vm);
-		if (!ret) {
-			ret = vmm_vgic_init(vm);
-			unlock_all_vcpus(vm);
-		}
-		mutex_unlock(&vm->lock);
-		return ret;
-	case KVM_DEV_ARM_VGIC_GRP_DIST_REGS:
-	case KVM_DEV_ARM_VGIC_GRP_REDIST_REGS:
-	case KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO:
-		return regs_attr(vm, attr, true);
-	case KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS:
-		return sysregs_attr(vm, attr, true);
-	default:
-		return -ENXIO;
-	}
-}
-
-static int get_attr(struct vmm_vm *vm, struct kvm_device_attr *attr)
-{
-	u32 __user *uaddr = u64_to_user_ptr(attr->addr);
-	u32 nr;
-
-	switch (attr->group) {
-	case KVM_DEV_ARM_VGIC_GRP_ADDR:
-		return addr_attr(vm, attr, false);
+		return addr_attr(vm, attr, write);
 	case KVM_DEV_ARM_VGIC_GRP_NR_IRQS:
-		mutex_lock(&vm->lock);
-		nr = vm->vgic.nr_spis + VGIC_NR_PRIVATE;
-		mutex_unlock(&vm->lock);
-		return put_user(nr, uaddr);
+		return nr_irqs_attr(vm, attr, write);
+	case KVM_DEV_ARM_VGIC_GRP_CTRL:
+		return ctrl_attr(vm, attr, write);
 	case KVM_DEV_ARM_VGIC_GRP_DIST_REGS:
 	case KVM_DEV_ARM_VGIC_GRP_REDIST_REGS:
 	case KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO:
-		return regs_attr(vm, attr, false);
 	case KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS:
-		return sysregs_attr(vm, attr, false);
+		return regs_attr(vm, attr, write);
 	default:
 		return -ENXIO;
 	}
@@ -431,11 +409,9 @@ static long vgic_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	}
 	if (copy_from_user(&attr, (void __user *)arg, sizeof(attr)))
 		return -EFAULT;
-	if (cmd == KVM_SET_DEVICE_ATTR)
-		return set_attr(vm, &attr);
-	if (cmd == KVM_GET_DEVICE_ATTR)
-		return get_attr(vm, &attr);
-	return has_attr(vm, &attr);
+	if (cmd == KVM_HAS_DEVICE_ATTR)
+		return has_attr(vm, &attr);
+	return rw_attr(vm, &attr, cmd == KVM_SET_DEVICE_ATTR);
 }
 
 static int vgic_release(struct inode *inode, struct file *filp)

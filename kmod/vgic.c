@@ -81,10 +81,19 @@ void vmm_vgic_exit_global(void)
 	vmm_vgic_global.usable = false;
 }
 
+/*
+ * The list registers and active priorities reset to UNKNOWN values: a
+ * stale valid entry would reach the first guest to run here (one with
+ * the HW bit would let it deactivate a host interrupt).  Zeroed on each
+ * CPU as it comes up, as KVM's __vgic_v3_init_lrs().
+ */
 void vmm_vgic_cpu_up(void)
 {
 	int irq = vmm_vgic_global.maint_irq;
 
+	if (!vmm_vgic_global.usable)
+		return;
+	vmm_vhe_vgic_reset_cpu(vmm_vgic_global.nr_lrs);
 	if (irq)
 		enable_percpu_irq(irq, irq_get_trigger_type(irq));
 }

@@ -34,7 +34,8 @@ struct vmm_vcpu;
 
 #define VGIC_NR_SGIS		16
 #define VGIC_NR_PRIVATE		32		/* SGIs and PPIs, per vCPU */
-#define VGIC_MAX_IRQS		1024		/* KVM's ceiling for NR_IRQS */
+#define VGIC_MAX_IRQS		1024		/* INTIDs a bank of registers spans */
+#define VGIC_MAX_RESERVED	1023		/* KVM's ceiling for NR_IRQS */
 #define VGIC_DEFAULT_IRQS	256		/* when userspace sets none */
 #define VGIC_MAX_LRS		16
 #define VGIC_PRI_BITS		5		/* priority bits kept, as KVM */

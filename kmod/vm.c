@@ -210,6 +210,7 @@ int vmm_vm_create(unsigned long type)
 	vm->vgic.dist_base = VGIC_ADDR_UNDEF;
 	vm->vgic.redist_base = VGIC_ADDR_UNDEF;
 	INIT_LIST_HEAD(&vm->ioeventfds);
+	mutex_init(&vm->irqfd_mutex);
 	spin_lock_init(&vm->irqfd_lock);
 	INIT_LIST_HEAD(&vm->irqfds);
 	vm->mm = current->mm;

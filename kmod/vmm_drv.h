@@ -84,7 +84,8 @@ struct vmm_vm {
 	struct vmm_vgic		vgic;
 	bool			ran_once;	/* a vCPU entered KVM_RUN */
 
-	/* KVM_IRQFD (irqfd.c) */
+	/* KVM_IRQFD (irqfd.c): the mutex serialises changes, the lock guards the list */
+	struct mutex		irqfd_mutex;
 	spinlock_t		irqfd_lock;
 	struct list_head	irqfds;
 	unsigned int		nr_resamplefds;
@@ -92,6 +93,8 @@ struct vmm_vm {
 
 /* KVM_IRQFD (irqfd.c); all of them at VM death; a level SPI completed. */
 int vmm_irqfd(struct vmm_vm *vm, const struct kvm_irqfd *args);
+int vmm_irqfd_init(void);
+void vmm_irqfd_exit(void);
 void vmm_irqfd_release_all(struct vmm_vm *vm);
 void vmm_irqfd_acked(struct vmm_vm *vm, u32 intid);
 
@@ -157,7 +160,6 @@ struct vmm_vcpu {
 	int			mode;		/* VMM_IN_GUEST, VMM_OUTSIDE_GUEST */
 	int			cpu;
 	struct rcuwait		wait;
-	call_single_data_t	kick_csd;
 
 	/* PSCI (psci.c): under vm->power_lock; the vCPU waits on @wq while off */
 	struct {
@@ -229,6 +231,8 @@ enum { VMM_OUTSIDE_GUEST, VMM_IN_GUEST };
 /* Make @vcpu notice a new interrupt: an IPI if in the guest, a wake-up if blocked. */
 void vmm_vcpu_kick(struct vmm_vcpu *vcpu);
 void vmm_vcpu_kick_init(struct vmm_vcpu *vcpu);
+void vmm_kick_init(void);
+void vmm_kick_exit(void);
 /* The vCPU whose state is in this CPU, or NULL (preemption off). */
 DECLARE_PER_CPU(struct vmm_vcpu *, vmm_loaded_vcpu);
 /* Make a virtual SError pending, with @esr's ISS where the CPU has RAS. */
@@ -245,6 +249,8 @@ void vmm_vhe_vcpu_put(struct vmm_vcpu *vcpu, struct vmm_host_state *host);
 u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host);
 /* The loaded vCPU's ICH_VMCR_EL2 (preemption off). */
 u64 vmm_vhe_vgic_read_vmcr(void);
+/* This CPU's list registers, active priorities and ICH_HCR_EL2 to 0. */
+void vmm_vhe_vgic_reset_cpu(unsigned int nr_lrs);
 
 /* Decide this CPU's Spectre-BHB sequence on guest exit (spectre.c). */
 void vmm_spectre_bhb_init_cpu(struct vmm_hyp_host *h);

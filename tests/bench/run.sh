@@ -3,12 +3,12 @@
 # this boot offers and print "@@@ BENCH <backend> <mode> <name> <value>".
 # vmm.ko wherever EL2 is free (the -none modes) and the host is VHE
 [ -e /dev/kvm ] || insmod /vmm.ko 2>/dev/null
-for backend in kvm vmm.ko; do
-	case $backend in
-	kvm) dev=/dev/kvm ;;
-	vmm.ko) dev=/dev/vmm ;;
-	esac
-	[ -c $dev ] || continue
+# the backends this boot offers, as "name device" lines
+backends() {
+	[ ! -c /dev/kvm ] || echo "kvm /dev/kvm"
+	[ ! -c /dev/vmm ] || echo "vmm.ko /dev/vmm"
+}
+backends | while read -r backend dev; do
 	vmm run --kvm-dev $dev -k /firmware/bench.img -c 2 -m 64 --testdev \
 		< /dev/null > /tmp/bench.out 2>&1
 	echo "@@@ BENCH-STATUS $backend $TB_MODE $?"
@@ -23,12 +23,7 @@ done
 # gives setup (hypervisor, RAM, loading, vCPUs, DTB), guest and teardown;
 # the guest's /proc/uptime (10 ms steps) splits its time at /init.
 median() { sort -n | sed -n 2p; }
-for backend in kvm vmm.ko; do
-	case $backend in
-	kvm) dev=/dev/kvm ;;
-	vmm.ko) dev=/dev/vmm ;;
-	esac
-	[ -c $dev ] || continue
+backends | while read -r backend dev; do
 	: > /tmp/boot.parts
 	for i in 1 2 3; do
 		vmm run --kvm-dev $dev -k /guest/Image -i /guest/initrd.cpio \

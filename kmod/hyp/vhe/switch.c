@@ -207,6 +207,18 @@ u64 vmm_vhe_vgic_read_vmcr(void)
 	return read_sysreg_s(SYS_ICH_VMCR_EL2);
 }
 
+void vmm_vhe_vgic_reset_cpu(unsigned int nr_lrs)
+{
+	static const u32 zero[4];
+	unsigned int i;
+
+	for (i = 0; i < nr_lrs; i++)
+		__vgic_write_lr(i, 0);
+	load_aprs(zero, zero, nr_aprs());
+	write_sysreg_s(0, SYS_ICH_HCR_EL2);
+	isb();
+}
+
 /*
  * The guest's self-hosted debug is on: its breakpoints, watchpoints and
  * MDSCR_EL1 go into the CPU for the run (debug-sr.h).  With its OS lock
