@@ -193,8 +193,7 @@ void vmm_timer_load(struct vmm_vcpu *vcpu)
 			 * exit needed; a timer moved meanwhile retires one
 			 * still waiting.
 			 */
-			vmm_vgic_inject(vcpu->vm, vcpu, timer_ppi(vcpu, t), asserted(vcpu, t));
-			active = vmm_vgic_in_flight(vcpu, timer_ppi(vcpu, t));
+			active = vmm_vgic_set_line(vcpu, timer_ppi(vcpu, t), asserted(vcpu, t));
 		}
 		set_phys_active(t, active);
 	}

@@ -562,15 +562,26 @@ bool vmm_vgic_pending(struct vmm_vcpu *vcpu)
 	return ret;
 }
 
-bool vmm_vgic_in_flight(struct vmm_vcpu *vcpu, u32 intid)
+/*
+ * Set @vcpu's level-triggered PPI @intid's line to @level (a rise makes it
+ * pending) and say whether it is now pending or active: one look under
+ * the lock, for each vCPU load (arch_timer.c).
+ */
+bool vmm_vgic_set_line(struct vmm_vcpu *vcpu, u32 intid, bool level)
 {
 	struct vmm_irq *irq = &vcpu->vgic.private[intid];
+	struct vmm_vm *vm = vcpu->vm;
 	unsigned long flags;
 	bool ret;
 
-	raw_spin_lock_irqsave(&vcpu->vm->vgic.lock, flags);
+	raw_spin_lock_irqsave(&vm->vgic.lock, flags);
+	if (irq->line_level != level) {
+		irq->line_level = level;
+		if (level)
+			vmm_vgic_queue(vm, irq);
+	}
 	ret = irq->active || irq_pending(irq);
-	raw_spin_unlock_irqrestore(&vcpu->vm->vgic.lock, flags);
+	raw_spin_unlock_irqrestore(&vm->vgic.lock, flags);
 	return ret;
 }
 

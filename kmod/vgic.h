@@ -124,8 +124,8 @@ void __vmm_vgic_flush(struct vmm_vcpu *vcpu);
 void __vmm_vgic_sync(struct vmm_vcpu *vcpu);
 /* An interrupt the guest would take now, masks aside (WFI's question). */
 bool vmm_vgic_pending(struct vmm_vcpu *vcpu);
-/* The pending or active state of one of @vcpu's interrupts. */
-bool vmm_vgic_in_flight(struct vmm_vcpu *vcpu, u32 intid);
+/* A PPI's line set; whether it is then pending or active. */
+bool vmm_vgic_set_line(struct vmm_vcpu *vcpu, u32 intid, bool level);
 /* A write to ICC_SGI1R_EL1 (@group1) or ICC_SGI0R/ASGI1R_EL1. */
 void vmm_vgic_send_sgi(struct vmm_vcpu *vcpu, u64 reg, bool group1);
 /* Make @intid of @vcpu stand for physical interrupt @hwintid. */
