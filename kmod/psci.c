@@ -25,18 +25,12 @@
 #define PSCI_RET_INVALID_PARAMS	-2
 #define PSCI_RET_ALREADY_ON	-4
 
+/* A PSCI target: a vCPU with that affinity, past KVM_ARM_VCPU_INIT. */
 static struct vmm_vcpu *vcpu_by_mpidr(struct vmm_vm *vm, u64 mpidr)
 {
-	unsigned int i;
+	struct vmm_vcpu *v = vmm_vcpu_by_mpidr(vm, mpidr);
 
-	for (i = 0; i < VMM_MAX_VCPUS; i++) {
-		struct vmm_vcpu *v = READ_ONCE(vm->vcpus[i]);
-
-		if (v && v->initialised && (v->mpidr & MPIDR_HWID_BITMASK) ==
-					   (mpidr & MPIDR_HWID_BITMASK))
-			return v;
-	}
-	return NULL;
+	return v && v->initialised ? v : NULL;
 }
 
 static s64 psci_cpu_on(struct vmm_vcpu *vcpu, u64 mpidr, u64 pc, u64 ctx)

@@ -637,6 +637,24 @@ static const struct file_operations vcpu_fops = {
 	.llseek		= noop_llseek,
 };
 
+/*
+ * The vCPU whose MPIDR_EL1 has @mpidr's affinity fields, or NULL; without
+ * the VM's lock (vm->vcpus[] entries are published once, never removed
+ * while the VM lives): PSCI, SGI and SPI routing, the GIC's attributes.
+ */
+struct vmm_vcpu *vmm_vcpu_by_mpidr(struct vmm_vm *vm, u64 mpidr)
+{
+	unsigned int i;
+
+	for (i = 0; i < VMM_MAX_VCPUS; i++) {
+		struct vmm_vcpu *v = READ_ONCE(vm->vcpus[i]);
+
+		if (v && (v->mpidr & MPIDR_HWID_BITMASK) == (mpidr & MPIDR_HWID_BITMASK))
+			return v;
+	}
+	return NULL;
+}
+
 int vmm_vcpu_create(struct vmm_vm *vm, unsigned int id)
 {
 	struct vmm_vcpu *vcpu;

@@ -31,7 +31,7 @@ static struct vmm_vcpu *attr_vcpu(struct vmm_vm *vm, u64 attr)
 	u64 v = (attr & KVM_DEV_ARM_VGIC_V3_MPIDR_MASK) >> KVM_DEV_ARM_VGIC_V3_MPIDR_SHIFT;
 	u64 mpidr = (v & 0xffffff) | ((v >> 24) & 0xff) << 32;
 
-	return vmm_vgic_vcpu_by_affinity(vm, mpidr);
+	return vmm_vcpu_by_mpidr(vm, mpidr);
 }
 
 /*

@@ -237,7 +237,7 @@ static int dist_regs(struct vmm_vm *vm, u32 off, unsigned int len, u64 *val,
 		}
 		route = (irq->route & ~mask) | ((*val << shift) & mask);
 		irq->route = route & (GENMASK_ULL(39, 32) | GENMASK_ULL(23, 0));
-		irq->target = vmm_vgic_vcpu_by_affinity(vm, irq->route);
+		irq->target = vmm_vcpu_by_mpidr(vm, irq->route);
 		vmm_vgic_queue(vm, irq);
 		return 0;
 	}

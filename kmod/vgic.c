@@ -123,19 +123,6 @@ void vmm_vgic_vcpu_init(struct vmm_vcpu *vcpu)
 	vcpu->vgic.sleep = true;
 }
 
-struct vmm_vcpu *vmm_vgic_vcpu_by_affinity(struct vmm_vm *vm, u64 aff)
-{
-	unsigned int i;
-
-	for (i = 0; i < VMM_MAX_VCPUS; i++) {
-		struct vmm_vcpu *v = READ_ONCE(vm->vcpus[i]);
-
-		if (v && (v->mpidr & MPIDR_HWID_BITMASK) == (aff & MPIDR_HWID_BITMASK))
-			return v;
-	}
-	return NULL;
-}
-
 struct vmm_irq *vmm_vgic_irq(struct vmm_vm *vm, struct vmm_vcpu *vcpu, u32 intid)
 {
 	if (intid < VGIC_NR_PRIVATE)
@@ -168,7 +155,7 @@ int vmm_vgic_init(struct vmm_vm *vm)
 		spis[i].intid = VGIC_NR_PRIVATE + i;
 		spis[i].group1 = true;
 		spis[i].edge = true;
-		spis[i].target = vmm_vgic_vcpu_by_affinity(vm, 0);
+		spis[i].target = vmm_vcpu_by_mpidr(vm, 0);
 	}
 	raw_spin_lock_irqsave(&vm->vgic.lock, flags);
 	vm->vgic.nr_spis = nr;

@@ -130,7 +130,6 @@ bool vmm_vgic_set_line(struct vmm_vcpu *vcpu, u32 intid, bool level);
 void vmm_vgic_send_sgi(struct vmm_vcpu *vcpu, u64 reg, bool group1);
 /* Make @intid of @vcpu stand for physical interrupt @hwintid. */
 void vmm_vgic_map_hw(struct vmm_vcpu *vcpu, u32 intid, u32 hwintid);
-struct vmm_vcpu *vmm_vgic_vcpu_by_affinity(struct vmm_vm *vm, u64 aff);
 
 /* vgic-mmio.c: the frames, for the guest (@uaccess false) or userspace */
 int vmm_vgic_dist_access(struct vmm_vm *vm, u32 off, unsigned int len,

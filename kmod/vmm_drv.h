@@ -215,6 +215,8 @@ static inline void vmm_vgic_sync(struct vmm_vcpu *vcpu)
 
 /* Create vCPU @id of @vm (VM lock held); returns its fd. */
 int vmm_vcpu_create(struct vmm_vm *vm, unsigned int id);
+/* The vCPU with @mpidr's affinity, or NULL (no lock needed). */
+struct vmm_vcpu *vmm_vcpu_by_mpidr(struct vmm_vm *vm, u64 mpidr);
 /* Free a vCPU; only when its VM dies. */
 void vmm_vcpu_free(struct vmm_vcpu *vcpu);
 
