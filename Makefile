@@ -24,7 +24,7 @@ VMM_CACHE	?= $(CURDIR)/.cache
 PREFIX		?= /usr/local
 DESTDIR		?=
 WERROR		?= 1
-MODES		?= vhe nvhe vhe-none nvhe-none vhe-gicv2
+MODES		?= vhe nvhe vhe-none nvhe-none a72-none vhe-gicv2
 export VMM_CACHE
 
 HOST_ARCH	:= $(shell uname -m)
@@ -183,7 +183,8 @@ $(BUILD)/unit-tests: $(HOST_OBJS)
 
 # vmm.ko, built out of tree in $(BUILD)/kmod against the test bed's kernel
 # headers (KDIR= another arm64 kernel's; or make -C kmod KDIR=... directly).
-KMOD_SRCS	:= $(wildcard kmod/*.c kmod/*.h kmod/hyp/*.S kmod/hyp/*/*.c \
+KMOD_SRCS	:= $(wildcard kmod/*.c kmod/*.h kmod/hyp/*.S kmod/hyp/*/*.c kmod/hyp/*/*.S \
+		     kmod/hyp/nvhe/hyp.lds kmod/hyp/nvhe/*.sh \
 		     kmod/hyp/include/hyp/*.h) kmod/Kbuild
 # The recipe resolves the headers in its shell, after provisioning: make
 # expands a whole recipe before its first line runs.

@@ -4,6 +4,7 @@
 #include <linux/stddef.h>
 
 #include <hyp/context.h>
+#include <hyp/nvhe.h>
 
 int main(void)
 {
@@ -23,5 +24,16 @@ int main(void)
 	DEFINE(FP_V0, offsetof(struct vmm_fp_regs, v));
 	DEFINE(FP_FPSR, offsetof(struct vmm_fp_regs, fpsr));
 	DEFINE(FP_FPCR, offsetof(struct vmm_fp_regs, fpcr));
+	DEFINE(NVHE_INIT_MAIR, offsetof(struct vmm_nvhe_cpu, init.mair));
+	DEFINE(NVHE_INIT_TCR, offsetof(struct vmm_nvhe_cpu, init.tcr));
+	DEFINE(NVHE_INIT_TTBR0, offsetof(struct vmm_nvhe_cpu, init.ttbr0));
+	DEFINE(NVHE_INIT_SCTLR, offsetof(struct vmm_nvhe_cpu, init.sctlr));
+	DEFINE(NVHE_INIT_SP, offsetof(struct vmm_nvhe_cpu, init.sp));
+	DEFINE(NVHE_INIT_TPIDR, offsetof(struct vmm_nvhe_cpu, init.tpidr));
+	DEFINE(NVHE_INIT_VBAR, offsetof(struct vmm_nvhe_cpu, init.vbar));
+	DEFINE(NVHE_STUB_VECTORS, offsetof(struct vmm_nvhe_cpu, stub_vectors));
+	DEFINE(NVHE_STACK_TOP, offsetof(struct vmm_nvhe_cpu, stack_top));
+	DEFINE(NVHE_HOST_ELR, offsetof(struct vmm_nvhe_cpu, host_elr));
+	DEFINE(NVHE_HOST_SPSR, offsetof(struct vmm_nvhe_cpu, host_spsr));
 	return 0;
 }

@@ -26,6 +26,27 @@ atomic_t vmm_nr_vcpus = ATOMIC_INIT(0);
 atomic_t vmm_nr_pinned = ATOMIC_INIT(0);
 atomic_t vmm_nr_locked = ATOMIC_INIT(0);
 
+/* The host's mode, chosen once at load: is the kernel at EL1 (nVHE)? */
+static bool nvhe_mode;
+
+static int get_mode(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", nvhe_mode ? "nvhe" : "vhe");
+}
+
+static const struct kernel_param_ops mode_ops = { .get = get_mode };
+module_param_cb(mode, &mode_ops, NULL, 0444);
+MODULE_PARM_DESC(mode, "vhe (the kernel at EL2) or nvhe (EL2 the module's own) (read-only)");
+
+static int get_el2_cpus(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%*pbl\n", cpumask_pr_args(vmm_nvhe_cpus()));
+}
+
+static const struct kernel_param_ops el2_cpus_ops = { .get = get_el2_cpus };
+module_param_cb(el2_cpus, &el2_cpus_ops, NULL, 0444);
+MODULE_PARM_DESC(el2_cpus, "nVHE: the CPUs where the module's EL2 runs now (read-only)");
+
 static int get_count(char *buf, const struct kernel_param *kp)
 {
 	return sysfs_emit(buf, "%d\n", atomic_read(kp->arg));
@@ -120,6 +141,8 @@ static enum cpuhp_state cpuhp_state;
 
 static int vmm_cpu_online(unsigned int cpu)
 {
+	if (nvhe_mode)
+		return vmm_nvhe_cpu_up();
 	vmm_timer_cpu_up();
 	vmm_vgic_cpu_up();
 	return 0;
@@ -127,8 +150,41 @@ static int vmm_cpu_online(unsigned int cpu)
 
 static int vmm_cpu_offline(unsigned int cpu)
 {
+	if (nvhe_mode) {
+		vmm_nvhe_cpu_down();
+		return 0;
+	}
 	vmm_vgic_cpu_down();
 	vmm_timer_cpu_down();
+	return 0;
+}
+
+/*
+ * An nVHE host: the module takes EL2 from the kernel's hyp stub on every
+ * CPU.  Its world switch there is still to come: until then no VM can
+ * run, and /dev/vmm is not offered.
+ */
+static int __init vmm_init_nvhe(void)
+{
+	u64 pfr0 = read_sanitised_ftr_reg(SYS_ID_AA64PFR0_EL1);
+	int ret;
+
+	if (!((pfr0 >> 8) & 0xf)) {		/* ID_AA64PFR0_EL1.EL2 */
+		pr_err("the CPUs have no EL2: vmm.ko needs a host with virtualization\n");
+		return -ENODEV;
+	}
+	nvhe_mode = true;
+	ret = vmm_nvhe_init();
+	if (ret)
+		return ret;
+	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "vmm:online", vmm_cpu_online, vmm_cpu_offline);
+	if (ret < 0) {
+		vmm_nvhe_exit();
+		return ret;
+	}
+	cpuhp_state = ret;
+	pr_info("nVHE host: EL2 taken from the hyp stub on CPUs %*pbl (its vectors at %#llx); no /dev/%s: the nVHE world switch is not there yet\n",
+		cpumask_pr_args(vmm_nvhe_cpus()), vmm_nvhe_stub_vectors(), devname);
 	return 0;
 }
 
@@ -144,10 +200,8 @@ static int __init vmm_init(void)
 	 * is_hyp_mode_available() reads symbols modules cannot link to; the
 	 * kernel's own EL tells VHE (EL2) from everything else.
 	 */
-	if (!is_kernel_in_hyp_mode()) {
-		pr_err("the kernel runs at EL1 (an nVHE host, or no EL2): only VHE hosts are supported so far\n");
-		return -ENODEV;
-	}
+	if (!is_kernel_in_hyp_mode())
+		return vmm_init_nvhe();
 	ret = vmm_vmid_init();
 	if (ret)
 		return ret;
@@ -185,6 +239,12 @@ out_irqs:
 
 static void __exit vmm_exit(void)
 {
+	if (nvhe_mode) {
+		cpuhp_remove_state(cpuhp_state);	/* the stub back on each CPU */
+		vmm_nvhe_exit();
+		pr_info("nVHE host: EL2 given back to the hyp stub\n");
+		return;
+	}
 	/* no VM is left (each holds the module), so nothing may be either */
 	WARN(atomic_read(&vmm_nr_pinned) || atomic_read(&vmm_nr_locked),
 	     "vmm: unloading with %d pages pinned and %d charged to locked_vm\n",

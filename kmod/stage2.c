@@ -230,14 +230,19 @@ bool vmm_stage2_is_ram(struct vmm_vm *vm, u64 ipa)
  * exported to modules in 6.1.)  This bed's CPUs agree on the line size, so
  * only a big.LITTLE-style mix of line sizes could show the difference.
  */
-static void clean_inval_page_poc(void *va)
+void vmm_dcache_clean_inval_poc(const void *va, size_t size)
 {
 	u64 ctr = read_sanitised_ftr_reg(SYS_CTR_EL0);
 	unsigned long line = 4UL << ((ctr >> CTR_EL0_DminLine_SHIFT) & 0xf), p;
 
-	for (p = (unsigned long)va; p < (unsigned long)va + PAGE_SIZE; p += line)
+	for (p = (unsigned long)va & ~(line - 1); p < (unsigned long)va + size; p += line)
 		asm volatile("dc civac, %0" : : "r"(p) : "memory");
 	dsb(ish);
+}
+
+static void clean_inval_page_poc(void *va)
+{
+	vmm_dcache_clean_inval_poc(va, PAGE_SIZE);
 }
 
 static void clean_page_poc(void *va)

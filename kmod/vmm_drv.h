@@ -21,9 +21,14 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 
+#include <linux/arm-smccc.h>
+
 #include <asm/arch_timer.h>
+#include <asm/memory.h>
+#include <asm/pgtable-hwdef.h>
 
 #include <hyp/context.h>
+#include <hyp/nvhe.h>
 
 #include "io_bus.h"
 #include "owner.h"
@@ -309,6 +314,61 @@ u32 vmm_timer_hwintid(bool virt);
 void vmm_timer_set_phys_active(u32 hwintid, bool active);
 /* The guest may have deactivated @hwintid here (a hardware list register). */
 void vmm_timer_phys_unknown(u32 hwintid);
+
+/* ---- EL2 on an nVHE host (nvhe.c, hyp_mm.c, hyp/nvhe/) ------------------ */
+
+/* Copy the EL2 image and build its tables; take and give back EL2 per CPU. */
+int vmm_nvhe_init(void);
+void vmm_nvhe_exit(void);
+int vmm_nvhe_cpu_up(void);
+void vmm_nvhe_cpu_down(void);
+/* The hyp stub's vectors as EL2 held them when first taken; where EL2 is ours. */
+u64 vmm_nvhe_stub_vectors(void);
+const struct cpumask *vmm_nvhe_cpus(void);
+void __noreturn vmm_nvhe_panic(u64 esr, u64 elr, u64 far);
+
+/*
+ * A call into the module's EL2 (hyp/include/hyp/nvhe.h has the ABI).  If
+ * EL2 took an exception it never expects, the host panics with it here.
+ */
+static __always_inline struct arm_smccc_res vmm_nvhe_call(u64 id, u64 a1, u64 a2, u64 a3)
+{
+	register u64 x0 asm("x0") = id;
+	register u64 x1 asm("x1") = a1;
+	register u64 x2 asm("x2") = a2;
+	register u64 x3 asm("x3") = a3;
+
+	asm volatile("hvc #0"
+		     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+		     :
+		     : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12",
+		       "x13", "x14", "x15", "x16", "x17", "memory");
+	if (unlikely(x0 == VMM_HC_PANIC))
+		vmm_nvhe_panic(x1, x2, x3);
+	return (struct arm_smccc_res){ .a0 = x0, .a1 = x1 };
+}
+
+/* EL2's address of kernel linear-map address @kva. */
+static inline u64 vmm_hyp_va(const void *kva)
+{
+	return virt_to_phys(kva) | VMM_HYP_VA_TAG;
+}
+
+/* EL2 stage-1 permissions (AP[1] is RES1 in EL2's regime) */
+#define VMM_HYP_PAGE	(PTE_TYPE_PAGE | PTE_AF | PTE_SHARED | PTE_USER | \
+			 PTE_ATTRINDX(MT_NORMAL))
+#define VMM_HYP_RX	(VMM_HYP_PAGE | PTE_RDONLY)
+#define VMM_HYP_RO	(VMM_HYP_PAGE | PTE_RDONLY | PTE_UXN)
+#define VMM_HYP_RW	(VMM_HYP_PAGE | PTE_UXN)
+
+int vmm_hyp_mm_init(void);
+void vmm_hyp_mm_destroy(void);
+phys_addr_t vmm_hyp_pgd(void);
+int vmm_hyp_map(u64 va, phys_addr_t pa, size_t size, u64 prot);
+int vmm_hyp_map_kva(const void *kva, size_t size, u64 prot);
+
+/* Clean and invalidate [@va, @va + @size) to the point of coherency. */
+void vmm_dcache_clean_inval_poc(const void *va, size_t size);
 
 /* The system-wide KVM_CHECK_EXTENSION answer for @cap (vm may be NULL). */
 long vmm_check_extension(struct vmm_vm *vm, long cap);

@@ -9,7 +9,8 @@
 #   testbed.sh bench                            micro-benchmarks
 #
 # Modes: vhe, nvhe (the kernel's KVM active), vhe-none, nvhe-none
-# (kvm-arm.mode=none: EL2 left free for vmm.ko), vhe-gicv2 (a GICv2 host).  Tests are
+# (kvm-arm.mode=none: EL2 left free for vmm.ko), a72-none (the same on a
+# Cortex-A72: EL2 without VHE at all), vhe-gicv2 (a GICv2 host).  Tests are
 # tests/integration/*.sh; a header line "# modes: ..." picks the modes a test
 # runs in (default: vhe nvhe), "# timeout: N" its limit in seconds.  Every
 # test of a mode shares one L1 boot.  TESTS="fw-* cli" runs only matching tests.  Full console logs: build/testbed/*.log.
@@ -35,8 +36,19 @@ mode_args() {
 	nvhe) echo "kvm-arm.mode=nvhe" ;;
 	vhe-none) echo "kvm-arm.mode=none" ;;
 	nvhe-none) echo "id_aa64mmfr1.vh=0 kvm-arm.mode=none" ;;
+	a72-none) echo "kvm-arm.mode=none" ;;
 	vhe-gicv2) echo "" ;;
-	*) die "unknown mode '$1': use vhe, nvhe, vhe-none, nvhe-none or vhe-gicv2" ;;
+	*) die "unknown mode '$1': use vhe, nvhe, vhe-none, nvhe-none, a72-none or vhe-gicv2" ;;
+	esac
+}
+
+# The emulated host's CPU: QEMU's "max" (ARMv8.x with VHE; pauth-impdef
+# makes pointer authentication 3x cheaper to emulate), or a Cortex-A72
+# (ARMv8.0: EL2, no VHE) for the mode named after it.
+cpu_model() {
+	case $1 in
+	a72-*) echo cortex-a72 ;;
+	*) echo max,pauth-impdef=on ;;
 	esac
 }
 
@@ -122,7 +134,7 @@ qemu_l1() {
 	# shellcheck disable=SC2086
 	timeout --foreground "$limit" qemu-system-aarch64 ${QEMU_EXTRA:-} \
 		-M virt,virtualization=on,gic-version="$(gic_version "$mode")" \
-		-cpu max,pauth-impdef=on -smp 2 -m 2048 \
+		-cpu "$(cpu_model "$mode")" -smp 2 -m 2048 \
 		-nodefaults -display none -no-reboot \
 		-chardev stdio,id=con,signal=off -serial chardev:con \
 		-kernel "$IMAGE" -initrd "$tb/host-initrd.cpio" \

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # host-mode.sh - the test bed's L1 host really runs in the mode it claims,
 # so a test that passes in "nvhe" proves something about nVHE.
-# modes: vhe nvhe vhe-none nvhe-none vhe-gicv2
+# modes: vhe nvhe vhe-none nvhe-none a72-none vhe-gicv2
 # timeout: 20
 . /tests/lib.sh
 
@@ -18,3 +18,8 @@ case $TB_MODE in
 *-none)	[ ! -e /dev/kvm ] || fail "/dev/kvm exists with KVM disabled" ;;
 *)	[ -c /dev/kvm ] || fail "/dev/kvm is missing" ;;
 esac
+# a72-none: a CPU without VHE at all (Arm's part number 0xd08)
+if [ "$TB_MODE" = a72-none ]; then
+	grep -q '^CPU part.*0xd08' /proc/cpuinfo || fail "L1's CPU is not a Cortex-A72"
+	echo "L1 runs on a Cortex-A72"
+fi

@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
-# kmod.sh - vmm.ko loads only where EL2 is free and the host is VHE, gives
-# /dev/vmm with KVM's ioctls, runs the firmware payloads that need no
-# interrupts on its own VHE world switch, survives 100 VMs of 2 vCPUs and
-# a vmm killed mid-run with nothing left behind, refuses to unload while a
-# VM exists, and unloads.  kmod-test's ioctl checks pass on /dev/kvm too.
-# modes: vhe vhe-none nvhe-none
+# kmod.sh - vmm.ko loads only where EL2 is free.  On an nVHE host it takes
+# EL2 from the hyp stub on every CPU, across CPU hotplug, and gives it
+# back.  On a VHE host it gives /dev/vmm with KVM's ioctls, runs the
+# firmware payloads that need no interrupts on its own world switch,
+# survives 100 VMs of 2 vCPUs and a vmm killed mid-run with nothing left
+# behind, refuses to unload while a VM exists, and unloads.  kmod-test's ioctl checks pass on /dev/kvm too.
+# modes: vhe vhe-none nvhe-none a72-none
 # timeout: 300
 . /tests/lib.sh
 
@@ -35,9 +36,35 @@ vhe)
 	grep -q '^kmod-test: 2 VMs of 2 vCPUs created and destroyed$' /tmp/kt.out ||
 		fail "on /dev/kvm: $(grep FAIL /tmp/kt.out || echo kmod-test did not finish)"
 	;;
-nvhe-none)
-	insmod /vmm.ko 2>/dev/null && fail "insmod succeeded on an nVHE host"
-	dmesg | grep "vmm: the kernel runs at EL1" || fail "no refusal message in dmesg"
+nvhe-none|a72-none)
+	# EL2 taken from the kernel's hyp stub on every CPU, handed back and
+	# taken again across CPU hotplug, given back at rmmod so that the
+	# next load finds the stub again (it answers our probe with its
+	# HVC_STUB_ERR, or insmod refuses), twice
+	el2_cpus() { cat $params/el2_cpus; }
+	for round in 1 2; do
+		lines=$(dmesg | wc -l)
+		insmod /vmm.ko || fail "insmod $round on an nVHE host: $(dmesg | tail -n 1)"
+		dmesg | sed "1,${lines}d" | grep 'vmm: nVHE host: EL2 taken from the hyp stub on CPUs 0-1 (its vectors at 0x[0-9a-f]*)' > /tmp/taken ||
+			fail "load $round: no 'EL2 taken' line for both CPUs"
+		cat /tmp/taken
+		vectors=$(sed 's/.*its vectors at \(0x[0-9a-f]*\).*/\1/' /tmp/taken)
+		[ "$round" = 1 ] && first=$vectors
+		[ "$vectors" = "$first" ] || fail "load $round found EL2's vectors at $vectors, load 1 at $first"
+		[ "$(cat $params/mode)" = nvhe ] || fail "mode is '$(cat $params/mode)', not nvhe"
+		[ "$(el2_cpus)" = 0-1 ] || fail "el2_cpus is '$(el2_cpus)' after load $round"
+		[ ! -e /dev/vmm ] || fail "/dev/vmm exists with no nVHE world switch"
+
+		echo 0 > /sys/devices/system/cpu/cpu1/online || fail "cpu1 did not go offline"
+		[ "$(el2_cpus)" = 0 ] || fail "el2_cpus is '$(el2_cpus)' with cpu1 offline"
+		echo 1 > /sys/devices/system/cpu/cpu1/online || fail "cpu1 did not come back"
+		[ "$(el2_cpus)" = 0-1 ] || fail "el2_cpus is '$(el2_cpus)' with cpu1 back"
+		echo "load $round: cpu1 offline and back, EL2 ours on $(el2_cpus)"
+
+		rmmod vmm || fail "rmmod $round failed"
+		dmesg | tail -n 3 | grep 'vmm: nVHE host: EL2 given back to the hyp stub' ||
+			fail "rmmod $round: no 'given back' line"
+	done
 	;;
 vhe-none)
 	kmod_load

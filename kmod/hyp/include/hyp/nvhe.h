@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nvhe.h - what the host (EL1) and the module's own EL2 code share on an
+ * nVHE host: the calls into EL2, its address space, and each CPU's EL2
+ * state.  The EL2 code (hyp/nvhe/) is a separate, position-independent
+ * image: every one of its symbols is renamed __vmm_nvhe_<name> when it is
+ * linked into vmm.ko, so that EL1 code names it on purpose only.
+ */
+#ifndef VMM_HYP_NVHE_H
+#define VMM_HYP_NVHE_H
+
+#include <linux/const.h>
+
+/*
+ * The host's calls into EL2: `hvc #0` with the call's ID in x0 and its
+ * arguments in x1-x3; x0 (and x1) come back, x4-x17 are clobbered, the
+ * rest kept.  IDs below HVC_STUB_HCALL_NR (<asm/virt.h>) are the hyp
+ * stub's own calls, which the module's EL2 answers as the stub and KVM
+ * do (kexec, hibernation); ours are SMCCC vendor-hypervisor fast calls,
+ * as KVM's host calls are.
+ */
+#define VMM_HC_ID(n)		(0xc6000000 | (n))
+#define VMM_HC_PING		VMM_HC_ID(1)	/* x1 back: this CPU's number */
+
+/* x0 after a call if EL2 took an exception it never expects (hyp-init.S) */
+#define VMM_HC_PANIC		0xbad0e12
+
+/*
+ * EL2's address space (TTBR0_EL2 only, 48 bits): everything the module
+ * maps for EL2 is at its physical address with bit 47 set, and the
+ * page that turns the EL2 MMU on and off also at its physical address
+ * (the identity map).  Physical memory below 128 TiB is all the scheme
+ * needs (hyp_mm.c refuses anything above).  From a kernel linear-map
+ * address, EL2's is one addition.
+ */
+#define VMM_HYP_VA_BITS		48
+#define VMM_HYP_VA_TAG		(_AC(1, UL) << 47)
+
+#ifndef __ASSEMBLY__
+
+#include <linux/types.h>
+
+/*
+ * One CPU's EL2 state, in a page of its own mapped at EL2; TPIDR_EL2
+ * holds its EL2 address.
+ */
+struct vmm_nvhe_cpu {
+	/*
+	 * What hyp_init (hyp-init.S) loads, read with the EL2 MMU still off
+	 * (the host cleans it to the point of coherency first).
+	 */
+	struct {
+		u64	mair, tcr, ttbr0, sctlr;
+		u64	sp, tpidr, vbar;	/* EL2 addresses */
+	} init;
+	u64	stub_vectors;	/* VBAR_EL2 before us: the hyp stub's, given back */
+	u64	cpu;		/* the host's number for this CPU */
+	u64	stack_top;	/* EL2 address */
+	/* at each host call, for the panic path: where the host called from */
+	u64	host_elr, host_spsr;
+};
+
+#endif /* __ASSEMBLY__ */
+#endif

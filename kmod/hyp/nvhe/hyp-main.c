@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hyp-main.c - the module's EL2 on an nVHE host: the host's calls.
+ *
+ * Built into its own image (hyp/nvhe/Kbuild rules in ../../Kbuild): no
+ * kernel function is reachable from here, the build fails if one is
+ * named, and nothing is instrumented.
+ */
+#include <linux/compiler.h>
+#include <linux/types.h>
+#include <asm/sysreg.h>
+
+#include <hyp/nvhe.h>
+
+struct hc_ret {
+	u64	x0, x1;
+};
+
+static inline struct vmm_nvhe_cpu *this_cpu(void)
+{
+	return (struct vmm_nvhe_cpu *)read_sysreg(tpidr_el2);
+}
+
+/* From host_sync (hyp-init.S); x0 and x1 go back to the host. */
+struct hc_ret handle_host_call(u64 id, u64 a1, u64 a2, u64 a3)
+{
+	switch (id) {
+	case VMM_HC_PING:
+		return (struct hc_ret){ 0, this_cpu()->cpu };
+	default:
+		return (struct hc_ret){ -1UL, 0 };	/* SMCCC_RET_NOT_SUPPORTED */
+	}
+}
