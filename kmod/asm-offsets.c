@@ -35,5 +35,6 @@ int main(void)
 	DEFINE(NVHE_STACK_TOP, offsetof(struct vmm_nvhe_cpu, stack_top));
 	DEFINE(NVHE_HOST_ELR, offsetof(struct vmm_nvhe_cpu, host_elr));
 	DEFINE(NVHE_HOST_SPSR, offsetof(struct vmm_nvhe_cpu, host_spsr));
+	DEFINE(NVHE_HYP_HOST, offsetof(struct vmm_nvhe_cpu, hyp_host));
 	return 0;
 }

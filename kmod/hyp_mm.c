@@ -4,15 +4,18 @@
  * levels, 48-bit addresses through TTBR0_EL2 (EL2 has no TTBR1).  The host
  * builds them and maps into them only what the module's EL2 code needs
  * (nvhe.c): its image, each CPU's state and stack, and the identity-mapped
- * page.  EL2 walks them with cacheable walks (TCR_EL2, set with
- * SCTLR_EL2.C), so the host's cached writes are what it reads; entries
- * are only added (a TLB never holds an invalid entry), and the tree is
- * freed when the module unloads, once no CPU runs on it.
+ * page, and each vCPU while it lives.  EL2 walks them with cacheable walks
+ * (TCR_EL2, set with SCTLR_EL2.C), so the host's cached writes are what it
+ * reads.  An added entry needs no TLB maintenance (a TLB never holds an
+ * invalid one); a removed one is invalidated at EL2 on every CPU before
+ * its page, or a table emptied by it, is freed.  The whole tree goes when
+ * the module unloads, once no CPU runs on it.
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
 #include <linux/bits.h>
 #include <linux/gfp.h>
+#include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 
@@ -82,6 +85,51 @@ int vmm_hyp_map_kva(const void *kva, size_t size, u64 prot)
 	if (!virt_addr_valid(kva) || !virt_addr_valid(kva + size - 1))
 		return -EINVAL;
 	return vmm_hyp_map(vmm_hyp_va(kva), virt_to_phys(kva), size, prot);
+}
+
+/*
+ * Unmap [@va, @va + @size) (its own pages: nothing else may share them),
+ * and free the tables that leaves empty.  Nothing at EL2 may use the
+ * range any more.
+ */
+void vmm_hyp_unmap(u64 va, size_t size)
+{
+	u64 end = va + PAGE_ALIGN(size + offset_in_page(va));
+	u64 *path[4], *e;
+	LIST_HEAD(freed);
+	struct page *pg, *tmp;
+	int level, i;
+
+	mutex_lock(&hyp_mm_lock);
+	for (va &= PAGE_MASK; va < end; va += PAGE_SIZE) {
+		u64 *table = hyp_pgd;
+
+		for (level = 0; level < 3; level++) {
+			path[level] = table;
+			e = &table[hyp_index(va, level)];
+			if (!*e)
+				break;
+			table = phys_to_virt(*e & HYP_ADDR_MASK);
+		}
+		if (level < 3)
+			continue;
+		path[3] = table;
+		WRITE_ONCE(table[hyp_index(va, 3)], 0);
+		/* up from the leaf table: each left empty goes, and its entry */
+		for (level = 3; level > 0; level--) {
+			for (i = 0; i < HYP_ENTRIES && !path[level][i]; i++)
+				;
+			if (i < HYP_ENTRIES)
+				break;
+			WRITE_ONCE(path[level - 1][hyp_index(va, level - 1)], 0);
+			list_add(&virt_to_page(path[level])->lru, &freed);
+		}
+	}
+	dsb(ishst);
+	vmm_nvhe_call(VMM_HC_FLUSH_HYP, 0, 0, 0);
+	mutex_unlock(&hyp_mm_lock);
+	list_for_each_entry_safe(pg, tmp, &freed, lru)
+		__free_page(pg);
 }
 
 int vmm_hyp_mm_init(void)

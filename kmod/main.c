@@ -28,6 +28,7 @@ atomic_t vmm_nr_locked = ATOMIC_INIT(0);
 
 /* The host's mode, chosen once at load: is the kernel at EL1 (nVHE)? */
 static bool nvhe_mode;
+DEFINE_STATIC_KEY_FALSE(vmm_nvhe_key);
 
 static int get_mode(char *buf, const struct kernel_param *kp)
 {
@@ -161,10 +162,9 @@ static int vmm_cpu_offline(unsigned int cpu)
 
 /*
  * An nVHE host: the module takes EL2 from the kernel's hyp stub on every
- * CPU.  Its world switch there is still to come: until then no VM can
- * run, and /dev/vmm is not offered.
+ * CPU (nvhe.c) before anything else needs it.
  */
-static int __init vmm_init_nvhe(void)
+static int __init vmm_take_el2(void)
 {
 	u64 pfr0 = read_sanitised_ftr_reg(SYS_ID_AA64PFR0_EL1);
 	int ret;
@@ -174,6 +174,7 @@ static int __init vmm_init_nvhe(void)
 		return -ENODEV;
 	}
 	nvhe_mode = true;
+	static_branch_enable(&vmm_nvhe_key);
 	ret = vmm_nvhe_init();
 	if (ret)
 		return ret;
@@ -183,9 +184,16 @@ static int __init vmm_init_nvhe(void)
 		return ret;
 	}
 	cpuhp_state = ret;
-	pr_info("nVHE host: EL2 taken from the hyp stub on CPUs %*pbl (its vectors at %#llx); no /dev/%s: the nVHE world switch is not there yet\n",
-		cpumask_pr_args(vmm_nvhe_cpus()), vmm_nvhe_stub_vectors(), devname);
+	pr_info("nVHE host: EL2 taken from the hyp stub on CPUs %*pbl (its vectors at %#llx)\n",
+		cpumask_pr_args(vmm_nvhe_cpus()), vmm_nvhe_stub_vectors());
 	return 0;
+}
+
+static void vmm_give_el2_back(void)
+{
+	cpuhp_remove_state(cpuhp_state);	/* the stub back on each CPU */
+	vmm_nvhe_exit();
+	pr_info("nVHE host: EL2 given back to the hyp stub\n");
 }
 
 static int __init vmm_init(void)
@@ -200,33 +208,41 @@ static int __init vmm_init(void)
 	 * is_hyp_mode_available() reads symbols modules cannot link to; the
 	 * kernel's own EL tells VHE (EL2) from everything else.
 	 */
-	if (!is_kernel_in_hyp_mode())
-		return vmm_init_nvhe();
+	vmm_spectre_init();		/* before EL2 is taken: nVHE copies it there */
+	if (!is_kernel_in_hyp_mode()) {
+		ret = vmm_take_el2();
+		if (ret)
+			return ret;
+	}
 	ret = vmm_vmid_init();
 	if (ret)
-		return ret;
+		goto out_el2;
 	vmm_stage2_flush_all();		/* VMIDs start again from 1 */
-	vmm_spectre_init();
 	vmm_kick_init();
 	ret = vmm_irqfd_init();
 	if (ret)
-		return ret;
-	vmm_timer_init_global();
-	vmm_vgic_init_global();
-	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "vmm:online", vmm_cpu_online, vmm_cpu_offline);
-	if (ret < 0)
-		goto out_irqs;
-	cpuhp_state = ret;
+		goto out_el2;
+	/* nVHE: no vGIC or guest timers yet (their EL2 accessors come next) */
+	if (!nvhe_mode) {
+		vmm_timer_init_global();
+		vmm_vgic_init_global();
+		ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "vmm:online", vmm_cpu_online,
+					vmm_cpu_offline);
+		if (ret < 0)
+			goto out_irqs;
+		cpuhp_state = ret;
+	}
 	vmm_misc.name = devname;
 	preempt_notifier_inc();		/* vCPUs follow their threads (run.c) */
 	ret = misc_register(&vmm_misc);
 	if (ret) {
 		preempt_notifier_dec();
 		pr_err("cannot register /dev/%s: %d\n", devname, ret);
-		cpuhp_remove_state(cpuhp_state);
+		if (!nvhe_mode)
+			cpuhp_remove_state(cpuhp_state);
 		goto out_irqs;
 	}
-	pr_info("VHE host: /dev/%s ready%s\n", devname,
+	pr_info("%s host: /dev/%s ready%s\n", nvhe_mode ? "nVHE" : "VHE", devname,
 		vmm_vgic_global.usable ? ", with an in-kernel GICv3" : "");
 	return 0;
 
@@ -234,29 +250,29 @@ out_irqs:
 	vmm_vgic_exit_global();
 	vmm_timer_exit_global();
 	vmm_irqfd_exit();
+out_el2:
+	if (nvhe_mode)
+		vmm_give_el2_back();
 	return ret;
 }
 
 static void __exit vmm_exit(void)
 {
-	if (nvhe_mode) {
-		cpuhp_remove_state(cpuhp_state);	/* the stub back on each CPU */
-		vmm_nvhe_exit();
-		pr_info("nVHE host: EL2 given back to the hyp stub\n");
-		return;
-	}
 	/* no VM is left (each holds the module), so nothing may be either */
 	WARN(atomic_read(&vmm_nr_pinned) || atomic_read(&vmm_nr_locked),
 	     "vmm: unloading with %d pages pinned and %d charged to locked_vm\n",
 	     atomic_read(&vmm_nr_pinned), atomic_read(&vmm_nr_locked));
 	misc_deregister(&vmm_misc);
 	preempt_notifier_dec();
-	cpuhp_remove_state(cpuhp_state);
+	if (!nvhe_mode)
+		cpuhp_remove_state(cpuhp_state);
 	vmm_vgic_exit_global();
 	vmm_timer_exit_global();
 	vmm_irqfd_exit();
 	vmm_kick_exit();
 	vmm_stage2_flush_all();		/* nothing of our guests stays behind */
+	if (nvhe_mode)
+		vmm_give_el2_back();
 }
 
 module_init(vmm_init);

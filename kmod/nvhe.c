@@ -22,6 +22,7 @@
 #include <linux/slab.h>
 
 #include <asm/cacheflush.h>
+#include <asm/cpufeature.h>
 #include <asm/kvm_arm.h>
 #include <asm/pgtable-hwdef.h>
 #include <asm/sysreg.h>
@@ -122,6 +123,10 @@ static int take_el2(void)
 
 	if (cpumask_test_cpu(cpu, &nvhe_taken))
 		return 0;
+	/* this CPU's sequence against Spectre-BHB on guest exit (spectre.c) */
+	if (!this_cpu_ptr(&vmm_hyp_host)->bhb_known)
+		vmm_spectre_bhb_init_cpu(this_cpu_ptr(&vmm_hyp_host));
+	c->hyp_host = *this_cpu_ptr(&vmm_hyp_host);
 	res = stub_call(VMM_HC_PING, 0, 0, 0, 0);
 	if (res.a0 != HVC_STUB_ERR) {
 		pr_err("CPU%u: EL2 is not the kernel's hyp stub: it answers %#lx\n", cpu, res.a0);
@@ -238,7 +243,19 @@ static int nvhe_reboot(struct notifier_block *nb, unsigned long action, void *da
 
 static struct notifier_block nvhe_reboot_nb = { .notifier_call = nvhe_reboot };
 
-/* This CPU's EL2 state: the init block and where EL2 finds itself. */
+/* How many breakpoints and watchpoints every CPU has (ID_AA64DFR0_EL1). */
+static void debug_counts(u32 *brps, u32 *wrps)
+{
+	u64 dfr0 = read_sanitised_ftr_reg(SYS_ID_AA64DFR0_EL1);
+
+	*brps = ((dfr0 >> 12) & 0xf) + 1;
+	*wrps = ((dfr0 >> 20) & 0xf) + 1;
+}
+
+/*
+ * This CPU's EL2 state: the init block, where EL2 finds itself, and what
+ * it cannot ask the kernel.
+ */
 static int setup_cpu(unsigned int cpu)
 {
 	struct vmm_nvhe_cpu *c = (void *)get_zeroed_page(GFP_KERNEL);
@@ -257,6 +274,10 @@ static int setup_cpu(unsigned int cpu)
 		return ret;
 
 	c->cpu = cpu;
+	debug_counts(&c->cfg.brps, &c->cfg.wrps);
+	c->cfg.ras = cpus_have_const_cap(ARM64_HAS_RAS_EXTN);
+	c->cfg.hcr_ras = c->cfg.ras ? HCR_TERR | HCR_TEA : 0;
+	c->cfg.gic_sysregs = cpus_have_const_cap(ARM64_HAS_SYSREG_GIC_CPUIF);
 	c->stack_top = vmm_hyp_va(stack) + (PAGE_SIZE << NVHE_STACK_ORDER);
 	c->init.mair = read_sysreg(mair_el1);	/* the kernel's memory types */
 	/* 4 KiB granule, 48-bit VAs, cacheable inner-shareable walks */
@@ -344,6 +365,41 @@ void vmm_nvhe_exit(void)
 	free_cpus();
 	vmm_hyp_mm_destroy();
 	free_pages_exact(nvhe.image, nvhe.size);
+}
+
+/*
+ * A vCPU is mapped at EL2 for its life.  EL2 maps whole pages, so the
+ * vCPU must own its pages: kmalloc() gives an object of more than half a
+ * page a naturally aligned slot of a page or more, its alone.
+ */
+static_assert(sizeof(struct vmm_vcpu) > PAGE_SIZE / 2);
+
+int vmm_nvhe_vcpu_init(struct vmm_vcpu *vcpu)
+{
+	int ret = vmm_hyp_map_kva(vcpu, sizeof(*vcpu), VMM_HYP_RW);
+
+	if (ret)
+		vmm_hyp_unmap(vmm_hyp_va(vcpu), sizeof(*vcpu));
+	else
+		vcpu->hyp_va = vmm_hyp_va(vcpu);
+	return ret;
+}
+
+void vmm_nvhe_vcpu_destroy(struct vmm_vcpu *vcpu)
+{
+	if (vcpu->hyp_va)
+		vmm_hyp_unmap(vcpu->hyp_va, sizeof(*vcpu));
+	vcpu->hyp_va = 0;
+}
+
+u64 vmm_nvhe_run_once(struct vmm_vcpu *vcpu)
+{
+	const struct vmm_vm *vm = vcpu->vm;
+
+	vcpu->hyp_vm.vttbr = READ_ONCE(vm->vttbr);
+	vcpu->hyp_vm.vtcr = vm->vtcr;
+	vcpu->hyp_vm.cntvoff = READ_ONCE(vm->cntvoff);
+	return vmm_nvhe_call(VMM_HC_RUN, vcpu->hyp_va, 0, 0).a0;
 }
 
 u64 vmm_nvhe_stub_vectors(void)

@@ -140,8 +140,11 @@ DEFINE_PER_CPU(struct vmm_vcpu *, vmm_loaded_vcpu);
 static void __vcpu_load(struct vmm_vcpu *vcpu)
 {
 	vmm_vmid_load(vcpu->vm);
-	vmm_vhe_vcpu_load(vcpu, &vcpu->host);
-	vcpu->sysregs_loaded = true;
+	/* nVHE: the host uses the EL1 registers; EL2 swaps them at every run */
+	if (!vmm_is_nvhe()) {
+		vmm_vhe_vcpu_load(vcpu, &vcpu->host);
+		vcpu->sysregs_loaded = true;
+	}
 	vcpu->cpu = smp_processor_id();
 	/* last: the timer's interrupt handler may look at it from now on */
 	__this_cpu_write(vmm_loaded_vcpu, vcpu);
@@ -151,8 +154,10 @@ static void __vcpu_load(struct vmm_vcpu *vcpu)
 static void __vcpu_put(struct vmm_vcpu *vcpu)
 {
 	__this_cpu_write(vmm_loaded_vcpu, NULL);
-	vcpu->sysregs_loaded = false;
-	vmm_vhe_vcpu_put(vcpu, &vcpu->host);
+	if (!vmm_is_nvhe()) {
+		vcpu->sysregs_loaded = false;
+		vmm_vhe_vcpu_put(vcpu, &vcpu->host);
+	}
 	vmm_vmid_put();
 }
 
@@ -252,7 +257,10 @@ static int run_inner(struct vmm_vcpu *vcpu)
 		 */
 		smp_store_mb(vcpu->mode, VMM_IN_GUEST);
 		vmm_vgic_flush(vcpu);
-		code = vmm_vhe_run_once(vcpu, &vcpu->host);
+		if (vmm_is_nvhe())
+			code = vmm_nvhe_run_once(vcpu);
+		else
+			code = vmm_vhe_run_once(vcpu, &vcpu->host);
 		WRITE_ONCE(vcpu->mode, VMM_OUTSIDE_GUEST);
 		/* before interrupts: the timer's handler may change the state */
 		vmm_vgic_sync(vcpu);

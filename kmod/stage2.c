@@ -123,6 +123,10 @@ static void vmid_rollover(void)
  */
 void vmm_stage2_flush_all(void)
 {
+	if (vmm_is_nvhe()) {		/* EL2's instructions: its own */
+		vmm_nvhe_call(VMM_HC_FLUSH_ALL, 0, 0, 0);
+		return;
+	}
 	dsb(ishst);
 	asm volatile("tlbi alle1is" : : : "memory");
 	asm volatile("ic ialluis" : : : "memory");
@@ -363,6 +367,10 @@ static void flush_vmid(const struct vmm_vm *vm)
 	unsigned long flags;
 	u64 hcr, old_vttbr, old_vtcr;
 
+	if (vmm_is_nvhe()) {
+		vmm_nvhe_call(VMM_HC_FLUSH_VMID, vm->vtcr, READ_ONCE(vm->vttbr), 0);
+		return;
+	}
 	local_irq_save(flags);
 	old_vttbr = read_sysreg(vttbr_el2);
 	old_vtcr = read_sysreg(vtcr_el2);

@@ -624,6 +624,8 @@ static int vcpu_release(struct inode *inode, struct file *filp)
 
 void vmm_vcpu_free(struct vmm_vcpu *vcpu)
 {
+	if (vmm_is_nvhe())
+		vmm_nvhe_vcpu_destroy(vcpu);
 	free_page((unsigned long)vcpu->run);
 	kfree(vcpu);
 	atomic_dec(&vmm_nr_vcpus);
@@ -683,6 +685,11 @@ int vmm_vcpu_create(struct vmm_vm *vm, unsigned int id)
 	/* KVM's MPIDR for vCPU n: Aff0 = n[3:0], Aff1 = n[11:4], Aff2 = n[19:12] */
 	vcpu->mpidr = BIT(31) | (id & 0xf) | ((id >> 4) & 0xff) << 8 |
 		      (u64)((id >> 12) & 0xff) << 16;
+	if (vmm_is_nvhe()) {
+		fd = vmm_nvhe_vcpu_init(vcpu);
+		if (fd)
+			goto out_free;
+	}
 
 	/*
 	 * Everything that can fail comes before the vCPU is published in
@@ -709,6 +716,8 @@ int vmm_vcpu_create(struct vmm_vm *vm, unsigned int id)
 	return fd;
 
 out_free:
+	if (vmm_is_nvhe())
+		vmm_nvhe_vcpu_destroy(vcpu);
 	free_page((unsigned long)vcpu->run);
 	kfree(vcpu);
 	return fd;

@@ -10,6 +10,7 @@
 #ifndef VMM_DRV_H
 #define VMM_DRV_H
 
+#include <linux/jump_label.h>
 #include <linux/kref.h>
 #include <linux/kvm.h>
 #include <linux/list.h>
@@ -122,6 +123,16 @@ struct vmm_vcpu {
 	u32			features;
 	u64			mpidr;
 	struct vmm_cpu_context	ctxt;
+
+	/*
+	 * nVHE: the vCPU's address at EL2, which maps it from its creation,
+	 * and what EL2 needs of the VM for a run, copied before each (EL2
+	 * cannot follow @vm: it is a host address).
+	 */
+	u64			hyp_va;
+	struct {
+		u64	vttbr, vtcr, cntvoff;
+	} hyp_vm;
 
 	/*
 	 * Inside KVM_RUN the guest's EL1 system registers live in the CPU;
@@ -317,6 +328,21 @@ void vmm_timer_phys_unknown(u32 hwintid);
 
 /* ---- EL2 on an nVHE host (nvhe.c, hyp_mm.c, hyp/nvhe/) ------------------ */
 
+/*
+ * The host's mode, chosen once at load (main.c): a static key, so that
+ * VHE's run loop pays a NOP for the choice and nVHE's a branch.
+ */
+DECLARE_STATIC_KEY_FALSE(vmm_nvhe_key);
+static __always_inline bool vmm_is_nvhe(void)
+{
+	return static_branch_unlikely(&vmm_nvhe_key);
+}
+/* One guest run through EL2 (interrupts off); a VMM_EXIT_* code. */
+u64 vmm_nvhe_run_once(struct vmm_vcpu *vcpu);
+/* Map a new vCPU at EL2, and unmap it before it is freed. */
+int vmm_nvhe_vcpu_init(struct vmm_vcpu *vcpu);
+void vmm_nvhe_vcpu_destroy(struct vmm_vcpu *vcpu);
+
 /* Copy the EL2 image and build its tables; take and give back EL2 per CPU. */
 int vmm_nvhe_init(void);
 void vmm_nvhe_exit(void);
@@ -366,6 +392,7 @@ void vmm_hyp_mm_destroy(void);
 phys_addr_t vmm_hyp_pgd(void);
 int vmm_hyp_map(u64 va, phys_addr_t pa, size_t size, u64 prot);
 int vmm_hyp_map_kva(const void *kva, size_t size, u64 prot);
+void vmm_hyp_unmap(u64 va, size_t size);
 
 /* Clean and invalidate [@va, @va + @size) to the point of coherency. */
 void vmm_dcache_clean_inval_poc(const void *va, size_t size);

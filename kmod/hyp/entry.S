@@ -117,7 +117,9 @@ SYM_CODE_START_LOCAL(__vmm_guest_exit)
 	 * cleared PAN would have the host run without it.  Set it, as KVM's
 	 * __guest_exit does, where the CPU has PAN.
 	 */
+#ifndef __VMM_NVHE__
 	ALTERNATIVE(nop, SET_PSTATE_PAN(1), ARM64_HAS_PAN, CONFIG_ARM64_PAN)
+#endif
 
 	/*
 	 * Spectre-BHB: the branch history the guest trained must not steer
@@ -125,9 +127,14 @@ SYM_CODE_START_LOCAL(__vmm_guest_exit)
 	 * only direct branches), the sequence spectre.c chose for this CPU,
 	 * as KVM's hyp vectors run it; x0 (the exit code) is kept in x5.
 	 */
+#ifdef __VMM_NVHE__
+	mrs	x1, tpidr_el2
+	add	x1, x1, #NVHE_HYP_HOST
+#else
 	ldr	x1, =vmm_hyp_host
 	get_this_cpu_offset x2
 	add	x1, x1, x2
+#endif
 	ldr	x2, [x1, #HYP_HOST_BHB_LOOP]
 	cbz	x2, 2f
 1:	b	. + 4
@@ -204,6 +211,10 @@ SYM_CODE_END(__vmm_guest_exit)
  * purpose, in its window.  Anything else is a bug in the world switch:
  * __vmm_hyp_panic says so on the console, never a silent hang.
  */
+#ifdef __VMM_NVHE__
+#define __vmm_hyp_panic	hyp_guest_panic		/* hyp/nvhe/switch.c */
+#endif
+
 .macro bad_vector
 	.balign	0x80
 	b	__vmm_hyp_panic
@@ -256,6 +267,7 @@ SYM_CODE_START_LOCAL(__vmm_serror_vector)
 	sb
 SYM_CODE_END(__vmm_serror_vector)
 
+#ifndef __VMM_NVHE__
 /*
  * An exception the world switch never expects, taken at EL2 on our
  * vectors: give the host back its vectors, its HCR_EL2 (TGE set), its
@@ -334,3 +346,4 @@ SYM_FUNC_START(__vmm_fpsimd_restore)
 	msr	fpcr, x1
 	ret
 SYM_FUNC_END(__vmm_fpsimd_restore)
+#endif /* !__VMM_NVHE__ */

@@ -1,74 +1,21 @@
 # SPDX-License-Identifier: GPL-2.0
 # kmod.sh - vmm.ko loads only where EL2 is free.  On an nVHE host it takes
-# EL2 from the hyp stub on every CPU, across CPU hotplug, and gives it
-# back.  On a VHE host it gives /dev/vmm with KVM's ioctls, runs the
-# firmware payloads that need no interrupts on its own world switch,
-# survives 100 VMs of 2 vCPUs and a vmm killed mid-run with nothing left
-# behind, refuses to unload while a VM exists, and unloads.  kmod-test's ioctl checks pass on /dev/kvm too.
+# EL2 from the hyp stub on every CPU, keeps it across CPU hotplug with a
+# VM alive, and gives it back at unload, twice.  On both kinds of host it
+# gives /dev/vmm with KVM's ioctls, runs the firmware payloads that need
+# no interrupts on its own world switch, survives 100 VMs of 2 vCPUs and
+# a vmm killed mid-run with nothing left behind, refuses to unload while a
+# VM exists, and unloads.  kmod-test's ioctl checks pass on /dev/kvm too.
 # modes: vhe vhe-none nvhe-none a72-none
 # timeout: 300
 . /tests/lib.sh
 
 params=/sys/module/vmm/parameters
-case $TB_MODE in
-vhe)
-	insmod /vmm.ko 2>/tmp/insmod.err && fail "insmod succeeded with the kernel's KVM active"
-	cat /tmp/insmod.err
-	dmesg | grep "vmm: the kernel's KVM owns EL2: boot with kvm-arm.mode=none" ||
-		fail "no refusal message in dmesg"
-	grep -q 'Device or resource busy' /tmp/insmod.err || fail "insmod did not get EBUSY"
-	[ ! -e /dev/vmm ] || fail "/dev/vmm exists"
-	# the same ioctl checks against the kernel's KVM: the rules are KVM's.
-	# Once in a full CI run (2026-12-02) kmod-test died of SIGSEGV here,
-	# between two of its tests, and 12 runs in a row did not repeat it:
-	# a crash by a signal is run again once, with the fault's trace, so
-	# that the next one says where; a check that fails is never retried.
-	echo 1 > /proc/sys/debug/exception-trace
-	kmod-test /dev/kvm 2 2 > /tmp/kt.out 2>&1
-	rc=$?
-	cat /tmp/kt.out
-	if [ $rc -gt 128 ]; then
-		echo "kmod-test on /dev/kvm died of signal $((rc - 128)); its trace, then a second run:"
-		dmesg | grep -A 8 'kmod-test\[' | tail -n 20
-		kmod-test /dev/kvm 2 2 > /tmp/kt.out 2>&1
-		cat /tmp/kt.out
-	fi
-	grep -q '^kmod-test: 2 VMs of 2 vCPUs created and destroyed$' /tmp/kt.out ||
-		fail "on /dev/kvm: $(grep FAIL /tmp/kt.out || echo kmod-test did not finish)"
-	;;
-nvhe-none|a72-none)
-	# EL2 taken from the kernel's hyp stub on every CPU, handed back and
-	# taken again across CPU hotplug, given back at rmmod so that the
-	# next load finds the stub again (it answers our probe with its
-	# HVC_STUB_ERR, or insmod refuses), twice
-	el2_cpus() { cat $params/el2_cpus; }
-	for round in 1 2; do
-		lines=$(dmesg | wc -l)
-		insmod /vmm.ko || fail "insmod $round on an nVHE host: $(dmesg | tail -n 1)"
-		dmesg | sed "1,${lines}d" | grep 'vmm: nVHE host: EL2 taken from the hyp stub on CPUs 0-1 (its vectors at 0x[0-9a-f]*)' > /tmp/taken ||
-			fail "load $round: no 'EL2 taken' line for both CPUs"
-		cat /tmp/taken
-		vectors=$(sed 's/.*its vectors at \(0x[0-9a-f]*\).*/\1/' /tmp/taken)
-		[ "$round" = 1 ] && first=$vectors
-		[ "$vectors" = "$first" ] || fail "load $round found EL2's vectors at $vectors, load 1 at $first"
-		[ "$(cat $params/mode)" = nvhe ] || fail "mode is '$(cat $params/mode)', not nvhe"
-		[ "$(el2_cpus)" = 0-1 ] || fail "el2_cpus is '$(el2_cpus)' after load $round"
-		[ ! -e /dev/vmm ] || fail "/dev/vmm exists with no nVHE world switch"
-
-		echo 0 > /sys/devices/system/cpu/cpu1/online || fail "cpu1 did not go offline"
-		[ "$(el2_cpus)" = 0 ] || fail "el2_cpus is '$(el2_cpus)' with cpu1 offline"
-		echo 1 > /sys/devices/system/cpu/cpu1/online || fail "cpu1 did not come back"
-		[ "$(el2_cpus)" = 0-1 ] || fail "el2_cpus is '$(el2_cpus)' with cpu1 back"
-		echo "load $round: cpu1 offline and back, EL2 ours on $(el2_cpus)"
-
-		rmmod vmm || fail "rmmod $round failed"
-		dmesg | tail -n 3 | grep 'vmm: nVHE host: EL2 given back to the hyp stub' ||
-			fail "rmmod $round: no 'given back' line"
-	done
-	;;
-vhe-none)
-	kmod_load
-
+# What vmm.ko offers wherever it loads, on its own world switch: KVM's
+# ioctls (kmod-test), 100 VMs with nothing kept, the payloads that need no
+# interrupts, a vmm killed mid-run, no unload while a VM lives.  $no_gic:
+# "--no-gic" where the module has no in-kernel GIC yet (nVHE, for now).
+vmm_ko_suite() {
 	# MemFree also moves with first-use slab growth and page cache: warm
 	# up once and drop caches, so the difference is what 100 VMs keep
 	memfree() {
@@ -76,7 +23,7 @@ vhe-none)
 		echo 3 > /proc/sys/vm/drop_caches
 		sed -n 's/^MemFree: *\([0-9]*\).*/\1/p' /proc/meminfo
 	}
-	kmod-test /dev/vmm 5 2 > /tmp/kt.out || { dmesg | tail -n 5
+	kmod-test /dev/vmm 5 2 $no_gic > /tmp/kt.out || { dmesg | tail -n 5
 		fail "kmod-test warm-up: $(grep FAIL /tmp/kt.out || echo it did not finish)"; }
 	grep '^kmod-test: ' /tmp/kt.out
 	# the one-off tests above churn pages through the per-CPU free lists,
@@ -128,6 +75,77 @@ vhe-none)
 	cat /tmp/rmmod.err
 	kill -TERM $pid
 	wait $pid
+}
+
+case $TB_MODE in
+vhe)
+	insmod /vmm.ko 2>/tmp/insmod.err && fail "insmod succeeded with the kernel's KVM active"
+	cat /tmp/insmod.err
+	dmesg | grep "vmm: the kernel's KVM owns EL2: boot with kvm-arm.mode=none" ||
+		fail "no refusal message in dmesg"
+	grep -q 'Device or resource busy' /tmp/insmod.err || fail "insmod did not get EBUSY"
+	[ ! -e /dev/vmm ] || fail "/dev/vmm exists"
+	# the same ioctl checks against the kernel's KVM: the rules are KVM's.
+	# Once in a full CI run (2026-12-02) kmod-test died of SIGSEGV here,
+	# between two of its tests, and 12 runs in a row did not repeat it:
+	# a crash by a signal is run again once, with the fault's trace, so
+	# that the next one says where; a check that fails is never retried.
+	echo 1 > /proc/sys/debug/exception-trace
+	kmod-test /dev/kvm 2 2 > /tmp/kt.out 2>&1
+	rc=$?
+	cat /tmp/kt.out
+	if [ $rc -gt 128 ]; then
+		echo "kmod-test on /dev/kvm died of signal $((rc - 128)); its trace, then a second run:"
+		dmesg | grep -A 8 'kmod-test\[' | tail -n 20
+		kmod-test /dev/kvm 2 2 > /tmp/kt.out 2>&1
+		cat /tmp/kt.out
+	fi
+	grep -q '^kmod-test: 2 VMs of 2 vCPUs created and destroyed$' /tmp/kt.out ||
+		fail "on /dev/kvm: $(grep FAIL /tmp/kt.out || echo kmod-test did not finish)"
+	;;
+nvhe-none|a72-none)
+	# EL2 taken from the kernel's hyp stub on every CPU, handed back and
+	# taken again across CPU hotplug, given back at rmmod so that the
+	# next load finds the stub again (it answers our probe with its
+	# HVC_STUB_ERR, or insmod refuses), twice
+	el2_cpus() { cat $params/el2_cpus; }
+	for round in 1 2; do
+		lines=$(dmesg | wc -l)
+		insmod /vmm.ko || fail "insmod $round on an nVHE host: $(dmesg | tail -n 1)"
+		dmesg | sed "1,${lines}d" | grep 'vmm: nVHE host: EL2 taken from the hyp stub on CPUs 0-1 (its vectors at 0x[0-9a-f]*)' > /tmp/taken ||
+			fail "load $round: no 'EL2 taken' line for both CPUs"
+		cat /tmp/taken
+		vectors=$(sed 's/.*its vectors at \(0x[0-9a-f]*\).*/\1/' /tmp/taken)
+		[ "$round" = 1 ] && first=$vectors
+		[ "$vectors" = "$first" ] || fail "load $round found EL2's vectors at $vectors, load 1 at $first"
+		[ "$(cat $params/mode)" = nvhe ] || fail "mode is '$(cat $params/mode)', not nvhe"
+		[ "$(el2_cpus)" = 0-1 ] || fail "el2_cpus is '$(el2_cpus)' after load $round"
+		[ -c /dev/vmm ] || fail "/dev/vmm is not a character device"
+		# a VM waits in WFI on its own thread while CPU1 goes and comes back
+		vmm run --kvm-dev /dev/vmm -k /firmware/idle.img -c 2 -m 64 -p idle=forever \
+			< /dev/null > /tmp/idle.out 2>&1 &
+		pid=$!
+		wait_for_output "^# idle: waiting in WFI" /tmp/idle.out 60
+
+		echo 0 > /sys/devices/system/cpu/cpu1/online || fail "cpu1 did not go offline"
+		[ "$(el2_cpus)" = 0 ] || fail "el2_cpus is '$(el2_cpus)' with cpu1 offline"
+		echo 1 > /sys/devices/system/cpu/cpu1/online || fail "cpu1 did not come back"
+		[ "$(el2_cpus)" = 0-1 ] || fail "el2_cpus is '$(el2_cpus)' with cpu1 back"
+		echo "load $round: cpu1 offline and back, EL2 ours on $(el2_cpus)"
+		kill -0 $pid || fail "the VM did not live through cpu1's offline and online"
+		kill -TERM $pid
+		wait $pid
+		expect_no_vm_left 5
+		[ "$round" = 1 ] && no_gic=--no-gic vmm_ko_suite
+
+		rmmod vmm || fail "rmmod $round failed"
+		dmesg | tail -n 3 | grep 'vmm: nVHE host: EL2 given back to the hyp stub' ||
+			fail "rmmod $round: no 'given back' line"
+	done
+	;;
+vhe-none)
+	kmod_load
+	no_gic= vmm_ko_suite
 	kmod_unload
 	;;
 esac

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1341,17 +1342,49 @@ static void one_vm(int sys, unsigned int nr_vcpus, void *ram, size_t run_size)
 	close(vm);
 }
 
+/* No in-kernel GIC: the capabilities say so, and creating one is refused. */
+static void no_gic_test(int sys)
+{
+	struct kvm_create_device cd = {
+		.type = KVM_DEV_TYPE_ARM_VGIC_V3, .flags = KVM_CREATE_DEVICE_TEST,
+	};
+	int vm;
+
+	if (ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_DEVICE_CTRL) != 0 ||
+	    ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_IRQCHIP) != 0 ||
+	    ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_IRQFD) != 0)
+		fail("--no-gic: KVM_CAP_DEVICE_CTRL, _IRQCHIP or _IRQFD is not 0");
+	vm = ioctl(sys, KVM_CREATE_VM, 0);
+	if (vm < 0)
+		fail("KVM_CREATE_VM: %s", strerror(errno));
+	expect_errno(vm, KVM_CREATE_DEVICE, &cd, ENODEV, "a GICv3 with no in-kernel GIC");
+	close(vm);
+	printf("kmod-test: no in-kernel GIC offered, and none created\n");
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int vms, vcpus, i;
+	bool vms_only = false, gic = true;
 	size_t run_size;
 	void *ram;
 	int sys;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);	/* each line as it happens, even to a file */
-	/* --vms-only: just the VMs, for a measurement of what they keep */
-	if (argc != 4 && !(argc == 5 && !strcmp(argv[4], "--vms-only")))
-		fail("usage: kmod-test DEVICE VMS VCPUS [--vms-only]");
+	/*
+	 * --vms-only: just the VMs, for a measurement of what they keep;
+	 * --no-gic: a hypervisor that offers no in-kernel GIC, and says so
+	 */
+	for (i = 4; i < (unsigned int)argc; i++) {
+		if (!strcmp(argv[i], "--vms-only"))
+			vms_only = true;
+		else if (!strcmp(argv[i], "--no-gic"))
+			gic = false;
+		else
+			argc = 0;
+	}
+	if (argc < 4)
+		fail("usage: kmod-test DEVICE VMS VCPUS [--vms-only] [--no-gic]");
 	vms = atoi(argv[2]);
 	vcpus = atoi(argv[3]);
 	if (vcpus > 64)
@@ -1367,7 +1400,7 @@ int main(int argc, char **argv)
 		fail("a capability it lacks must answer 0");
 	run_size = ioctl(sys, KVM_GET_VCPU_MMAP_SIZE, 0);
 	expect_errno(sys, KVM_CREATE_VM, (void *)(1UL << 20), EINVAL, "a bad VM type");
-	if (argc == 4) {
+	if (!vms_only) {
 		slot_test(sys, run_size);
 		mdscr_test(sys, run_size);
 		immediate_exit_test(sys, run_size);
@@ -1384,8 +1417,12 @@ int main(int argc, char **argv)
 		 * reused physical page, not a hypervisor's stale state.
 		 */
 		ioeventfd_test(sys, run_size);
-		vgic_vmcr_test(sys, run_size);
-		vgic_dev_test(sys);
+		if (gic) {
+			vgic_vmcr_test(sys, run_size);
+			vgic_dev_test(sys);
+		} else {
+			no_gic_test(sys);
+		}
 		fw_reg_test(sys, run_size);
 		aarch32_el0_test(sys, run_size);
 		vcpu_fd_test(sys);

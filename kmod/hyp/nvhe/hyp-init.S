@@ -129,7 +129,10 @@ SYM_CODE_START_LOCAL(host_sync)
 	cmp	x0, #HVC_STUB_HCALL_NR
 	b.lo	stub_call
 
-	/* where the host called from, for the panic path */
+	/*
+	 * Where the host called from: a guest run overwrites ELR_EL2 and
+	 * SPSR_EL2 (its entry and exits), and the panic path needs them.
+	 */
 	mrs	x16, tpidr_el2
 	mrs	x17, elr_el2
 	str	x17, [x16, #NVHE_HOST_ELR]
@@ -141,6 +144,11 @@ SYM_CODE_START_LOCAL(host_sync)
 	bl	handle_host_call		/* x0-x3 in, x0-x1 out */
 	ldr	x18, [sp, #16]
 	ldp	x29, x30, [sp], #32
+	mrs	x16, tpidr_el2
+	ldr	x17, [x16, #NVHE_HOST_ELR]
+	msr	elr_el2, x17
+	ldr	x17, [x16, #NVHE_HOST_SPSR]
+	msr	spsr_el2, x17
 	eret
 	sb
 SYM_CODE_END(host_sync)

@@ -20,20 +20,13 @@
 #include <asm/debug-monitors.h>
 
 #include <hyp/debug-sr.h>
+#include <hyp/switch.h>
 #include <hyp/sysreg-sr.h>
 #include <hyp/vgic-sr.h>
 #include "../../vmm_drv.h"
 
-/*
- * The guest's HCR_EL2: stage 2 on; physical interrupts and SErrors to EL2;
- * trap SMC, set/way cache maintenance, ACTLR, IMPLEMENTATION DEFINED
- * registers, ID group 3 (we sanitise ID registers), WFI/WFE, LORegions;
- * AArch64 EL1; E2H stays set, TGE clear (D13.2.46).
- */
-#define HCR_GUEST_VHE	(HCR_VM | HCR_SWIO | HCR_PTW | HCR_FB | HCR_BSU_IS | \
-			 HCR_FMO | HCR_IMO | HCR_AMO | HCR_TSC | HCR_TSW | \
-			 HCR_TACR | HCR_TIDCP | HCR_TID3 | HCR_TWI | HCR_TWE | \
-			 HCR_TLOR | HCR_RW | HCR_E2H)
+/* The guest's HCR_EL2 (hyp/switch.h) with E2H, which VHE keeps set (D13.2.46). */
+#define HCR_GUEST_VHE	(HCR_GUEST_FLAGS | HCR_E2H)
 
 /*
  * With RAS, as KVM's vcpu_reset_hcr(): trap the error record registers
@@ -46,15 +39,6 @@ static inline u64 guest_hcr_ras(void)
 {
 	return cpus_have_const_cap(ARM64_HAS_RAS_EXTN) ? HCR_TERR | HCR_TEA : 0;
 }
-
-/*
- * Trap the PMU registers (the guest has no PMU: they UNDEF) and the debug
- * registers (the guest's are kept in its vCPU, sys_regs.c, and go into
- * the CPU only around a run with its debug on, debug-sr.h).
- */
-#define MDCR_GUEST_TRAPS	(MDCR_EL2_TPM | MDCR_EL2_TPMCR | MDCR_EL2_TDA | \
-				 MDCR_EL2_TDOSA | MDCR_EL2_TDRA | MDCR_EL2_TTRF | \
-				 MDCR_EL2_TPMS)
 
 /*
  * CNTHCTL_EL2 with E2H (D13.8.3): the guest reads the physical counter
@@ -86,49 +70,6 @@ void __noreturn vmm_hyp_panic(u64 esr, u64 elr, u64 far, u64 spsr)
 {
 	panic("vmm: unexpected exception at EL2 in the world switch: ESR_EL2 %#llx ELR_EL2 %#llx (%pS) FAR_EL2 %#llx SPSR_EL2 %#llx\n",
 	      esr, elr, (void *)elr, far, spsr);
-}
-
-/*
- * The active-priority registers ICH_AP0R<n>/AP1R<n>_EL2, which the guest
- * reaches as ICV_AP0R<n>/AP1R<n>_EL1: as many as ICH_VTR_EL2.PREbits
- * needs (5 bits: 1, 6: 2, 7: 4), as KVM's __vgic_v3_save/restore_aprs().
- */
-static unsigned int nr_aprs(void)
-{
-	return 1U << (((read_sysreg_s(SYS_ICH_VTR_EL2) >> 26) & 7) + 1 - 5);
-}
-
-#define SAVE_APR(grp, n, to)	((to)[n] = read_sysreg_s(SYS_ICH_AP ## grp ## R ## n ## _EL2))
-#define LOAD_APR(grp, n, from)	write_sysreg_s((from)[n], SYS_ICH_AP ## grp ## R ## n ## _EL2)
-
-static void save_aprs(u32 *ap0, u32 *ap1, unsigned int nr)
-{
-	switch (nr) {
-	case 4:
-		SAVE_APR(0, 3, ap0); SAVE_APR(1, 3, ap1);
-		SAVE_APR(0, 2, ap0); SAVE_APR(1, 2, ap1);
-		fallthrough;
-	case 2:
-		SAVE_APR(0, 1, ap0); SAVE_APR(1, 1, ap1);
-		fallthrough;
-	default:
-		SAVE_APR(0, 0, ap0); SAVE_APR(1, 0, ap1);
-	}
-}
-
-static void load_aprs(const u32 *ap0, const u32 *ap1, unsigned int nr)
-{
-	switch (nr) {
-	case 4:
-		LOAD_APR(0, 3, ap0); LOAD_APR(1, 3, ap1);
-		LOAD_APR(0, 2, ap0); LOAD_APR(1, 2, ap1);
-		fallthrough;
-	case 2:
-		LOAD_APR(0, 1, ap0); LOAD_APR(1, 1, ap1);
-		fallthrough;
-	default:
-		LOAD_APR(0, 0, ap0); LOAD_APR(1, 0, ap1);
-	}
 }
 
 void vmm_vhe_vcpu_load(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
@@ -219,17 +160,6 @@ void vmm_vhe_vgic_reset_cpu(unsigned int nr_lrs)
 	isb();
 }
 
-/*
- * The guest's self-hosted debug is on: its breakpoints, watchpoints and
- * MDSCR_EL1 go into the CPU for the run (debug-sr.h).  With its OS lock
- * set, debug exceptions are off for it whatever MDSCR says.
- */
-static bool guest_debug_active(const struct vmm_vcpu *vcpu)
-{
-	return !vcpu->debug.oslk &&
-	       (vcpu->ctxt.sys[MDSCR_EL1] & (DBG_MDSCR_MDE | DBG_MDSCR_KDE | DBG_MDSCR_SS));
-}
-
 /* How many breakpoints and watchpoints every CPU has (ID_AA64DFR0_EL1). */
 static void debug_counts(unsigned int *brps, unsigned int *wrps)
 {
@@ -242,7 +172,7 @@ static void debug_counts(unsigned int *brps, unsigned int *wrps)
 /* One guest entry; all of DAIF masked.  Returns the VMM_EXIT_* code. */
 u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 {
-	bool debug = guest_debug_active(vcpu);
+	bool debug = guest_debug_active(vcpu->ctxt.sys, vcpu->debug.oslk);
 	unsigned int brps = 0, wrps = 0;
 	u64 code;
 

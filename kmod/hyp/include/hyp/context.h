@@ -79,9 +79,14 @@ struct vmm_debug_regs {
 	u64	mdscr;
 };
 
-/* The host state the world switch keeps across a guest run (VHE). */
+/*
+ * The host state the world switch keeps across a guest run: with VHE, in
+ * the vCPU from load to put, @sys only the registers the host shares with
+ * the guest; with nVHE, per CPU at EL2 for one run, @sys all of the
+ * host's EL1 registers the guest's displace.
+ */
 struct vmm_host_state {
-	u64	sys[NR_VMM_SYSREGS];	/* only the registers the host shares */
+	u64	sys[NR_VMM_SYSREGS];
 	u64	hcr, vbar, cptr, mdcr, vttbr, vtcr, cnthctl, vmcr;
 	u32	ap0r[4], ap1r[4];
 	struct vmm_debug_regs debug;	/* while the guest's are in */

@@ -21,6 +21,10 @@
  */
 #define VMM_HC_ID(n)		(0xc6000000 | (n))
 #define VMM_HC_PING		VMM_HC_ID(1)	/* x1 back: this CPU's number */
+#define VMM_HC_RUN		VMM_HC_ID(2)	/* x1: a vCPU (EL2 address); x0 back: VMM_EXIT_* */
+#define VMM_HC_FLUSH_ALL	VMM_HC_ID(3)	/* every VMID's TLB entries, every CPU */
+#define VMM_HC_FLUSH_VMID	VMM_HC_ID(4)	/* x1: VTCR, x2: VTTBR: that VMID's */
+#define VMM_HC_FLUSH_HYP	VMM_HC_ID(5)	/* EL2's own TLB entries, every CPU */
 
 /* x0 after a call if EL2 took an exception it never expects (hyp-init.S) */
 #define VMM_HC_PANIC		0xbad0e12
@@ -40,6 +44,8 @@
 
 #include <linux/types.h>
 
+#include <hyp/context.h>
+
 /*
  * One CPU's EL2 state, in a page of its own mapped at EL2; TPIDR_EL2
  * holds its EL2 address.
@@ -58,6 +64,17 @@ struct vmm_nvhe_cpu {
 	u64	stack_top;	/* EL2 address */
 	/* at each host call, for the panic path: where the host called from */
 	u64	host_elr, host_spsr;
+	/* what EL2 cannot ask the kernel: set by the host (nvhe.c) */
+	struct vmm_nvhe_cfg {
+		u64	hcr_ras;	/* HCR_TERR | HCR_TEA where the CPU has RAS */
+		u32	brps, wrps;	/* breakpoints and watchpoints */
+		bool	ras;		/* VSESR_EL2 exists */
+		bool	gic_sysregs;	/* a GICv3 CPU interface: ICH_*_EL2 exist */
+	} cfg;
+	/* this CPU's Spectre-BHB sequence on guest exit (hyp/entry.S) */
+	struct vmm_hyp_host	hyp_host;
+	/* the host's EL1 and EL2 state while a guest runs here */
+	struct vmm_host_state	host;
 };
 
 #endif /* __ASSEMBLY__ */

@@ -3,9 +3,15 @@
  * sysreg-sr.h - save and restore of the guest's EL1 system registers,
  * shared static inline code.  Compiled in VHE mode (hyp/vhe/) the EL1
  * registers are reached from EL2 through their _EL12/_EL02 aliases (DDI
- * 0487 D5.6, "Virtualization Host Extensions"); an nVHE build will use the
- * plain _EL1 names.  Registers VHE does not alias (SP_EL1, TPIDR_EL1,
- * PAR_EL1, ...) are named directly: EL2 never uses them for itself.
+ * 0487 D5.6, "Virtualization Host Extensions"); compiled for nVHE's EL2
+ * (hyp/nvhe/, __VMM_NVHE__) through their plain _EL1/_EL0 names, which
+ * there are the EL1 registers themselves.  Registers VHE does not alias
+ * (SP_EL1, TPIDR_EL1, PAR_EL1, ...) are named directly: EL2 never uses
+ * them for itself.
+ *
+ * nVHE leaves the EL1 physical timer (CNTP_*) out: it is the host
+ * kernel's own timer there (the host is at EL1), so the guest's traps
+ * (CNTHCTL_EL2.EL1PCEN clear) and lives in its vCPU.
  */
 #ifndef VMM_HYP_SYSREG_SR_H
 #define VMM_HYP_SYSREG_SR_H
@@ -14,8 +20,17 @@
 
 #include <hyp/context.h>
 
+#ifdef __VMM_NVHE__
+#define read_el1(r)	read_sysreg_s(SYS_ ## r ## _EL1)
+#define write_el1(v, r)	write_sysreg_s(v, SYS_ ## r ## _EL1)
+#define read_el0(r)	read_sysreg_s(SYS_ ## r ## _EL0)
+#define write_el0(v, r)	write_sysreg_s(v, SYS_ ## r ## _EL0)
+#else
 #define read_el1(r)	read_sysreg_s(SYS_ ## r ## _EL12)
 #define write_el1(v, r)	write_sysreg_s(v, SYS_ ## r ## _EL12)
+#define read_el0(r)	read_sysreg_s(SYS_ ## r ## _EL02)
+#define write_el0(v, r)	write_sysreg_s(v, SYS_ ## r ## _EL02)
+#endif
 
 static inline void __sysreg_save_el1(u64 *sys)
 {
@@ -38,10 +53,12 @@ static inline void __sysreg_save_el1(u64 *sys)
 	sys[SP_EL1]	= read_sysreg(sp_el1);
 	sys[TPIDR_EL1]	= read_sysreg(tpidr_el1);
 	sys[CSSELR_EL1]	= read_sysreg(csselr_el1);
-	sys[CNTV_CTL_EL0] = read_sysreg_s(SYS_CNTV_CTL_EL02);
-	sys[CNTV_CVAL_EL0] = read_sysreg_s(SYS_CNTV_CVAL_EL02);
-	sys[CNTP_CTL_EL0] = read_sysreg_s(SYS_CNTP_CTL_EL02);
-	sys[CNTP_CVAL_EL0] = read_sysreg_s(SYS_CNTP_CVAL_EL02);
+	sys[CNTV_CTL_EL0] = read_el0(CNTV_CTL);
+	sys[CNTV_CVAL_EL0] = read_el0(CNTV_CVAL);
+#ifndef __VMM_NVHE__
+	sys[CNTP_CTL_EL0] = read_el0(CNTP_CTL);
+	sys[CNTP_CVAL_EL0] = read_el0(CNTP_CVAL);
+#endif
 }
 
 static inline void __sysreg_restore_el1(const u64 *sys)
@@ -65,10 +82,12 @@ static inline void __sysreg_restore_el1(const u64 *sys)
 	write_sysreg(sys[SP_EL1], sp_el1);
 	write_sysreg(sys[TPIDR_EL1], tpidr_el1);
 	write_sysreg(sys[CSSELR_EL1], csselr_el1);
-	write_sysreg_s(sys[CNTV_CVAL_EL0], SYS_CNTV_CVAL_EL02);
-	write_sysreg_s(sys[CNTV_CTL_EL0], SYS_CNTV_CTL_EL02);
-	write_sysreg_s(sys[CNTP_CVAL_EL0], SYS_CNTP_CVAL_EL02);
-	write_sysreg_s(sys[CNTP_CTL_EL0], SYS_CNTP_CTL_EL02);
+	write_el0(sys[CNTV_CVAL_EL0], CNTV_CVAL);
+	write_el0(sys[CNTV_CTL_EL0], CNTV_CTL);
+#ifndef __VMM_NVHE__
+	write_el0(sys[CNTP_CVAL_EL0], CNTP_CVAL);
+	write_el0(sys[CNTP_CTL_EL0], CNTP_CTL);
+#endif
 }
 
 /*

@@ -76,4 +76,47 @@ static __always_inline void __vgic_save_lrs(struct vmm_vgic_cpu *v)
 	}
 }
 
+/*
+ * The active-priority registers ICH_AP0R<n>/AP1R<n>_EL2, which the guest
+ * reaches as ICV_AP0R<n>/AP1R<n>_EL1: as many as ICH_VTR_EL2.PREbits
+ * needs (5 bits: 1, 6: 2, 7: 4), as KVM's __vgic_v3_save/restore_aprs().
+ */
+static inline unsigned int nr_aprs(void)
+{
+	return 1U << (((read_sysreg_s(SYS_ICH_VTR_EL2) >> 26) & 7) + 1 - 5);
+}
+
+#define SAVE_APR(grp, n, to)	((to)[n] = read_sysreg_s(SYS_ICH_AP ## grp ## R ## n ## _EL2))
+#define LOAD_APR(grp, n, from)	write_sysreg_s((from)[n], SYS_ICH_AP ## grp ## R ## n ## _EL2)
+
+static inline void save_aprs(u32 *ap0, u32 *ap1, unsigned int nr)
+{
+	switch (nr) {
+	case 4:
+		SAVE_APR(0, 3, ap0); SAVE_APR(1, 3, ap1);
+		SAVE_APR(0, 2, ap0); SAVE_APR(1, 2, ap1);
+		fallthrough;
+	case 2:
+		SAVE_APR(0, 1, ap0); SAVE_APR(1, 1, ap1);
+		fallthrough;
+	default:
+		SAVE_APR(0, 0, ap0); SAVE_APR(1, 0, ap1);
+	}
+}
+
+static inline void load_aprs(const u32 *ap0, const u32 *ap1, unsigned int nr)
+{
+	switch (nr) {
+	case 4:
+		LOAD_APR(0, 3, ap0); LOAD_APR(1, 3, ap1);
+		LOAD_APR(0, 2, ap0); LOAD_APR(1, 2, ap1);
+		fallthrough;
+	case 2:
+		LOAD_APR(0, 1, ap0); LOAD_APR(1, 1, ap1);
+		fallthrough;
+	default:
+		LOAD_APR(0, 0, ap0); LOAD_APR(1, 0, ap1);
+	}
+}
+
 #endif

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * switch.c - the nVHE world switch, at EL2 in the module's own image.
+ *
+ * The host kernel runs at EL1 and uses the EL1 system registers itself,
+ * so every run swaps all of them: the host's out to this CPU's EL2 page,
+ * the guest's in from its vCPU, and back at the exit (the LCA'15 talk's
+ * "nVHE: save/restore everything, every time").  EL2's own configuration
+ * switches with them: HCR_EL2 (stage 2 on only while the guest runs),
+ * CPTR_EL2, MDCR_EL2, CNTHCTL_EL2, the virtual CPU's IDs and counter
+ * offset, the GIC's virtual CPU interface.  FP/SIMD registers are not
+ * touched here: the host loads the guest's on its first use (CPTR_EL2.TFP
+ * traps it until then), exactly as with VHE.
+ *
+ * The vCPU is the host's struct vmm_vcpu, mapped at EL2 when it was
+ * created; EL2 reads nothing through its pointers (they are the host's
+ * addresses), only its own fields, among them what the host copied of
+ * the VM for this run (vcpu->hyp_vm).
+ */
+#include <linux/compiler.h>
+#include <linux/types.h>
+
+#include <asm/barrier.h>
+#include <asm/kvm_arm.h>
+#include <asm/sysreg.h>
+
+#include <hyp/debug-sr.h>
+#include <hyp/nvhe.h>
+#include <hyp/switch.h>
+#include <hyp/sysreg-sr.h>
+#include <hyp/vgic-sr.h>
+#include "../../vmm_drv.h"
+
+/* CNTHCTL_EL2 without E2H: EL1's access to the physical counter and timer */
+#define CNTHCTL_NVHE_EL1PCTEN	BIT(0)
+#define CNTHCTL_NVHE_EL1PCEN	BIT(1)
+
+extern char __vmm_hyp_vectors[], host_vectors[];
+
+static inline struct vmm_nvhe_cpu *hyp_this_cpu(void)
+{
+	return (struct vmm_nvhe_cpu *)read_sysreg(tpidr_el2);
+}
+
+/*
+ * The guest's CPTR_EL2: trace and activity monitors trapped (hidden by
+ * the ID registers), SVE and SME trapped (the RES1 mask keeps TSM set),
+ * FP/SIMD trapped until the host has loaded the guest's registers.
+ */
+static inline u64 guest_cptr(const struct vmm_vcpu *vcpu)
+{
+	return CPTR_EL2_DEFAULT | CPTR_EL2_TTA | CPTR_EL2_TAM | CPTR_EL2_TZ |
+	       (vcpu->fp_loaded ? 0 : CPTR_EL2_TFP);
+}
+
+u64 __vmm_nvhe_run(struct vmm_vcpu *vcpu)
+{
+	struct vmm_nvhe_cpu *c = hyp_this_cpu();
+	struct vmm_host_state *host = &c->host;
+	const struct vmm_nvhe_cfg *cfg = &c->cfg;
+	bool debug = guest_debug_active(vcpu->ctxt.sys, vcpu->debug.oslk);
+	u64 code;
+
+	/* the host, out */
+	c->hyp_host.sp_el0 = read_sysreg(sp_el0);	/* for the panic path */
+	host->hcr = read_sysreg(hcr_el2);
+	host->cptr = read_sysreg(cptr_el2);
+	host->mdcr = read_sysreg(mdcr_el2);
+	host->cnthctl = read_sysreg(cnthctl_el2);
+	__sysreg_save_el1(host->sys);
+	__sysreg_save_shared(host->sys);
+
+	/* the guest, in: its translation regime first, then its traps */
+	write_sysreg(vcpu->hyp_vm.vtcr, vtcr_el2);
+	write_sysreg(vcpu->hyp_vm.vttbr, vttbr_el2);
+	write_sysreg(vcpu->hyp_vm.cntvoff, cntvoff_el2);
+	write_sysreg(vcpu->mpidr, vmpidr_el2);
+	write_sysreg(read_sysreg(midr_el1), vpidr_el2);	/* EL2 reads the real one */
+	__sysreg_restore_el1(vcpu->ctxt.sys);
+	__sysreg_restore_shared(vcpu->ctxt.sys);
+	if (cfg->gic_sysregs) {
+		host->vmcr = read_sysreg_s(SYS_ICH_VMCR_EL2);
+		write_sysreg_s(vcpu->vgic.vmcr, SYS_ICH_VMCR_EL2);
+		load_aprs(vcpu->vgic.ap0r, vcpu->vgic.ap1r, nr_aprs());
+		__vgic_restore_lrs(&vcpu->vgic);
+	}
+	if (debug) {
+		__debug_save(&host->debug, cfg->brps, cfg->wrps);
+		vcpu->debug.regs.mdscr = vcpu->ctxt.sys[MDSCR_EL1];
+		__debug_load(&vcpu->debug.regs, cfg->brps, cfg->wrps);
+	}
+	if ((vcpu->hcr_dyn & HCR_VSE) && cfg->ras)
+		write_sysreg_s(vcpu->inject.vsesr, SYS_VSESR_EL2);
+	write_sysreg((host->mdcr & MDCR_EL2_HPMN_MASK) | MDCR_GUEST_TRAPS, mdcr_el2);
+	/* the physical counter readable; the physical timer is the host's: trapped */
+	write_sysreg((host->cnthctl & ~CNTHCTL_NVHE_EL1PCEN) | CNTHCTL_NVHE_EL1PCTEN,
+		     cnthctl_el2);
+	write_sysreg(guest_cptr(vcpu), cptr_el2);
+	write_sysreg(HCR_GUEST_FLAGS | cfg->hcr_ras | vcpu->hcr_dyn, hcr_el2);
+	write_sysreg(__vmm_hyp_vectors, vbar_el2);
+	isb();
+
+	code = __vmm_guest_enter(&vcpu->ctxt);
+
+	vcpu->fault.esr = read_sysreg(esr_el2);
+	vcpu->fault.far = read_sysreg(far_el2);
+	vcpu->fault.hpfar = read_sysreg(hpfar_el2);
+	if (vcpu->hcr_dyn & HCR_VSE)
+		vcpu->hcr_dyn &= read_sysreg(hcr_el2) | ~HCR_VSE;
+
+	/* the guest, out: stage 2 off before the host's EL1 regime is back */
+	write_sysreg(host->hcr, hcr_el2);
+	write_sysreg(host_vectors, vbar_el2);
+	write_sysreg(host->cptr, cptr_el2);
+	write_sysreg(host->mdcr, mdcr_el2);
+	write_sysreg(host->cnthctl, cnthctl_el2);
+	if (debug)
+		__debug_load(&host->debug, cfg->brps, cfg->wrps);
+	if (cfg->gic_sysregs) {
+		__vgic_save_lrs(&vcpu->vgic);
+		vcpu->vgic.vmcr = read_sysreg_s(SYS_ICH_VMCR_EL2);
+		write_sysreg_s(host->vmcr, SYS_ICH_VMCR_EL2);
+		save_aprs(vcpu->vgic.ap0r, vcpu->vgic.ap1r, nr_aprs());
+	}
+	__sysreg_save_el1(vcpu->ctxt.sys);
+	__sysreg_save_shared(vcpu->ctxt.sys);
+	/* the guest's virtual timer must not fire at the host */
+	write_sysreg(0, cntv_ctl_el0);
+	/* the host's counter reads see no guest offset */
+	write_sysreg(0, cntvoff_el2);
+	write_sysreg(read_sysreg(midr_el1), vpidr_el2);
+	write_sysreg(read_sysreg(mpidr_el1), vmpidr_el2);
+
+	/* the host, in */
+	__sysreg_restore_el1(host->sys);
+	__sysreg_restore_shared(host->sys);
+	isb();
+	return code;
+}
+
+/* Every VMID's stage-1&2 TLB entries and VMID-tagged I-cache lines, everywhere. */
+void __vmm_nvhe_flush_all(void)
+{
+	dsb(ishst);
+	asm volatile("tlbi alle1is" : : : "memory");
+	asm volatile("ic ialluis" : : : "memory");
+	dsb(ish);
+	isb();
+}
+
+/* EL2's own translations, everywhere: after the host unmapped some. */
+void __vmm_nvhe_flush_hyp(void)
+{
+	dsb(ishst);
+	asm volatile("tlbi alle2is" : : : "memory");
+	dsb(ish);
+	isb();
+}
+
+/* One VMID's, everywhere: the VMID is VTTBR_EL2's, its width VTCR_EL2's. */
+void __vmm_nvhe_flush_vmid(u64 vtcr, u64 vttbr)
+{
+	u64 old_vtcr = read_sysreg(vtcr_el2), old_vttbr = read_sysreg(vttbr_el2);
+
+	dsb(ishst);
+	write_sysreg(vtcr, vtcr_el2);
+	write_sysreg(vttbr, vttbr_el2);
+	isb();
+	asm volatile("tlbi vmalls12e1is" : : : "memory");
+	dsb(ish);
+	isb();
+	write_sysreg(old_vtcr, vtcr_el2);
+	write_sysreg(old_vttbr, vttbr_el2);
+	isb();
+}
+
+/*
+ * An exception the world switch never expects, taken on the guest's
+ * vectors (hyp/entry.S's bad vectors jump here): the host's EL2 and EL1
+ * state back as far as they were saved, then hyp_panic (hyp-init.S)
+ * returns to the host's call with VMM_HC_PANIC.
+ */
+void __noreturn hyp_guest_panic(void)
+{
+	struct vmm_nvhe_cpu *c = hyp_this_cpu();
+	struct vmm_host_state *host = &c->host;
+
+	write_sysreg(host->hcr, hcr_el2);
+	write_sysreg(host_vectors, vbar_el2);
+	write_sysreg(host->cptr, cptr_el2);
+	write_sysreg(host->mdcr, mdcr_el2);
+	write_sysreg(host->cnthctl, cnthctl_el2);
+	write_sysreg(0, cntvoff_el2);
+	__sysreg_restore_el1(host->sys);
+	__sysreg_restore_shared(host->sys);
+	write_sysreg(c->hyp_host.sp_el0, sp_el0);
+	isb();
+	asm volatile("b hyp_panic");
+	unreachable();
+}
