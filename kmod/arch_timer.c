@@ -287,6 +287,15 @@ int vmm_timer_init_global(void)
 		struct guest_timer *t = &timers[i];
 		int irq = np ? irq_of_parse_and_map(np, t->dt_index) : 0;
 
+		/*
+		 * With nVHE the host kernel at EL1 runs on the EL1 physical
+		 * timer: the guest's traps (CNTHCTL_EL2.EL1PCEN) and has no
+		 * physical interrupt behind it.
+		 */
+		if (t == PTIMER && vmm_is_nvhe()) {
+			pr_info("nVHE: the EL1 physical timer is the host's\n");
+			continue;
+		}
 		if (!irq) {
 			pr_info("no EL1 %s timer interrupt in the device tree\n", t->name);
 			continue;

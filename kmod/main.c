@@ -138,12 +138,10 @@ static struct miscdevice vmm_misc = {
 };
 
 /* Each CPU's share of the interrupts the module takes, as CPUs come and go. */
-static enum cpuhp_state cpuhp_state;
+static enum cpuhp_state cpuhp_state, el2_cpuhp_state;
 
 static int vmm_cpu_online(unsigned int cpu)
 {
-	if (nvhe_mode)
-		return vmm_nvhe_cpu_up();
 	vmm_timer_cpu_up();
 	vmm_vgic_cpu_up();
 	return 0;
@@ -151,12 +149,19 @@ static int vmm_cpu_online(unsigned int cpu)
 
 static int vmm_cpu_offline(unsigned int cpu)
 {
-	if (nvhe_mode) {
-		vmm_nvhe_cpu_down();
-		return 0;
-	}
 	vmm_vgic_cpu_down();
 	vmm_timer_cpu_down();
+	return 0;
+}
+
+static int vmm_el2_online(unsigned int cpu)
+{
+	return vmm_nvhe_cpu_up();
+}
+
+static int vmm_el2_offline(unsigned int cpu)
+{
+	vmm_nvhe_cpu_down();
 	return 0;
 }
 
@@ -178,12 +183,13 @@ static int __init vmm_take_el2(void)
 	ret = vmm_nvhe_init();
 	if (ret)
 		return ret;
-	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "vmm:online", vmm_cpu_online, vmm_cpu_offline);
+	/* a state of its own, set up first: its teardown comes after the others' */
+	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "vmm:el2", vmm_el2_online, vmm_el2_offline);
 	if (ret < 0) {
 		vmm_nvhe_exit();
 		return ret;
 	}
-	cpuhp_state = ret;
+	el2_cpuhp_state = ret;
 	pr_info("nVHE host: EL2 taken from the hyp stub on CPUs %*pbl (its vectors at %#llx)\n",
 		cpumask_pr_args(vmm_nvhe_cpus()), vmm_nvhe_stub_vectors());
 	return 0;
@@ -191,7 +197,7 @@ static int __init vmm_take_el2(void)
 
 static void vmm_give_el2_back(void)
 {
-	cpuhp_remove_state(cpuhp_state);	/* the stub back on each CPU */
+	cpuhp_remove_state(el2_cpuhp_state);	/* the stub back on each CPU */
 	vmm_nvhe_exit();
 	pr_info("nVHE host: EL2 given back to the hyp stub\n");
 }
@@ -222,24 +228,19 @@ static int __init vmm_init(void)
 	ret = vmm_irqfd_init();
 	if (ret)
 		goto out_el2;
-	/* nVHE: no vGIC or guest timers yet (their EL2 accessors come next) */
-	if (!nvhe_mode) {
-		vmm_timer_init_global();
-		vmm_vgic_init_global();
-		ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "vmm:online", vmm_cpu_online,
-					vmm_cpu_offline);
-		if (ret < 0)
-			goto out_irqs;
-		cpuhp_state = ret;
-	}
+	vmm_timer_init_global();
+	vmm_vgic_init_global();
+	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "vmm:online", vmm_cpu_online, vmm_cpu_offline);
+	if (ret < 0)
+		goto out_irqs;
+	cpuhp_state = ret;
 	vmm_misc.name = devname;
 	preempt_notifier_inc();		/* vCPUs follow their threads (run.c) */
 	ret = misc_register(&vmm_misc);
 	if (ret) {
 		preempt_notifier_dec();
 		pr_err("cannot register /dev/%s: %d\n", devname, ret);
-		if (!nvhe_mode)
-			cpuhp_remove_state(cpuhp_state);
+		cpuhp_remove_state(cpuhp_state);
 		goto out_irqs;
 	}
 	pr_info("%s host: /dev/%s ready%s\n", nvhe_mode ? "nVHE" : "VHE", devname,
@@ -264,8 +265,7 @@ static void __exit vmm_exit(void)
 	     atomic_read(&vmm_nr_pinned), atomic_read(&vmm_nr_locked));
 	misc_deregister(&vmm_misc);
 	preempt_notifier_dec();
-	if (!nvhe_mode)
-		cpuhp_remove_state(cpuhp_state);
+	cpuhp_remove_state(cpuhp_state);
 	vmm_vgic_exit_global();
 	vmm_timer_exit_global();
 	vmm_irqfd_exit();

@@ -392,13 +392,34 @@ void vmm_nvhe_vcpu_destroy(struct vmm_vcpu *vcpu)
 	vcpu->hyp_va = 0;
 }
 
+/*
+ * The guest's virtual timer in the CPU from load to put, with its
+ * counter offset (an EL2 register): the host at EL1 never uses it.
+ */
+void vmm_nvhe_vtimer_load(struct vmm_vcpu *vcpu)
+{
+	vmm_nvhe_call(VMM_HC_SET_CNTVOFF, READ_ONCE(vcpu->vm->cntvoff), 0, 0);
+	write_sysreg(vcpu->ctxt.sys[CNTV_CVAL_EL0], cntv_cval_el0);
+	write_sysreg(vcpu->ctxt.sys[CNTV_CTL_EL0], cntv_ctl_el0);
+	isb();
+}
+
+void vmm_nvhe_vtimer_put(struct vmm_vcpu *vcpu)
+{
+	vcpu->ctxt.sys[CNTV_CTL_EL0] = read_sysreg(cntv_ctl_el0);
+	vcpu->ctxt.sys[CNTV_CVAL_EL0] = read_sysreg(cntv_cval_el0);
+	/* it must not fire at the host, nor host readers see the guest's offset */
+	write_sysreg(0, cntv_ctl_el0);
+	isb();
+	vmm_nvhe_call(VMM_HC_SET_CNTVOFF, 0, 0, 0);
+}
+
 u64 vmm_nvhe_run_once(struct vmm_vcpu *vcpu)
 {
 	const struct vmm_vm *vm = vcpu->vm;
 
 	vcpu->hyp_vm.vttbr = READ_ONCE(vm->vttbr);
 	vcpu->hyp_vm.vtcr = vm->vtcr;
-	vcpu->hyp_vm.cntvoff = READ_ONCE(vm->cntvoff);
 	return vmm_nvhe_call(VMM_HC_RUN, vcpu->hyp_va, 0, 0).a0;
 }
 

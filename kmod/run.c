@@ -140,8 +140,14 @@ DEFINE_PER_CPU(struct vmm_vcpu *, vmm_loaded_vcpu);
 static void __vcpu_load(struct vmm_vcpu *vcpu)
 {
 	vmm_vmid_load(vcpu->vm);
-	/* nVHE: the host uses the EL1 registers; EL2 swaps them at every run */
-	if (!vmm_is_nvhe()) {
+	/*
+	 * nVHE: the host uses the EL1 registers, so EL2 swaps them at every
+	 * run; only the virtual timer, which the host does not use, stays.
+	 */
+	if (vmm_is_nvhe()) {
+		vmm_nvhe_vtimer_load(vcpu);
+		vcpu->vtimer_loaded = true;
+	} else {
 		vmm_vhe_vcpu_load(vcpu, &vcpu->host);
 		vcpu->sysregs_loaded = true;
 	}
@@ -154,7 +160,10 @@ static void __vcpu_load(struct vmm_vcpu *vcpu)
 static void __vcpu_put(struct vmm_vcpu *vcpu)
 {
 	__this_cpu_write(vmm_loaded_vcpu, NULL);
-	if (!vmm_is_nvhe()) {
+	if (vmm_is_nvhe()) {
+		vcpu->vtimer_loaded = false;
+		vmm_nvhe_vtimer_put(vcpu);
+	} else {
 		vcpu->sysregs_loaded = false;
 		vmm_vhe_vcpu_put(vcpu, &vcpu->host);
 	}

@@ -237,8 +237,9 @@ int vmm_handle_sysreg(struct vmm_vcpu *vcpu)
 /* ---- the guest's EL1 registers, wherever they are ----------------------- */
 
 /*
- * Loaded, a register is read from the CPU; otherwise (and MDSCR_EL1
- * always) from the context.  Safe with preemption on: a put and a load
+ * Loaded, a register is read from the CPU (with nVHE only the virtual
+ * timer's are: the rest are swapped at each run, at EL2); otherwise (and
+ * MDSCR_EL1 always) from the context.  Safe with preemption on: a put and a load
  * around the access leave the CPU holding the same values.
  */
 u64 vmm_vcpu_read_sys_reg(const struct vmm_vcpu *vcpu, enum vmm_sysreg reg)
@@ -247,6 +248,12 @@ u64 vmm_vcpu_read_sys_reg(const struct vmm_vcpu *vcpu, enum vmm_sysreg reg)
 
 	if (vcpu->sysregs_loaded && __sysreg_read_cpu(reg, &val))
 		return val;
+	if (vcpu->vtimer_loaded) {
+		if (reg == CNTV_CTL_EL0)
+			return read_sysreg(cntv_ctl_el0);
+		if (reg == CNTV_CVAL_EL0)
+			return read_sysreg(cntv_cval_el0);
+	}
 	return vcpu->ctxt.sys[reg];
 }
 
@@ -254,5 +261,13 @@ void vmm_vcpu_write_sys_reg(struct vmm_vcpu *vcpu, u64 val, enum vmm_sysreg reg)
 {
 	if (vcpu->sysregs_loaded && __sysreg_write_cpu(reg, val))
 		return;
+	if (vcpu->vtimer_loaded && reg == CNTV_CTL_EL0) {
+		write_sysreg(val, cntv_ctl_el0);
+		return;
+	}
+	if (vcpu->vtimer_loaded && reg == CNTV_CVAL_EL0) {
+		write_sysreg(val, cntv_cval_el0);
+		return;
+	}
 	vcpu->ctxt.sys[reg] = val;
 }

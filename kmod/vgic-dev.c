@@ -151,7 +151,7 @@ static u64 vmcr_field(u64 vmcr, u64 mask, unsigned int shift)
 
 static int cpu_sysreg(struct vmm_vcpu *vcpu, u32 instr, u64 *val, bool write)
 {
-	u64 vtr = read_sysreg_s(SYS_ICH_VTR_EL2), *vmcr = &vcpu->vgic.vmcr, ctlr;
+	u64 vtr = vmm_vgic_global.ich_vtr, *vmcr = &vcpu->vgic.vmcr, ctlr;
 	unsigned int pri_bits = ((vtr & ICH_VTR_PRI_BITS_MASK) >> ICH_VTR_PRI_BITS_SHIFT) + 1;
 	unsigned int max_apr = (1U << (pri_bits - 5)) - 1;
 	u32 reg = sys_reg((instr >> 14) & 3, (instr >> 11) & 7, (instr >> 7) & 0xf,

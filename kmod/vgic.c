@@ -49,7 +49,8 @@ int vmm_vgic_init_global(void)
 		pr_info("no GICv3 CPU interface: no in-kernel interrupt controller\n");
 		return 0;
 	}
-	if (!vmm_timer_hwintid(true) || !vmm_timer_hwintid(false)) {
+	/* nVHE: the EL1 physical timer is the host's (arch_timer.c) */
+	if (!vmm_timer_hwintid(true) || (!vmm_is_nvhe() && !vmm_timer_hwintid(false))) {
 		pr_info("no EL1 timer interrupts: no in-kernel interrupt controller\n");
 		return 0;
 	}
@@ -67,7 +68,10 @@ int vmm_vgic_init_global(void)
 		return 0;
 	}
 	vmm_vgic_global.maint_irq = irq;
-	vmm_vgic_global.nr_lrs = (read_sysreg_s(SYS_ICH_VTR_EL2) & 0x1f) + 1;
+	/* an EL2 register: nVHE asks its own EL2 */
+	vmm_vgic_global.ich_vtr = vmm_is_nvhe() ? vmm_nvhe_call(VMM_HC_ICH_VTR, 0, 0, 0).a1 :
+						  read_sysreg_s(SYS_ICH_VTR_EL2);
+	vmm_vgic_global.nr_lrs = (vmm_vgic_global.ich_vtr & 0x1f) + 1;
 	vmm_vgic_global.nr_lrs = min_t(unsigned int, vmm_vgic_global.nr_lrs, VGIC_MAX_LRS);
 	vmm_vgic_global.usable = true;
 	return 0;
@@ -93,7 +97,10 @@ void vmm_vgic_cpu_up(void)
 
 	if (!vmm_vgic_global.usable)
 		return;
-	vmm_vhe_vgic_reset_cpu(vmm_vgic_global.nr_lrs);
+	if (vmm_is_nvhe())
+		vmm_nvhe_call(VMM_HC_VGIC_RESET, vmm_vgic_global.nr_lrs, 0, 0);
+	else
+		vmm_vhe_vgic_reset_cpu(vmm_vgic_global.nr_lrs);
 	if (irq)
 		enable_percpu_irq(irq, irq_get_trigger_type(irq));
 }
@@ -227,7 +234,8 @@ int vmm_vgic_map(struct vmm_vm *vm)
 		if (!v)
 			continue;
 		vmm_vgic_map_hw(v, v->timer.irq, vmm_timer_hwintid(true));
-		vmm_vgic_map_hw(v, v->timer.pirq, vmm_timer_hwintid(false));
+		if (vmm_timer_hwintid(false))
+			vmm_vgic_map_hw(v, v->timer.pirq, vmm_timer_hwintid(false));
 	}
 	raw_spin_unlock_irq(&vg->lock);
 	smp_store_release(&vg->mapped, true);

@@ -98,6 +98,7 @@ struct vmm_vgic_cpu {
 struct vmm_vgic_global {
 	bool			usable;		/* a vGICv3 can be created */
 	unsigned int		nr_lrs;
+	u64			ich_vtr;	/* ICH_VTR_EL2, read once */
 	int			maint_irq;	/* Linux's number; 0: none */
 };
 extern struct vmm_vgic_global vmm_vgic_global;

@@ -131,7 +131,7 @@ struct vmm_vcpu {
 	 */
 	u64			hyp_va;
 	struct {
-		u64	vttbr, vtcr, cntvoff;
+		u64	vttbr, vtcr;
 	} hyp_vm;
 
 	/*
@@ -143,6 +143,7 @@ struct vmm_vcpu {
 	struct preempt_notifier	pn;
 	struct vmm_host_state	host;
 	bool			sysregs_loaded;	/* the guest's EL1 state is in the CPU */
+	bool			vtimer_loaded;	/* nVHE: its virtual timer is (run.c) */
 	bool			fp_loaded;	/* guest FP/SIMD in the CPU (run.c) */
 	/*
 	 * Self-hosted debug (sys_regs.c, debug-sr.h): the guest's
@@ -339,6 +340,9 @@ static __always_inline bool vmm_is_nvhe(void)
 }
 /* One guest run through EL2 (interrupts off); a VMM_EXIT_* code. */
 u64 vmm_nvhe_run_once(struct vmm_vcpu *vcpu);
+/* The guest's virtual timer in and out of the CPU at vCPU load and put. */
+void vmm_nvhe_vtimer_load(struct vmm_vcpu *vcpu);
+void vmm_nvhe_vtimer_put(struct vmm_vcpu *vcpu);
 /* Map a new vCPU at EL2, and unmap it before it is freed. */
 int vmm_nvhe_vcpu_init(struct vmm_vcpu *vcpu);
 void vmm_nvhe_vcpu_destroy(struct vmm_vcpu *vcpu);

@@ -5,7 +5,7 @@
 # Kernel parameters (read from /proc/cmdline):
 #   tb.action=check|shell|run|bench   what to do
 #   tb.tests=a,b,c                    tests to run (check)
-#   tb.mode=vhe|nvhe|vhe-none|nvhe-none
+#   tb.mode=vhe|nvhe|vhe-none|nvhe-none|a72-none|vhe-gicv2
 # Each test prints its output, then a result line the host side parses:
 #   @@@ RESULT <mode> <test> PASS|FAIL <reason>
 /bin/busybox --install -s /bin
@@ -55,9 +55,11 @@ run_test() {
 	local t=$1 to rc reason= vp task lines errs left
 	to=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "/tests/$t.sh")
 	echo "@@@ BEGIN $mode $t"
-	# In vhe-none the hypervisor is vmm.ko: loaded before each test, so a
-	# test that names none runs on it (vmm picks /dev/vmm when present).
-	if [ "$mode" = vhe-none ] && [ ! -e /sys/module/vmm ]; then
+	# In vhe-none, nvhe-none and a72-none the hypervisor is vmm.ko: loaded
+	# before each test, so a test that names none runs on it (vmm picks
+	# /dev/vmm when present).  kmod.sh loads and unloads it itself.
+	case $mode in vhe-none|nvhe-none|a72-none) vmm_ko=1 ;; *) vmm_ko= ;; esac
+	if [ -n "$vmm_ko" ] && [ "$t" != kmod ] && [ ! -e /sys/module/vmm ]; then
 		insmod /vmm.ko || echo "  | insmod /vmm.ko failed: $(dmesg | tail -n 1)"
 	fi
 	lines=$(dmesg | wc -l)

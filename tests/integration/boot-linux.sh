@@ -3,12 +3,12 @@
 # init on 4 vCPUs, sees them all and the PMU (--pmu, where the hypervisor
 # has one: not vmm.ko), its clock advances at the host's rate, and its
 # poweroff ends vmm with status 0.
-# modes: vhe nvhe vhe-none
+# modes: vhe nvhe vhe-none nvhe-none a72-none
 # timeout: 150
 . /tests/lib.sh
 
 pmu=--pmu
-[ "$TB_MODE" != vhe-none ] || pmu=
+! on_vmm_ko || pmu=
 vmm_run run -k $GUEST_KERNEL -i $GUEST_INITRD -c 4 -m 512 $pmu -p "quiet vmmtest=info"
 expect_output '^guest-nproc: 4$' "the guest's CPU count"
 expect_output '^guest-cpus-online: 0-3$' "the guest's online CPUs"

@@ -30,7 +30,7 @@ vmm run -k /firmware/flash.img -F $img $args --dump-dtb /tmp/flash.dtb \
 	fail "the probe run failed: $(tail -n 1 /tmp/flash.probe)"
 params=
 if grep -q 'no read-only memory slots' /tmp/flash.probe; then
-	[ "$TB_MODE" = vhe-none ] ||
+	on_vmm_ko ||
 		fail "the kernel's KVM offers read-only memory slots, but the vmm did not use one"
 	echo "# $TB_MODE: the hypervisor has no read-only memory slots (KVM_CAP_READONLY_MEM): execute-in-place skipped"
 	params=flash.noxip
@@ -88,4 +88,4 @@ vmm_run run -k /firmware/flash.img $args -F /tmp/big.img
 expect_error '--flash /tmp/big.img: 33554432 bytes; .* to 16 MiB'
 expect_status 1
 rm -f $img /tmp/empty.img /tmp/odd.img /tmp/big.img /tmp/flash.dtb /tmp/flash.probe
-[ "$TB_MODE" != vhe-none ] || kmod_unload
+! on_vmm_ko || kmod_unload

@@ -9,7 +9,7 @@
 args="-c 1 -m 64"
 use_vmm_ko
 run_payload hostile 23 $args
-if [ "$TB_MODE" = vhe-none ]; then
+if on_vmm_ko; then
 	expect_no_vm_left 5	# the VM is gone with the vmm
 	kmod_unload
 fi

@@ -3,12 +3,12 @@
 # timer's deadline after a few wake-ups, not thousands; and a vCPU waiting
 # in WFI with nothing armed uses no CPU, and SIGTERM still stops the vmm.
 # On the kernel's KVM and on vmm.ko.
-# modes: vhe nvhe vhe-none
+# modes: vhe nvhe vhe-none nvhe-none a72-none
 # timeout: 120
 . /tests/lib.sh
 
 args="-c 1 -m 64"
-if [ "$TB_MODE" = vhe-none ]; then
+if on_vmm_ko; then
 	kmod_load
 	args="$args --kvm-dev /dev/vmm"
 fi
@@ -28,4 +28,4 @@ echo "CPU time in 2 s of WFI: $((after - before)) ticks of 1/$(getconf CLK_TCK 2
 # a vCPU spinning on WFI would use all 200
 [ $((after - before)) -le 20 ] || fail "the vmm used $((after - before)) ticks in 2 s of guest WFI"
 expect_status 143 "vmm stopped by SIGTERM in guest WFI"
-[ "$TB_MODE" != vhe-none ] || kmod_unload
+! on_vmm_ko || kmod_unload

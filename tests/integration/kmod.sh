@@ -13,8 +13,7 @@
 params=/sys/module/vmm/parameters
 # What vmm.ko offers wherever it loads, on its own world switch: KVM's
 # ioctls (kmod-test), 100 VMs with nothing kept, the payloads that need no
-# interrupts, a vmm killed mid-run, no unload while a VM lives.  $no_gic:
-# "--no-gic" where the module has no in-kernel GIC yet (nVHE, for now).
+# interrupts, a vmm killed mid-run, no unload while a VM lives.
 vmm_ko_suite() {
 	# MemFree also moves with first-use slab growth and page cache: warm
 	# up once and drop caches, so the difference is what 100 VMs keep
@@ -23,7 +22,7 @@ vmm_ko_suite() {
 		echo 3 > /proc/sys/vm/drop_caches
 		sed -n 's/^MemFree: *\([0-9]*\).*/\1/p' /proc/meminfo
 	}
-	kmod-test /dev/vmm 5 2 $no_gic > /tmp/kt.out || { dmesg | tail -n 5
+	kmod-test /dev/vmm 5 2 > /tmp/kt.out || { dmesg | tail -n 5
 		fail "kmod-test warm-up: $(grep FAIL /tmp/kt.out || echo it did not finish)"; }
 	grep '^kmod-test: ' /tmp/kt.out
 	# the one-off tests above churn pages through the per-CPU free lists,
@@ -136,7 +135,7 @@ nvhe-none|a72-none)
 		kill -TERM $pid
 		wait $pid
 		expect_no_vm_left 5
-		[ "$round" = 1 ] && no_gic=--no-gic vmm_ko_suite
+		[ "$round" = 1 ] && vmm_ko_suite
 
 		rmmod vmm || fail "rmmod $round failed"
 		dmesg | tail -n 3 | grep 'vmm: nVHE host: EL2 given back to the hyp stub' ||
@@ -145,7 +144,7 @@ nvhe-none|a72-none)
 	;;
 vhe-none)
 	kmod_load
-	no_gic= vmm_ko_suite
+	vmm_ko_suite
 	kmod_unload
 	;;
 esac

@@ -60,16 +60,22 @@ run_payload() {
 	expect_status 0 "vmm after the $name payload"
 }
 
-# kmod_load [PARAM=VALUE...]: load vmm.ko afresh (test-bed mode vhe-none).
+# on_vmm_ko: the mode's hypervisor is vmm.ko (vhe-none, nvhe-none, a72-none)
+on_vmm_ko() {
+	case $TB_MODE in vhe-none|nvhe-none|a72-none) return 0 ;; esac
+	return 1
+}
+
+# kmod_load [PARAM=VALUE...]: load vmm.ko afresh (the modes on_vmm_ko names).
 kmod_load() {
 	[ ! -e /sys/module/vmm ] || rmmod vmm || fail "vmm.ko is loaded and busy"
 	insmod /vmm.ko "$@" || fail "insmod vmm.ko $*: $(dmesg | tail -n 1)"
 	[ -c /dev/vmm ] || fail "/dev/vmm is not a character device"
 }
 
-# use_vmm_ko: in mode vhe-none, load vmm.ko afresh and add its device to $args.
+# use_vmm_ko: where on_vmm_ko, load vmm.ko afresh and add its device to $args.
 use_vmm_ko() {
-	[ "$TB_MODE" = vhe-none ] || return 0
+	on_vmm_ko || return 0
 	kmod_load
 	args="$args --kvm-dev /dev/vmm"
 }

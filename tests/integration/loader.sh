@@ -70,5 +70,5 @@ for sig in TERM INT; do
 	INT) expect_status 130 "vmm after SIGINT to a spinning raw guest" ;;
 	esac
 done
-[ "$TB_MODE" != vhe-none ] || kmod_unload
+! on_vmm_ko || kmod_unload
 echo "raw, firmware, dtb and random guests: all as expected"

@@ -1342,49 +1342,20 @@ static void one_vm(int sys, unsigned int nr_vcpus, void *ram, size_t run_size)
 	close(vm);
 }
 
-/* No in-kernel GIC: the capabilities say so, and creating one is refused. */
-static void no_gic_test(int sys)
-{
-	struct kvm_create_device cd = {
-		.type = KVM_DEV_TYPE_ARM_VGIC_V3, .flags = KVM_CREATE_DEVICE_TEST,
-	};
-	int vm;
-
-	if (ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_DEVICE_CTRL) != 0 ||
-	    ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_IRQCHIP) != 0 ||
-	    ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_IRQFD) != 0)
-		fail("--no-gic: KVM_CAP_DEVICE_CTRL, _IRQCHIP or _IRQFD is not 0");
-	vm = ioctl(sys, KVM_CREATE_VM, 0);
-	if (vm < 0)
-		fail("KVM_CREATE_VM: %s", strerror(errno));
-	expect_errno(vm, KVM_CREATE_DEVICE, &cd, ENODEV, "a GICv3 with no in-kernel GIC");
-	close(vm);
-	printf("kmod-test: no in-kernel GIC offered, and none created\n");
-}
-
 int main(int argc, char **argv)
 {
 	unsigned int vms, vcpus, i;
-	bool vms_only = false, gic = true;
+	bool vms_only = false;
 	size_t run_size;
 	void *ram;
 	int sys;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);	/* each line as it happens, even to a file */
-	/*
-	 * --vms-only: just the VMs, for a measurement of what they keep;
-	 * --no-gic: a hypervisor that offers no in-kernel GIC, and says so
-	 */
-	for (i = 4; i < (unsigned int)argc; i++) {
-		if (!strcmp(argv[i], "--vms-only"))
-			vms_only = true;
-		else if (!strcmp(argv[i], "--no-gic"))
-			gic = false;
-		else
-			argc = 0;
-	}
-	if (argc < 4)
-		fail("usage: kmod-test DEVICE VMS VCPUS [--vms-only] [--no-gic]");
+	/* --vms-only: just the VMs, for a measurement of what they keep */
+	if (argc == 5 && !strcmp(argv[4], "--vms-only"))
+		vms_only = true;
+	else if (argc != 4)
+		fail("usage: kmod-test DEVICE VMS VCPUS [--vms-only]");
 	vms = atoi(argv[2]);
 	vcpus = atoi(argv[3]);
 	if (vcpus > 64)
@@ -1417,12 +1388,8 @@ int main(int argc, char **argv)
 		 * reused physical page, not a hypervisor's stale state.
 		 */
 		ioeventfd_test(sys, run_size);
-		if (gic) {
-			vgic_vmcr_test(sys, run_size);
-			vgic_dev_test(sys);
-		} else {
-			no_gic_test(sys);
-		}
+		vgic_vmcr_test(sys, run_size);
+		vgic_dev_test(sys);
 		fw_reg_test(sys, run_size);
 		aarch32_el0_test(sys, run_size);
 		vcpu_fd_test(sys);

@@ -21,6 +21,7 @@ struct vmm_vcpu;
 u64 __vmm_nvhe_run(struct vmm_vcpu *vcpu);
 void __vmm_nvhe_flush_all(void);
 void __vmm_nvhe_flush_hyp(void);
+void __vmm_nvhe_vgic_reset(unsigned int nr_lrs);
 void __vmm_nvhe_flush_vmid(u64 vtcr, u64 vttbr);
 
 static inline struct vmm_nvhe_cpu *hyp_this_cpu(void)
@@ -36,6 +37,14 @@ struct hc_ret handle_host_call(u64 id, u64 a1, u64 a2, u64 a3)
 		return (struct hc_ret){ __vmm_nvhe_run((struct vmm_vcpu *)a1), 0 };
 	case VMM_HC_FLUSH_VMID:
 		__vmm_nvhe_flush_vmid(a1, a2);
+		return (struct hc_ret){ 0, 0 };
+	case VMM_HC_SET_CNTVOFF:
+		write_sysreg(a1, cntvoff_el2);
+		return (struct hc_ret){ 0, 0 };
+	case VMM_HC_ICH_VTR:
+		return (struct hc_ret){ 0, read_sysreg_s(SYS_ICH_VTR_EL2) };
+	case VMM_HC_VGIC_RESET:
+		__vmm_nvhe_vgic_reset(a1);
 		return (struct hc_ret){ 0, 0 };
 	case VMM_HC_FLUSH_HYP:
 		__vmm_nvhe_flush_hyp();

@@ -7,8 +7,11 @@
  * the guest's in from its vCPU, and back at the exit (the LCA'15 talk's
  * "nVHE: save/restore everything, every time").  EL2's own configuration
  * switches with them: HCR_EL2 (stage 2 on only while the guest runs),
- * CPTR_EL2, MDCR_EL2, CNTHCTL_EL2, the virtual CPU's IDs and counter
- * offset, the GIC's virtual CPU interface.  FP/SIMD registers are not
+ * CPTR_EL2, MDCR_EL2, CNTHCTL_EL2, the virtual CPU's IDs, the GIC's
+ * virtual CPU interface.  Not the virtual timer: the host at EL1 does not
+ * use it, so it stays the guest's from vCPU load to put, loaded by the
+ * host itself (EL1 reaches it), with CNTVOFF_EL2 (VMM_HC_SET_CNTVOFF),
+ * as with VHE.  FP/SIMD registers are not
  * touched here: the host loads the guest's on its first use (CPTR_EL2.TFP
  * traps it until then), exactly as with VHE.
  *
@@ -73,7 +76,6 @@ u64 __vmm_nvhe_run(struct vmm_vcpu *vcpu)
 	/* the guest, in: its translation regime first, then its traps */
 	write_sysreg(vcpu->hyp_vm.vtcr, vtcr_el2);
 	write_sysreg(vcpu->hyp_vm.vttbr, vttbr_el2);
-	write_sysreg(vcpu->hyp_vm.cntvoff, cntvoff_el2);
 	write_sysreg(vcpu->mpidr, vmpidr_el2);
 	write_sysreg(read_sysreg(midr_el1), vpidr_el2);	/* EL2 reads the real one */
 	__sysreg_restore_el1(vcpu->ctxt.sys);
@@ -124,10 +126,6 @@ u64 __vmm_nvhe_run(struct vmm_vcpu *vcpu)
 	}
 	__sysreg_save_el1(vcpu->ctxt.sys);
 	__sysreg_save_shared(vcpu->ctxt.sys);
-	/* the guest's virtual timer must not fire at the host */
-	write_sysreg(0, cntv_ctl_el0);
-	/* the host's counter reads see no guest offset */
-	write_sysreg(0, cntvoff_el2);
 	write_sysreg(read_sysreg(midr_el1), vpidr_el2);
 	write_sysreg(read_sysreg(mpidr_el1), vmpidr_el2);
 
@@ -145,6 +143,19 @@ void __vmm_nvhe_flush_all(void)
 	asm volatile("tlbi alle1is" : : : "memory");
 	asm volatile("ic ialluis" : : : "memory");
 	dsb(ish);
+	isb();
+}
+
+/* The list registers, active priorities and ICH_HCR_EL2 to 0 (CPU up). */
+void __vmm_nvhe_vgic_reset(unsigned int nr_lrs)
+{
+	static const u32 zero[4];
+	unsigned int i;
+
+	for (i = 0; i < nr_lrs; i++)
+		__vgic_write_lr(i, 0);
+	load_aprs(zero, zero, nr_aprs());
+	write_sysreg_s(0, SYS_ICH_HCR_EL2);
 	isb();
 }
 

@@ -25,6 +25,9 @@
 #define VMM_HC_FLUSH_ALL	VMM_HC_ID(3)	/* every VMID's TLB entries, every CPU */
 #define VMM_HC_FLUSH_VMID	VMM_HC_ID(4)	/* x1: VTCR, x2: VTTBR: that VMID's */
 #define VMM_HC_FLUSH_HYP	VMM_HC_ID(5)	/* EL2's own TLB entries, every CPU */
+#define VMM_HC_ICH_VTR		VMM_HC_ID(6)	/* x1 back: ICH_VTR_EL2 */
+#define VMM_HC_VGIC_RESET	VMM_HC_ID(7)	/* x1: list registers to zero */
+#define VMM_HC_SET_CNTVOFF	VMM_HC_ID(8)	/* x1: CNTVOFF_EL2, from vCPU load to put */
 
 /* x0 after a call if EL2 took an exception it never expects (hyp-init.S) */
 #define VMM_HC_PANIC		0xbad0e12

@@ -9,9 +9,11 @@
  * (SP_EL1, TPIDR_EL1, PAR_EL1, ...) are named directly: EL2 never uses
  * them for itself.
  *
- * nVHE leaves the EL1 physical timer (CNTP_*) out: it is the host
- * kernel's own timer there (the host is at EL1), so the guest's traps
- * (CNTHCTL_EL2.EL1PCEN clear) and lives in its vCPU.
+ * nVHE leaves the timers out.  The EL1 physical timer (CNTP_*) is the
+ * host kernel's own there (the host is at EL1), so the guest's traps
+ * (CNTHCTL_EL2.EL1PCEN clear) and lives in its vCPU.  The virtual timer
+ * the host does not use: the guest's stays in the CPU from vCPU load to
+ * put, as with VHE, and the host loads it itself (run.c).
  */
 #ifndef VMM_HYP_SYSREG_SR_H
 #define VMM_HYP_SYSREG_SR_H
@@ -53,9 +55,9 @@ static inline void __sysreg_save_el1(u64 *sys)
 	sys[SP_EL1]	= read_sysreg(sp_el1);
 	sys[TPIDR_EL1]	= read_sysreg(tpidr_el1);
 	sys[CSSELR_EL1]	= read_sysreg(csselr_el1);
+#ifndef __VMM_NVHE__
 	sys[CNTV_CTL_EL0] = read_el0(CNTV_CTL);
 	sys[CNTV_CVAL_EL0] = read_el0(CNTV_CVAL);
-#ifndef __VMM_NVHE__
 	sys[CNTP_CTL_EL0] = read_el0(CNTP_CTL);
 	sys[CNTP_CVAL_EL0] = read_el0(CNTP_CVAL);
 #endif
@@ -82,9 +84,9 @@ static inline void __sysreg_restore_el1(const u64 *sys)
 	write_sysreg(sys[SP_EL1], sp_el1);
 	write_sysreg(sys[TPIDR_EL1], tpidr_el1);
 	write_sysreg(sys[CSSELR_EL1], csselr_el1);
+#ifndef __VMM_NVHE__
 	write_el0(sys[CNTV_CVAL_EL0], CNTV_CVAL);
 	write_el0(sys[CNTV_CTL_EL0], CNTV_CTL);
-#ifndef __VMM_NVHE__
 	write_el0(sys[CNTP_CVAL_EL0], CNTP_CVAL);
 	write_el0(sys[CNTP_CTL_EL0], CNTP_CTL);
 #endif
