@@ -278,6 +278,7 @@ static int setup_cpu(unsigned int cpu)
 	c->cfg.ras = cpus_have_const_cap(ARM64_HAS_RAS_EXTN);
 	c->cfg.hcr_ras = c->cfg.ras ? HCR_TERR | HCR_TEA : 0;
 	c->cfg.gic_sysregs = cpus_have_const_cap(ARM64_HAS_SYSREG_GIC_CPUIF);
+	c->cfg.speculative_at = cpus_have_const_cap(ARM64_WORKAROUND_SPECULATIVE_AT);
 	c->stack_top = vmm_hyp_va(stack) + (PAGE_SIZE << NVHE_STACK_ORDER);
 	c->init.mair = read_sysreg(mair_el1);	/* the kernel's memory types */
 	/* 4 KiB granule, 48-bit VAs, cacheable inner-shareable walks */

@@ -22,4 +22,7 @@ esac
 if [ "$TB_MODE" = a72-none ]; then
 	grep -q '^CPU part.*0xd08' /proc/cpuinfo || fail "L1's CPU is not a Cortex-A72"
 	echo "L1 runs on a Cortex-A72"
+	# so vmm.ko's nVHE switch takes its speculative-AT path here
+	echo "$log" | grep 'detected: ARM errata 1165522, 1319367, or 1530923' ||
+		fail "the kernel did not detect the A72's speculative-AT erratum"
 fi

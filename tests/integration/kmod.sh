@@ -108,6 +108,7 @@ nvhe-none|a72-none)
 	# next load finds the stub again (it answers our probe with its
 	# HVC_STUB_ERR, or insmod refuses), twice
 	el2_cpus() { cat $params/el2_cpus; }
+	[ ! -e /sys/module/vmm ] || rmmod vmm || fail "vmm.ko is loaded and busy"
 	for round in 1 2; do
 		lines=$(dmesg | wc -l)
 		insmod /vmm.ko || fail "insmod $round on an nVHE host: $(dmesg | tail -n 1)"

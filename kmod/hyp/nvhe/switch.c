@@ -56,6 +56,54 @@ static inline u64 guest_cptr(const struct vmm_vcpu *vcpu)
 	       (vcpu->fp_loaded ? 0 : CPTR_EL2_TFP);
 }
 
+/*
+ * Errata 1319367 (Cortex-A57) and 1319537 (Cortex-A72), the kernel's
+ * ARM64_WORKAROUND_SPECULATIVE_AT: the CPU may speculate an AT walk of the
+ * EL1&0 regime with a mix of the host's and the guest's registers, and
+ * keep a wrong translation.  So, as KVM's nVHE switch: walks stay off
+ * (TCR_EL1.EPD0/1) and the MMU on while the EL1 registers change, and the
+ * guest's SCTLR_EL1 and then TCR_EL1 go in only once stage 2 is on; on
+ * the way out, the reverse, and the host's SCTLR and then TCR go in
+ * once stage 2 is off.  TCG does not speculate: only those cores show it.
+ */
+static inline void guest_mmu_in(const u64 *sys, bool speculative_at)
+{
+	if (!speculative_at) {
+		write_sysreg_s(sys[SCTLR_EL1], SYS_SCTLR_EL1);
+		write_sysreg_s(sys[TCR_EL1], SYS_TCR_EL1);
+		return;
+	}
+	/* the host's SCTLR_EL1.M is set: only walks need stopping */
+	write_sysreg_s(sys[TCR_EL1] | TCR_EPD0_MASK | TCR_EPD1_MASK, SYS_TCR_EL1);
+	isb();
+}
+
+static inline void guest_mmu_on(const u64 *sys)
+{
+	isb();			/* stage 2 is on */
+	write_sysreg_s(sys[SCTLR_EL1], SYS_SCTLR_EL1);
+	isb();
+	write_sysreg_s(sys[TCR_EL1], SYS_TCR_EL1);
+}
+
+static inline void guest_mmu_off(void)
+{
+	write_sysreg_s(read_sysreg_s(SYS_TCR_EL1) | TCR_EPD0_MASK | TCR_EPD1_MASK, SYS_TCR_EL1);
+	isb();
+	write_sysreg_s(read_sysreg_s(SYS_SCTLR_EL1) | SCTLR_ELx_M, SYS_SCTLR_EL1);
+	isb();
+}
+
+static inline void host_mmu_in(const u64 *sys, bool speculative_at)
+{
+	if (speculative_at)
+		isb();		/* stage 2 is off */
+	write_sysreg_s(sys[SCTLR_EL1], SYS_SCTLR_EL1);
+	if (speculative_at)
+		isb();
+	write_sysreg_s(sys[TCR_EL1], SYS_TCR_EL1);
+}
+
 u64 __vmm_nvhe_run(struct vmm_vcpu *vcpu)
 {
 	struct vmm_nvhe_cpu *c = hyp_this_cpu();
@@ -73,15 +121,28 @@ u64 __vmm_nvhe_run(struct vmm_vcpu *vcpu)
 	__sysreg_save_el1(host->sys);
 	__sysreg_save_shared(host->sys);
 
-	/* the guest, in: its translation regime first, then its traps */
+	/*
+	 * The guest, in: its EL1 registers, then stage 2, then its traps.
+	 * Walks the host began before the HVC complete first (DDI 0487
+	 * D8.1.5, R_LFHQG).
+	 */
+	dsb(nsh);
+	guest_mmu_in(vcpu->ctxt.sys, cfg->speculative_at);
+	__sysreg_restore_el1_nommu(vcpu->ctxt.sys);
+	__sysreg_restore_shared(vcpu->ctxt.sys);
+	/*
+	 * The guest's MPIDR; its MIDR is the CPU's, which VPIDR_EL2 already
+	 * gives the host at EL1 (the kernel's EL2 set-up wrote it).
+	 */
+	write_sysreg(vcpu->mpidr, vmpidr_el2);
 	write_sysreg(vcpu->hyp_vm.vtcr, vtcr_el2);
 	write_sysreg(vcpu->hyp_vm.vttbr, vttbr_el2);
-	write_sysreg(vcpu->mpidr, vmpidr_el2);
-	write_sysreg(read_sysreg(midr_el1), vpidr_el2);	/* EL2 reads the real one */
-	__sysreg_restore_el1(vcpu->ctxt.sys);
-	__sysreg_restore_shared(vcpu->ctxt.sys);
+	/*
+	 * The guest's virtual CPU interface.  The host at EL1 has no use
+	 * for it: nothing of the host's to keep, only the guest's to put
+	 * back after the exit.
+	 */
 	if (cfg->gic_sysregs) {
-		host->vmcr = read_sysreg_s(SYS_ICH_VMCR_EL2);
 		write_sysreg_s(vcpu->vgic.vmcr, SYS_ICH_VMCR_EL2);
 		load_aprs(vcpu->vgic.ap0r, vcpu->vgic.ap1r, nr_aprs());
 		__vgic_restore_lrs(&vcpu->vgic);
@@ -100,6 +161,8 @@ u64 __vmm_nvhe_run(struct vmm_vcpu *vcpu)
 	write_sysreg(guest_cptr(vcpu), cptr_el2);
 	write_sysreg(HCR_GUEST_FLAGS | cfg->hcr_ras | vcpu->hcr_dyn, hcr_el2);
 	write_sysreg(__vmm_hyp_vectors, vbar_el2);
+	if (cfg->speculative_at)
+		guest_mmu_on(vcpu->ctxt.sys);
 	isb();
 
 	code = __vmm_guest_enter(&vcpu->ctxt);
@@ -111,6 +174,10 @@ u64 __vmm_nvhe_run(struct vmm_vcpu *vcpu)
 		vcpu->hcr_dyn &= read_sysreg(hcr_el2) | ~HCR_VSE;
 
 	/* the guest, out: stage 2 off before the host's EL1 regime is back */
+	__sysreg_save_el1(vcpu->ctxt.sys);
+	__sysreg_save_shared(vcpu->ctxt.sys);
+	if (cfg->speculative_at)
+		guest_mmu_off();
 	write_sysreg(host->hcr, hcr_el2);
 	write_sysreg(host_vectors, vbar_el2);
 	write_sysreg(host->cptr, cptr_el2);
@@ -121,17 +188,14 @@ u64 __vmm_nvhe_run(struct vmm_vcpu *vcpu)
 	if (cfg->gic_sysregs) {
 		__vgic_save_lrs(&vcpu->vgic);
 		vcpu->vgic.vmcr = read_sysreg_s(SYS_ICH_VMCR_EL2);
-		write_sysreg_s(host->vmcr, SYS_ICH_VMCR_EL2);
 		save_aprs(vcpu->vgic.ap0r, vcpu->vgic.ap1r, nr_aprs());
 	}
-	__sysreg_save_el1(vcpu->ctxt.sys);
-	__sysreg_save_shared(vcpu->ctxt.sys);
-	write_sysreg(read_sysreg(midr_el1), vpidr_el2);
-	write_sysreg(read_sysreg(mpidr_el1), vmpidr_el2);
+	write_sysreg(read_sysreg(mpidr_el1), vmpidr_el2);	/* EL2 reads the real one */
 
 	/* the host, in */
-	__sysreg_restore_el1(host->sys);
+	__sysreg_restore_el1_nommu(host->sys);
 	__sysreg_restore_shared(host->sys);
+	host_mmu_in(host->sys, cfg->speculative_at);
 	isb();
 	return code;
 }

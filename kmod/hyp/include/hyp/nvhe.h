@@ -73,6 +73,7 @@ struct vmm_nvhe_cpu {
 		u32	brps, wrps;	/* breakpoints and watchpoints */
 		bool	ras;		/* VSESR_EL2 exists */
 		bool	gic_sysregs;	/* a GICv3 CPU interface: ICH_*_EL2 exist */
+		bool	speculative_at;	/* ARM64_WORKAROUND_SPECULATIVE_AT */
 	} cfg;
 	/* this CPU's Spectre-BHB sequence on guest exit (hyp/entry.S) */
 	struct vmm_hyp_host	hyp_host;

@@ -63,13 +63,16 @@ static inline void __sysreg_save_el1(u64 *sys)
 #endif
 }
 
-static inline void __sysreg_restore_el1(const u64 *sys)
+/*
+ * All but SCTLR_EL1 and TCR_EL1, which decide whether and how the CPU may
+ * walk the EL1&0 tables: the nVHE switch orders them apart where the CPU
+ * speculates AT walks (hyp/nvhe/switch.c).
+ */
+static inline void __sysreg_restore_el1_nommu(const u64 *sys)
 {
-	write_el1(sys[SCTLR_EL1], SCTLR);
 	write_el1(sys[CPACR_EL1], CPACR);
 	write_el1(sys[TTBR0_EL1], TTBR0);
 	write_el1(sys[TTBR1_EL1], TTBR1);
-	write_el1(sys[TCR_EL1], TCR);
 	write_el1(sys[ESR_EL1], ESR);
 	write_el1(sys[AFSR0_EL1], AFSR0);
 	write_el1(sys[AFSR1_EL1], AFSR1);
@@ -90,6 +93,13 @@ static inline void __sysreg_restore_el1(const u64 *sys)
 	write_el0(sys[CNTP_CVAL_EL0], CNTP_CVAL);
 	write_el0(sys[CNTP_CTL_EL0], CNTP_CTL);
 #endif
+}
+
+static inline void __sysreg_restore_el1(const u64 *sys)
+{
+	write_el1(sys[SCTLR_EL1], SCTLR);
+	write_el1(sys[TCR_EL1], TCR);
+	__sysreg_restore_el1_nommu(sys);
 }
 
 /*
