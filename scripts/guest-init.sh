@@ -9,6 +9,7 @@
 #   poweroff  power off at once      reboot   reset at once
 #   boottime  print /proc/uptime as /init starts, then power off
 #   clock     print /proc/uptime, sleep 5 s, print it again, power off
+#   busy      keep every CPU busy for 10 s of uptime, say how much each did
 #   dmesg     print the kernel's log (timestamps show where a boot went)
 #   panic     crash the kernel (sysrq c)
 /bin/busybox --install -s /bin
@@ -43,6 +44,17 @@ clock)
 	echo "guest-clock-start: $(cut -d' ' -f1 /proc/uptime)"
 	sleep 5
 	echo "guest-clock-end: $(cut -d' ' -f1 /proc/uptime)"
+	poweroff -f ;;
+busy)
+	echo "guest-busy-start: $(nproc) CPUs"
+	end=$(($(cut -d. -f1 /proc/uptime) + 10))
+	for c in $(seq "$(nproc)"); do
+		(n=0
+		 while [ "$(cut -d. -f1 /proc/uptime)" -lt $end ]; do n=$((n + 1)); done
+		 echo "guest-busy-loop: $n rounds") &
+	done
+	wait
+	echo "guest-busy-end"
 	poweroff -f ;;
 reboot)
 	echo "guest-init: rebooting"

@@ -121,20 +121,40 @@ nvhe-none|a72-none)
 		[ "$(cat $params/mode)" = nvhe ] || fail "mode is '$(cat $params/mode)', not nvhe"
 		[ "$(el2_cpus)" = 0-1 ] || fail "el2_cpus is '$(el2_cpus)' after load $round"
 		[ -c /dev/vmm ] || fail "/dev/vmm is not a character device"
-		# a VM waits in WFI on its own thread while CPU1 goes and comes back
-		vmm run --kvm-dev /dev/vmm -k /firmware/idle.img -c 2 -m 64 -p idle=forever \
-			< /dev/null > /tmp/idle.out 2>&1 &
-		pid=$!
-		wait_for_output "^# idle: waiting in WFI" /tmp/idle.out 60
+		# a guest lives while CPU1 goes and comes back: the first time
+		# a Linux guest keeping its 2 vCPUs busy, then one waiting in WFI
+		if [ "$round" = 1 ]; then
+			vmm run --kvm-dev /dev/vmm -k $GUEST_KERNEL -i $GUEST_INITRD -c 2 -m 256 \
+				-p "quiet vmmtest=busy" < /dev/null > /tmp/guest.out 2>&1 &
+			pid=$!
+			wait_for_output "^guest-busy-start: 2 CPUs" /tmp/guest.out 120
+		else
+			vmm run --kvm-dev /dev/vmm -k /firmware/idle.img -c 2 -m 64 -p idle=forever \
+				< /dev/null > /tmp/guest.out 2>&1 &
+			pid=$!
+			wait_for_output "^# idle: waiting in WFI" /tmp/guest.out 60
+		fi
 
 		echo 0 > /sys/devices/system/cpu/cpu1/online || fail "cpu1 did not go offline"
 		[ "$(el2_cpus)" = 0 ] || fail "el2_cpus is '$(el2_cpus)' with cpu1 offline"
+		sleep 1
 		echo 1 > /sys/devices/system/cpu/cpu1/online || fail "cpu1 did not come back"
 		[ "$(el2_cpus)" = 0-1 ] || fail "el2_cpus is '$(el2_cpus)' with cpu1 back"
 		echo "load $round: cpu1 offline and back, EL2 ours on $(el2_cpus)"
-		kill -0 $pid || fail "the VM did not live through cpu1's offline and online"
-		kill -TERM $pid
-		wait $pid
+		kill -0 $pid || fail "the guest did not live through cpu1's offline and online"
+		if [ "$round" = 1 ]; then
+			wait $pid
+			status=$?
+			out=/tmp/guest.out
+			tr -d '\r' < $out | grep '^guest-busy'
+			[ "$(tr -d '\r' < $out | grep -c '^guest-busy-loop: [1-9]')" = 2 ] ||
+				fail "the busy guest's 2 loops did not both finish"
+			expect_output '^guest-busy-end' "the busy guest's end"
+			expect_status 0 "vmm after the busy guest's poweroff"
+		else
+			kill -TERM $pid
+			wait $pid
+		fi
 		expect_no_vm_left 5
 		[ "$round" = 1 ] && vmm_ko_suite
 
