@@ -22,7 +22,9 @@
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
+#include <linux/hrtimer.h>
 #include <linux/interrupt.h>
+#include <linux/math64.h>
 #include <linux/irq.h>
 #include <linux/of.h>
 #include <linux/of_irq.h>
@@ -45,6 +47,8 @@ static struct guest_timer timers[] = {
 };
 #define VTIMER	(&timers[0])
 #define PTIMER	(&timers[1])
+
+static void ptimer_update(struct vmm_vcpu *vcpu);
 
 /* The guest's PPI for @t. */
 static u32 timer_ppi(const struct vmm_vcpu *vcpu, const struct guest_timer *t)
@@ -197,6 +201,8 @@ void vmm_timer_load(struct vmm_vcpu *vcpu)
 		}
 		set_phys_active(t, active);
 	}
+	if (vmm_is_nvhe())
+		ptimer_update(vcpu);	/* ONE_REG may have moved it */
 }
 
 /*
@@ -326,4 +332,77 @@ void vmm_timer_exit_global(void)
 	for (i = 0; i < ARRAY_SIZE(timers); i++)
 		if (timers[i].irq)
 			timer_free(&timers[i]);
+}
+
+/*
+ * nVHE: the guest's EL1 physical timer, emulated.  The host kernel at EL1
+ * runs on the real one, so the guest's accesses trap (CNTHCTL_EL2.EL1PCEN
+ * clear, hyp/nvhe/switch.c) and come here; its registers live in the
+ * vCPU, its interrupt is a software level line, recomputed at each access
+ * and each load and raised at the deadline by an hrtimer, which also
+ * kicks the vCPU out of the guest or of WFI (as KVM's emulated timers).
+ */
+static void ptimer_update(struct vmm_vcpu *vcpu)
+{
+	u64 ctl = READ_ONCE(vcpu->ctxt.sys[CNTP_CTL_EL0]);
+	u64 cval = READ_ONCE(vcpu->ctxt.sys[CNTP_CVAL_EL0]);
+	u64 now = __arch_counter_get_cntpct();
+	bool on = (ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) == CNTV_CTL_ENABLE;
+	bool level = on && cval <= now;
+
+	if (smp_load_acquire(&vcpu->vm->vgic.initialised))
+		vmm_vgic_inject(vcpu->vm, vcpu, vcpu->timer.pirq, level);
+	if (on && !level)
+		hrtimer_start(&vcpu->timer.ptimer,
+			      ns_to_ktime(mul_u64_u32_div(cval - now, NSEC_PER_SEC,
+							  arch_timer_get_cntfrq())),
+			      HRTIMER_MODE_REL_HARD);
+	else
+		hrtimer_try_to_cancel(&vcpu->timer.ptimer);
+}
+
+static enum hrtimer_restart ptimer_expired(struct hrtimer *h)
+{
+	ptimer_update(container_of(h, struct vmm_vcpu, timer.ptimer));
+	return HRTIMER_NORESTART;
+}
+
+void vmm_ptimer_init(struct vmm_vcpu *vcpu)
+{
+	hrtimer_init(&vcpu->timer.ptimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	vcpu->timer.ptimer.function = ptimer_expired;
+}
+
+void vmm_ptimer_destroy(struct vmm_vcpu *vcpu)
+{
+	hrtimer_cancel(&vcpu->timer.ptimer);
+}
+
+void vmm_ptimer_access(struct vmm_vcpu *vcpu, u32 op2, u64 *val, bool read)
+{
+	u64 *ctl = &vcpu->ctxt.sys[CNTP_CTL_EL0], *cval = &vcpu->ctxt.sys[CNTP_CVAL_EL0];
+	u64 now = __arch_counter_get_cntpct();
+
+	switch (op2) {
+	case 0:		/* TVAL: the low 32 bits of CVAL - count, signed on write */
+		if (read)
+			*val = (u32)(*cval - now);
+		else
+			WRITE_ONCE(*cval, now + (s64)(s32)*val);
+		break;
+	case 1:		/* CTL: ENABLE, IMASK; ISTATUS read-only */
+		if (read)
+			*val = *ctl | ((*ctl & CNTV_CTL_ENABLE) && *cval <= now ?
+				       ARCH_TIMER_CTRL_IT_STAT : 0);
+		else
+			WRITE_ONCE(*ctl, *val & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK));
+		break;
+	default:	/* CVAL */
+		if (read)
+			*val = *cval;
+		else
+			WRITE_ONCE(*cval, *val);
+	}
+	if (!read)
+		ptimer_update(vcpu);
 }

@@ -220,6 +220,20 @@ int vmm_handle_sysreg(struct vmm_vcpu *vcpu)
 		vcpu_skip_instr(vcpu);
 		return VMM_RESUME;
 	}
+	/*
+	 * CNTP_TVAL/CTL/CVAL_EL0 (op0 3, op1 3, CRn 14, CRm 2, op2 0-2):
+	 * they trap only on nVHE, where the guest's physical timer is
+	 * emulated (arch_timer.c).
+	 */
+	if (op0 == 3 && op1 == 3 && crn == 14 && crm == 2 && op2 <= 2 && vmm_is_nvhe()) {
+		u64 val = read ? 0 : vcpu_get_reg(vcpu, rt);
+
+		vmm_ptimer_access(vcpu, op2, &val, read);
+		if (read)
+			vcpu_set_reg(vcpu, rt, val);
+		vcpu_skip_instr(vcpu);
+		return VMM_RESUME;
+	}
 	/* DC ISW, DC CSW, DC CISW: op0 1, op1 0, CRn 7, CRm 6/10/14, op2 2 */
 	if (op0 == 1 && op1 == 0 && crn == 7 && op2 == 2 &&
 	    (crm == 6 || crm == 10 || crm == 14))

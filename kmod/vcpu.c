@@ -681,6 +681,7 @@ int vmm_vcpu_create(struct vmm_vm *vm, unsigned int id)
 	vcpu->id = id;
 	vcpu->timer.irq = VGIC_PPI_VTIMER;
 	vcpu->timer.pirq = VGIC_PPI_PTIMER;
+	vmm_ptimer_init(vcpu);
 	vmm_vgic_vcpu_init(vcpu);
 	/* KVM's MPIDR for vCPU n: Aff0 = n[3:0], Aff1 = n[11:4], Aff2 = n[19:12] */
 	vcpu->mpidr = BIT(31) | (id & 0xf) | ((id >> 4) & 0xff) << 8 |

@@ -23,6 +23,10 @@ static void vm_release(struct kref *ref)
 
 	unsigned int i;
 
+	/* no emulated timer may inject into the vGIC while it goes */
+	for (i = 0; i < VMM_MAX_VCPUS; i++)
+		if (vm->vcpus[i])
+			vmm_ptimer_destroy(vm->vcpus[i]);
 	vmm_irqfd_release_all(vm);
 	vmm_ioeventfd_release_all(vm);
 	vmm_io_bus_destroy(vm);

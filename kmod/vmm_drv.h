@@ -11,6 +11,7 @@
 #define VMM_DRV_H
 
 #include <linux/jump_label.h>
+#include <linux/hrtimer.h>
 #include <linux/kref.h>
 #include <linux/kvm.h>
 #include <linux/list.h>
@@ -166,6 +167,8 @@ struct vmm_vcpu {
 	struct {
 		u32	irq;
 		u32	pirq;
+		/* nVHE: the emulated physical timer's deadline (arch_timer.c) */
+		struct hrtimer	ptimer;
 	} timer;
 
 	/*
@@ -320,6 +323,11 @@ void vmm_timer_load(struct vmm_vcpu *vcpu);
 bool vmm_timer_line(struct vmm_vcpu *vcpu, u32 hwintid);
 /* The guest's next timer deadline (virtual count), or WFI_NO_DEADLINE. */
 u64 vmm_timer_deadline(struct vmm_vcpu *vcpu);
+/* nVHE: the guest's EL1 physical timer, emulated (arch_timer.c). */
+void vmm_ptimer_init(struct vmm_vcpu *vcpu);
+void vmm_ptimer_destroy(struct vmm_vcpu *vcpu);
+/* A trapped CNTP_TVAL/CTL/CVAL_EL0 access (op2 0, 1, 2) to or from @val. */
+void vmm_ptimer_access(struct vmm_vcpu *vcpu, u32 op2, u64 *val, bool read);
 /* The host's INTID for the EL1 virtual (or physical) timer; 0: none usable. */
 u32 vmm_timer_hwintid(bool virt);
 /* This CPU's interrupt @hwintid made (in)active (preemption off). */
