@@ -257,7 +257,7 @@ bench)
 	# the payload's ns/op are instructions per operation, the same each run.
 	mk_guest_initrd
 	mk_host_initrd
-	modes=${*:-vhe nvhe vhe-none}
+	modes=${*:-vhe nvhe vhe-none nvhe-none}
 	: > "$tb/bench.txt"
 	for m in $modes; do
 		echo "testbed: $m: booting L1 with -icount shift=0 for the benchmarks"

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # run.sh - inside the test bed's L1: run the bench payload on each backend
 # this boot offers and print "@@@ BENCH <backend> <mode> <name> <value>".
-# vmm.ko wherever EL2 is free (the -none modes) and the host is VHE
+# vmm.ko wherever EL2 is free (the -none modes), VHE or nVHE
 [ -e /dev/kvm ] || insmod /vmm.ko 2>/dev/null
 # the backends this boot offers, as "name device" lines
 backends() {

@@ -3,7 +3,7 @@
 # word and buffered program, bits that cannot come back, code run in place;
 # then the image file must hold what the guest programmed, and a second run
 # must find it there.  Bad images: one line each, status 1.
-# modes: vhe nvhe vhe-none
+# modes: vhe nvhe vhe-none nvhe-none
 # timeout: 240
 . /tests/lib.sh
 

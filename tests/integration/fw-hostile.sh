@@ -2,7 +2,7 @@
 # fw-hostile.sh - the hostile payload: what a hostile or broken guest does
 # reaches the guest as the architecture says, on the kernel's KVM and on
 # vmm.ko alike; the vmm survives and the host stays healthy.
-# modes: vhe nvhe vhe-none
+# modes: vhe nvhe vhe-none nvhe-none
 # timeout: 120
 . /tests/lib.sh
 

@@ -3,7 +3,7 @@
 # timer's deadline after a few wake-ups, not thousands; and a vCPU waiting
 # in WFI with nothing armed uses no CPU, and SIGTERM still stops the vmm.
 # On the kernel's KVM and on vmm.ko.
-# modes: vhe nvhe vhe-none nvhe-none a72-none
+# modes: vhe nvhe vhe-none nvhe-none
 # timeout: 120
 . /tests/lib.sh
 

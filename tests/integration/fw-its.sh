@@ -4,12 +4,12 @@
 # firmware/its/its.c); without the option the payload finds no ITS and
 # fails; vmm.ko, which has a GICv3 but no ITS, refuses the option in one
 # line, and --irqchip gicv2 too; with its GICv3 the payload finds no LPIs.
-# modes: vhe nvhe vhe-none
+# modes: vhe nvhe vhe-none nvhe-none
 # timeout: 120
 . /tests/lib.sh
 
 case $TB_MODE in
-vhe-none)
+vhe-none|nvhe-none)
 	kmod_load
 	vmm_run run -k /firmware/its.img -c 2 -m 64 --kvm-dev /dev/vmm --irqchip gicv3-its
 	expect_error '--irqchip gicv3-its: the hypervisor cannot emulate a GICv3 ITS on this host$'

@@ -7,7 +7,7 @@
 # (4 memory payloads at once, each with a pattern of its own).  And 4 VMs
 # of 2 vCPUs taking timer interrupts and SGIs for 4 s at once, 8 vCPUs on
 # 2 CPUs, count every one: none lost (the irqstorm payload).
-# modes: vhe-none
+# modes: vhe-none nvhe-none
 # timeout: 300
 . /tests/lib.sh
 
