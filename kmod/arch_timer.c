@@ -344,12 +344,21 @@ void vmm_timer_exit_global(void)
  */
 static void ptimer_update(struct vmm_vcpu *vcpu)
 {
-	u64 ctl = READ_ONCE(vcpu->ctxt.sys[CNTP_CTL_EL0]);
-	u64 cval = READ_ONCE(vcpu->ctxt.sys[CNTP_CVAL_EL0]);
-	u64 now = __arch_counter_get_cntpct();
-	bool on = (ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) == CNTV_CTL_ENABLE;
-	bool level = on && cval <= now;
+	unsigned long flags;
+	u64 ctl, cval, now;
+	bool on, level;
 
+	/*
+	 * One at a time, the vCPU's access and the hrtimer's expiry: each
+	 * reads the registers, sets the line and arms the timer as one,
+	 * so a stale read cannot leave the line high behind a newer one.
+	 */
+	raw_spin_lock_irqsave(&vcpu->timer.ptimer_lock, flags);
+	ctl = READ_ONCE(vcpu->ctxt.sys[CNTP_CTL_EL0]);
+	cval = READ_ONCE(vcpu->ctxt.sys[CNTP_CVAL_EL0]);
+	now = __arch_counter_get_cntpct();
+	on = (ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) == CNTV_CTL_ENABLE;
+	level = on && cval <= now;
 	if (smp_load_acquire(&vcpu->vm->vgic.initialised))
 		vmm_vgic_inject(vcpu->vm, vcpu, vcpu->timer.pirq, level);
 	if (on && !level)
@@ -359,6 +368,7 @@ static void ptimer_update(struct vmm_vcpu *vcpu)
 			      HRTIMER_MODE_REL_HARD);
 	else
 		hrtimer_try_to_cancel(&vcpu->timer.ptimer);
+	raw_spin_unlock_irqrestore(&vcpu->timer.ptimer_lock, flags);
 }
 
 static enum hrtimer_restart ptimer_expired(struct hrtimer *h)
@@ -369,6 +379,7 @@ static enum hrtimer_restart ptimer_expired(struct hrtimer *h)
 
 void vmm_ptimer_init(struct vmm_vcpu *vcpu)
 {
+	raw_spin_lock_init(&vcpu->timer.ptimer_lock);
 	hrtimer_init(&vcpu->timer.ptimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 	vcpu->timer.ptimer.function = ptimer_expired;
 }

@@ -110,6 +110,12 @@ int vmm_handle_exit(struct vmm_vcpu *vcpu, u64 code)
 {
 	exit_handler_fn fn;
 
+	if (unlikely(code & VMM_EXIT_NOT_RUN)) {
+		vcpu->run->exit_reason = KVM_EXIT_FAIL_ENTRY;
+		vcpu->run->fail_entry.hardware_entry_failure_reason = 0;
+		vcpu->run->fail_entry.cpu = raw_smp_processor_id();
+		return VMM_TO_USER;
+	}
 	/*
 	 * An SError pending at the exit comes first, and the exit itself is
 	 * dropped, as in KVM's vmm_handle_exit(): the guest takes the SError or

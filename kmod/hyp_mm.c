@@ -98,6 +98,7 @@ void vmm_hyp_unmap(u64 va, size_t size)
 	u64 *path[4], *e;
 	LIST_HEAD(freed);
 	struct page *pg, *tmp;
+	bool flushed;
 	int level, i;
 
 	mutex_lock(&hyp_mm_lock);
@@ -126,10 +127,12 @@ void vmm_hyp_unmap(u64 va, size_t size)
 		}
 	}
 	dsb(ishst);
-	vmm_nvhe_call(VMM_HC_FLUSH_HYP, 0, 0, 0);
+	flushed = vmm_nvhe_broadcast(VMM_HC_FLUSH_HYP, 0, 0);
 	mutex_unlock(&hyp_mm_lock);
+	/* a table EL2 may still walk is leaked, never reused */
 	list_for_each_entry_safe(pg, tmp, &freed, lru)
-		__free_page(pg);
+		if (flushed)
+			__free_page(pg);
 }
 
 int vmm_hyp_mm_init(void)

@@ -183,13 +183,21 @@ static int __init vmm_take_el2(void)
 	ret = vmm_nvhe_init();
 	if (ret)
 		return ret;
-	/* a state of its own, set up first: its teardown comes after the others' */
-	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "vmm:el2", vmm_el2_online, vmm_el2_offline);
+	/*
+	 * EL2 is taken in the CPU-hotplug "starting" section, as KVM takes
+	 * it (CPUHP_AP_KVM_STARTING, which the kernel's KVM leaves unused
+	 * when it is off): on the incoming CPU, interrupts off, before any
+	 * task can run there and call into EL2; given back at the same point
+	 * going down, after every task has left.  A dynamic state would come
+	 * too late and go too early: kworkers run on a CPU then.
+	 */
+	ret = cpuhp_setup_state(CPUHP_AP_KVM_STARTING, "vmm/el2:starting", vmm_el2_online,
+				vmm_el2_offline);
 	if (ret < 0) {
 		vmm_nvhe_exit();
 		return ret;
 	}
-	el2_cpuhp_state = ret;
+	el2_cpuhp_state = CPUHP_AP_KVM_STARTING;
 	pr_info("nVHE host: EL2 taken from the hyp stub on CPUs %*pbl (its vectors at %#llx)\n",
 		cpumask_pr_args(vmm_nvhe_cpus()), vmm_nvhe_stub_vectors());
 	return 0;

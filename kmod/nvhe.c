@@ -193,8 +193,8 @@ void vmm_nvhe_cpu_down(void)
 /*
  * A CPU power state may lose EL2's state, and the kernel puts its stub
  * back on the way out of one (cpu_resume runs its EL2 set-up again):
- * give EL2 back before and take it again after, as KVM does around its
- * CPU PM notifier.  Called with interrupts off on the CPU concerned, for
+ * give EL2 back before and take it again after, with the list registers
+ * zeroed again, as KVM does around its CPU PM notifier.  Called with interrupts off on the CPU concerned, for
  * idle states and (through the syscore ops of kernel/cpu_pm.c) system
  * suspend.  QEMU's PSCI CPU_SUSPEND is a WFI that loses nothing, so the
  * test bed cannot show a lost EL2 coming back.
@@ -212,8 +212,14 @@ static int nvhe_cpu_pm(struct notifier_block *nb, unsigned long cmd, void *v)
 		break;
 	case CPU_PM_ENTER_FAILED:
 	case CPU_PM_EXIT:
-		if (cpumask_test_and_clear_cpu(cpu, &nvhe_pm_given) && !READ_ONCE(nvhe.gone))
-			take_el2();
+		if (!cpumask_test_and_clear_cpu(cpu, &nvhe_pm_given) || READ_ONCE(nvhe.gone))
+			break;
+		if (WARN(take_el2(), "vmm: CPU%u: EL2 not taken back after a power state: no vCPU runs here\n",
+			 cpu))
+			break;
+		/* the list registers may have lost their zeroes (vgic.c) */
+		if (vmm_vgic_global.usable)
+			vmm_nvhe_call(VMM_HC_VGIC_RESET, vmm_vgic_global.nr_lrs, 0, 0);
 		break;
 	}
 	return NOTIFY_OK;
@@ -418,10 +424,39 @@ void vmm_nvhe_vtimer_put(struct vmm_vcpu *vcpu)
 u64 vmm_nvhe_run_once(struct vmm_vcpu *vcpu)
 {
 	const struct vmm_vm *vm = vcpu->vm;
+	struct arm_smccc_res res;
 
 	vcpu->hyp_vm.vttbr = READ_ONCE(vm->vttbr);
 	vcpu->hyp_vm.vtcr = vm->vtcr;
-	return vmm_nvhe_call(VMM_HC_RUN, vcpu->hyp_va, 0, 0).a0;
+	res = vmm_nvhe_call(VMM_HC_RUN, vcpu->hyp_va, 0, 0);
+	/*
+	 * Only the stub answers otherwise (after the reboot notifier, or a
+	 * CPU power state EL2 could not be taken back from): no run.
+	 */
+	if (unlikely(res.a0 & ~(u64)(VMM_EXIT_WITH_SERROR | 3))) {
+		pr_err_ratelimited("CPU%d: EL2 is not ours (%#lx): the vCPU cannot run here\n",
+				   smp_processor_id(), res.a0);
+		return VMM_EXIT_NOT_RUN;
+	}
+	return res.a0;
+}
+
+/*
+ * A call whose work reaches every CPU (a broadcast TLB invalidation),
+ * made from this one: false if this CPU's EL2 is not ours, which only the
+ * reboot notifier or a CPU that could not take EL2 back after a power
+ * state leaves behind.  The caller must then not free what the work was
+ * to make unreachable.
+ */
+bool vmm_nvhe_broadcast(u64 id, u64 a1, u64 a2)
+{
+	struct arm_smccc_res res = vmm_nvhe_call(id, a1, a2, 0);
+
+	if (likely(!res.a0))
+		return true;
+	WARN_ONCE(!READ_ONCE(nvhe.gone), "vmm: CPU%d: EL2 is not ours: call %#llx not done (%#lx)\n",
+		  raw_smp_processor_id(), id, res.a0);
+	return false;
 }
 
 u64 vmm_nvhe_stub_vectors(void)

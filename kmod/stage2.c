@@ -124,7 +124,7 @@ static void vmid_rollover(void)
 void vmm_stage2_flush_all(void)
 {
 	if (vmm_is_nvhe()) {		/* EL2's instructions: its own */
-		vmm_nvhe_call(VMM_HC_FLUSH_ALL, 0, 0, 0);
+		vmm_nvhe_broadcast(VMM_HC_FLUSH_ALL, 0, 0);
 		return;
 	}
 	dsb(ishst);
@@ -368,7 +368,7 @@ static void flush_vmid(const struct vmm_vm *vm)
 	u64 hcr, old_vttbr, old_vtcr;
 
 	if (vmm_is_nvhe()) {
-		vmm_nvhe_call(VMM_HC_FLUSH_VMID, vm->vtcr, READ_ONCE(vm->vttbr), 0);
+		vmm_nvhe_broadcast(VMM_HC_FLUSH_VMID, vm->vtcr, READ_ONCE(vm->vttbr));
 		return;
 	}
 	local_irq_save(flags);

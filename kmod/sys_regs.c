@@ -13,6 +13,8 @@
 #include <asm/kvm_arm.h>
 #include <asm/sysreg.h>
 
+#include <linux/irqchip/arm-gic-v3.h>
+
 #include <hyp/sysreg-sr.h>
 #include "emulate.h"
 
@@ -231,6 +233,18 @@ int vmm_handle_sysreg(struct vmm_vcpu *vcpu)
 		vmm_ptimer_access(vcpu, op2, &val, read);
 		if (read)
 			vcpu_set_reg(vcpu, rt, val);
+		vcpu_skip_instr(vcpu);
+		return VMM_RESUME;
+	}
+	/*
+	 * ICC_SRE_EL1 (op0 3, op1 0, CRn 12, CRm 12, op2 5) traps on nVHE,
+	 * where it is the host's (hyp/nvhe/switch.c): the guest's always has
+	 * the system-register interface on, and legacy bypass off; writes are
+	 * ignored, as KVM's access_gic_sre().
+	 */
+	if (op0 == 3 && op1 == 0 && crn == 12 && crm == 12 && op2 == 5) {
+		if (read)
+			vcpu_set_reg(vcpu, rt, ICC_SRE_EL1_SRE | ICC_SRE_EL1_DFB | ICC_SRE_EL1_DIB);
 		vcpu_skip_instr(vcpu);
 		return VMM_RESUME;
 	}

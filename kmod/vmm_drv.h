@@ -169,6 +169,7 @@ struct vmm_vcpu {
 		u32	pirq;
 		/* nVHE: the emulated physical timer's deadline (arch_timer.c) */
 		struct hrtimer	ptimer;
+		raw_spinlock_t	ptimer_lock;
 	} timer;
 
 	/*
@@ -346,6 +347,8 @@ static __always_inline bool vmm_is_nvhe(void)
 {
 	return static_branch_unlikely(&vmm_nvhe_key);
 }
+/* A call whose work is for every CPU; false if it could not be made. */
+bool vmm_nvhe_broadcast(u64 id, u64 a1, u64 a2);
 /* One guest run through EL2 (interrupts off); a VMM_EXIT_* code. */
 u64 vmm_nvhe_run_once(struct vmm_vcpu *vcpu);
 /* The guest's virtual timer in and out of the CPU at vCPU load and put. */

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # bad-input.sh - every bad input gets a one-line error naming the problem
 # and a non-zero status: no crash, no hang.
+# modes: vhe
 # timeout: 90
 . /tests/lib.sh
 

@@ -2,7 +2,7 @@
 # boot-linux.sh - the Debian arm64 kernel with a busybox initramfs boots to
 # init on 4 vCPUs, sees them all and the PMU (--pmu, where the hypervisor
 # has one: not vmm.ko), its clock advances at the host's rate, and its
-# poweroff ends vmm with status 0.
+# poweroff ends vmm with status 0; in vhe, as Image.gz too.
 # modes: vhe nvhe vhe-none nvhe-none a72-none
 # timeout: 150
 . /tests/lib.sh
@@ -48,7 +48,9 @@ verdict=$(awk -v g="$(awk -v a="$g0" -v b="$g1" 'BEGIN { print b - a }')" \
 echo "$verdict" | head -n 1
 [ "$(echo "$verdict" | tail -n 1)" = ok ] || fail "$(echo "$verdict" | tail -n 1)"
 
-# The same kernel as Image.gz boots too (zlib in the loader).
+# The same kernel as Image.gz boots too (zlib in the loader): the
+# loader's, not the hypervisor's, so in one mode.
+[ "$TB_MODE" = vhe ] || exit 0
 gzip -c $GUEST_KERNEL > /tmp/Image.gz
 vmm_run run -k /tmp/Image.gz -i $GUEST_INITRD -c 1 -m 256 -p "quiet vmmtest=poweroff"
 expect_output '^guest-init: powering off$' "the Image.gz guest"

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # cli.sh - the command surface tools written for lkvm rely on: --help in
 # lkvm's layout, help for each command, version, and usage errors.
+# modes: vhe
 # timeout: 20
 . /tests/lib.sh
 

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # console.sh - keyboard input reaches the guest's shell through the 8250 UART
 # from a pipe, and SIGTERM/SIGINT stop a running guest cleanly with 128+N.
-# modes: vhe nvhe vhe-none
+# modes: vhe vhe-none
 # timeout: 200
 . /tests/lib.sh
 

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # dump-dtb.sh - --dump-dtb writes a flattened device tree and exits 0
 # without running the guest; --pmu adds the PMU where the hypervisor has one.
+# modes: vhe
 # timeout: 60
 . /tests/lib.sh
 

@@ -4,7 +4,7 @@
 # or --firmware-address; --dtb instead of the generated tree.  A guest of
 # random bytes is the guest's problem: signals still stop the vmm.  On the
 # kernel's KVM and on vmm.ko.
-# modes: vhe nvhe vhe-none
+# modes: vhe vhe-none
 # timeout: 180
 . /tests/lib.sh
 

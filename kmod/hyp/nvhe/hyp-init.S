@@ -125,7 +125,7 @@ SYM_CODE_START_LOCAL(host_sync)
 	mrs	x17, esr_el2
 	ubfx	x17, x17, #ESR_ELx_EC_SHIFT, #ESR_ELx_EC_WIDTH
 	cmp	x17, #ESR_ELx_EC_HVC64
-	b.ne	hyp_panic
+	b.ne	host_bad_sync
 	cmp	x0, #HVC_STUB_HCALL_NR
 	b.lo	stub_call
 
@@ -152,6 +152,24 @@ SYM_CODE_START_LOCAL(host_sync)
 	eret
 	sb
 SYM_CODE_END(host_sync)
+
+/*
+ * Anything but an HVC from the host: nothing traps to EL2 while it runs,
+ * so a bug.  Record where it came from and its frame, as a call would
+ * have, for hyp_panic to return there.
+ */
+SYM_CODE_START_LOCAL(host_bad_sync)
+	mrs	x16, tpidr_el2
+	mrs	x17, elr_el2
+	str	x17, [x16, #NVHE_HOST_ELR]
+	mrs	x17, spsr_el2
+	str	x17, [x16, #NVHE_HOST_SPSR]
+	ldr	x17, [x16, #NVHE_STACK_TOP]
+	mov	sp, x17
+	stp	x29, x30, [sp, #-32]!
+	str	x18, [sp, #16]
+	b	hyp_panic
+SYM_CODE_END(host_bad_sync)
 
 /*
  * The hyp stub's calls, answered as the stub would: HVC_RESET_VECTORS and

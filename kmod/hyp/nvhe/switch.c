@@ -6,7 +6,8 @@
  * so every run swaps all of them: the host's out to this CPU's EL2 page,
  * the guest's in from its vCPU, and back at the exit (the LCA'15 talk's
  * "nVHE: save/restore everything, every time").  EL2's own configuration
- * switches with them: HCR_EL2 (stage 2 on only while the guest runs),
+ * switches with them: HCR_EL2 (stage 2 on only while the guest runs,
+ * VTTBR_EL2 the host's VMID 0 whenever it does not),
  * CPTR_EL2, MDCR_EL2, CNTHCTL_EL2, the virtual CPU's IDs, the GIC's
  * virtual CPU interface.  Not the virtual timer: the host at EL1 does not
  * use it, so it stays the guest's from vCPU load to put, loaded by the
@@ -26,6 +27,8 @@
 #include <asm/barrier.h>
 #include <asm/kvm_arm.h>
 #include <asm/sysreg.h>
+
+#include <linux/irqchip/arm-gic-v3.h>
 
 #include <hyp/debug-sr.h>
 #include <hyp/nvhe.h>
@@ -120,6 +123,9 @@ u64 __vmm_nvhe_run(struct vmm_vcpu *vcpu)
 	host->cnthctl = read_sysreg(cnthctl_el2);
 	__sysreg_save_el1(host->sys);
 	__sysreg_save_shared(host->sys);
+	/* from here to the host's return, an EL2 fault finds it to restore */
+	write_sysreg(__vmm_hyp_vectors, vbar_el2);
+	isb();
 
 	/*
 	 * The guest, in: its EL1 registers, then stage 2, then its traps.
@@ -143,6 +149,16 @@ u64 __vmm_nvhe_run(struct vmm_vcpu *vcpu)
 	 * back after the exit.
 	 */
 	if (cfg->gic_sysregs) {
+		/*
+		 * ICC_SRE_EL1 is the host's own register here, which the
+		 * virtual interface does not cover: its accesses trap while
+		 * the guest runs (ICC_SRE_EL2.Enable clear; sys_regs.c
+		 * answers them), as KVM's __vgic_v3_activate_traps().  An
+		 * implementation may keep Enable RAO/WI (QEMU's does, GIC-500
+		 * and 600 fix SRE to 1): only one with legacy support differs.
+		 */
+		write_sysreg_s(read_sysreg_s(SYS_ICC_SRE_EL2) & ~ICC_SRE_EL2_ENABLE,
+			       SYS_ICC_SRE_EL2);
 		write_sysreg_s(vcpu->vgic.vmcr, SYS_ICH_VMCR_EL2);
 		load_aprs(vcpu->vgic.ap0r, vcpu->vgic.ap1r, nr_aprs());
 		__vgic_restore_lrs(&vcpu->vgic);
@@ -151,6 +167,8 @@ u64 __vmm_nvhe_run(struct vmm_vcpu *vcpu)
 		__debug_save(&host->debug, cfg->brps, cfg->wrps);
 		vcpu->debug.regs.mdscr = vcpu->ctxt.sys[MDSCR_EL1];
 		__debug_load(&vcpu->debug.regs, cfg->brps, cfg->wrps);
+	} else {
+		host->debug.mdscr = __mdscr_quiet();
 	}
 	if ((vcpu->hcr_dyn & HCR_VSE) && cfg->ras)
 		write_sysreg_s(vcpu->inject.vsesr, SYS_VSESR_EL2);
@@ -160,7 +178,6 @@ u64 __vmm_nvhe_run(struct vmm_vcpu *vcpu)
 		     cnthctl_el2);
 	write_sysreg(guest_cptr(vcpu), cptr_el2);
 	write_sysreg(HCR_GUEST_FLAGS | cfg->hcr_ras | vcpu->hcr_dyn, hcr_el2);
-	write_sysreg(__vmm_hyp_vectors, vbar_el2);
 	if (cfg->speculative_at)
 		guest_mmu_on(vcpu->ctxt.sys);
 	isb();
@@ -179,15 +196,27 @@ u64 __vmm_nvhe_run(struct vmm_vcpu *vcpu)
 	if (cfg->speculative_at)
 		guest_mmu_off();
 	write_sysreg(host->hcr, hcr_el2);
-	write_sysreg(host_vectors, vbar_el2);
+	/*
+	 * The host's VMID, 0, which no guest has: with EL2 enabled the
+	 * EL1&0 regime's TLB entries carry VTTBR_EL2.VMID even with stage 2
+	 * off, and the host's EL1 TLBIs reach only its own VMID's.  Left at
+	 * the guest's, the host would share the guest's entries, and miss
+	 * its own in another CPU's broadcast invalidation (as KVM's
+	 * __load_host_stage2()).
+	 */
+	write_sysreg(0, vttbr_el2);
 	write_sysreg(host->cptr, cptr_el2);
 	write_sysreg(host->mdcr, mdcr_el2);
 	write_sysreg(host->cnthctl, cnthctl_el2);
 	if (debug)
 		__debug_load(&host->debug, cfg->brps, cfg->wrps);
+	else
+		write_sysreg(host->debug.mdscr, mdscr_el1);
 	if (cfg->gic_sysregs) {
 		__vgic_save_lrs(&vcpu->vgic);
 		vcpu->vgic.vmcr = read_sysreg_s(SYS_ICH_VMCR_EL2);
+		write_sysreg_s(read_sysreg_s(SYS_ICC_SRE_EL2) | ICC_SRE_EL2_ENABLE,
+			       SYS_ICC_SRE_EL2);
 		save_aprs(vcpu->vgic.ap0r, vcpu->vgic.ap1r, nr_aprs());
 	}
 	write_sysreg(read_sysreg(mpidr_el1), vmpidr_el2);	/* EL2 reads the real one */
@@ -196,6 +225,7 @@ u64 __vmm_nvhe_run(struct vmm_vcpu *vcpu)
 	__sysreg_restore_el1_nommu(host->sys);
 	__sysreg_restore_shared(host->sys);
 	host_mmu_in(host->sys, cfg->speculative_at);
+	write_sysreg(host_vectors, vbar_el2);
 	isb();
 	return code;
 }
@@ -232,12 +262,24 @@ void __vmm_nvhe_flush_hyp(void)
 	isb();
 }
 
-/* One VMID's, everywhere: the VMID is VTTBR_EL2's, its width VTCR_EL2's. */
+/*
+ * One VMID's, everywhere: the VMID is VTTBR_EL2's, its width VTCR_EL2's,
+ * both the VM's for the TLBI and the host's (VMID 0) again after.  Where
+ * the CPU speculates AT walks, the host's EL1 walks stay off meanwhile,
+ * or they would fill entries tagged with the guest's VMID (as KVM's
+ * __tlb_switch_to_guest()).
+ */
 void __vmm_nvhe_flush_vmid(u64 vtcr, u64 vttbr)
 {
-	u64 old_vtcr = read_sysreg(vtcr_el2), old_vttbr = read_sysreg(vttbr_el2);
+	const struct vmm_nvhe_cfg *cfg = &hyp_this_cpu()->cfg;
+	u64 old_vtcr = read_sysreg(vtcr_el2), tcr = 0;
 
 	dsb(ishst);
+	if (cfg->speculative_at) {
+		tcr = read_sysreg_s(SYS_TCR_EL1);
+		write_sysreg_s(tcr | TCR_EPD0_MASK | TCR_EPD1_MASK, SYS_TCR_EL1);
+		isb();
+	}
 	write_sysreg(vtcr, vtcr_el2);
 	write_sysreg(vttbr, vttbr_el2);
 	isb();
@@ -245,8 +287,12 @@ void __vmm_nvhe_flush_vmid(u64 vtcr, u64 vttbr)
 	dsb(ish);
 	isb();
 	write_sysreg(old_vtcr, vtcr_el2);
-	write_sysreg(old_vttbr, vttbr_el2);
+	write_sysreg(0, vttbr_el2);
 	isb();
+	if (cfg->speculative_at) {
+		write_sysreg_s(tcr, SYS_TCR_EL1);
+		isb();
+	}
 }
 
 /*
@@ -261,7 +307,7 @@ void __noreturn hyp_guest_panic(void)
 	struct vmm_host_state *host = &c->host;
 
 	write_sysreg(host->hcr, hcr_el2);
-	write_sysreg(host_vectors, vbar_el2);
+	write_sysreg(0, vttbr_el2);
 	write_sysreg(host->cptr, cptr_el2);
 	write_sysreg(host->mdcr, mdcr_el2);
 	write_sysreg(host->cnthctl, cnthctl_el2);
@@ -269,6 +315,7 @@ void __noreturn hyp_guest_panic(void)
 	__sysreg_restore_el1(host->sys);
 	__sysreg_restore_shared(host->sys);
 	write_sysreg(c->hyp_host.sp_el0, sp_el0);
+	write_sysreg(host_vectors, vbar_el2);
 	isb();
 	asm volatile("b hyp_panic");
 	unreachable();

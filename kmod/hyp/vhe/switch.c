@@ -192,6 +192,8 @@ u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 		__debug_save(&host->debug, brps, wrps);
 		vcpu->debug.regs.mdscr = vcpu->ctxt.sys[MDSCR_EL1];
 		__debug_load(&vcpu->debug.regs, brps, wrps);
+	} else {
+		host->debug.mdscr = __mdscr_quiet();
 	}
 	__vgic_restore_lrs(&vcpu->vgic);
 	isb();
@@ -209,6 +211,8 @@ u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 
 	if (debug)
 		__debug_load(&host->debug, brps, wrps);	/* the host's, MDSCR too */
+	else
+		write_sysreg(host->debug.mdscr, mdscr_el1);
 	write_sysreg(host->vbar, vbar_el1);
 	/*
 	 * Errata 1165522 and 1530923 (ARM64_WORKAROUND_SPECULATIVE_AT): the

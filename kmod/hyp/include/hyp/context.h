@@ -14,6 +14,8 @@
 #define VMM_EXIT_SERROR	3
 /* ORed in: an SError was pending at the exit; ctxt->serror has it */
 #define VMM_EXIT_WITH_SERROR	(1 << 4)
+/* nVHE: the guest did not run: this CPU's EL2 is not the module's (nvhe.c) */
+#define VMM_EXIT_NOT_RUN	(1 << 5)
 #define VMM_EXIT_CODE(x)	((x) & 3)
 
 #ifndef __ASSEMBLY__

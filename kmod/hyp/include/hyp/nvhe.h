@@ -13,7 +13,7 @@
 
 /*
  * The host's calls into EL2: `hvc #0` with the call's ID in x0 and its
- * arguments in x1-x3; x0 (and x1) come back, x4-x17 are clobbered, the
+ * arguments in x1-x3; x0 (and x1) come back, x2-x17 are clobbered, the
  * rest kept.  IDs below HVC_STUB_HCALL_NR (<asm/virt.h>) are the hyp
  * stub's own calls, which the module's EL2 answers as the stub and KVM
  * do (kexec, hibernation); ours are SMCCC vendor-hypervisor fast calls,

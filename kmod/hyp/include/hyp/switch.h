@@ -43,4 +43,18 @@ static inline bool guest_debug_active(const u64 *sys, bool oslk)
 	return !oslk && (sys[MDSCR_EL1] & (DBG_MDSCR_MDE | DBG_MDSCR_KDE | DBG_MDSCR_SS));
 }
 
+/*
+ * With the guest's debug off, MDSCR_EL1 is 0 while it runs: the host's
+ * (its MDE and KDE, with its hardware breakpoints and watchpoints still in
+ * the registers) must not raise debug exceptions in the guest.  With it
+ * on, debug-sr.h puts the guest's in.  Returns what to put back.
+ */
+static inline u64 __mdscr_quiet(void)
+{
+	u64 mdscr = read_sysreg(mdscr_el1);
+
+	write_sysreg(0, mdscr_el1);
+	return mdscr;
+}
+
 #endif
