@@ -243,14 +243,7 @@ void __vmm_nvhe_flush_all(void)
 /* The list registers, active priorities and ICH_HCR_EL2 to 0 (CPU up). */
 void __vmm_nvhe_vgic_reset(unsigned int nr_lrs)
 {
-	static const u32 zero[4];
-	unsigned int i;
-
-	for (i = 0; i < nr_lrs; i++)
-		__vgic_write_lr(i, 0);
-	load_aprs(zero, zero, nr_aprs());
-	write_sysreg_s(0, SYS_ICH_HCR_EL2);
-	isb();
+	__vgic_reset_cpu(nr_lrs);
 }
 
 /* EL2's own translations, everywhere: after the host unmapped some. */

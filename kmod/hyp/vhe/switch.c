@@ -150,14 +150,7 @@ u64 vmm_vhe_vgic_read_vmcr(void)
 
 void vmm_vhe_vgic_reset_cpu(unsigned int nr_lrs)
 {
-	static const u32 zero[4];
-	unsigned int i;
-
-	for (i = 0; i < nr_lrs; i++)
-		__vgic_write_lr(i, 0);
-	load_aprs(zero, zero, nr_aprs());
-	write_sysreg_s(0, SYS_ICH_HCR_EL2);
-	isb();
+	__vgic_reset_cpu(nr_lrs);
 }
 
 /* How many breakpoints and watchpoints every CPU has (ID_AA64DFR0_EL1). */

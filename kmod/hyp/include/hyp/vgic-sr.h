@@ -119,4 +119,20 @@ static inline void load_aprs(const u32 *ap0, const u32 *ap1, unsigned int nr)
 	}
 }
 
+/*
+ * This CPU's list registers, active priorities and ICH_HCR_EL2 to 0: they
+ * reset to UNKNOWN values (vgic.c says why that matters).
+ */
+static inline void __vgic_reset_cpu(unsigned int nr_lrs)
+{
+	static const u32 zero[4];
+	unsigned int i;
+
+	for (i = 0; i < nr_lrs; i++)
+		__vgic_write_lr(i, 0);
+	load_aprs(zero, zero, nr_aprs());
+	write_sysreg_s(0, SYS_ICH_HCR_EL2);
+	isb();
+}
+
 #endif
