@@ -213,6 +213,13 @@ check_mode() {
 		echo "FAIL integration/$mode/$t: $reason (see ${log#"$top"/})" >> "$results"
 		echo "  FAIL  $mode/$t: $reason"
 	done
+	# every test done, and yet L1 never powered off: it hung on its way
+	# down (vmm.ko's reboot notifier, say, in the nVHE modes)
+	if [ ${#done_tests[@]} -gt 0 ] && ! grep -q '^\[ *[0-9.]*\] reboot: Power down' "$log"; then
+		echo "FAIL integration/$mode/poweroff: L1 did not power off after its tests (see ${log#"$top"/})" >> "$results"
+		echo "  FAIL  $mode/poweroff: L1 did not power off after its tests"
+		fail=$((fail + 1))
+	fi
 	echo "testbed: $mode: $pass passed, $fail failed in $(( $(date +%s) - begin ))s"
 }
 

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # fw-gic.sh - the gic payload: SGIs between vCPUs, an SPI from the vmm's test
 # device, priority masking and order, EOI.
-# modes: vhe nvhe vhe-none nvhe-none
+# modes: vhe nvhe vhe-none nvhe-none a72-none
 # timeout: 120
 . /tests/lib.sh
 
