@@ -154,9 +154,19 @@ static int vmm_cpu_offline(unsigned int cpu)
 	return 0;
 }
 
+/*
+ * At load, a CPU where EL2 cannot be taken fails the load.  Later, a
+ * failed "starting" callback would keep the CPU from coming up at all:
+ * it comes up without the module's EL2 instead (take_el2() said why),
+ * and a vCPU entry there fails (KVM_EXIT_FAIL_ENTRY).
+ */
+static bool el2_taken_everywhere;
+
 static int vmm_el2_online(unsigned int cpu)
 {
-	return vmm_nvhe_cpu_up();
+	int ret = vmm_nvhe_cpu_up();
+
+	return READ_ONCE(el2_taken_everywhere) ? 0 : ret;
 }
 
 static int vmm_el2_offline(unsigned int cpu)
@@ -198,6 +208,7 @@ static int __init vmm_take_el2(void)
 		return ret;
 	}
 	el2_cpuhp_state = CPUHP_AP_KVM_STARTING;
+	WRITE_ONCE(el2_taken_everywhere, true);
 	pr_info("nVHE host: EL2 taken from the hyp stub on CPUs %*pbl (its vectors at %#llx)\n",
 		cpumask_pr_args(vmm_nvhe_cpus()), vmm_nvhe_stub_vectors());
 	return 0;
