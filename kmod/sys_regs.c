@@ -237,10 +237,10 @@ int vmm_handle_sysreg(struct vmm_vcpu *vcpu)
 		return VMM_RESUME;
 	}
 	/*
-	 * ICC_SRE_EL1 (op0 3, op1 0, CRn 12, CRm 12, op2 5) traps on nVHE,
-	 * where it is the host's (hyp/nvhe/switch.c): the guest's always has
-	 * the system-register interface on, and legacy bypass off; writes are
-	 * ignored, as KVM's access_gic_sre().
+	 * ICC_SRE_EL1 (op0 3, op1 0, CRn 12, CRm 12, op2 5) traps while a
+	 * guest runs (ICC_SRE_EL2.Enable clear, both switches): the guest's
+	 * always has the system-register interface on and legacy bypass off;
+	 * writes are ignored, as KVM's access_gic_sre().
 	 */
 	if (op0 == 3 && op1 == 0 && crn == 12 && crm == 12 && op2 == 5) {
 		if (read)

@@ -19,6 +19,8 @@
 
 #include <asm/debug-monitors.h>
 
+#include <linux/irqchip/arm-gic-v3.h>
+
 #include <hyp/debug-sr.h>
 #include <hyp/switch.h>
 #include <hyp/sysreg-sr.h>
@@ -110,6 +112,14 @@ void vmm_vhe_vcpu_load(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 
 		host->vmcr = read_sysreg_s(SYS_ICH_VMCR_EL2);
 		write_sysreg_s(vcpu->vgic.vmcr, SYS_ICH_VMCR_EL2);
+		/*
+		 * The guest's ICC_SRE_EL1 accesses trap (sys_regs.c answers
+		 * them): on a GIC with legacy support it could otherwise turn
+		 * the system-register interface off for the next guest here.
+		 * The host at EL2 never uses ICC_SRE_EL1: once per load.
+		 */
+		write_sysreg_s(read_sysreg_s(SYS_ICC_SRE_EL2) & ~ICC_SRE_EL2_ENABLE,
+			       SYS_ICC_SRE_EL2);
 		save_aprs(host->ap0r, host->ap1r, nr);
 		load_aprs(vcpu->vgic.ap0r, vcpu->vgic.ap1r, nr);
 	}
@@ -132,6 +142,8 @@ void vmm_vhe_vcpu_put(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 
 		vcpu->vgic.vmcr = read_sysreg_s(SYS_ICH_VMCR_EL2);
 		write_sysreg_s(host->vmcr, SYS_ICH_VMCR_EL2);
+		write_sysreg_s(read_sysreg_s(SYS_ICC_SRE_EL2) | ICC_SRE_EL2_ENABLE,
+			       SYS_ICC_SRE_EL2);
 		save_aprs(vcpu->vgic.ap0r, vcpu->vgic.ap1r, nr);
 		load_aprs(host->ap0r, host->ap1r, nr);
 	}
