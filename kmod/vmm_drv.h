@@ -26,6 +26,7 @@
 #include <linux/arm-smccc.h>
 
 #include <asm/arch_timer.h>
+#include <asm/kvm_arm.h>
 #include <asm/memory.h>
 #include <asm/pgtable-hwdef.h>
 
@@ -270,6 +271,20 @@ void vmm_vcpu_write_sys_reg(struct vmm_vcpu *vcpu, u64 val, enum vmm_sysreg reg)
 void vmm_vhe_vcpu_load(struct vmm_vcpu *vcpu, struct vmm_host_state *host);
 void vmm_vhe_vcpu_put(struct vmm_vcpu *vcpu, struct vmm_host_state *host);
 u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host);
+/*
+ * Right after a guest exit, at EL2 in either switch: the exit's syndrome
+ * before anything at EL2 can take another exception, and whether the
+ * guest took its pending virtual SError (the CPU clears HCR_EL2.VSE then).
+ */
+static __always_inline void vmm_save_exit_syndrome(struct vmm_vcpu *vcpu)
+{
+	vcpu->fault.esr = read_sysreg(esr_el2);
+	vcpu->fault.far = read_sysreg(far_el2);
+	vcpu->fault.hpfar = read_sysreg(hpfar_el2);
+	if (vcpu->hcr_dyn & HCR_VSE)
+		vcpu->hcr_dyn &= read_sysreg(hcr_el2) | ~HCR_VSE;
+}
+
 /* The loaded vCPU's ICH_VMCR_EL2 (preemption off). */
 u64 vmm_vhe_vgic_read_vmcr(void);
 /* This CPU's list registers, active priorities and ICH_HCR_EL2 to 0. */

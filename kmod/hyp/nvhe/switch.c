@@ -184,11 +184,7 @@ u64 __vmm_nvhe_run(struct vmm_vcpu *vcpu)
 
 	code = __vmm_guest_enter(&vcpu->ctxt);
 
-	vcpu->fault.esr = read_sysreg(esr_el2);
-	vcpu->fault.far = read_sysreg(far_el2);
-	vcpu->fault.hpfar = read_sysreg(hpfar_el2);
-	if (vcpu->hcr_dyn & HCR_VSE)
-		vcpu->hcr_dyn &= read_sysreg(hcr_el2) | ~HCR_VSE;
+	vmm_save_exit_syndrome(vcpu);
 
 	/* the guest, out: stage 2 off before the host's EL1 regime is back */
 	__sysreg_save_el1(vcpu->ctxt.sys);

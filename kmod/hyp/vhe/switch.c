@@ -205,13 +205,7 @@ u64 vmm_vhe_run_once(struct vmm_vcpu *vcpu, struct vmm_host_state *host)
 
 	code = __vmm_guest_enter(&vcpu->ctxt);
 
-	/* the syndrome before anything at EL2 can take another exception */
-	vcpu->fault.esr = read_sysreg(esr_el2);
-	vcpu->fault.far = read_sysreg(far_el2);
-	vcpu->fault.hpfar = read_sysreg(hpfar_el2);
-	/* the CPU clears HCR_EL2.VSE when the guest takes the SError */
-	if (vcpu->hcr_dyn & HCR_VSE)
-		vcpu->hcr_dyn &= read_sysreg(hcr_el2) | ~HCR_VSE;
+	vmm_save_exit_syndrome(vcpu);
 	__vgic_save_lrs(&vcpu->vgic);
 
 	if (debug)
