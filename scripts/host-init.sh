@@ -52,7 +52,7 @@ kmod_left_behind() {
 }
 
 run_test() {
-	local t=$1 to rc reason= vp task lines errs left
+	local t=$1 to rc reason= vp task lines errs left begin
 	to=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "/tests/$t.sh")
 	echo "@@@ BEGIN $mode $t"
 	# In vhe-none, nvhe-none and a72-none the hypervisor is vmm.ko: loaded
@@ -63,8 +63,11 @@ run_test() {
 		insmod /vmm.ko || echo "  | insmod /vmm.ko failed: $(dmesg | tail -n 1)"
 	fi
 	lines=$(dmesg | wc -l)
+	begin=$(cut -d. -f1 /proc/uptime)
 	timeout "${to:-120}" sh "/tests/$t.sh" > /tmp/out 2>&1
 	rc=$?
+	# how long it took, for whoever keeps make check fast
+	echo "test took $(($(cut -d. -f1 /proc/uptime) - begin)) s" >> /tmp/out
 	# awk ends every line, even an unterminated last one from a guest
 	awk '{ print "  | " $0 }' /tmp/out
 	if [ $rc != 0 ]; then
