@@ -91,6 +91,27 @@ SYM_CODE_END(hyp_reset)
 	.text
 
 /*
+ * Where the host's call returns to, kept in this CPU's struct
+ * vmm_nvhe_cpu (a guest run overwrites ELR/SPSR_EL2), and put back.
+ * x16 is left pointing at the struct; x17 is clobbered.
+ */
+.macro save_host_return
+	mrs	x16, tpidr_el2
+	mrs	x17, elr_el2
+	str	x17, [x16, #NVHE_HOST_ELR]
+	mrs	x17, spsr_el2
+	str	x17, [x16, #NVHE_HOST_SPSR]
+.endm
+
+.macro restore_host_return
+	mrs	x16, tpidr_el2
+	ldr	x17, [x16, #NVHE_HOST_ELR]
+	msr	elr_el2, x17
+	ldr	x17, [x16, #NVHE_HOST_SPSR]
+	msr	spsr_el2, x17
+.endm
+
+/*
  * The host's exceptions to EL2: its HVCs only.  While the host runs,
  * HCR_EL2 routes no interrupt and traps nothing to EL2 (the stub's
  * HCR_HOST_NVHE_FLAGS), so anything else is a bug here.
@@ -133,22 +154,14 @@ SYM_CODE_START_LOCAL(host_sync)
 	 * Where the host called from: a guest run overwrites ELR_EL2 and
 	 * SPSR_EL2 (its entry and exits), and the panic path needs them.
 	 */
-	mrs	x16, tpidr_el2
-	mrs	x17, elr_el2
-	str	x17, [x16, #NVHE_HOST_ELR]
-	mrs	x17, spsr_el2
-	str	x17, [x16, #NVHE_HOST_SPSR]
+	save_host_return
 	/* C may use x18 (no -ffixed-x18 here) and x29/x30; the host keeps them */
 	stp	x29, x30, [sp, #-32]!
 	str	x18, [sp, #16]
 	bl	handle_host_call		/* x0-x3 in, x0-x1 out */
 	ldr	x18, [sp, #16]
 	ldp	x29, x30, [sp], #32
-	mrs	x16, tpidr_el2
-	ldr	x17, [x16, #NVHE_HOST_ELR]
-	msr	elr_el2, x17
-	ldr	x17, [x16, #NVHE_HOST_SPSR]
-	msr	spsr_el2, x17
+	restore_host_return
 	eret
 	sb
 SYM_CODE_END(host_sync)
@@ -159,11 +172,7 @@ SYM_CODE_END(host_sync)
  * have, for hyp_panic to return there.
  */
 SYM_CODE_START_LOCAL(host_bad_sync)
-	mrs	x16, tpidr_el2
-	mrs	x17, elr_el2
-	str	x17, [x16, #NVHE_HOST_ELR]
-	mrs	x17, spsr_el2
-	str	x17, [x16, #NVHE_HOST_SPSR]
+	save_host_return
 	ldr	x17, [x16, #NVHE_STACK_TOP]
 	mov	sp, x17
 	stp	x29, x30, [sp, #-32]!
@@ -214,11 +223,7 @@ SYM_CODE_START(hyp_panic)
 	mrs	x1, esr_el2
 	mrs	x2, elr_el2
 	mrs	x3, far_el2
-	mrs	x16, tpidr_el2
-	ldr	x17, [x16, #NVHE_HOST_ELR]
-	msr	elr_el2, x17
-	ldr	x17, [x16, #NVHE_HOST_SPSR]
-	msr	spsr_el2, x17
+	restore_host_return
 	ldr	x17, [x16, #NVHE_STACK_TOP]
 	mov	sp, x17
 	ldr	x18, [sp, #-16]
