@@ -575,7 +575,7 @@ static void remove_slot(struct cfi_flash *f)
 	f->mapped = false;
 }
 
-static int cfi_flash_init(struct vm *vm, void **state)
+static int cfi_flash_init(struct vm *vm, const char *arg __unused, void **state)
 {
 	struct cfi_flash *f;
 	int ret;

@@ -6,12 +6,37 @@
 
 #include "../vmm/vmm.h"
 
+/* Run @desc's init once for @arg; a new instance unless it is not wanted. */
+static int init_one(struct vm *vm, const struct device_desc *desc,
+		    const char *arg, struct device_inst *inst, unsigned int *nr)
+{
+	int ret;
+
+	if (*nr == VM_MAX_DEVICES) {
+		pr_err("device %s: more than %d device instances", desc->name,
+		       VM_MAX_DEVICES);
+		return -DEVICE_EREPORTED;
+	}
+	inst[*nr].desc = desc;
+	inst[*nr].state = NULL;
+	ret = desc->init(vm, arg, &inst[*nr].state);
+	if (ret < 0) {
+		if (ret != -DEVICE_EREPORTED)
+			pr_err("device %s: %s", desc->name, strerror(-ret));
+		return ret;
+	}
+	if (ret == 0)
+		(*nr)++;
+	return 0;
+}
+
 int devices__init(struct vm *vm, struct device_inst *inst, unsigned int *nr)
 {
 	const struct device_desc *sorted[VM_MAX_DEVICES];
 	const struct device_desc *const *d;
+	const struct vm_config *cfg = vm->cfg;
 	unsigned int n = 0, i, j;
-	int ret;
+	int ret = 0;
 
 	/* Sort by order (stable: equal orders keep link order). */
 	for (d = __start_vmm_devices; d < __stop_vmm_devices; d++) {
@@ -23,22 +48,21 @@ int devices__init(struct vm *vm, struct device_inst *inst, unsigned int *nr)
 	}
 
 	*nr = 0;
-	for (i = 0; i < n; i++) {
-		inst[*nr].desc = sorted[i];
-		inst[*nr].state = NULL;
-		ret = sorted[i]->init(vm, &inst[*nr].state);
-		if (ret < 0) {
-			if (ret != -DEVICE_EREPORTED)
-				pr_err("device %s: %s", sorted[i]->name,
-				       strerror(-ret));
-			devices__exit(vm, inst, *nr);
-			*nr = 0;
-			return ret;
+	for (i = 0; i < n && !ret; i++) {
+		if (!sorted[i]->option) {
+			ret = init_one(vm, sorted[i], NULL, inst, nr);
+			continue;
 		}
-		if (ret == 0)
-			(*nr)++;
+		for (j = 0; j < cfg->nr_dev_args && !ret; j++)
+			if (cfg->dev_args[j].desc == sorted[i])
+				ret = init_one(vm, sorted[i], cfg->dev_args[j].value,
+					       inst, nr);
 	}
-	return 0;
+	if (ret) {
+		devices__exit(vm, inst, *nr);
+		*nr = 0;
+	}
+	return ret;
 }
 
 int devices__fdt(struct vm *vm, struct device_inst *inst, unsigned int nr,

@@ -73,7 +73,7 @@ static const struct mmio_ops testdev_ops = {
 	.write	= testdev_write,
 };
 
-static int testdev_init(struct vm *vm, void **state)
+static int testdev_init(struct vm *vm, const char *arg __unused, void **state)
 {
 	struct testdev *t;
 	int ret;

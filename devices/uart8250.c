@@ -79,8 +79,6 @@ struct uart8250 {
 	unsigned int	rx_head, rx_count;
 };
 
-struct uart8250 *console_uart;
-
 /* The highest-priority pending interrupt, as IIR reports it. */
 static u8 pending_iir(const struct uart8250 *u)
 {
@@ -278,33 +276,48 @@ static const struct mmio_ops uart_ops = {
 	.write	= uart8250__write,
 };
 
-static int console_init(struct vm *vm, void **state)
+static size_t console_receive(void *opaque, const u8 *buf, size_t len)
+{
+	return uart8250__receive(opaque, buf, len);
+}
+
+static const struct console_ops uart_console_ops = {
+	.receive	= console_receive,
+};
+
+static int console_init(struct vm *vm, const char *arg __unused, void **state)
 {
 	struct uart8250 *u;
+	char path[32];
 	int ret;
 
 	if (vm->cfg->console != CONSOLE_SERIAL)
 		return 1;
-	u = uart8250__new(vm, LAYOUT_UART_BASE, vm__alloc_spi(vm), STDOUT_FILENO);
+	u = uart8250__new(vm, LAYOUT_UART_BASE, vm__alloc_spi(vm),
+			  vm->console.out_fd);
 	if (!u)
 		return -ENOMEM;
+	snprintf(path, sizeof(path), "/serial@%llx", LAYOUT_UART_BASE);
+	ret = console__attach(vm, &uart_console_ops, u, path);
+	if (ret)
+		goto out_free;
 	ret = mmio_bus__register(&vm->bus, LAYOUT_UART_BASE, LAYOUT_UART_SIZE,
 				 "uart8250", &uart_ops, u);
-	if (ret) {
-		uart8250__free(u);
-		return ret;
-	}
-	snprintf(vm->stdout_path, sizeof(vm->stdout_path), "/serial@%llx",
-		 LAYOUT_UART_BASE);
-	console_uart = u;
+	if (ret)
+		goto out_detach;
 	*state = u;
 	return 0;
+
+out_detach:
+	console__detach(vm, u);
+out_free:
+	uart8250__free(u);
+	return ret;
 }
 
-static void console_exit(struct vm *vm __unused, void *state)
+static void console_exit(struct vm *vm, void *state)
 {
-	if (console_uart == state)
-		console_uart = NULL;
+	console__detach(vm, state);
 	uart8250__free(state);
 }
 

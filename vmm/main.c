@@ -10,17 +10,22 @@ struct command {
 	const char	*name;
 	const char	*summary;
 	int		(*fn)(int argc, char **argv);
-	const char	*usage;
+	void		(*usage)(FILE *f);
 };
 
 static int cmd_run(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
-static const char help_usage[] =
-"usage: vmm help [COMMAND]\n\nShow the help of vmm or of one command.\n";
-static const char version_usage[] =
-"usage: vmm version\n\nPrint the version of vmm.\n";
+static void help_usage(FILE *f)
+{
+	fputs("usage: vmm help [COMMAND]\n\nShow the help of vmm or of one command.\n", f);
+}
+
+static void version_usage(FILE *f)
+{
+	fputs("usage: vmm version\n\nPrint the version of vmm.\n", f);
+}
 
 static const struct command commands[] = {
 	{ "run",	"Start the virtual machine", cmd_run, run_usage },
@@ -62,7 +67,7 @@ static int cmd_help(int argc, char **argv)
 		pr_err("help %s: no such command (see 'vmm --help')", argv[1]);
 		return VMM_EXIT_USAGE;
 	}
-	fputs(c->usage, stdout);
+	c->usage(stdout);
 	return 0;
 }
 
@@ -83,7 +88,7 @@ static int cmd_run(int argc, char **argv)
 	case 0:
 		break;
 	case 1:
-		fputs(run_usage, stdout);
+		run_usage(stdout);
 		return 0;
 	default:
 		pr_err("%s", err);

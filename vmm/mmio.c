@@ -4,7 +4,24 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include <vmm/layout.h>
 #include "vmm.h"
+
+unsigned int vm__alloc_spi(struct vm *vm)
+{
+	return vm->next_spi++;
+}
+
+u64 vm__alloc_virtio_mmio(struct vm *vm)
+{
+	/* the lowest the GIC's frames reach with this many vCPUs */
+	u64 end = LAYOUT_GIC_ITS_BASE(vm->nr_vcpus), base = vm->next_virtio_mmio;
+
+	if (base < LAYOUT_VIRTIO_MMIO_BASE || base + LAYOUT_VIRTIO_MMIO_SIZE > end)
+		return 0;
+	vm->next_virtio_mmio += LAYOUT_VIRTIO_MMIO_SIZE;
+	return base;
+}
 
 void *guest_ptr(const struct vm *vm, u64 gpa, u64 size)
 {

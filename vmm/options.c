@@ -12,7 +12,7 @@
 
 #include "vmm.h"
 
-const char run_usage[] =
+static const char usage_head[] =
 "usage: vmm run [<options>] [<kernel image>]\n"
 "\n"
 "Boot an arm64 Linux kernel or a bare-metal payload in a VM.\n"
@@ -22,10 +22,16 @@ const char run_usage[] =
 "    -c, --cpus <n>        number of vCPUs (default: the host's online CPUs)\n"
 "    -m, --mem <size>      guest RAM in MiB, or with a K, M, G or T suffix\n"
 "                          (default: 64M x (cpus + 3), as lkvm)\n"
-"    -d, --disk <image>    disk image (virtio-blk: not available yet)\n"
 "    --console <serial|virtio>\n"
-"                          guest console (default: serial, the 8250 UART)\n"
-"\n"
+"                          guest console: serial, the 8250 UART (default),\n"
+"                          or virtio, virtio-console (hvc0)\n"
+"    --virtio-transport <mmio>\n"
+"                          how virtio devices attach: virtio-mmio (the only\n"
+"                          one for now; lkvm's pci is to come)\n"
+"\n";
+
+/* Then the devices' own options, then: */
+static const char usage_tail[] =
 "Kernel options:\n"
 "    -k, --kernel <file>   kernel to boot: an arm64 Image, Image.gz, an EFI\n"
 "                          zboot Image (gzip), or a raw binary (no Image\n"
@@ -67,13 +73,17 @@ const char run_usage[] =
 "    --testdev             add the test device the firmware tests use\n"
 "                          (vmm,testdev at 0x1010000)\n"
 "    --loglevel <level>    error, warning (default), info or debug\n"
+"    --debug-no-eventfd    no ioeventfd or irqfd: virtio notifications\n"
+"                          exit to the vmm as MMIO, interrupts go through\n"
+"                          KVM_IRQ_LINE (the path hypervisors without them\n"
+"                          take)\n"
 "    --debug               same as --loglevel debug\n"
 "    --nodefaults          no default kernel parameters\n"
 "\n"
 "Not supported (refused with a message naming the option): lkvm's\n"
-"--balloon, --vnc, --gtk, --sdl, --rng, --9p, --vsock, --dev, --tty,\n"
-"--sandbox, --hugetlbfs, --no-dhcp, --vfio-pci, --virtio-transport,\n"
-"--force-pci, --aarch32, --realm, --kaslr-seed, --vcpu-affinity,\n"
+"--balloon, --vnc, --gtk, --sdl, --9p, --vsock, --dev, --tty,\n"
+"--sandbox, --hugetlbfs, --no-dhcp, --vfio-pci, --force-pci,\n"
+"--aarch32, --realm, --kaslr-seed, --vcpu-affinity,\n"
 "--override-bad-firmware-cntfrq and the --debug-* options.\n"
 "\n"
 "Default kernel parameters: \"console=ttyS0 earlycon panic=-1\"; -p adds to\n"
@@ -96,6 +106,8 @@ enum {
 	OPT_NAME = 0x100, OPT_CONSOLE, OPT_IRQCHIP, OPT_DUMP_DTB,
 	OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_DEBUG, OPT_PMU, OPT_KVM_DEV,
 	OPT_TESTDEV, OPT_FIRMWARE_ADDR, OPT_DTB, OPT_NOOP, OPT_UNSUPPORTED,
+	OPT_TRANSPORT, OPT_NO_EVENTFD,
+	OPT_DEVICE = 0x1000,	/* + the index of a device with an option */
 };
 
 static const struct option run_options[] = {
@@ -104,7 +116,6 @@ static const struct option run_options[] = {
 	{ "params",	required_argument, NULL, 'p' },
 	{ "cpus",	required_argument, NULL, 'c' },
 	{ "mem",	required_argument, NULL, 'm' },
-	{ "disk",	required_argument, NULL, 'd' },
 	{ "network",	required_argument, NULL, 'n' },
 	{ "name",	required_argument, NULL, OPT_NAME },
 	{ "console",	required_argument, NULL, OPT_CONSOLE },
@@ -116,6 +127,8 @@ static const struct option run_options[] = {
 	{ "pmu",	no_argument,	   NULL, OPT_PMU },
 	{ "kvm-dev",	required_argument, NULL, OPT_KVM_DEV },
 	{ "testdev",	no_argument,	   NULL, OPT_TESTDEV },
+	{ "virtio-transport", required_argument, NULL, OPT_TRANSPORT },
+	{ "debug-no-eventfd", no_argument, NULL, OPT_NO_EVENTFD },
 	{ "firmware",	required_argument, NULL, 'f' },
 	{ "firmware-address", required_argument, NULL, OPT_FIRMWARE_ADDR },
 	{ "flash",	required_argument, NULL, 'F' },
@@ -130,7 +143,6 @@ static const struct option run_options[] = {
 	{ "vnc",	no_argument,	   NULL, OPT_UNSUPPORTED },
 	{ "gtk",	no_argument,	   NULL, OPT_UNSUPPORTED },
 	{ "sdl",	no_argument,	   NULL, OPT_UNSUPPORTED },
-	{ "rng",	no_argument,	   NULL, OPT_UNSUPPORTED },
 	{ "9p",		required_argument, NULL, OPT_UNSUPPORTED },
 	{ "vsock",	required_argument, NULL, OPT_UNSUPPORTED },
 	{ "dev",	required_argument, NULL, OPT_UNSUPPORTED },
@@ -139,7 +151,6 @@ static const struct option run_options[] = {
 	{ "hugetlbfs",	required_argument, NULL, OPT_UNSUPPORTED },
 	{ "no-dhcp",	no_argument,	   NULL, OPT_UNSUPPORTED },
 	{ "vfio-pci",	required_argument, NULL, OPT_UNSUPPORTED },
-	{ "virtio-transport", required_argument, NULL, OPT_UNSUPPORTED },
 	{ "force-pci",	no_argument,	   NULL, OPT_UNSUPPORTED },
 	{ "aarch32",	no_argument,	   NULL, OPT_UNSUPPORTED },
 	{ "realm",	no_argument,	   NULL, OPT_UNSUPPORTED },
@@ -150,8 +161,102 @@ static const struct option run_options[] = {
 	{ "debug-ioport", no_argument,	   NULL, OPT_UNSUPPORTED },
 	{ "debug-mmio",	no_argument,	   NULL, OPT_UNSUPPORTED },
 	{ "debug-iodelay", required_argument, NULL, OPT_UNSUPPORTED },
-	{ NULL, 0, NULL, 0 },
 };
+
+/*
+ * The devices that have an option of their own, and the full table for
+ * getopt: the core's options, then theirs (built by collect_options()).
+ */
+static const struct device_desc *opt_devices[VM_MAX_DEVICES];
+static struct option all_options[ARRAY_SIZE(run_options) + VM_MAX_DEVICES + 1];
+static char short_options[64];
+
+static void collect_options(void)
+{
+	const struct device_desc *const *d;
+	unsigned int n = 0, i = ARRAY_SIZE(run_options);
+	size_t len;
+
+	memcpy(all_options, run_options, sizeof(run_options));
+	len = snprintf(short_options, sizeof(short_options), ":k:i:p:c:m:n:f:F:h");
+	for (d = __start_vmm_devices; d < __stop_vmm_devices && n < VM_MAX_DEVICES; d++) {
+		const struct device_option *o = (*d)->option;
+
+		if (!o)
+			continue;
+		opt_devices[n] = *d;
+		all_options[i++] = (struct option){
+			.name = o->name,
+			.has_arg = o->metavar ? required_argument : no_argument,
+			.val = OPT_DEVICE + n,
+		};
+		if (o->short_name && len + 2 < sizeof(short_options)) {
+			short_options[len++] = o->short_name;
+			if (o->metavar)
+				short_options[len++] = ':';
+			short_options[len] = '\0';
+		}
+		n++;
+	}
+	all_options[i] = (struct option){ 0 };
+}
+
+/* One option's entry in the help: the 26-column layout of the rest. */
+static void print_device_option(FILE *f, const struct device_option *o)
+{
+	const char *line = o->help, *nl;
+	int col;
+
+	col = o->short_name ? fprintf(f, "    -%c, --%s", o->short_name, o->name)
+			    : fprintf(f, "    --%s", o->name);
+	if (o->metavar)
+		col += fprintf(f, " %s", o->metavar);
+	if (col > 25) {
+		fputc('\n', f);
+		col = 0;
+	}
+	for (; line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		fprintf(f, "%*s%.*s\n", 26 - col, "",
+			nl ? (int)(nl - line) : (int)strlen(line), line);
+		col = 0;
+	}
+}
+
+void run_usage(FILE *f)
+{
+	const struct device_desc *const *d;
+
+	fputs(usage_head, f);
+	fputs("Device options:\n", f);
+	for (d = __start_vmm_devices; d < __stop_vmm_devices; d++)
+		if ((*d)->option)
+			print_device_option(f, (*d)->option);
+	fputs("\n", f);
+	fputs(usage_tail, f);
+}
+
+/* Record a use of a device's option, after the device checked its value. */
+static int add_device_arg(struct vm_config *cfg, const struct device_desc *desc,
+			  const char *value, char *err, size_t errlen)
+{
+	const struct device_option *o = desc->option;
+	unsigned int i;
+
+	if (o->check && o->check(value, err, errlen))
+		return -1;
+	/* a flag asks for its device once, however often it is given */
+	for (i = 0; !value && i < cfg->nr_dev_args; i++)
+		if (cfg->dev_args[i].desc == desc)
+			return 0;
+	if (cfg->nr_dev_args == VM_MAX_DEVICE_ARGS)
+		return errorf(err, errlen, "--%s: more than %d device options",
+			      o->name, VM_MAX_DEVICE_ARGS);
+	cfg->dev_args[cfg->nr_dev_args++] = (struct device_arg){
+		.desc = desc, .value = value,
+	};
+	return 0;
+}
 
 int parse_size(const char *s, u64 *bytes)
 {
@@ -217,7 +322,7 @@ static int unknown_option(const char *arg, char *err, size_t errlen)
 		return errorf(err, errlen, "%s: unknown option (see 'vmm help run')", arg);
 	}
 	n = strcspn(arg + 2, "=");
-	for (o = run_options; o->name; o++) {
+	for (o = all_options; o->name; o++) {
 		if (strncmp(o->name, arg + 2, n))
 			continue;
 		if (arg[2 + n] == '=' && strlen(o->name) == n &&
@@ -255,9 +360,16 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 	memset(cfg, 0, sizeof(*cfg));
 	optind = 0;		/* glibc: full re-initialisation */
 	opterr = 0;
+	collect_options();
 
-	while ((c = getopt_long(argc, argv, ":k:i:p:c:m:d:n:f:F:h",
-				run_options, &idx)) != -1) {
+	while ((c = getopt_long(argc, argv, short_options, all_options,
+				&idx)) != -1) {
+		if (c >= OPT_DEVICE && c < OPT_DEVICE + VM_MAX_DEVICES) {
+			if (add_device_arg(cfg, opt_devices[c - OPT_DEVICE],
+					   optarg, err, errlen))
+				return -1;
+			continue;
+		}
 		switch (c) {
 		case 'k':
 			cfg->kernel = optarg;
@@ -290,9 +402,6 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 				return errorf(err, errlen, "--mem %s: memory size must be a whole number of MiB",
 					    optarg);
 			break;
-		case 'd':
-			return errorf(err, errlen, "--disk %s: disk devices are not supported yet",
-				    optarg);
 		case 'n':
 			if (strcmp(optarg, "mode=none"))
 				return errorf(err, errlen, "--network %s: network devices are not supported yet (only mode=none)",
@@ -307,7 +416,7 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 			if (!strcmp(optarg, "serial"))
 				cfg->console = CONSOLE_SERIAL;
 			else if (!strcmp(optarg, "virtio"))
-				return errorf(err, errlen, "--console virtio: the virtio console is not supported yet (use serial)");
+				cfg->console = CONSOLE_VIRTIO;
 			else
 				return errorf(err, errlen, "--console %s: expected serial or virtio",
 					    optarg);
@@ -352,6 +461,18 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 		case OPT_TESTDEV:
 			cfg->testdev = true;
 			break;
+		case OPT_TRANSPORT:
+			if (!strcmp(optarg, "pci") || !strcmp(optarg, "pci-legacy"))
+				return errorf(err, errlen, "--virtio-transport %s: virtio-pci is not supported yet (use mmio)",
+					      optarg);
+			if (strcmp(optarg, "mmio"))
+				return errorf(err, errlen, "--virtio-transport %s: expected mmio%s",
+					      optarg, !strcmp(optarg, "mmio-legacy") ?
+					      " (vmm offers no legacy virtio)" : "");
+			break;
+		case OPT_NO_EVENTFD:
+			cfg->no_eventfd = true;
+			break;
 		case 'f':
 			cfg->firmware = optarg;
 			break;
@@ -370,7 +491,7 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 			break;
 		case OPT_UNSUPPORTED:
 			return errorf(err, errlen, "--%s: lkvm's option is not supported by vmm (see 'vmm help run')",
-				    run_options[idx].name);
+				    all_options[idx].name);
 		case 'h':
 			return 1;
 		case ':':

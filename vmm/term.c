@@ -85,20 +85,16 @@ enum term_result term_input__filter(struct term_input *in, const uint8_t *buf,
 	return TERM_OK;
 }
 
-void term_input__flush(struct term_input *in, struct uart8250 *uart)
+void term_input__flush(struct term_input *in, struct console *con)
 {
 	size_t n;
 
-	if (!uart) {
-		in->pending_len = 0;	/* no console: input is dropped */
-		return;
-	}
-	n = uart8250__receive(uart, in->pending + in->pending_off, in->pending_len);
+	n = console__receive(con, in->pending + in->pending_off, in->pending_len);
 	in->pending_off += n;
 	in->pending_len -= n;
 }
 
-enum term_result term_input__read(struct term_input *in, struct uart8250 *uart)
+enum term_result term_input__read(struct term_input *in, struct console *con)
 {
 	uint8_t buf[TERM_BUF_SIZE];
 	ssize_t n;
@@ -113,6 +109,6 @@ enum term_result term_input__read(struct term_input *in, struct uart8250 *uart)
 	}
 	if (term_input__filter(in, buf, n) == TERM_QUIT)
 		return TERM_QUIT;
-	term_input__flush(in, uart);
+	term_input__flush(in, con);
 	return TERM_OK;
 }

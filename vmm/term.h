@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct uart8250;
+struct console;
 
 /*
  * Put @fd in raw mode if it is a terminal, so keys (Ctrl-C included) reach
@@ -28,7 +28,7 @@ struct term_input {
 	bool		open;		/* false after EOF or an error */
 	bool		escapes;	/* Ctrl-A sequences: only on a terminal */
 	bool		saw_escape;
-	uint8_t		pending[TERM_BUF_SIZE];	/* for the UART, not yet taken */
+	uint8_t		pending[TERM_BUF_SIZE];	/* for the console, not yet taken */
 	size_t		pending_off, pending_len;
 };
 
@@ -36,14 +36,14 @@ void term_input__init(struct term_input *in, int fd);
 
 /*
  * Read what @in->fd has (call only when nothing is pending) and pass it to
- * @uart (NULL: input dropped).  On a terminal, Ctrl-A x returns TERM_QUIT
- * and Ctrl-A Ctrl-A sends one Ctrl-A.  Bytes the UART cannot take yet stay
- * pending: term_input__flush() retries them.
+ * the console device through @con.  On a terminal, Ctrl-A x returns
+ * TERM_QUIT and Ctrl-A Ctrl-A sends one Ctrl-A.  Bytes the device cannot
+ * take yet stay pending: term_input__flush() retries them.
  */
-enum term_result term_input__read(struct term_input *in, struct uart8250 *uart);
+enum term_result term_input__read(struct term_input *in, struct console *con);
 
 /* Retry the pending bytes. */
-void term_input__flush(struct term_input *in, struct uart8250 *uart);
+void term_input__flush(struct term_input *in, struct console *con);
 
 /* Filter @len bytes (at most TERM_BUF_SIZE) into @in->pending; unit-tested. */
 enum term_result term_input__filter(struct term_input *in, const uint8_t *buf,

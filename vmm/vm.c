@@ -3,15 +3,17 @@
  * vm.c - a VM's life: open the hypervisor, create the VM, its RAM, vCPUs and
  * devices, load the kernel, run one thread per vCPU, and stop cleanly.
  *
- * Threads: the main thread owns the console input, signals and teardown;
- * each vCPU thread runs KVM_RUN and completes MMIO exits.  Any thread may
+ * Threads: the main thread runs the main loop (loop.c: console input,
+ * signals, and what devices register) and the teardown; each vCPU thread
+ * runs KVM_RUN and completes MMIO exits; devices may own threads of their
+ * own (a virtio-blk disk's I/O thread).  Any thread may
  * ask for the end with vm__stop(); the main thread then kicks every vCPU out
  * of the guest (immediate_exit + SIGUSR1) and joins it.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <poll.h>
+#include <sys/epoll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,18 +29,16 @@
 #include <linux/kvm.h>
 
 #include <vmm/layout.h>
-#include "term.h"
 #include "vmm.h"
 
 #define KICK_SIGNAL		SIGUSR1
 #define KVM_API_VERSION_OK	12
 
-static const char default_params[] = "console=ttyS0 earlycon panic=-1";
-
-unsigned int vm__alloc_spi(struct vm *vm)
-{
-	return vm->next_spi++;
-}
+/* The default kernel parameters, by console device. */
+static const char *const default_params[] = {
+	[CONSOLE_SERIAL]	= "console=ttyS0 earlycon panic=-1",
+	[CONSOLE_VIRTIO]	= "console=hvc0 panic=-1",
+};
 
 /* CLOCK_MONOTONIC in ns: under the test bed's -icount, instructions. */
 static u64 now_ns(void)
@@ -64,11 +64,6 @@ void vm__stop(struct vm *vm, int status)
 	pthread_mutex_unlock(&vm->stop_lock);
 	if (first && write(vm->wake_fd, &one, sizeof(one)) < 0)
 		pr_debug("waking the main loop: %s", strerror(errno));
-}
-
-static bool vm_stopping(struct vm *vm)
-{
-	return __atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE);
 }
 
 /* ---- vCPU threads -------------------------------------------------------- */
@@ -118,7 +113,7 @@ static bool handle_exit(struct vcpu *vcpu)
 		return true;
 	case KVM_EXIT_SYSTEM_EVENT:
 		handle_system_event(vcpu);
-		return !vm_stopping(vcpu->vm);
+		return !vm__stopping(vcpu->vm);
 	case KVM_EXIT_INTR:
 		return true;
 	case KVM_EXIT_ARM_NISV:
@@ -153,7 +148,7 @@ static void *vcpu_thread(void *arg)
 	sigaddset(&kick, KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 
-	while (!vm_stopping(vcpu->vm)) {
+	while (!vm__stopping(vcpu->vm)) {
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
@@ -181,42 +176,44 @@ static void kick_vcpus(struct vm *vm)
 	}
 }
 
-/* ---- the main loop: console input and signals -------------------------- */
+/* ---- the main loop's own events: signals and stop requests ------------- */
 
-static void main_loop(struct vm *vm, int sig_fd)
+struct signal_source {
+	struct vm	*vm;
+	int		fd;
+};
+
+static void on_signal(void *opaque, u32 events __unused)
 {
-	struct term_input in;
+	struct signal_source *src = opaque;
+	struct signalfd_siginfo si;
 
-	term_input__init(&in, STDIN_FILENO);
-	while (!vm_stopping(vm)) {
-		struct pollfd pfd[3] = {
-			{ .fd = sig_fd, .events = POLLIN },
-			{ .fd = vm->wake_fd, .events = POLLIN },
-			{ .fd = in.open ? STDIN_FILENO : -1, .events = POLLIN },
-		};
-		struct signalfd_siginfo si;
-		int timeout = -1;
+	if (read(src->fd, &si, sizeof(si)) != sizeof(si))
+		return;
+	pr_info("stopping the guest on signal %u", si.ssi_signo);
+	vm__stop(src->vm, VMM_EXIT_SIGNAL + (int)si.ssi_signo);
+}
 
-		/* The guest has not drained its FIFO yet: retry shortly. */
-		if (in.pending_len) {
-			pfd[2].fd = -1;
-			timeout = 10;
-		}
-		if (poll(pfd, ARRAY_SIZE(pfd), timeout) < 0 && errno != EINTR) {
-			pr_err("poll: %s", strerror(errno));
+static void on_wake(void *opaque, u32 events __unused)
+{
+	struct vm *vm = opaque;
+	u64 n;
+
+	/* vm__stop() woke us: the loop condition sees the stop */
+	if (read(vm->wake_fd, &n, sizeof(n)) < 0)
+		return;
+}
+
+static void main_loop(struct vm *vm)
+{
+	int ret;
+
+	while (!vm__stopping(vm)) {
+		ret = loop__run_once(&vm->loop, -1);
+		if (ret < 0) {
+			pr_err("epoll_wait: %s", strerror(-ret));
 			vm__stop(vm, VMM_EXIT_ERROR);
-			break;
 		}
-		if ((pfd[0].revents & POLLIN) &&
-		    read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
-			pr_info("stopping the guest on signal %u", si.ssi_signo);
-			vm__stop(vm, VMM_EXIT_SIGNAL + (int)si.ssi_signo);
-		}
-		if (in.pending_len)
-			term_input__flush(&in, console_uart);
-		else if (pfd[2].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL))
-			if (term_input__read(&in, console_uart) == TERM_QUIT)
-				vm__stop(vm, VMM_EXIT_SIGNAL + SIGINT);
 	}
 }
 
@@ -384,7 +381,8 @@ static int build_dtb(struct vm *vm, struct device_inst *dev, unsigned int nr_dev
 		pr_err("getrandom: %s", strerror(errno));
 		return -EIO;
 	}
-	if (asprintf(&bootargs, "%s%s%s", cfg->nodefaults ? "" : default_params,
+	if (asprintf(&bootargs, "%s%s%s",
+		     cfg->nodefaults ? "" : default_params[cfg->console],
 		     cfg->params && !cfg->nodefaults ? " " : "",
 		     cfg->params ? cfg->params : "") < 0)
 		return -ENOMEM;
@@ -472,7 +470,8 @@ int vm__run(struct vm_config *cfg)
 	struct vm vm_storage = { 0 }, *vm = &vm_storage;
 	static u8 dtb_buf[FDT_MAX_SIZE];
 	void *dtb = dtb_buf, *user_dtb = NULL;
-	int status = VMM_EXIT_ERROR, sig_fd = -1, type;
+	int status = VMM_EXIT_ERROR, type;
+	struct signal_source sig = { .vm = vm, .fd = -1 };
 	sigset_t old_mask;
 
 	vm->cfg = cfg;
@@ -481,13 +480,20 @@ int vm__run(struct vm_config *cfg)
 	vm->nr_vcpus = cfg->nr_cpus;
 	vm->next_spi = GIC_SPI_BASE;
 	vm->irq_line = vm__irq_line;
+	vm->next_virtio_mmio = LAYOUT_VIRTIO_MMIO_BASE;
 	pthread_mutex_init(&vm->stop_lock, NULL);
 	mmio_bus__init(&vm->bus);
+	console__init(&vm->console, STDIN_FILENO, STDOUT_FILENO);
+	if (loop__init(&vm->loop)) {
+		pr_err("epoll_create1: %s", strerror(errno));
+		return VMM_EXIT_ERROR;
+	}
 
 	vm->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (vm->wake_fd < 0) {
+	if (vm->wake_fd < 0 ||
+	    loop__add(&vm->loop, vm->wake_fd, EPOLLIN, on_wake, vm)) {
 		pr_err("eventfd: %s", strerror(errno));
-		return VMM_EXIT_ERROR;
+		goto out;
 	}
 	if (open_hypervisor(vm) || check_caps(vm))
 		goto out;
@@ -542,9 +548,14 @@ int vm__run(struct vm_config *cfg)
 	if (vcpu_arch__set_boot_regs(&vm->vcpus[0], vm->boot.kernel, vm->boot.dtb))
 		goto out;
 
-	sig_fd = setup_signals(&old_mask);
-	if (sig_fd < 0) {
+	sig.fd = setup_signals(&old_mask);
+	if (sig.fd < 0 || loop__add(&vm->loop, sig.fd, EPOLLIN, on_signal, &sig)) {
 		pr_err("signalfd: %s", strerror(errno));
+		goto out;
+	}
+	type = console__start(vm);
+	if (type) {
+		pr_err("watching stdin: %s", strerror(-type));
 		goto out;
 	}
 	term_raw(STDIN_FILENO);
@@ -553,7 +564,7 @@ int vm__run(struct vm_config *cfg)
 	vm->run_ns = now_ns();
 	if (start_vcpus(vm))
 		vm__stop(vm, VMM_EXIT_ERROR);
-	main_loop(vm, sig_fd);
+	main_loop(vm);
 
 	kick_vcpus(vm);
 	for (i = 0; i < vm->nr_vcpus; i++)
@@ -563,11 +574,12 @@ int vm__run(struct vm_config *cfg)
 	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 	status = vm->status;
 out:
+	console__stop(vm);
 	free(user_dtb);
 	devices__exit(vm, dev, nr_dev);
 	destroy_vcpus(vm);
-	if (sig_fd >= 0)
-		close(sig_fd);
+	if (sig.fd >= 0)
+		close(sig.fd);
 	if (vm->gic_fd >= 0)
 		close(vm->gic_fd);
 	if (vm->vm_fd >= 0)
@@ -576,7 +588,9 @@ out:
 		munmap(vm->ram, vm->ram_size);
 	if (vm->sys_fd >= 0)
 		close(vm->sys_fd);
-	close(vm->wake_fd);
+	if (vm->wake_fd >= 0)
+		close(vm->wake_fd);
+	loop__destroy(&vm->loop);
 	/* setup, guest and teardown: where a boot's time goes (make bench) */
 	if (vm->run_ns && vm->stop_ns)
 		pr_debug("time in ns: setup %" PRIu64 ", guest %" PRIu64 ", teardown %" PRIu64,

@@ -17,6 +17,8 @@
 
 #include <vmm/compiler.h>
 
+#include "term.h"
+
 typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
@@ -65,6 +67,16 @@ int errorf(char *err, size_t errlen, const char *fmt, ...) __printf(3, 4);
 /* ---- configuration (options.c) ------------------------------------------ */
 
 enum console_kind { CONSOLE_SERIAL, CONSOLE_VIRTIO };
+
+struct device_desc;
+
+/* One use of a device's own option (--disk x), in command-line order. */
+struct device_arg {
+	const struct device_desc	*desc;
+	const char			*value;	/* NULL for a flag */
+};
+
+#define VM_MAX_DEVICE_ARGS	32
 enum irqchip_kind {
 	IRQCHIP_AUTO, IRQCHIP_GICV2, IRQCHIP_GICV3, IRQCHIP_NONE,
 	IRQCHIP_GICV3_ITS,	/* a GICv3 and its ITS (MSIs as LPIs), as lkvm's */
@@ -88,6 +100,10 @@ struct vm_config {
 	bool		nodefaults;
 	bool		pmu;
 	bool		testdev;	/* the firmware tests' MMIO device */
+	bool		no_eventfd;	/* --debug-no-eventfd: notify by MMIO exits */
+
+	struct device_arg dev_args[VM_MAX_DEVICE_ARGS];
+	unsigned int	nr_dev_args;
 };
 
 #define VM_MEM_MIN	(64ULL << 20)
@@ -112,8 +128,8 @@ void vm_config__defaults(struct vm_config *cfg, unsigned int host_cpus,
  */
 int parse_size(const char *s, u64 *bytes) __must_check;
 
-/* The text of `vmm help run`. */
-extern const char run_usage[];
+/* Print `vmm help run`: the core's options and every device's own. */
+void run_usage(FILE *f);
 
 /* ---- the arm64 Image header (arm64/image.c) ----------------------------- */
 
@@ -230,9 +246,87 @@ const struct mmio_region *mmio_bus__find(const struct mmio_bus *bus, u64 addr,
 bool mmio_bus__access(struct mmio_bus *bus, u64 addr, void *data,
 		      unsigned int len, bool is_write);
 
-/* ---- the VM (vm.c) ------------------------------------------------------ */
-
 struct vm;
+
+/* ---- the main loop (loop.c) --------------------------------------------- */
+
+/*
+ * Called on the main thread with the epoll events that fired for the fd.
+ * A handler may add, change or remove registrations, its own included.
+ */
+typedef void (*loop_fn)(void *opaque, u32 events);
+
+struct loop_handler {
+	int		fd;		/* -1: a free slot */
+	loop_fn		fn;
+	void		*opaque;
+};
+
+#define LOOP_MAX_FDS	32
+
+struct loop {
+	int			epoll_fd;
+	struct loop_handler	h[LOOP_MAX_FDS];
+};
+
+int loop__init(struct loop *loop) __must_check;
+void loop__destroy(struct loop *loop);
+
+/*
+ * Watch @fd for @events (EPOLLIN, ...) and call @fn when they fire.  Called
+ * at device init or from a handler, on the main thread.  Returns 0,
+ * -EINVAL if @fd is already registered, -ENOSPC, or epoll_ctl's -errno
+ * (-EPERM: a regular file, which is always ready).
+ */
+int loop__add(struct loop *loop, int fd, u32 events, loop_fn fn,
+	      void *opaque) __must_check;
+/* Change the events @fd is watched for; 0 pauses it. */
+int loop__mod(struct loop *loop, int fd, u32 events);
+void loop__del(struct loop *loop, int fd);
+
+/*
+ * Wait up to @timeout_ms (-1: for ever) and run the handlers of what
+ * fired.  Returns how many fired, 0 on a timeout or a signal, or -errno.
+ */
+int loop__run_once(struct loop *loop, int timeout_ms);
+
+/* ---- the console backend (console.c) ------------------------------------ */
+
+/*
+ * A console device (the 8250, virtio-console) attaches itself as the VM's
+ * console: input from stdin goes to its receive(), and it writes guest
+ * output to the backend's out_fd.  At most one device is the console.
+ */
+struct console_ops {
+	/* Take input for the guest: how many bytes were taken (fewer when full). */
+	size_t (*receive)(void *opaque, const u8 *buf, size_t len);
+};
+
+struct console {
+	const struct console_ops *ops;	/* NULL: no console device */
+	void			*opaque;
+	int			out_fd;		/* stdout */
+	char			dt_path[32];	/* /chosen/stdout-path; "" if none */
+	struct term_input	in;		/* stdin, through the Ctrl-A filter */
+	int			timer_fd;	/* retries input the device had no room for */
+	bool			unpollable;	/* stdin is a file: read it on the timer */
+};
+
+void console__init(struct console *con, int in_fd, int out_fd);
+
+/* Make the device (@ops, @opaque) the console; -EBUSY if there is one. */
+int console__attach(struct vm *vm, const struct console_ops *ops, void *opaque,
+		    const char *dt_path) __must_check;
+void console__detach(struct vm *vm, void *opaque);
+
+/* Pass input to the console device; without one it is dropped (all taken). */
+size_t console__receive(struct console *con, const u8 *buf, size_t len);
+
+/* Register stdin with the main loop (and put a terminal in raw mode). */
+int console__start(struct vm *vm) __must_check;
+void console__stop(struct vm *vm);
+
+/* ---- the VM (vm.c) ------------------------------------------------------ */
 
 struct kvm_run;
 
@@ -277,6 +371,12 @@ struct vm {
 	struct mmio_bus		bus;
 	irq_line_fn		irq_line;
 	unsigned int		next_spi;
+	u64			next_virtio_mmio;	/* vm__alloc_virtio_mmio() */
+	bool			has_ioeventfd;	/* KVM_CAP_IOEVENTFD, and not --debug-no-eventfd */
+	bool			has_irqfd;	/* KVM_CAP_IRQFD, likewise */
+
+	struct loop		loop;		/* the main thread's epoll set */
+	struct console		console;
 
 	enum gic_kind		gic;
 	int			gic_fd;
@@ -286,7 +386,6 @@ struct vm {
 	/* Boot layout chosen by the loader. */
 	struct boot_layout	boot;
 	u64			initrd_size;
-	char			stdout_path[32];	/* set by the console device */
 
 	/* The first stop request wins; see vm__stop(). */
 	pthread_mutex_t		stop_lock;
@@ -305,8 +404,21 @@ struct vm {
  */
 void *guest_ptr(const struct vm *vm, u64 gpa, u64 size);
 
-/* Allocate the next free SPI (an INTID >= 32) for a device. */
+/* Allocate the next free SPI (an INTID >= 32) for a device.  (mmio.c) */
 unsigned int vm__alloc_spi(struct vm *vm);
+
+/*
+ * Allocate a VIRTIO_MMIO_SIZE window for a virtio-mmio device in the
+ * memory map's virtio window: its base, or 0 when the window is full.
+ * (mmio.c)
+ */
+u64 vm__alloc_virtio_mmio(struct vm *vm);
+
+/* True once vm__stop() was called: threads wind down. */
+static inline bool vm__stopping(struct vm *vm)
+{
+	return __atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE);
+}
 
 /*
  * Ask the VM to stop with @status; the first request wins.  Safe from any
@@ -367,21 +479,41 @@ int vcpu_arch__set_boot_regs(struct vcpu *vcpu, u64 pc, u64 dtb) __must_check;
 struct fdt_ctx;
 
 /*
+ * A device's own `vmm run` option (--disk, --rng): the parser learns it from
+ * the registered devices, `vmm help run` lists it under "Device options",
+ * and each use becomes one instance of the device.
+ */
+struct device_option {
+	const char	*name;		/* the long option, without "--" */
+	char		short_name;	/* 'd', or 0 */
+	const char	*metavar;	/* "<image>[,ro]"; NULL: a flag, one instance */
+	const char	*help;		/* its lines, '\n'-separated, for vmm help run */
+	/*
+	 * Check a value (NULL for a flag) at parse time: 0, or -1 with a
+	 * one-line reason in @err.  Pure: the device parses it again at init.
+	 */
+	int		(*check)(const char *value, char *err, size_t errlen);
+};
+
+/*
  * A device model registers itself with DEVICE_REGISTER: at VM creation its
  * init() runs in ascending @order, claims MMIO and SPIs, and its fdt()
- * writes its device-tree node.  Adding a device touches its own file and one
- * line in the Makefile.
+ * writes its device-tree node.  A device with an @option gets one init()
+ * (one instance) per use of it, in command-line order, and none if unused;
+ * any other device gets one init() with a NULL @arg.  Adding a device
+ * touches its own file and one line in the Makefile.
  */
 struct device_desc {
 	const char	*name;
 	int		order;
+	const struct device_option *option;
 	/*
 	 * 0 on success, 1 if not wanted in this configuration, or -errno;
 	 * -DEVICE_EREPORTED when the device has already printed a one-line
 	 * error of its own (naming the user's option or file), so that
 	 * devices__init() does not add a second line.
 	 */
-	int		(*init)(struct vm *vm, void **state);
+	int		(*init)(struct vm *vm, const char *arg, void **state);
 	int		(*fdt)(struct vm *vm, void *state, void *fdt);
 	void		(*exit)(struct vm *vm, void *state);
 };
@@ -398,7 +530,7 @@ struct device_inst {
 	void				*state;
 };
 
-#define VM_MAX_DEVICES		16
+#define VM_MAX_DEVICES		48
 #define DEVICE_EREPORTED	ECANCELED
 
 /* Run every registered device's init in order; -errno on failure. */
@@ -412,7 +544,8 @@ struct uart8250;
 
 /*
  * Set up a UART at @base raising SPI @intid through @vm->irq_line; bytes the
- * guest transmits are written to @out_fd.  NULL if out of memory.
+ * guest transmits are written to @out_fd.  NULL if out of memory.  The
+ * console device at kvmtool's first slot attaches one as the VM's console.
  */
 struct uart8250 *uart8250__new(struct vm *vm, u64 base, unsigned int intid,
 			       int out_fd);
@@ -427,9 +560,6 @@ void uart8250__write(void *uart, u64 off, const void *data, unsigned int len);
  * were taken: fewer than @len when the FIFO is full.
  */
 size_t uart8250__receive(struct uart8250 *uart, const u8 *buf, size_t len);
-
-/* The UART that is the guest's console, or NULL; input goes there. */
-extern struct uart8250 *console_uart;
 
 /* ---- the device tree (arm64/fdt.c) -------------------------------------- */
 

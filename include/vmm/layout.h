@@ -34,7 +34,9 @@
 #define LAYOUT_FLASH_BASE	0x02000000ULL
 #define LAYOUT_FLASH_SIZE	0x01000000ULL
 
+/* virtio-mmio devices, one 512-byte window each, as kvmtool places them */
 #define LAYOUT_VIRTIO_MMIO_BASE	0x03000000ULL
+#define LAYOUT_VIRTIO_MMIO_SIZE	0x200ULL
 
 #define LAYOUT_AXI_BASE		0x40000000ULL
 #define LAYOUT_GIC_DIST_SIZE	0x10000ULL

@@ -78,8 +78,9 @@ expect_status 1
 vmm_run run -k $GUEST_KERNEL --kvm-dev /dev/null
 expect_error '/dev/null: not a KVM device'
 
-vmm_run run -k $GUEST_KERNEL -d /tmp/disk.img
-expect_error '--disk /tmp/disk.img: disk devices are not supported yet'
+vmm_run run -k $GUEST_KERNEL -d /nonexistent.img
+expect_error '--disk /nonexistent.img: No such file or directory'
+expect_status 1
 
 vmm_run run -k $GUEST_KERNEL --dump-dtb /nonexistent/dir/x.dtb
 expect_error '--dump-dtb /nonexistent/dir/x.dtb: No such file or directory'

@@ -17,15 +17,9 @@
 
 /*
  * vm.c and memslot.c (the KVM side) are not linked into the unit tests; the
- * device models call into them to allocate their SPI, to map memory into
- * the guest (recorded, for the tests to see) and to stop the VM on a host
- * failure (recorded too).
+ * device models call into them to map memory into the guest (recorded, for
+ * the tests to see) and to stop the VM on a host failure (recorded too).
  */
-unsigned int vm__alloc_spi(struct vm *vm)
-{
-	return vm->next_spi++;
-}
-
 struct memslot_stub memslot_stub;
 
 int vm__set_memslot(struct vm *vm __unused, u32 slot, u64 gpa, u64 size,

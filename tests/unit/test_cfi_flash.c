@@ -111,7 +111,7 @@ static void start(u64 size, int fail)
 	make_image(size);
 	vcfg.flash = path;
 	memslot_stub.fail = fail;
-	ck_assert_int_eq(flash_desc->init(&vm, &flash), 0);
+	ck_assert_int_eq(flash_desc->init(&vm, NULL, &flash), 0);
 	ck_assert_ptr_nonnull(flash);
 }
 
@@ -190,7 +190,7 @@ static u32 pattern32(u64 off)
 START_TEST(flash_not_wanted_without_option)
 {
 	make_vm();
-	ck_assert_int_eq(flash_desc->init(&vm, &flash), 1);
+	ck_assert_int_eq(flash_desc->init(&vm, NULL, &flash), 1);
 	ck_assert_uint_eq(vm.bus.nr, 0);
 	ck_assert_uint_eq(memslot_stub.calls, 0);
 }
@@ -673,7 +673,7 @@ static int init_quietly(const char *file, char *line, size_t len)
 	make_vm();
 	vcfg.flash = file;
 	dup2(tmp, STDERR_FILENO);
-	ret = flash_desc->init(&vm, &flash);
+	ret = flash_desc->init(&vm, NULL, &flash);
 	dup2(err_fd, STDERR_FILENO);
 	close(err_fd);
 	n = pread(tmp, line, len - 1, 0);

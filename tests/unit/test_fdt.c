@@ -57,6 +57,7 @@ static void make_vm(unsigned int n, enum gic_kind gic)
 	vm.next_spi = GIC_SPI_BASE;
 	vm.irq_line = stub_irq_line;
 	mmio_bus__init(&vm.bus);
+	console__init(&vm.console, -1, -1);
 	for (i = 0; i < sizeof(seed); i++)
 		seed[i] = 0x10 + i;
 	nr_inst = 0;
@@ -67,7 +68,7 @@ static void add_console(void)
 {
 	ck_assert_int_eq(devices__init(&vm, inst, &nr_inst), 0);
 	ck_assert_uint_eq(nr_inst, 1);
-	ck_assert_str_eq(vm.stdout_path, "/serial@1000000");
+	ck_assert_str_eq(vm.console.dt_path, "/serial@1000000");
 }
 
 static void remove_devices(void)
@@ -544,14 +545,14 @@ START_TEST(fdt_console_device_registers)
 {
 	make_vm(1, GIC_V3);
 	add_console();
-	ck_assert_ptr_nonnull(console_uart);
-	ck_assert_ptr_eq(inst[0].state, console_uart);
+	ck_assert_ptr_nonnull(vm.console.ops);
+	ck_assert_ptr_eq(inst[0].state, vm.console.opaque);
 	ck_assert_str_eq(inst[0].desc->name, "console");
 	ck_assert_uint_eq(vm.next_spi, GIC_SPI_BASE + 1);
 	ck_assert_ptr_nonnull(mmio_bus__find(&vm.bus, 0x1000000, 1));
 	ck_assert_ptr_null(mmio_bus__find(&vm.bus, 0x1000008, 1));
 	remove_devices();
-	ck_assert_ptr_null(console_uart);
+	ck_assert_ptr_null(vm.console.ops);
 }
 END_TEST
 
@@ -561,7 +562,7 @@ START_TEST(fdt_console_device_not_wanted)
 	vcfg.console = CONSOLE_VIRTIO;
 	ck_assert_int_eq(devices__init(&vm, inst, &nr_inst), 0);
 	ck_assert_uint_eq(nr_inst, 0);
-	ck_assert_str_eq(vm.stdout_path, "");
+	ck_assert_str_eq(vm.console.dt_path, "");
 	ck_assert_uint_eq(vm.bus.nr, 0);
 }
 END_TEST
@@ -585,25 +586,25 @@ static void probe_record(char c)
 		probe_log[probe_calls++] = c;
 }
 
-static int probe_early_init(struct vm *v __unused, void **state __unused)
+static int probe_early_init(struct vm *v __unused, const char *arg __unused, void **state __unused)
 {
 	if (probe_mode != PROBE_OFF)
-		probe_record(console_uart ? 'c' : 'e');
+		probe_record(vm.console.ops ? 'c' : 'e');
 	return 1;
 }
 
-static int probe_late_init(struct vm *v __unused, void **state)
+static int probe_late_init(struct vm *v __unused, const char *arg __unused, void **state)
 {
 	if (probe_mode == PROBE_OFF)
 		return 1;
-	probe_record(console_uart ? 'l' : 'e');
+	probe_record(vm.console.ops ? 'l' : 'e');
 	if (probe_mode == PROBE_LATE_FAILS)
 		return -EIO;
 	*state = &probe_calls;
 	return 0;
 }
 
-static int probe_max_init(struct vm *v __unused, void **state __unused)
+static int probe_max_init(struct vm *v __unused, const char *arg __unused, void **state __unused)
 {
 	if (probe_mode != PROBE_OFF)
 		probe_record('m');
@@ -684,7 +685,7 @@ START_TEST(devices_init_failure_unwinds)
 	ck_assert_int_eq(ret, -EIO);
 	ck_assert_uint_eq(nr_inst, 0);
 	/* the console, initialised before, was torn down */
-	ck_assert_ptr_null(console_uart);
+	ck_assert_ptr_null(vm.console.ops);
 	ck_assert_uint_eq(probe_exits, 0);
 }
 END_TEST

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* test_term.c - console input: Ctrl-A escapes and handing bytes to the UART. */
+/*
+ * test_term.c - console input: Ctrl-A escapes, and handing bytes to the
+ * console device (a UART here) through the VM's console backend.
+ */
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,13 +21,29 @@ static void stub_irq_line(struct vm *v __unused, unsigned int intid __unused,
 {
 }
 
+static size_t uart_receive(void *opaque, const u8 *buf, size_t len)
+{
+	return uart8250__receive(opaque, buf, len);
+}
+
+static const struct console_ops uart_ops = { .receive = uart_receive };
+
 static void setup(void)
 {
 	ck_assert_int_eq(pipe2(fds, O_NONBLOCK), 0);
 	term_input__init(&in, fds[0]);
 	memset(&vm, 0, sizeof(vm));
+	console__init(&vm.console, -1, -1);
 	vm.irq_line = stub_irq_line;
 	uart = NULL;
+}
+
+/* A UART as the VM's console device. */
+static void new_console_uart(void)
+{
+	uart = uart8250__new(&vm, 0x1000000, 32, -1);
+	ck_assert_ptr_nonnull(uart);
+	ck_assert_int_eq(console__attach(&vm, &uart_ops, uart, NULL), 0);
 }
 
 static void teardown(void)
@@ -185,20 +204,19 @@ END_TEST
 
 /* ---- term_input__flush -------------------------------------------------- */
 
-START_TEST(term_flush_without_uart_drops)
+START_TEST(term_flush_without_console_drops)
 {
 	ck_assert_int_eq(FILTER("abc"), TERM_OK);
-	term_input__flush(&in, NULL);
+	term_input__flush(&in, &vm.console);
 	ck_assert_uint_eq(in.pending_len, 0);
 }
 END_TEST
 
 START_TEST(term_flush_to_uart)
 {
-	uart = uart8250__new(&vm, 0x1000000, 32, -1);
-	ck_assert_ptr_nonnull(uart);
+	new_console_uart();
 	ck_assert_int_eq(FILTER("abc"), TERM_OK);
-	term_input__flush(&in, uart);
+	term_input__flush(&in, &vm.console);
 	ck_assert_uint_eq(in.pending_len, 0);
 	ck_assert_uint_eq(uart_rbr(), 'a');
 	ck_assert_uint_eq(uart_rbr(), 'b');
@@ -212,19 +230,18 @@ START_TEST(term_flush_keeps_what_fifo_refuses)
 	u8 fill[62];
 	unsigned int i;
 
-	uart = uart8250__new(&vm, 0x1000000, 32, -1);
-	ck_assert_ptr_nonnull(uart);
+	new_console_uart();
 	memset(fill, '.', sizeof(fill));
 	ck_assert_uint_eq(uart8250__receive(uart, fill, sizeof(fill)), 62);
 
 	ck_assert_int_eq(FILTER("abcd"), TERM_OK);
-	term_input__flush(&in, uart);
+	term_input__flush(&in, &vm.console);
 	ck_pending("cd");
 
 	for (i = 0; i < 62; i++)
 		ck_assert_uint_eq(uart_rbr(), '.');
 	ck_assert_uint_eq(uart_rbr(), 'a');
-	term_input__flush(&in, uart);
+	term_input__flush(&in, &vm.console);
 	ck_assert_uint_eq(in.pending_len, 0);
 	ck_assert_uint_eq(uart_rbr(), 'b');
 	ck_assert_uint_eq(uart_rbr(), 'c');
@@ -236,10 +253,9 @@ END_TEST
 
 START_TEST(term_read_pipe_to_uart)
 {
-	uart = uart8250__new(&vm, 0x1000000, 32, -1);
-	ck_assert_ptr_nonnull(uart);
+	new_console_uart();
 	ck_assert_int_eq(write(fds[1], "\x01x", 2), 2);
-	ck_assert_int_eq(term_input__read(&in, uart), TERM_OK);
+	ck_assert_int_eq(term_input__read(&in, &vm.console), TERM_OK);
 	ck_assert(in.open);
 	ck_assert_uint_eq(uart_rbr(), 0x01);
 	ck_assert_uint_eq(uart_rbr(), 'x');
@@ -250,13 +266,13 @@ START_TEST(term_read_escape_quits)
 {
 	in.escapes = true;
 	ck_assert_int_eq(write(fds[1], "ls\x01x", 4), 4);
-	ck_assert_int_eq(term_input__read(&in, NULL), TERM_QUIT);
+	ck_assert_int_eq(term_input__read(&in, &vm.console), TERM_QUIT);
 }
 END_TEST
 
 START_TEST(term_read_nothing_yet)
 {
-	ck_assert_int_eq(term_input__read(&in, NULL), TERM_OK);
+	ck_assert_int_eq(term_input__read(&in, &vm.console), TERM_OK);
 	ck_assert(in.open);
 }
 END_TEST
@@ -265,7 +281,7 @@ START_TEST(term_read_eof_closes)
 {
 	close(fds[1]);
 	fds[1] = -1;
-	ck_assert_int_eq(term_input__read(&in, NULL), TERM_OK);
+	ck_assert_int_eq(term_input__read(&in, &vm.console), TERM_OK);
 	ck_assert(!in.open);
 }
 END_TEST
@@ -287,7 +303,7 @@ Suite *term_suite(void)
 	T(term_x_alone_passes);
 	T(term_filter_full_buffer);
 	T(term_escapes_off_pass_through);
-	T(term_flush_without_uart_drops);
+	T(term_flush_without_console_drops);
 	T(term_flush_to_uart);
 	T(term_flush_keeps_what_fifo_refuses);
 	T(term_read_pipe_to_uart);

@@ -164,8 +164,8 @@ static int fdt_chosen(void *fdt, const struct vm *vm, const char *bootargs,
 
 	FDT_CHECK(fdt_begin_node(fdt, "chosen"));
 	FDT_CHECK(fdt_property_string(fdt, "bootargs", bootargs));
-	if (vm->stdout_path[0])
-		FDT_CHECK(fdt_property_string(fdt, "stdout-path", vm->stdout_path));
+	if (vm->console.dt_path[0])
+		FDT_CHECK(fdt_property_string(fdt, "stdout-path", vm->console.dt_path));
 	if (vm->boot.initrd) {
 		FDT_CHECK(fdt_property_u64(fdt, "linux,initrd-start", vm->boot.initrd));
 		FDT_CHECK(fdt_property_u64(fdt, "linux,initrd-end",
