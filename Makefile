@@ -87,11 +87,15 @@ PORTABLE_OBJS	+= devices/devices.o
 PORTABLE_OBJS	+= devices/uart8250.o
 PORTABLE_OBJS	+= devices/testdev.o
 PORTABLE_OBJS	+= devices/cfi_flash.o
+PORTABLE_OBJS	+= devices/virtio/core.o
+PORTABLE_OBJS	+= devices/virtio/mmio.o
+PORTABLE_OBJS	+= devices/virtio/rng.o
 
 # arm64 only: the KVM ioctls with arm64 structures, and the program.
 VMM_OBJS	+= $(PORTABLE_OBJS)
 VMM_OBJS	+= vmm/vm.o
 VMM_OBJS	+= vmm/memslot.o
+VMM_OBJS	+= vmm/eventfd.o
 VMM_OBJS	+= vmm/arm64/kvm.o
 VMM_OBJS	+= vmm/main.o
 
@@ -106,6 +110,7 @@ UNIT_OBJS	+= tests/unit/test_term.o
 UNIT_OBJS	+= tests/unit/test_gunzip.o
 UNIT_OBJS	+= tests/unit/test_loader.o
 UNIT_OBJS	+= tests/unit/test_cfi_flash.o
+UNIT_OBJS	+= tests/unit/test_virtio.o
 
 ARM_OBJS	:= $(addprefix $(BUILD)/arm64/,$(VMM_OBJS))
 HOST_OBJS	:= $(addprefix $(BUILD)/host/,$(UNIT_OBJS))

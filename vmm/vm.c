@@ -278,6 +278,11 @@ static int check_caps(struct vm *vm)
 		       vm->cfg->nr_cpus, max);
 		return -EINVAL;
 	}
+	/* virtio notifications and interrupts bypass the vCPU threads */
+	vm->has_ioeventfd = !vm->cfg->no_eventfd &&
+		ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_IOEVENTFD) > 0;
+	vm->has_irqfd = !vm->cfg->no_eventfd &&
+		ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQFD) > 0;
 	if (vm->cfg->pmu &&
 	    ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PMU_V3) <= 0) {
 		pr_err("--pmu: the hypervisor offers no vCPU PMU on this host");

@@ -432,6 +432,23 @@ int vm__run(struct vm_config *cfg);
 /* Raise or lower an SPI through the hypervisor (vm->irq_line in a real VM). */
 void vm__irq_line(struct vm *vm, unsigned int intid, int level);
 
+/* ---- eventfds the hypervisor signals or listens to (eventfd.c) ---------- */
+
+/*
+ * (Un)register @fd to be signalled when the guest writes @len bytes of
+ * value @datamatch at @addr (KVM_IOEVENTFD), instead of an MMIO exit.
+ * 0 or -errno.
+ */
+int vm__ioeventfd(struct vm *vm, u64 addr, u32 len, u64 datamatch, int fd,
+		  bool assign);
+
+/*
+ * Make each write to @fd pulse SPI @intid (KVM_IRQFD): an edge, with no
+ * ioctl per interrupt.  Only once the GIC is initialised.  0 or -errno;
+ * closing @fd removes it.
+ */
+int vm__irqfd(struct vm *vm, unsigned int intid, int fd);
+
 /* ---- guest memory slots (memslot.c) ------------------------------------- */
 
 #define MEMSLOT_RAM		0	/* vm.c: guest RAM */

@@ -36,6 +36,18 @@ int vm__set_memslot(struct vm *vm __unused, u32 slot, u64 gpa, u64 size,
 	return 0;
 }
 
+/* No hypervisor: virtio devices take the MMIO exit and KVM_IRQ_LINE paths. */
+int vm__ioeventfd(struct vm *vm __unused, u64 addr __unused, u32 len __unused,
+		  u64 datamatch __unused, int fd __unused, bool assign __unused)
+{
+	return -ENOSYS;
+}
+
+int vm__irqfd(struct vm *vm __unused, unsigned int intid __unused, int fd __unused)
+{
+	return -ENOSYS;
+}
+
 int vm_stop_status = -1;
 
 void vm__stop(struct vm *vm __unused, int status)
@@ -83,6 +95,7 @@ static const struct {
 	{ "gunzip",	gunzip_suite },
 	{ "loader",	loader_suite },
 	{ "cfi_flash",	cfi_flash_suite },
+	{ "virtio",	virtio_suite },
 };
 
 /* Check gives a result its TCase's name; the suite is the one holding it. */

@@ -16,6 +16,7 @@ Suite *term_suite(void);
 Suite *gunzip_suite(void);
 Suite *loader_suite(void);
 Suite *cfi_flash_suite(void);
+Suite *virtio_suite(void);
 
 /*
  * main.c's stand-in for vm__set_memslot(): the last slot mapped (a size of

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * virtio.h - the virtio core the device models share: split virtqueues
+ * (VIRTIO 1.2, 2.7) with indirect descriptors and VIRTIO_F_EVENT_IDX, and
+ * the device/transport split.  A device model (blk, console, rng) knows
+ * nothing of the transport; the transport (virtio-mmio, 4.2) owns the
+ * registers, the interrupt and the queue notifications.
+ *
+ * Notifications always reach a device as an eventfd per queue: the
+ * hypervisor signals it on the guest's QueueNotify write (KVM_IOEVENTFD),
+ * or the transport does from the MMIO exit when it cannot.  Interrupts go
+ * out through an irqfd, or KVM_IRQ_LINE pulses when there is none.
+ *
+ * The guest is hostile: every index, address and length it controls is
+ * checked before use.  A queue the driver corrupted stops the device with
+ * DEVICE_NEEDS_RESET (2.1.1) and one log line; the vmm runs on.
+ */
+#ifndef VMM_VIRTIO_H
+#define VMM_VIRTIO_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <sys/uio.h>
+
+#include <linux/virtio_config.h>
+#include <linux/virtio_ring.h>
+
+#include "../../vmm/vmm.h"
+
+#define VIRTQ_MAX_QUEUES	8
+#define VIRTQ_MAX_SIZE		1024	/* the largest QueueNumMax we offer */
+/* Buffers in one chain, indirect ones included; virtio-blk's seg_max + 2. */
+#define VIRTQ_MAX_CHAIN		130
+
+struct virtio_dev;
+
+/*
+ * One split virtqueue.  The driver's half (size, addresses, ready) is set
+ * through the transport while the queue is not ready; the device's half
+ * is used by exactly one thread, the device's, between the queue's enable
+ * and the device's reset.
+ */
+struct virtqueue {
+	struct virtio_dev	*vdev;
+	unsigned int		index;
+	u16			max_size;	/* QueueNumMax */
+	int			notify_fd;	/* eventfd: the driver has buffers */
+
+	/* the driver's configuration */
+	u16			size;
+	bool			ready;
+	u64			desc_gpa, avail_gpa, used_gpa;
+
+	/* resolved by virtq__enable(), checked to lie in guest RAM */
+	struct vring_desc	*desc;
+	struct vring_avail	*avail;
+	struct vring_used	*used;
+
+	/* the device's side */
+	u16			last_avail;	/* next avail entry to take */
+	u16			used_idx;	/* our copy of used->idx */
+	u16			signalled_used;	/* used_idx at the last interrupt */
+	bool			signalled_valid;
+	bool			event_idx;	/* VIRTIO_F_EVENT_IDX negotiated */
+	bool			indirect;	/* VIRTIO_F_INDIRECT_DESC negotiated */
+};
+
+/* A descriptor chain taken from the avail ring, as host memory. */
+struct virtq_chain {
+	u16		head;
+	unsigned int	nr_out;		/* device-readable buffers, first */
+	unsigned int	nr_in;		/* device-writable ones, after them */
+	u64		out_len, in_len;	/* their total lengths */
+	struct iovec	iov[VIRTQ_MAX_CHAIN];
+};
+
+/*
+ * Check the driver's queue configuration (size a power of two up to
+ * max_size, addresses aligned as 2.7 requires, the three areas in guest
+ * RAM) and map it.  0, or -1 with the reason in @err.
+ */
+int virtq__enable(struct virtqueue *vq, const struct vm *vm, u64 features,
+		  char *err, size_t errlen) __must_check;
+
+/* Forget the driver's configuration: the queue is as after a reset. */
+void virtq__reset(struct virtqueue *vq);
+
+/*
+ * Take the next available chain.  Returns 1 with @chain filled, 0 when the
+ * ring is empty, or -1 with the reason in @err when the driver broke the
+ * ring or the chain (an index out of range, a loop, too long a chain, a
+ * buffer outside guest RAM or over the queue's own rings, a readable
+ * buffer after a writable one, a nested indirect table).
+ */
+int virtq__pop(struct virtqueue *vq, const struct vm *vm,
+	       struct virtq_chain *chain, char *err, size_t errlen) __must_check;
+
+/* Give the chain @head back with @len bytes written into it. */
+void virtq__push(struct virtqueue *vq, u16 head, u32 len);
+
+/*
+ * After pushes: whether the driver asked for an interrupt now (its
+ * used_event with EVENT_IDX, else VRING_AVAIL_F_NO_INTERRUPT).
+ */
+bool virtq__needs_interrupt(struct virtqueue *vq);
+
+/*
+ * The device is going to sleep until the next notification: ask for one
+ * (avail_event with EVENT_IDX, else clear VRING_USED_F_NO_NOTIFY).  Returns
+ * true if buffers arrived meanwhile, so the caller must pop again instead.
+ */
+bool virtq__arm_notify(struct virtqueue *vq);
+
+/* ---- devices and transports ---------------------------------------------- */
+
+struct virtio_dev_ops {
+	/* 0 with the device running its queues, or -errno. */
+	int	(*start)(struct virtio_dev *vdev);
+	/*
+	 * Stop using every queue and wait until nothing is in flight: after
+	 * it returns the transport forgets the queues.  Called with the
+	 * device's lock held, on a vCPU thread, also for a device that was
+	 * never started.
+	 */
+	void	(*reset)(struct virtio_dev *vdev);
+	/* The driver wrote device config bytes [off, off + len); optional. */
+	void	(*write_config)(struct virtio_dev *vdev, u32 off, const void *data,
+				u32 len);
+};
+
+/* What the transport does for a device. */
+struct virtio_transport_ops {
+	/* Raise the device's interrupt: a used buffer, or a config change. */
+	void	(*interrupt)(struct virtio_dev *vdev, bool config);
+};
+
+/* interrupt causes, as virtio-mmio's InterruptStatus bits (4.2.2) */
+#define VIRTIO_INT_VRING	1
+#define VIRTIO_INT_CONFIG	2
+
+struct virtio_dev {
+	struct vm			*vm;
+	const char			*name;		/* "virtio-blk vda" */
+	u32				device_id;	/* VIRTIO_ID_* */
+	u64				features;	/* offered: device + ring + VERSION_1 */
+	const struct virtio_dev_ops	*ops;
+	void				*priv;		/* the device model's own */
+
+	/* the device configuration space, read by the driver as bytes */
+	u8				*config;
+	u32				config_size;
+	u32				config_generation;
+
+	unsigned int			nr_queues;
+	struct virtqueue		vqs[VIRTQ_MAX_QUEUES];
+
+	/*
+	 * The transport's registers and the device's status: taken by the
+	 * transport around each register access (vCPU threads) and by
+	 * devices whose queues the main loop runs.
+	 */
+	pthread_mutex_t			lock;
+	u64				driver_features;
+	u8				status;
+	bool				failed;		/* DEVICE_NEEDS_RESET, until reset */
+
+	const struct virtio_transport_ops *transport;
+	void				*transport_priv;
+};
+
+/*
+ * Set up @vdev for a device model before it is given to a transport:
+ * @nr_queues queues of at most @queue_max buffers, each with its notify
+ * eventfd.  VIRTIO_F_VERSION_1 and the ring features are added to
+ * @features.  0 or -errno.
+ */
+int virtio_dev__init(struct virtio_dev *vdev, struct vm *vm, const char *name,
+		     u32 device_id, u64 features, unsigned int nr_queues,
+		     u16 queue_max) __must_check;
+void virtio_dev__destroy(struct virtio_dev *vdev);
+
+/* Whether the driver accepted feature @bit. */
+static inline bool virtio_dev__has(const struct virtio_dev *vdev, unsigned int bit)
+{
+	return vdev->driver_features & (1ULL << bit);
+}
+
+/*
+ * The device gave buffers back on @vq: interrupt the driver if it asked
+ * for one.  From the thread that owns the queue.
+ */
+void virtio_dev__signal(struct virtio_dev *vdev, struct virtqueue *vq);
+
+/*
+ * The driver broke the device's queues (@fmt says how): log once, set
+ * DEVICE_NEEDS_RESET and tell the driver through a config interrupt.
+ * The device stops using its queues; only a reset brings it back.
+ */
+void virtio_dev__fail(struct virtio_dev *vdev, const char *fmt, ...) __printf(2, 3);
+
+/*
+ * Pop the next chain from @vq, failing the device on a broken ring.
+ * 1 with @chain, 0 when empty or failed.
+ */
+int virtio_dev__pop(struct virtio_dev *vdev, struct virtqueue *vq,
+		    struct virtq_chain *chain);
+
+/* Consume the eventfd count of a notification (the caller polls it). */
+void virtio_dev__clear_notify(struct virtqueue *vq);
+
+/*
+ * Copy @len bytes between a chain's buffers and flat memory, from byte
+ * @off of its device-readable (out) or device-writable (in) part.
+ * Return how many were copied: fewer if the chain is shorter.
+ */
+size_t virtq_chain__read(const struct virtq_chain *c, u64 off, void *dst, size_t len);
+size_t virtq_chain__write(const struct virtq_chain *c, u64 off, const void *src,
+			  size_t len);
+
+/*
+ * Put @vdev on the virtio-mmio transport: a window in the memory map, an
+ * SPI, ioeventfds where the hypervisor has them.  0, or -errno after a
+ * log line.  (virtio/mmio.c)
+ */
+int virtio_mmio__add(struct virtio_dev *vdev) __must_check;
+void virtio_mmio__remove(struct virtio_dev *vdev);
+
+/* The device-tree node of a device on virtio-mmio. */
+int virtio_mmio__fdt(struct virtio_dev *vdev, void *fdt);
+
+#endif
