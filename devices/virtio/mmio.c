@@ -123,8 +123,12 @@ static void write_status(struct virtio_mmio *m, u8 v)
 	}
 	if ((v & VIRTIO_CONFIG_S_DRIVER_OK) && !(v & VIRTIO_CONFIG_S_FEATURES_OK))
 		v &= ~VIRTIO_CONFIG_S_DRIVER_OK;
-	/* bits are only ever set until a reset; NEEDS_RESET is the device's */
-	v = (v & ~VIRTIO_CONFIG_S_NEEDS_RESET) | (old & VIRTIO_CONFIG_S_NEEDS_RESET);
+	/*
+	 * Bits are only ever set until a reset (2.1.1): a driver clearing
+	 * FEATURES_OK or DRIVER_OK must not reopen setup on a running device.
+	 * NEEDS_RESET is the device's to set.
+	 */
+	v = (v & ~VIRTIO_CONFIG_S_NEEDS_RESET) | old;
 	__atomic_store_n(&vdev->status, v, __ATOMIC_RELEASE);
 
 	if ((v & VIRTIO_CONFIG_S_DRIVER_OK) && !(old & VIRTIO_CONFIG_S_DRIVER_OK)) {

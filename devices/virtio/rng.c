@@ -31,6 +31,7 @@ static void serve(struct rng *rng)
 	struct virtqueue *vq = &vdev->vqs[0];
 	struct virtq_chain chain;
 	u8 buf[RNG_CHUNK];
+	bool pushed = false;
 
 	do {
 		while (virtio_dev__pop(vdev, vq, &chain) > 0) {
@@ -40,9 +41,11 @@ static void serve(struct rng *rng)
 			if (n < 0)
 				n = 0;	/* EINTR: an empty answer, the guest asks again */
 			virtq__push(vq, chain.head, virtq_chain__write(&chain, 0, buf, n));
+			pushed = true;
 		}
-		virtio_dev__signal(vdev, vq);
 	} while (!vdev->failed && virtq__arm_notify(vq));
+	if (pushed)
+		virtio_dev__signal(vdev, vq);
 }
 
 static void on_notify(void *opaque, u32 events __unused)
