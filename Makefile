@@ -62,13 +62,13 @@ CFLAGS		+= -isystem $(SYSROOT)/usr/include
 LDFLAGS		+= -L$(SYSROOT)/usr/lib/aarch64-linux-gnu
 endif
 LDFLAGS		+= -static -pthread
-LDLIBS		:= -lfdt -lz
+LDLIBS		:= -lfdt -luring -lz
 
 # check is a package that provisioning installs, so its flags are resolved
 # by the recipe's shell when it runs (after the .provisioned stamp), never
 # when make parses this file: on a fresh machine that is before provisioning.
 HOST_CFLAGS	:= $(COMMON_CFLAGS) $$(pkg-config --cflags check)
-HOST_LDLIBS	:= -lfdt -lz $$(pkg-config --libs check) -pthread
+HOST_LDLIBS	:= -lfdt -luring -lz $$(pkg-config --libs check) -pthread
 
 # ---- sources ----------------------------------------------------------------
 
@@ -90,6 +90,8 @@ PORTABLE_OBJS	+= devices/cfi_flash.o
 PORTABLE_OBJS	+= devices/virtio/core.o
 PORTABLE_OBJS	+= devices/virtio/mmio.o
 PORTABLE_OBJS	+= devices/virtio/rng.o
+PORTABLE_OBJS	+= devices/virtio/blk.o
+PORTABLE_OBJS	+= devices/virtio/console.o
 
 # arm64 only: the KVM ioctls with arm64 structures, and the program.
 VMM_OBJS	+= $(PORTABLE_OBJS)
@@ -158,7 +160,8 @@ FW_RAW_OBJS	:= $(BUILD)/fw-raw/head.o $(filter-out %/head.o,$(FW_OBJS))
 .PHONY: all check check-unit check-integration run shell bench install clean \
 	provision provision-kernel
 
-all: $(BUILD)/vmm $(FW_IMAGES) $(FW_RAW_IMAGES) $(BUILD)/vmm.ko $(BUILD)/kmod-test
+all: $(BUILD)/vmm $(FW_IMAGES) $(FW_RAW_IMAGES) $(BUILD)/vmm.ko $(BUILD)/kmod-test \
+	$(BUILD)/dm-log
 
 $(BUILD)/.provisioned: scripts/provision.sh
 	$(Q)scripts/provision.sh packages
@@ -208,6 +211,11 @@ $(BUILD)/vmm.ko: $(KMOD_SRCS) | $(BUILD)/.provisioned
 
 # kmod-test: a small program that drives /dev/vmm's ioctls in the test bed.
 $(BUILD)/kmod-test: tests/kmod/kmod-test.c | $(BUILD)/.provisioned
+	$(msg) CC $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+# dm-log: the device-mapper log-writes target for the durability test.
+$(BUILD)/dm-log: tests/tools/dm-log.c | $(BUILD)/.provisioned
 	$(msg) CC $@
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 

@@ -12,6 +12,12 @@
 #   busy      keep every CPU busy for 10 s of uptime, say how much each did
 #   dmesg     print the kernel's log (timestamps show where a boot went)
 #   panic     crash the kernel (sysrq c)
+#   records   the durability test's side: write record N to sector N of
+#             /dev/vda and fsync it, then say "guest-record: N", for N
+#             from 1 until the vmm is killed
+#   virtio    the virtio tests' side: list the virtio disks, mount /dev/vda
+#             (ext4), read from-host.txt, write from-guest.txt, try to write
+#             /dev/vdb (given read-only), read /dev/hwrng, power off
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -24,7 +30,44 @@ while read -r m; do
 	insmod "/lib/modules/$m" 2>/dev/null || echo "guest-init: insmod $m failed"
 done < /etc/modules
 
+# Modules only some tests need (ext4): loaded on demand.
+load_extra() {
+	while read -r m; do
+		insmod "/lib/modules/$m" 2>/dev/null || echo "guest-init: insmod $m failed"
+	done < /etc/modules-extra
+}
+
 case "${vmmtest:-}" in
+records)
+	n=1
+	while :; do
+		printf 'record-%d\n' $n |
+			dd of=/dev/vda bs=512 seek=$n count=1 conv=sync,fsync 2>/dev/null ||
+			{ echo "guest-record-failed: $n"; poweroff -f; }
+		echo "guest-record: $n"
+		n=$((n + 1))
+	done ;;
+virtio)
+	load_extra
+	echo "guest-disks: $(ls /sys/block | grep '^vd' | tr '\n' ' ')"
+	for d in /sys/block/vd*; do
+		echo "guest-disk: ${d##*/} $(cat "$d/size") sectors, ro=$(cat "$d/ro"), serial=$(cat "$d/serial" 2>/dev/null)"
+	done
+	mount -t ext4 /dev/vda /mnt && echo "guest-mounted: /dev/vda"
+	echo "guest-read: $(cat /mnt/from-host.txt)"
+	echo "written by the guest" > /mnt/from-guest.txt
+	sync
+	umount /mnt && echo "guest-unmounted"
+	if [ -e /dev/vdb ]; then
+		if dd if=/dev/zero of=/dev/vdb bs=4096 count=1 oflag=direct 2>/dev/null; then
+			echo "guest-vdb-write: accepted"
+		else
+			echo "guest-vdb-write: refused"
+		fi
+	fi
+	echo "guest-hwrng-current: $(cat /sys/class/misc/hw_random/rng_current)"
+	echo "guest-hwrng-bytes: $(dd if=/dev/hwrng bs=32 count=1 2>/dev/null | od -An -tx1 | tr -d ' \n')"
+	poweroff -f ;;
 info)
 	echo "guest-cpus-online: $(cat /sys/devices/system/cpu/online)"
 	echo "guest-nproc: $(grep -c ^processor /proc/cpuinfo)"

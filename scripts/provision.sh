@@ -24,13 +24,14 @@ mkdir -p "$cache"
 
 die() { echo "provision: $*" >&2; exit 1; }
 
-# Host packages.  check and libfdt serve the native unit tests; on an arm64
-# host the static libraries are native too and there is no sysroot.
+# Host packages.  check, libfdt and liburing serve the native unit tests;
+# on an arm64 host the static libraries are native too and there is no
+# sysroot.
 host_pkgs="make gcc pkg-config qemu-system-arm cpio device-tree-compiler
-	check libfdt-dev libsubunit-dev zlib1g-dev"
+	e2fsprogs check libfdt-dev libsubunit-dev zlib1g-dev liburing-dev"
 sysroot_pkgs="libfdt-dev liburing-dev libcap-dev zlib1g-dev"
 if [ "$(uname -m)" = aarch64 ]; then
-	host_pkgs="$host_pkgs liburing-dev libcap-dev"
+	host_pkgs="$host_pkgs libcap-dev"
 	sysroot_pkgs=""
 else
 	host_pkgs="$host_pkgs gcc-aarch64-linux-gnu libc6-dev-arm64-cross

@@ -29,6 +29,10 @@ eval "$env_out"		# ABI KDIR IMAGE MODDIR BUSYBOX
 # Modules the guest initramfs carries; dependencies are added before them.
 GUEST_MODULES="virtio_mmio virtio_pci virtio_blk virtio_net virtio_console
 	virtio-rng 9pnet_virtio 9p"
+# Modules the guest loads only when a test asks (guest-init's load_extra).
+GUEST_EXTRA_MODULES="crc32c_generic ext4"
+# Modules L1 loads only when a test asks (lib.sh's load_host_modules).
+HOST_MODULES="loop crc32c_generic ext4 dm-log-writes"
 
 mode_args() {
 	case $1 in
@@ -86,37 +90,62 @@ module_order() {
 }
 
 # The L2 guest initramfs: busybox, /init and the virtio modules.
-mk_guest_initrd() {
-	local root=$tb/guest-root m rel
-	rm -rf "$root" && mkdir -p "$root"/{bin,etc,proc,sys,dev,lib/modules}
-	cp "$BUSYBOX" "$root/bin/busybox"
-	cp "$top/scripts/guest-init.sh" "$root/init"
-	find "$MODDIR/kernel" -name '*.ko' > "$tb/modules.list"
-	: > "$root/etc/modules"
-	for m in $GUEST_MODULES; do
+# copy_modules ROOT LIST MODULE...: each module and what it depends on,
+# into ROOT/lib/modules, their order (dependencies first) into ROOT/LIST.
+copy_modules() {
+	local root=$1 list=$2 m rel
+	shift 2
+	seen_mod=()
+	: > "$root/$list"
+	for m in "$@"; do
 		module_order "$m"
 	done | while read -r rel; do
 		cp "$MODDIR/$rel" "$root/lib/modules/"
-		basename "$rel" >> "$root/etc/modules"
+		basename "$rel" >> "$root/$list"
 	done
+}
+
+mk_guest_initrd() {
+	local root=$tb/guest-root
+	rm -rf "$root" && mkdir -p "$root"/{bin,etc,proc,sys,dev,mnt,lib/modules}
+	cp "$BUSYBOX" "$root/bin/busybox"
+	cp "$top/scripts/guest-init.sh" "$root/init"
+	find "$MODDIR/kernel" -name '*.ko' > "$tb/modules.list"
+	# shellcheck disable=SC2086
+	copy_modules "$root" etc/modules $GUEST_MODULES
+	# shellcheck disable=SC2086
+	copy_modules "$root" etc/modules-extra $GUEST_EXTRA_MODULES
 	(cd "$root" && find . | cpio -o -H newc --quiet) > "$tb/guest-initrd.cpio"
 }
 
-# The L1 host initramfs: busybox, /init, vmm, the module, the firmware, the
-# guest kernel and initramfs, and the integration tests.
+# A small ext4 image for the disk tests, made here: L1 has no mkfs.
+mk_disk_image() {
+	local dir=$tb/disk-root
+	rm -rf "$dir" && mkdir -p "$dir"
+	echo "hello from the image's maker" > "$dir/from-host.txt"
+	rm -f "$tb/disk.img"
+	mkfs.ext4 -q -F -d "$dir" -L vmmtest "$tb/disk.img" 8M > /dev/null ||
+		die "mkfs.ext4 failed: is e2fsprogs installed?"
+}
+
 mk_host_initrd() {
 	local root=$tb/host-root f
-	rm -rf "$root" && mkdir -p "$root"/{bin,proc,sys,dev,tmp,guest,tests,firmware,bench}
+	mk_disk_image
+	rm -rf "$root" && mkdir -p "$root"/{bin,etc,proc,sys,dev,tmp,mnt,guest,tests,firmware,bench,lib/modules}
 	cp "$BUSYBOX" "$root/bin/busybox"
 	cp "$top/scripts/host-init.sh" "$root/init"
 	cp "$build/vmm" "$root/bin/vmm"
 	[ -f "$build/vmm.ko" ] && cp "$build/vmm.ko" "$root/vmm.ko"
 	[ -f "$build/kmod-test" ] && cp "$build/kmod-test" "$root/bin/kmod-test"
+	[ -f "$build/dm-log" ] && cp "$build/dm-log" "$root/bin/dm-log"
 	for f in "$build"/firmware/*.img "$build"/firmware/*.bin; do
 		[ -f "$f" ] && cp "$f" "$root/firmware/"
 	done
 	ln -f "$IMAGE" "$root/guest/Image" 2>/dev/null || cp "$IMAGE" "$root/guest/Image"
 	cp "$tb/guest-initrd.cpio" "$root/guest/initrd.cpio"
+	cp "$tb/disk.img" "$root/guest/disk.img"
+	# shellcheck disable=SC2086
+	copy_modules "$root" etc/modules $HOST_MODULES
 	cp "$tests_dir"/*.sh "$root/tests/"
 	cp "$top"/tests/bench/*.sh "$root/bench/"
 	(cd "$root" && find . | cpio -o -H newc --quiet) > "$tb/host-initrd.cpio"

@@ -201,6 +201,18 @@ static void collect_options(void)
 	all_options[i] = (struct option){ 0 };
 }
 
+/* A device's short option as its long one's code; anything else as is. */
+static int device_short_option(int c)
+{
+	unsigned int i;
+
+	for (i = 0; i < VM_MAX_DEVICES && opt_devices[i]; i++)
+		if (opt_devices[i]->option->short_name &&
+		    c == opt_devices[i]->option->short_name)
+			return OPT_DEVICE + i;
+	return c;
+}
+
 /* One option's entry in the help: the 26-column layout of the rest. */
 static void print_device_option(FILE *f, const struct device_option *o)
 {
@@ -364,6 +376,7 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 
 	while ((c = getopt_long(argc, argv, short_options, all_options,
 				&idx)) != -1) {
+		c = device_short_option(c);
 		if (c >= OPT_DEVICE && c < OPT_DEVICE + VM_MAX_DEVICES) {
 			if (add_device_arg(cfg, opt_devices[c - OPT_DEVICE],
 					   optarg, err, errlen))

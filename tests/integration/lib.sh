@@ -142,3 +142,13 @@ expect_spectre_answers() {
 	*) fail "SMCCC_ARCH_FEATURES answered '$got' for WORKAROUND_1/3; the host's spectre_v2 '$v2' says '$want1 $want3'" ;;
 	esac
 }
+
+# load_host_modules: L1's extra modules (loop, ext4, dm-log-writes and what
+# they need), in the order the test bed listed them; loaded ones are kept.
+load_host_modules() {
+	while read -r m; do
+		grep -q "^${m%.ko} " /proc/modules 2>/dev/null ||
+			grep -q "^$(echo "${m%.ko}" | tr - _) " /proc/modules ||
+			insmod "/lib/modules/$m" || fail "insmod $m: $(dmesg | tail -n 1)"
+	done < /etc/modules
+}

@@ -38,6 +38,8 @@ static void make_vm(unsigned int n, enum gic_kind gic)
 	unsigned int i;
 
 	ck_assert_uint_le(n, MAX_VCPUS);
+	if (vm.loop.epoll_fd > 0)	/* the last test's; 0: none yet */
+		loop__destroy(&vm.loop);
 	memset(&vm, 0, sizeof(vm));
 	memset(&vcfg, 0, sizeof(vcfg));
 	memset(vcpus, 0, sizeof(vcpus));
@@ -56,8 +58,10 @@ static void make_vm(unsigned int n, enum gic_kind gic)
 	vm.gic = gic;
 	vm.next_spi = GIC_SPI_BASE;
 	vm.irq_line = stub_irq_line;
+	vm.next_virtio_mmio = LAYOUT_VIRTIO_MMIO_BASE;
 	mmio_bus__init(&vm.bus);
 	console__init(&vm.console, -1, -1);
+	ck_assert_int_eq(loop__init(&vm.loop), 0);
 	for (i = 0; i < sizeof(seed); i++)
 		seed[i] = 0x10 + i;
 	nr_inst = 0;
@@ -556,14 +560,20 @@ START_TEST(fdt_console_device_registers)
 }
 END_TEST
 
+/* --console virtio: virtio-console instead, and no stdout-path */
 START_TEST(fdt_console_device_not_wanted)
 {
 	make_vm(1, GIC_V3);
 	vcfg.console = CONSOLE_VIRTIO;
 	ck_assert_int_eq(devices__init(&vm, inst, &nr_inst), 0);
-	ck_assert_uint_eq(nr_inst, 0);
+	ck_assert_uint_eq(nr_inst, 1);
+	ck_assert_str_eq(inst[0].desc->name, "virtio-console");
+	ck_assert_ptr_eq(vm.console.opaque, inst[0].state);
 	ck_assert_str_eq(vm.console.dt_path, "");
-	ck_assert_uint_eq(vm.bus.nr, 0);
+	ck_assert_uint_eq(vm.bus.nr, 1);
+	ck_assert_ptr_nonnull(mmio_bus__find(&vm.bus, LAYOUT_VIRTIO_MMIO_BASE, 4));
+	remove_devices();
+	ck_assert_ptr_null(vm.console.ops);
 }
 END_TEST
 

@@ -255,6 +255,37 @@ START_TEST(parse_virtio_transport)
 }
 END_TEST
 
+/* Each use of a device's option is one instance, in command-line order. */
+START_TEST(parse_disks_in_order)
+{
+	ck_assert_int_eq(parse("-k", "Image", "-d", "a.img", "--disk", "b.img,ro,direct",
+			       "--rng", "--rng"), 0);
+	ck_assert_uint_eq(cfg.nr_dev_args, 3);
+	ck_assert_str_eq(cfg.dev_args[0].desc->name, "virtio-blk");
+	ck_assert_str_eq(cfg.dev_args[0].value, "a.img");
+	ck_assert_str_eq(cfg.dev_args[1].desc->name, "virtio-blk");
+	ck_assert_str_eq(cfg.dev_args[1].value, "b.img,ro,direct");
+	/* a flag asks for one instance however often it is given */
+	ck_assert_str_eq(cfg.dev_args[2].desc->name, "virtio-rng");
+	ck_assert_ptr_null(cfg.dev_args[2].value);
+}
+END_TEST
+
+START_TEST(parse_error_disk)
+{
+	ck_parse_fails("--disk a.img,rw: unknown flag 'rw' (expected ro or direct)",
+		       "-k", "Image", "-d", "a.img,rw");
+	ck_parse_fails("--disk a.img,: unknown flag '' (expected ro or direct)",
+		       "-k", "Image", "-d", "a.img,");
+	ck_parse_fails("--disk ,ro: expected <image>[,ro][,direct]",
+		       "-k", "Image", "--disk", ",ro");
+	ck_parse_fails("-d: option needs a value (see 'vmm help run')",
+		       "-k", "Image", "-d");
+	ck_parse_fails("--rng=1: --rng takes no value (see 'vmm help run')",
+		       "-k", "Image", "--rng=1");
+}
+END_TEST
+
 START_TEST(parse_debug_no_eventfd)
 {
 	ck_assert_int_eq(parse("-k", "Image"), 0);
@@ -831,6 +862,8 @@ Suite *options_suite(void)
 	T(parse_console_virtio);
 	T(parse_virtio_transport);
 	T(parse_debug_no_eventfd);
+	T(parse_disks_in_order);
+	T(parse_error_disk);
 	T(usage_lists_device_options);
 	T(device_options_do_not_clash);
 	T(parse_error_console_bogus);
