@@ -8,7 +8,8 @@
 #   make check-integration  integration tests only (emulated arm64 host)
 #   make run              boot the default guest (see README.md)
 #   make shell            an interactive shell in the emulated arm64 host
-#   make bench            micro-benchmarks (instruction counts)
+#   make bench            micro-benchmarks (instruction counts); BENCH=fw,boot,blk
+#                         picks some
 #   make install          PREFIX=/usr/local DESTDIR=
 #   make clean
 #
@@ -113,6 +114,7 @@ UNIT_OBJS	+= tests/unit/test_gunzip.o
 UNIT_OBJS	+= tests/unit/test_loader.o
 UNIT_OBJS	+= tests/unit/test_cfi_flash.o
 UNIT_OBJS	+= tests/unit/test_virtio.o
+UNIT_OBJS	+= tests/unit/test_virtio_devices.o
 
 ARM_OBJS	:= $(addprefix $(BUILD)/arm64/,$(VMM_OBJS))
 HOST_OBJS	:= $(addprefix $(BUILD)/host/,$(UNIT_OBJS))
@@ -300,7 +302,7 @@ shell: all provision-kernel
 	$(Q)scripts/testbed.sh shell $(MODE)
 
 bench: all provision-kernel
-	$(Q)scripts/testbed.sh bench
+	$(Q)BENCH="$(BENCH)" scripts/testbed.sh bench
 
 # ---- install and clean ------------------------------------------------------
 

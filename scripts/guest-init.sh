@@ -12,6 +12,9 @@
 #   busy      keep every CPU busy for 10 s of uptime, say how much each did
 #   dmesg     print the kernel's log (timestamps show where a boot went)
 #   panic     crash the kernel (sysrq c)
+#   blkbench  time (guest /proc/uptime) dd on /dev/vda with O_DIRECT:
+#             256 MiB read and written in 1 MiB blocks, 16384 4 KiB reads
+#             and writes; "guest-blkbench: NAME START END" each
 #   records   the durability test's side: write record N to sector N of
 #             /dev/vda and fsync it, then say "guest-record: N", for N
 #             from 1 until the vmm is killed
@@ -38,6 +41,19 @@ load_extra() {
 }
 
 case "${vmmtest:-}" in
+blkbench)
+	bench() {
+		name=$1
+		shift
+		t0=$(cut -d' ' -f1 /proc/uptime)
+		dd "$@" 2>/dev/null || echo "guest-blkbench-failed: $name"
+		echo "guest-blkbench: $name $t0 $(cut -d' ' -f1 /proc/uptime)"
+	}
+	bench read_1m if=/dev/vda of=/dev/null bs=1M count=256 iflag=direct
+	bench write_1m if=/dev/zero of=/dev/vda bs=1M count=256 oflag=direct
+	bench read_4k if=/dev/vda of=/dev/null bs=4k count=16384 iflag=direct
+	bench write_4k if=/dev/zero of=/dev/vda bs=4k count=16384 oflag=direct
+	poweroff -f ;;
 records)
 	n=1
 	while :; do

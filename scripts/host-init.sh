@@ -6,6 +6,7 @@
 #   tb.action=check|shell|run|bench   what to do
 #   tb.tests=a,b,c                    tests to run (check)
 #   tb.mode=vhe|nvhe|vhe-none|nvhe-none|a72-none|vhe-gicv2
+#   tb.bench=all|fw,boot,blk          benchmarks to run (bench)
 # Each test prints its output, then a result line the host side parses:
 #   @@@ RESULT <mode> <test> PASS|FAIL <reason>
 /bin/busybox --install -s /bin
@@ -112,7 +113,7 @@ run)
 	setsid cttyhack sh -c 'vmm run -k /guest/Image -i /guest/initrd.cpio -p quiet'
 	echo "@@@ vmm exited with status $?" ;;
 bench)
-	sh /bench/run.sh ;;
+	TB_BENCH=$(arg bench) sh /bench/run.sh ;;
 *)
 	echo "@@@ test bed shell ($mode): vmm, /guest/Image, /guest/initrd.cpio, /firmware, /tests"
 	setsid cttyhack sh -l ;;

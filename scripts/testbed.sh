@@ -298,7 +298,7 @@ bench)
 	for m in $modes; do
 		echo "testbed: $m: booting L1 with -icount shift=0 for the benchmarks"
 		QEMU_EXTRA="-icount shift=0,sleep=off" qemu_l1 "$m" bench 1200 \
-			< /dev/null 2>&1 | tr -d '\r' > "$tb/bench-$m.log"
+			tb.bench="${BENCH:-all}" < /dev/null 2>&1 | tr -d '\r' > "$tb/bench-$m.log"
 		grep -o '@@@ BENCH.*' "$tb/bench-$m.log" >> "$tb/bench.txt" || true
 		grep -q "@@@ BENCH-STATUS [^ ]* $m 0" "$tb/bench-$m.log" &&
 			! grep -q "@@@ BENCH-STATUS [^ ]* $m [1-9]" "$tb/bench-$m.log" ||
