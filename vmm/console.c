@@ -56,26 +56,44 @@ size_t console__receive(struct console *con, const u8 *buf, size_t len)
 	return con->ops->receive(con->opaque, buf, len);
 }
 
+static void on_input(void *opaque, u32 events);
+
+/* Watch stdin, or stop watching it (an unpollable stdin never is). */
+static void watch_input(struct vm *vm, bool on)
+{
+	struct console *con = &vm->console;
+
+	if (on == con->watching || con->unpollable)
+		return;
+	if (on) {
+		con->watching = !loop__add(&vm->loop, con->in.fd, EPOLLIN, on_input, vm);
+	} else {
+		loop__del(&vm->loop, con->in.fd);
+		con->watching = false;
+	}
+}
+
 /*
- * Stop reading stdin while bytes wait for the device and retry them
- * shortly.  A stdin epoll cannot watch (a regular file, /dev/null) is
- * always ready: the timer paces reading it instead.
+ * After input was read or retried: bytes the device has no room for yet
+ * are retried by the timer.  A pipe or a file is not read meanwhile, so
+ * nothing is lost; a terminal is, so that Ctrl-A x always works.  A stdin
+ * epoll cannot watch (a regular file, /dev/null) is always ready: the
+ * timer paces reading it instead.
  */
 static void wait_for_room(struct vm *vm)
 {
 	struct console *con = &vm->console;
 	struct itimerspec its = { .it_value.tv_nsec = CONSOLE_RETRY_NS };
+	bool pending = con->in.pending_len;
 
-	if (!con->in.open && !con->in.pending_len)
-		return;
-	if (!con->in.pending_len) {
-		if (!con->unpollable) {
-			loop__mod(&vm->loop, con->in.fd, EPOLLIN);
+	if (con->in.open)
+		watch_input(vm, !pending || con->in.escapes);
+	else
+		watch_input(vm, false);		/* EOF: the guest runs on without input */
+	if (!pending) {
+		if (!con->unpollable || !con->in.open)
 			return;
-		}
 		its.it_value.tv_nsec = 1;	/* read on at once */
-	} else if (!con->unpollable) {
-		loop__mod(&vm->loop, con->in.fd, 0);
 	}
 	timerfd_settime(con->timer_fd, 0, &its, NULL);
 }
@@ -88,10 +106,12 @@ static void read_input(struct vm *vm)
 		vm__stop(vm, VMM_EXIT_SIGNAL + SIGINT);
 		return;
 	}
-	/* EOF or a closed stdin: the guest runs on without input */
-	if (!con->in.open && !con->unpollable)
-		loop__del(&vm->loop, con->in.fd);
 	wait_for_room(vm);
+}
+
+static void on_input(void *opaque, u32 events __unused)
+{
+	read_input(opaque);
 }
 
 static void on_timer(void *opaque, u32 events __unused)
@@ -102,17 +122,12 @@ static void on_timer(void *opaque, u32 events __unused)
 
 	if (read(con->timer_fd, &ticks, sizeof(ticks)) < 0)
 		return;
-	if (con->in.pending_len) {
+	if (con->in.pending_len)
 		term_input__flush(&con->in, con);
-		wait_for_room(vm);
-	} else if (con->unpollable && con->in.open) {
+	if (!con->in.pending_len && con->unpollable && con->in.open)
 		read_input(vm);
-	}
-}
-
-static void on_input(void *opaque, u32 events __unused)
-{
-	read_input(opaque);
+	else
+		wait_for_room(vm);
 }
 
 int console__start(struct vm *vm)
@@ -134,6 +149,7 @@ int console__start(struct vm *vm)
 		wait_for_room(vm);
 		return 0;
 	}
+	con->watching = !ret;
 	return ret;
 }
 
@@ -142,8 +158,7 @@ void console__stop(struct vm *vm)
 	struct console *con = &vm->console;
 
 	if (con->timer_fd >= 0) {
-		if (!con->unpollable)
-			loop__del(&vm->loop, con->in.fd);
+		watch_input(vm, false);
 		loop__del(&vm->loop, con->timer_fd);
 		close(con->timer_fd);
 		con->timer_fd = -1;

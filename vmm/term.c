@@ -56,17 +56,28 @@ void term_input__init(struct term_input *in, int fd)
 	in->escapes = isatty(fd);
 }
 
+/* Queue one key for the console device, or drop it if there is no room. */
+static void put(struct term_input *in, uint8_t c)
+{
+	if (in->pending_len < TERM_BUF_SIZE)
+		in->pending[in->pending_len++] = c;
+	else
+		in->dropped++;
+}
+
 enum term_result term_input__filter(struct term_input *in, const uint8_t *buf,
 				    size_t len)
 {
 	size_t i;
 
-	in->pending_off = in->pending_len = 0;
+	/* what is still pending moves to the front; new bytes go after it */
+	memmove(in->pending, in->pending + in->pending_off, in->pending_len);
+	in->pending_off = 0;
 	for (i = 0; i < len && i < TERM_BUF_SIZE; i++) {
 		uint8_t c = buf[i];
 
 		if (!in->escapes) {
-			in->pending[in->pending_len++] = c;
+			put(in, c);
 			continue;
 		}
 		if (in->saw_escape) {
@@ -74,13 +85,13 @@ enum term_result term_input__filter(struct term_input *in, const uint8_t *buf,
 			if (c == 'x' || c == 'X')
 				return TERM_QUIT;
 			/* Ctrl-A Ctrl-A is a literal Ctrl-A; others pass through */
-			in->pending[in->pending_len++] = c;
+			put(in, c);
 			continue;
 		}
 		if (c == TERM_ESCAPE)
 			in->saw_escape = true;
 		else
-			in->pending[in->pending_len++] = c;
+			put(in, c);
 	}
 	return TERM_OK;
 }

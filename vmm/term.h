@@ -30,22 +30,30 @@ struct term_input {
 	bool		saw_escape;
 	uint8_t		pending[TERM_BUF_SIZE];	/* for the console, not yet taken */
 	size_t		pending_off, pending_len;
+	unsigned long	dropped;	/* keys a full buffer had no room for */
 };
 
 void term_input__init(struct term_input *in, int fd);
 
 /*
- * Read what @in->fd has (call only when nothing is pending) and pass it to
- * the console device through @con.  On a terminal, Ctrl-A x returns
- * TERM_QUIT and Ctrl-A Ctrl-A sends one Ctrl-A.  Bytes the device cannot
- * take yet stay pending: term_input__flush() retries them.
+ * Read what @in->fd has and pass it to the console device through @con.
+ * On a terminal, Ctrl-A x returns TERM_QUIT and Ctrl-A Ctrl-A sends one
+ * Ctrl-A.  Bytes the device cannot take yet stay pending:
+ * term_input__flush() retries them.  Read a pipe or a file only when
+ * nothing is pending, so that nothing is lost; a terminal may be read at
+ * any time, so that Ctrl-A x always works: keys beyond the pending
+ * buffer's room are dropped then, as a UART overruns.
  */
 enum term_result term_input__read(struct term_input *in, struct console *con);
 
 /* Retry the pending bytes. */
 void term_input__flush(struct term_input *in, struct console *con);
 
-/* Filter @len bytes (at most TERM_BUF_SIZE) into @in->pending; unit-tested. */
+/*
+ * Filter @len bytes (at most TERM_BUF_SIZE) into @in->pending, after what
+ * is pending already; what finds no room is dropped (counted in
+ * @in->dropped).  Unit-tested.
+ */
 enum term_result term_input__filter(struct term_input *in, const uint8_t *buf,
 				    size_t len);
 

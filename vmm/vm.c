@@ -478,6 +478,7 @@ int vm__run(struct vm_config *cfg)
 	int status = VMM_EXIT_ERROR, type;
 	struct signal_source sig = { .vm = vm, .fd = -1 };
 	sigset_t old_mask;
+	bool masked = false;
 
 	vm->cfg = cfg;
 	vm->start_ns = now_ns();
@@ -528,6 +529,17 @@ int vm__run(struct vm_config *cfg)
 	}
 	if (create_vcpus(vm))
 		goto out;
+	/*
+	 * Signals are blocked before any device starts a thread: a thread
+	 * that left them unblocked would take a SIGTERM with its default
+	 * action, killing the vmm instead of stopping the guest.
+	 */
+	sig.fd = setup_signals(&old_mask);
+	masked = true;
+	if (sig.fd < 0 || loop__add(&vm->loop, sig.fd, EPOLLIN, on_signal, &sig)) {
+		pr_err("signalfd: %s", strerror(errno));
+		goto out;
+	}
 	if (devices__init(vm, dev, &nr_dev))
 		goto out;
 	if (vm_arch__init_gic(vm))
@@ -553,11 +565,6 @@ int vm__run(struct vm_config *cfg)
 	if (vcpu_arch__set_boot_regs(&vm->vcpus[0], vm->boot.kernel, vm->boot.dtb))
 		goto out;
 
-	sig.fd = setup_signals(&old_mask);
-	if (sig.fd < 0 || loop__add(&vm->loop, sig.fd, EPOLLIN, on_signal, &sig)) {
-		pr_err("signalfd: %s", strerror(errno));
-		goto out;
-	}
 	type = console__start(vm);
 	if (type) {
 		pr_err("watching stdin: %s", strerror(-type));
@@ -576,7 +583,6 @@ int vm__run(struct vm_config *cfg)
 		if (vm->vcpus[i].started)
 			pthread_join(vm->vcpus[i].thread, NULL);
 	term_restore();
-	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 	status = vm->status;
 out:
 	console__stop(vm);
@@ -585,6 +591,8 @@ out:
 	destroy_vcpus(vm);
 	if (sig.fd >= 0)
 		close(sig.fd);
+	if (masked)
+		pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 	if (vm->gic_fd >= 0)
 		close(vm->gic_fd);
 	if (vm->vm_fd >= 0)

@@ -310,6 +310,7 @@ struct console {
 	struct term_input	in;		/* stdin, through the Ctrl-A filter */
 	int			timer_fd;	/* retries input the device had no room for */
 	bool			unpollable;	/* stdin is a file: read it on the timer */
+	bool			watching;	/* stdin is in the main loop's epoll set */
 };
 
 void console__init(struct console *con, int in_fd, int out_fd);

@@ -17,8 +17,8 @@
 #include <inttypes.h>
 #include <libgen.h>
 #include <linux/falloc.h>
-#include <poll.h>
 #include <linux/fs.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -38,8 +38,8 @@
 #define BLK_SEG_MAX		(VIRTQ_MAX_CHAIN - 2)	/* less header and status */
 #define BLK_RING_ENTRIES	(2 * BLK_QUEUE_SIZE)
 #define BLK_MAX_REQS		BLK_QUEUE_SIZE
-/* one DISCARD or WRITE_ZEROES range per request, up to 2 GiB */
-#define BLK_MAX_RANGE_SECTORS	0x400000
+/* one DISCARD or WRITE_ZEROES range per request, up to 64 MiB */
+#define BLK_MAX_RANGE_SECTORS	0x20000
 
 /* io_uring user_data of what is not a request */
 #define TAG_NOTIFY		1
@@ -54,7 +54,6 @@ struct blk_req {
 	u64			off, len, done;
 	u32			type;
 	u8			*status;
-	u8			dummy_status;
 	struct blk_req		*next_free;
 };
 
@@ -67,13 +66,14 @@ struct blk {
 	int			fd;
 	bool			ro, direct;
 	u64			size;		/* bytes the guest may address */
+	u32			block_size;	/* blk_size: 512, or a block device's */
 
 	struct io_uring		ring;
 	bool			ring_ok;
 	pthread_t		thread;
 	bool			thread_ok;
 	int			ctl_fd;
-	u64			ctl_buf;	/* the control eventfd's reads land here */
+	u64			notify_buf, ctl_buf;	/* the eventfd reads land here */
 
 	/* commands to the I/O thread, and its acknowledgements */
 	pthread_mutex_t		ctl_lock;
@@ -84,6 +84,7 @@ struct blk {
 	/* the I/O thread's own */
 	bool			running, exiting, starved;
 	bool			need_signal;	/* pushed since the last interrupt check */
+	bool			write_through;	/* FLUSH not negotiated: RWF_DSYNC */
 	unsigned int		pending_ack;	/* ack this seq once idle */
 	unsigned int		inflight;
 	struct blk_req		*free;
@@ -179,13 +180,23 @@ static void advance(struct blk_req *r, u64 n)
 	}
 }
 
+/*
+ * A free submission entry.  The ring has twice the entries that can be
+ * outstanding (every request slot, the two eventfd reads), so a full
+ * queue only needs submitting; if the kernel refuses that for now (it
+ * can with -EAGAIN or -EBUSY), try again shortly rather than lose work.
+ */
 static struct io_uring_sqe *get_sqe(struct blk *blk)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&blk->ring);
+	struct io_uring_sqe *sqe;
+	int ret;
 
-	if (!sqe) {
-		io_uring_submit(&blk->ring);
-		sqe = io_uring_get_sqe(&blk->ring);
+	while (!(sqe = io_uring_get_sqe(&blk->ring))) {
+		ret = io_uring_submit(&blk->ring);
+		if (ret < 0) {
+			pr_debug("%s: io_uring_submit: %s", blk->name, strerror(-ret));
+			usleep(1000);
+		}
 	}
 	return sqe;
 }
@@ -197,47 +208,66 @@ static void submit_rw(struct blk *blk, struct blk_req *r)
 	if (r->type == VIRTIO_BLK_T_IN)
 		io_uring_prep_readv(sqe, blk->fd, r->iov, r->niov, r->off + r->done);
 	else
-		io_uring_prep_writev(sqe, blk->fd, r->iov, r->niov, r->off + r->done);
+		/*
+		 * 5.2.6: without VIRTIO_BLK_F_FLUSH the driver has no flush to
+		 * ask for, so a completed write must be durable already.
+		 */
+		io_uring_prep_writev2(sqe, blk->fd, r->iov, r->niov, r->off + r->done,
+				      blk->write_through ? RWF_DSYNC : 0);
 	io_uring_sqe_set_data(sqe, r);
 }
 
-static void complete(struct blk *blk, struct blk_req *r, u8 status, u32 written)
+/* The request's slot is free again. */
+static void release(struct blk *blk, struct blk_req *r)
 {
-	*r->status = status;
-	virtq__push(&blk->vdev.vqs[0], r->chain.head, written + 1);
-	blk->need_signal = true;
 	r->next_free = blk->free;
 	blk->free = r;
 	blk->inflight--;
 }
 
-/* DISCARD and WRITE_ZEROES: one range, done at once with fallocate(). */
+/* Give the request back: its status, and @written bytes of data. */
+static void complete(struct blk *blk, struct blk_req *r, u8 status, u32 written)
+{
+	*r->status = status;
+	virtq__push(&blk->vdev.vqs[0], r->chain.head, written + 1);
+	blk->need_signal = true;
+	release(blk, r);
+}
+
+/*
+ * DISCARD and WRITE_ZEROES: one range, done at once with fallocate() on
+ * the I/O thread; max_*_sectors bounds how long that can take.
+ */
 static u8 do_range(struct blk *blk, struct blk_req *r)
 {
+	const u32 punch = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
+	const u32 zero = FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE;
 	struct virtio_blk_discard_write_zeroes range;
+	u32 flags, sectors, mode;
 	u64 sector, off, len;
-	u32 flags, mode;
 
 	if (r->chain.out_len - sizeof(struct virtio_blk_outhdr) != sizeof(range) ||
 	    virtq_chain__read(&r->chain, sizeof(struct virtio_blk_outhdr), &range,
 			      sizeof(range)) != sizeof(range))
 		return VIRTIO_BLK_S_UNSUPP;	/* max_*_seg is 1 */
 	sector = le64toh(range.sector);
-	len = (u64)le32toh(range.num_sectors) << BLK_SECTOR_SHIFT;
+	sectors = le32toh(range.num_sectors);
 	flags = le32toh(range.flags);
-	if (sector > blk->size >> BLK_SECTOR_SHIFT ||
+	/* 5.2.6.2: unmap only for WRITE_ZEROES, no other flag */
+	if (flags & ~(r->type == VIRTIO_BLK_T_WRITE_ZEROES ?
+		      VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP : 0))
+		return VIRTIO_BLK_S_UNSUPP;
+	len = (u64)sectors << BLK_SECTOR_SHIFT;
+	if (sectors > BLK_MAX_RANGE_SECTORS || sector > blk->size >> BLK_SECTOR_SHIFT ||
 	    len > blk->size - (sector << BLK_SECTOR_SHIFT))
 		return VIRTIO_BLK_S_IOERR;
 	off = sector << BLK_SECTOR_SHIFT;
-	if (r->type == VIRTIO_BLK_T_DISCARD || (flags & VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP))
-		mode = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
-	else
-		mode = FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE;
+	/* a hole reads as zeroes: each way of zeroing is the other's fallback */
+	mode = r->type == VIRTIO_BLK_T_DISCARD || flags ? punch : zero;
 	if (fallocate(blk->fd, mode, off, len) == 0)
 		return VIRTIO_BLK_S_OK;
-	/* a hole reads as zeroes too */
 	if (r->type == VIRTIO_BLK_T_WRITE_ZEROES && errno == EOPNOTSUPP &&
-	    fallocate(blk->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, len) == 0)
+	    fallocate(blk->fd, mode == punch ? zero : punch, off, len) == 0)
 		return VIRTIO_BLK_S_OK;
 	return errno == EOPNOTSUPP ? VIRTIO_BLK_S_UNSUPP : VIRTIO_BLK_S_IOERR;
 }
@@ -265,9 +295,9 @@ static void start_request(struct blk *blk, struct blk_req *r)
 	r->done = 0;
 	r->status = status_byte(&r->chain);
 	if (!r->status) {
+		/* nowhere to say how it went: the driver is broken */
 		virtio_dev__fail(&blk->vdev, "request without a status byte");
-		r->status = &r->dummy_status;	/* nowhere the guest sees */
-		complete(blk, r, 0, 0);
+		release(blk, r);
 		return;
 	}
 	if (virtq_chain__read(&r->chain, 0, &hdr, hs) != hs) {
@@ -290,8 +320,11 @@ static void start_request(struct blk *blk, struct blk_req *r)
 			slice(&r->chain, true, 0, r->len, r->iov) :
 			slice(&r->chain, false, hs, r->len, r->iov);
 		r->off = sector << BLK_SECTOR_SHIFT;
-		/* 5.2.6.2: whole sectors, inside the disk */
-		if ((r->len & ((1 << BLK_SECTOR_SHIFT) - 1)) ||
+		/*
+		 * 5.2.6.2: whole sectors, inside the disk; and a used length
+		 * (data + status) that fits its 32 bits
+		 */
+		if ((r->len & ((1 << BLK_SECTOR_SHIFT) - 1)) || r->len >= UINT32_MAX ||
 		    sector > blk->size >> BLK_SECTOR_SHIFT || r->len > blk->size - r->off) {
 			complete(blk, r, VIRTIO_BLK_S_IOERR, 0);
 			return;
@@ -373,7 +406,7 @@ static void serve_queue(struct blk *blk)
 	struct virtqueue *vq = &blk->vdev.vqs[0];
 	struct blk_req *r;
 
-	if (!blk->running || !vq->ready)
+	if (!blk->running || !__atomic_load_n(&vq->ready, __ATOMIC_ACQUIRE))
 		return;
 	blk->starved = false;
 	do {
@@ -388,31 +421,23 @@ static void serve_queue(struct blk *blk)
 			break;
 		}
 	} while (!blk->vdev.failed && virtq__arm_notify(vq));
-	io_uring_submit(&blk->ring);
+	/* submitted by the I/O thread's next io_uring_submit_and_wait() */
 }
 
 /* ---- the I/O thread ------------------------------------------------------ */
 
 /*
- * Wait for the queue's notify eventfd through the ring.  A poll, not a
- * read: the eventfd is non-blocking, and io_uring completes a read of a
- * non-blocking file with -EAGAIN instead of waiting.
+ * Wait for the next notification, or command, through the ring: a read of
+ * the eventfd, which consumes its count as it completes.  Both eventfds
+ * are blocking (io_uring completes a read of a non-blocking file with
+ * -EAGAIN instead of waiting for it).
  */
-static void arm_notify(struct blk *blk)
+static void arm_read(struct blk *blk, int fd, u64 *buf, u64 tag)
 {
 	struct io_uring_sqe *sqe = get_sqe(blk);
 
-	io_uring_prep_poll_add(sqe, blk->vdev.vqs[0].notify_fd, POLLIN);
-	io_uring_sqe_set_data64(sqe, TAG_NOTIFY);
-}
-
-/* The control eventfd is blocking: a read waits for the next command. */
-static void arm_ctl(struct blk *blk)
-{
-	struct io_uring_sqe *sqe = get_sqe(blk);
-
-	io_uring_prep_read(sqe, blk->ctl_fd, &blk->ctl_buf, sizeof(blk->ctl_buf), 0);
-	io_uring_sqe_set_data64(sqe, TAG_CTL);
+	io_uring_prep_read(sqe, fd, buf, sizeof(*buf), 0);
+	io_uring_sqe_set_data64(sqe, tag);
 }
 
 static void take_command(struct blk *blk)
@@ -444,9 +469,13 @@ static void *io_thread(void *arg)
 	struct blk *blk = arg;
 	struct io_uring_cqe *cqe;
 	unsigned int head, n;
+	sigset_t all;
 
-	arm_notify(blk);
-	arm_ctl(blk);
+	/* signals are the main thread's (its signalfd): never this thread's */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	arm_read(blk, blk->vdev.vqs[0].notify_fd, &blk->notify_buf, TAG_NOTIFY);
+	arm_read(blk, blk->ctl_fd, &blk->ctl_buf, TAG_CTL);
 	for (;;) {
 		/* -EINTR and the like: look at the ring again either way */
 		io_uring_submit_and_wait(&blk->ring, 1);
@@ -456,11 +485,11 @@ static void *io_thread(void *arg)
 
 			n++;
 			if (tag == TAG_NOTIFY) {
-				virtio_dev__clear_notify(&blk->vdev.vqs[0]);
-				arm_notify(blk);
+				arm_read(blk, blk->vdev.vqs[0].notify_fd,
+					 &blk->notify_buf, TAG_NOTIFY);
 				serve_queue(blk);
 			} else if (tag == TAG_CTL) {
-				arm_ctl(blk);
+				arm_read(blk, blk->ctl_fd, &blk->ctl_buf, TAG_CTL);
 				take_command(blk);
 			} else {
 				finish_request(blk, (struct blk_req *)(uintptr_t)tag, cqe->res);
@@ -509,7 +538,11 @@ static void send_command(struct blk *blk, enum blk_cmd cmd)
 
 static int blk_start(struct virtio_dev *vdev)
 {
-	send_command(vdev->priv, BLK_CMD_START);
+	struct blk *blk = vdev->priv;
+
+	/* read by the I/O thread after the command's handshake */
+	blk->write_through = !virtio_dev__has(vdev, VIRTIO_BLK_F_FLUSH);
+	send_command(blk, BLK_CMD_START);
 	return 0;
 }
 
@@ -548,10 +581,19 @@ static int open_image(struct blk *blk, const char *opt)
 	if (S_ISREG(st.st_mode)) {
 		blk->size = st.st_size;
 	} else if (S_ISBLK(st.st_mode)) {
+		int lbs;
+
 		if (ioctl(blk->fd, BLKGETSIZE64, &blk->size)) {
 			pr_err("--disk %s: BLKGETSIZE64: %s", opt, strerror(errno));
 			return -DEVICE_EREPORTED;
 		}
+		/*
+		 * The guest's logical block size is the device's: O_DIRECT
+		 * (and fallocate) on 4Kn storage refuse 512-byte I/O.
+		 */
+		if (!ioctl(blk->fd, BLKSSZGET, &lbs) && lbs > 512 && lbs <= 65536 &&
+		    !(lbs & (lbs - 1)))
+			blk->block_size = lbs;
 	} else {
 		pr_err("--disk %s: not a disk image or a block device", opt);
 		return -DEVICE_EREPORTED;
@@ -579,7 +621,7 @@ static void fill_config(struct blk *blk)
 
 	c->capacity = htole64(blk->size >> BLK_SECTOR_SHIFT);
 	c->seg_max = htole32(BLK_SEG_MAX);
-	c->blk_size = htole32(1 << BLK_SECTOR_SHIFT);
+	c->blk_size = htole32(blk->block_size);
 	if (blk->ro) {
 		features |= 1ULL << VIRTIO_BLK_F_RO;
 	} else {
@@ -659,6 +701,7 @@ static int blk_init(struct vm *vm, const char *arg, void **state)
 	pthread_mutex_init(&blk->ctl_lock, NULL);
 	pthread_cond_init(&blk->ctl_cond, NULL);
 	blk->fd = blk->ctl_fd = -1;
+	blk->block_size = 1 << BLK_SECTOR_SHIFT;
 	blk->ro = p.ro;
 	blk->direct = p.direct;
 	disk_name(vm, arg, dev, sizeof(dev));
@@ -688,7 +731,8 @@ static int blk_init(struct vm *vm, const char *arg, void **state)
 		blk->free = &blk->reqs[i];
 	}
 	blk->ctl_fd = eventfd(0, EFD_CLOEXEC);
-	if (blk->ctl_fd < 0) {
+	/* blocking, for the ring's reads (the transport only ever adds 1) */
+	if (blk->ctl_fd < 0 || fcntl(blk->vdev.vqs[0].notify_fd, F_SETFL, 0)) {
 		ret = -errno;
 		goto out;
 	}

@@ -50,19 +50,30 @@ static void write_out(int fd, struct iovec *iov, unsigned int n)
 	}
 }
 
-/* The guest's output: each chain's readable part, to stdout. */
+/*
+ * The guest's output: each chain's readable part, to stdout; at most a
+ * queue's worth per turn of the main loop (see rng.c's serve()).  A stdout
+ * that does not drain (a full pipe) blocks the loop as it blocks the
+ * 8250's vCPU: output is never dropped while stdout is open.
+ */
 static void transmit(struct vconsole *con)
 {
 	struct virtio_dev *vdev = &con->vdev;
 	struct virtqueue *vq = &vdev->vqs[TX_QUEUE];
+	unsigned int budget = vq->size;
 	struct virtq_chain chain;
 	bool pushed = false;
 
 	do {
-		while (virtio_dev__pop(vdev, vq, &chain) > 0) {
+		while (budget && virtio_dev__pop(vdev, vq, &chain) > 0) {
 			write_out(vdev->vm->console.out_fd, chain.iov, chain.nr_out);
 			virtq__push(vq, chain.head, 0);
 			pushed = true;
+			budget--;
+		}
+		if (!budget) {
+			virtio_dev__kick(vq);
+			break;
 		}
 	} while (!vdev->failed && virtq__arm_notify(vq));
 	if (pushed)
@@ -98,16 +109,19 @@ static size_t receive(void *opaque, const u8 *buf, size_t len)
 	struct virtio_dev *vdev = &con->vdev;
 	struct virtqueue *vq = &vdev->vqs[RX_QUEUE];
 	struct virtq_chain chain;
+	unsigned int budget = vq->size;
+	bool pushed = false;
 	size_t done = 0, n;
 
 	pthread_mutex_lock(&vdev->lock);
-	while (done < len && con->started && vq->ready &&
+	while (done < len && budget-- && con->started && vq->ready &&
 	       virtio_dev__pop(vdev, vq, &chain) > 0) {
 		n = virtq_chain__write(&chain, 0, buf + done, len - done);
 		virtq__push(vq, chain.head, n);
+		pushed = true;
 		done += n;
 	}
-	if (done)
+	if (pushed)
 		virtio_dev__signal(vdev, vq);
 	pthread_mutex_unlock(&vdev->lock);
 	return done;
@@ -120,12 +134,10 @@ static const struct console_ops vconsole_ops = {
 static int vconsole_start(struct virtio_dev *vdev)
 {
 	struct vconsole *con = vdev->priv;
-	u64 one = 1;
 
 	con->started = true;
 	/* output queued before DRIVER_OK: write it out from the loop */
-	if (write(vdev->vqs[TX_QUEUE].notify_fd, &one, sizeof(one)) < 0)
-		return -errno;
+	virtio_dev__kick(&vdev->vqs[TX_QUEUE]);
 	return 0;
 }
 

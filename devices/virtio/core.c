@@ -334,8 +334,11 @@ void virtio_dev__fail(struct virtio_dev *vdev, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	pr_warn("%s: the guest driver broke the device (%s); it needs a reset",
-		vdev->name, msg);
+	/* once per device: a guest that breaks it in a loop floods nothing */
+	log_print(__atomic_exchange_n(&vdev->warned, true, __ATOMIC_ACQ_REL) ?
+		  LOG_DEBUG : LOG_WARN,
+		  "%s: the guest driver broke the device (%s); it needs a reset",
+		  vdev->name, msg);
 	/* 2.1.2: NEEDS_RESET, and a config change notification if running */
 	__atomic_or_fetch(&vdev->status, VIRTIO_CONFIG_S_NEEDS_RESET, __ATOMIC_RELEASE);
 	if (vdev->status & VIRTIO_CONFIG_S_DRIVER_OK)
@@ -364,5 +367,14 @@ void virtio_dev__clear_notify(struct virtqueue *vq)
 
 	if (read(vq->notify_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
 		pr_debug("queue %u: reading its notify eventfd: %s", vq->index,
+			 strerror(errno));
+}
+
+void virtio_dev__kick(struct virtqueue *vq)
+{
+	u64 one = 1;
+
+	if (write(vq->notify_fd, &one, sizeof(one)) < 0)
+		pr_debug("queue %u: writing its notify eventfd: %s", vq->index,
 			 strerror(errno));
 }

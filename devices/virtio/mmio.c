@@ -126,10 +126,14 @@ static void write_status(struct virtio_mmio *m, u8 v)
 	/*
 	 * Bits are only ever set until a reset (2.1.1): a driver clearing
 	 * FEATURES_OK or DRIVER_OK must not reopen setup on a running device.
-	 * NEEDS_RESET is the device's to set.
+	 * NEEDS_RESET is the device's to set, maybe right now from its own
+	 * thread: never lose it.
 	 */
-	v = (v & ~VIRTIO_CONFIG_S_NEEDS_RESET) | old;
-	__atomic_store_n(&vdev->status, v, __ATOMIC_RELEASE);
+	v &= ~VIRTIO_CONFIG_S_NEEDS_RESET;
+	while (!__atomic_compare_exchange_n(&vdev->status, &old, v | old, false,
+					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		;
+	v |= old;
 
 	if ((v & VIRTIO_CONFIG_S_DRIVER_OK) && !(old & VIRTIO_CONFIG_S_DRIVER_OK)) {
 		setup_irqfd(m);
@@ -152,8 +156,16 @@ static void write_queue_ready(struct virtio_mmio *m, struct virtqueue *vq, u32 v
 	}
 	if (vq->ready)
 		return;
-	if (!(vdev->status & VIRTIO_CONFIG_S_FEATURES_OK)) {
-		virtio_dev__fail(vdev, "queue %u enabled before FEATURES_OK", vq->index);
+	/*
+	 * 3.1.1: queues are set up between FEATURES_OK and DRIVER_OK; after
+	 * it, a device thread may be running the queues (and no
+	 * VIRTIO_F_RING_RESET is offered to make that safe).
+	 */
+	if ((vdev->status & (VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK)) !=
+	    VIRTIO_CONFIG_S_FEATURES_OK) {
+		virtio_dev__fail(vdev, "queue %u enabled %s", vq->index,
+				 vdev->status & VIRTIO_CONFIG_S_DRIVER_OK ?
+				 "after DRIVER_OK" : "before FEATURES_OK");
 		return;
 	}
 	if (virtq__enable(vq, vdev->vm, vdev->driver_features, err, sizeof(err))) {
@@ -218,7 +230,6 @@ static void write_reg(struct virtio_mmio *m, u64 off, u32 v)
 	struct virtio_dev *vdev = m->vdev;
 	struct virtqueue *vq = selected(m);
 	bool can_setup = !(vdev->status & VIRTIO_CONFIG_S_FEATURES_OK);
-	u64 one = 1;
 
 	switch (off) {
 	case VIRTIO_MMIO_DEVICE_FEATURES_SEL:
@@ -248,9 +259,8 @@ static void write_reg(struct virtio_mmio *m, u64 off, u32 v)
 		break;
 	case VIRTIO_MMIO_QUEUE_NOTIFY:
 		/* with ioeventfds, only a bad queue index gets here */
-		if (v < vdev->nr_queues &&
-		    write(vdev->vqs[v].notify_fd, &one, sizeof(one)) < 0)
-			pr_debug("%s: notify: %s", vdev->name, strerror(errno));
+		if (v < vdev->nr_queues)
+			virtio_dev__kick(&vdev->vqs[v]);
 		break;
 	case VIRTIO_MMIO_INTERRUPT_ACK:
 		__atomic_and_fetch(&m->int_status, ~v, __ATOMIC_SEQ_CST);

@@ -24,17 +24,22 @@ struct rng {
 	bool			started;
 };
 
-/* Fill each chain's writable part with random bytes. */
+/*
+ * Fill each chain's writable part with random bytes: at most a queue's
+ * worth per turn of the main loop, so that a guest reposting buffers as
+ * fast as they come back cannot keep the loop from its other work.
+ */
 static void serve(struct rng *rng)
 {
 	struct virtio_dev *vdev = &rng->vdev;
 	struct virtqueue *vq = &vdev->vqs[0];
+	unsigned int budget = vq->size;
 	struct virtq_chain chain;
 	u8 buf[RNG_CHUNK];
 	bool pushed = false;
 
 	do {
-		while (virtio_dev__pop(vdev, vq, &chain) > 0) {
+		while (budget && virtio_dev__pop(vdev, vq, &chain) > 0) {
 			size_t want = chain.in_len < sizeof(buf) ? chain.in_len : sizeof(buf);
 			ssize_t n = getrandom(buf, want, 0);
 
@@ -42,6 +47,11 @@ static void serve(struct rng *rng)
 				n = 0;	/* EINTR: an empty answer, the guest asks again */
 			virtq__push(vq, chain.head, virtq_chain__write(&chain, 0, buf, n));
 			pushed = true;
+			budget--;
+		}
+		if (!budget) {
+			virtio_dev__kick(vq);	/* the rest on the next turn */
+			break;
 		}
 	} while (!vdev->failed && virtq__arm_notify(vq));
 	if (pushed)
@@ -62,12 +72,10 @@ static void on_notify(void *opaque, u32 events __unused)
 static int rng_start(struct virtio_dev *vdev)
 {
 	struct rng *rng = vdev->priv;
-	u64 one = 1;
 
 	rng->started = true;
 	/* buffers posted before DRIVER_OK: serve them on the loop */
-	if (write(vdev->vqs[0].notify_fd, &one, sizeof(one)) < 0)
-		return -errno;
+	virtio_dev__kick(&vdev->vqs[0]);
 	return 0;
 }
 

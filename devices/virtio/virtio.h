@@ -163,6 +163,7 @@ struct virtio_dev {
 	u64				driver_features;
 	u8				status;
 	bool				failed;		/* DEVICE_NEEDS_RESET, until reset */
+	bool				warned;		/* failing was logged once */
 
 	const struct virtio_transport_ops *transport;
 	void				*transport_priv;
@@ -207,6 +208,9 @@ int virtio_dev__pop(struct virtio_dev *vdev, struct virtqueue *vq,
 
 /* Consume the eventfd count of a notification (the caller polls it). */
 void virtio_dev__clear_notify(struct virtqueue *vq);
+
+/* Notify @vq as the driver would: its device looks at it again. */
+void virtio_dev__kick(struct virtqueue *vq);
 
 /*
  * Copy @len bytes between a chain's buffers and flat memory, from byte

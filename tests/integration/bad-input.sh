@@ -82,6 +82,34 @@ vmm_run run -k $GUEST_KERNEL -d /nonexistent.img
 expect_error '--disk /nonexistent.img: No such file or directory'
 expect_status 1
 
+vmm_run run -k $GUEST_KERNEL -d /guest/disk.img,rw
+expect_error "--disk /guest/disk.img,rw: unknown flag 'rw' (expected ro or direct)"
+expect_status 2
+
+vmm_run run -k $GUEST_KERNEL -d /dev/null
+expect_error '--disk /dev/null: not a disk image or a block device'
+expect_status 1
+
+: > /tmp/empty.img
+vmm_run run -k $GUEST_KERNEL -d /tmp/empty.img
+expect_error '--disk /tmp/empty.img: the image is smaller than one 512-byte sector'
+expect_status 1
+
+# Another VM (here flock(1)) holds the image: refused, not shared.
+cp /guest/disk.img /tmp/locked.img
+flock -x /tmp/locked.img sleep 60 &
+holder=$!
+wait_until 5 sh -c '! flock -n -x /tmp/locked.img true' ||
+	fail "flock(1) did not take the lock"
+vmm_run run -k $GUEST_KERNEL -d /tmp/locked.img
+expect_error '--disk /tmp/locked.img: the image is in use: another VM (or another --disk) holds its lock'
+expect_status 1
+vmm_run run -k $GUEST_KERNEL -d /tmp/locked.img,ro
+expect_error '--disk /tmp/locked.img,ro: the image is in use'
+expect_status 1
+kill $holder
+rm -f /tmp/locked.img /tmp/empty.img
+
 vmm_run run -k $GUEST_KERNEL --dump-dtb /nonexistent/dir/x.dtb
 expect_error '--dump-dtb /nonexistent/dir/x.dtb: No such file or directory'
 

@@ -198,7 +198,27 @@ START_TEST(term_escapes_off_pass_through)
 	ck_assert_int_eq(FILTER("\x01x"), TERM_OK);
 	ck_pending("\x01x");
 	ck_assert_int_eq(FILTER("\x01\x01"), TERM_OK);
-	ck_pending("\x01\x01");
+	ck_pending("\x01x\x01\x01");	/* after what was pending */
+}
+END_TEST
+
+/* A terminal read while keys are pending: the overflow is dropped, the
+ * escape still seen. */
+START_TEST(term_filter_appends_then_drops)
+{
+	char buf[TERM_BUF_SIZE];
+
+	in.escapes = true;
+	memset(buf, 'q', sizeof(buf));
+	ck_assert_int_eq(filter(buf, 60), TERM_OK);
+	in.pending_off = 10;		/* the device took 10 */
+	in.pending_len = 50;
+	ck_assert_int_eq(filter(buf, 20), TERM_OK);
+	ck_assert_uint_eq(in.pending_off, 0);
+	ck_assert_uint_eq(in.pending_len, TERM_BUF_SIZE);
+	ck_assert_uint_eq(in.dropped, 6);
+	ck_assert_int_eq(FILTER("zz\x01x"), TERM_QUIT);
+	ck_assert_uint_eq(in.dropped, 8);
 }
 END_TEST
 
@@ -303,6 +323,7 @@ Suite *term_suite(void)
 	T(term_x_alone_passes);
 	T(term_filter_full_buffer);
 	T(term_escapes_off_pass_through);
+	T(term_filter_appends_then_drops);
 	T(term_flush_without_console_drops);
 	T(term_flush_to_uart);
 	T(term_flush_keeps_what_fifo_refuses);

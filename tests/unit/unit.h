@@ -17,6 +17,7 @@ Suite *gunzip_suite(void);
 Suite *loader_suite(void);
 Suite *cfi_flash_suite(void);
 Suite *virtio_suite(void);
+Suite *virtio_devices_suite(void);
 
 /*
  * main.c's stand-in for vm__set_memslot(): the last slot mapped (a size of
