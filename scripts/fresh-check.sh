@@ -30,9 +30,15 @@ for p in $("$top/scripts/provision.sh" list | grep -vx make); do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' &&
 		installed="$installed $p"
 done
-# Keep a package whose purge would remove one that is not ours.
+# Keep a package whose purge would remove one that is not ours, and one
+# of Debian's base system (Priority: required, such as e2fsprogs): every
+# Debian machine has it.
 purge=""
 for p in $installed; do
+	if [ "$(dpkg-query -W -f='${Priority}' "$p")" = required ]; then
+		echo "fresh-check: keeping $p: Debian's base system has it"
+		continue
+	fi
 	extra=$(apt-get -s purge "$p" 2>/dev/null | sed -n 's/^Purg \([^ :]*\).*/\1/p' |
 		grep -vxF -f <(printf '%s\n' $installed) || true)
 	if [ -n "$extra" ]; then
