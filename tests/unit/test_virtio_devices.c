@@ -8,7 +8,6 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,24 +16,16 @@
 #include <unistd.h>
 
 #include <linux/virtio_blk.h>
-#include <linux/virtio_config.h>
 #include <linux/virtio_console.h>
 #include <linux/virtio_ids.h>
 #include <linux/virtio_mmio.h>
 #include <linux/virtio_ring.h>
 
-#include <vmm/layout.h>
-#include "../../devices/virtio/virtio.h"
 #include "unit.h"
+#include "virtio_driver.h"
 
-#define RAM_BASE	LAYOUT_RAM_BASE
-#define RAM_SIZE	SZ_1M
-
-/* queue @q's rings, of QSIZE entries each */
+/* the queues' entries, each queue at the driver's VDRV_*_GPA() places */
 #define QSIZE		64
-#define DESC_GPA(q)	(RAM_BASE + 0x1000 + (q) * 0x4000)
-#define AVAIL_GPA(q)	(DESC_GPA(q) + 0x1000)
-#define USED_GPA(q)	(DESC_GPA(q) + 0x2000)
 
 /*
  * Request slot @s (virtio-blk) owns descriptors SLOT_DESCS * @s onwards,
@@ -44,27 +35,13 @@
 #define NR_SLOTS	8
 #define SLOT_DESCS	(QSIZE / NR_SLOTS)
 #define SLOT_BUF	0x10000
-#define TABLE_GPA(s)	(RAM_BASE + 0x8000 + (s) * 0x1000)
-#define HDR_GPA(s)	(RAM_BASE + 0x10000 + (s) * 0x40)
-#define STATUS_GPA(s)	(RAM_BASE + 0x11000 + (s) * 0x10)
-#define BUF_GPA(s)	(RAM_BASE + 0x20000 + (s) * SLOT_BUF)
+#define TABLE_GPA(s)	(VDRV_RAM_BASE + 0x8000 + (s) * 0x1000)
+#define HDR_GPA(s)	(VDRV_RAM_BASE + 0x10000 + (s) * 0x40)
+#define STATUS_GPA(s)	(VDRV_RAM_BASE + 0x11000 + (s) * 0x10)
+#define BUF_GPA(s)	(VDRV_RAM_BASE + 0x20000 + (s) * SLOT_BUF)
 
-/* the first virtio-mmio window and SPI: the first device's of each VM */
-#define MMIO_BASE	LAYOUT_VIRTIO_MMIO_BASE
-#define SPI		GIC_SPI_BASE
-
-#define F_INDIRECT	(1ULL << VIRTIO_RING_F_INDIRECT_DESC)
-#define F_EVENT_IDX	(1ULL << VIRTIO_RING_F_EVENT_IDX)
-#define F_VERSION_1	(1ULL << VIRTIO_F_VERSION_1)
 #define F_RING		(F_VERSION_1 | F_INDIRECT | F_EVENT_IDX)
 #define BLK_F(f)	(1ULL << VIRTIO_BLK_F_##f)
-
-/* device status as a driver builds it up (3.1.1) */
-#define S_ACK		VIRTIO_CONFIG_S_ACKNOWLEDGE
-#define S_DRIVER	(S_ACK | VIRTIO_CONFIG_S_DRIVER)
-#define S_FEATURES	(S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK)
-#define S_RUNNING	(S_FEATURES | VIRTIO_CONFIG_S_DRIVER_OK)
-#define S_NEEDS_RESET	VIRTIO_CONFIG_S_NEEDS_RESET
 
 #define W		VRING_DESC_F_WRITE
 
@@ -76,53 +53,6 @@
 
 /* a sector whose byte offset wraps 64 bits to that of sector 1 */
 #define WRAPPING_SECTOR	((1ULL << 55) + 1)
-
-static u8 ram[RAM_SIZE] __attribute__((aligned(4096)));
-static struct vm vm;
-static struct vm_config vcfg;
-
-/* the driver's side of queues 0 and 1, in guest RAM */
-static struct {
-	struct vring_desc	*desc;
-	struct vring_avail	*avail;
-	struct vring_used	*used;
-} drv[2];
-
-/* vm.irq_line, called from the I/O thread too: every level change, in order */
-static pthread_mutex_t irq_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct {
-	unsigned int	intid;
-	int		level;
-} irqs[64];
-static unsigned int nr_irqs;
-
-static void record_irq(struct vm *v __unused, unsigned int intid, int level)
-{
-	pthread_mutex_lock(&irq_lock);
-	if (nr_irqs < ARRAY_SIZE(irqs))
-		irqs[nr_irqs] = (typeof(irqs[0])){ intid, level };
-	nr_irqs++;
-	pthread_mutex_unlock(&irq_lock);
-}
-
-/* How many edges the device's SPI got; each must be a 1 then a 0. */
-static unsigned int pulses(void)
-{
-	typeof(irqs) seen;
-	unsigned int i, n;
-
-	pthread_mutex_lock(&irq_lock);
-	n = nr_irqs;
-	memcpy(seen, irqs, sizeof(seen));
-	pthread_mutex_unlock(&irq_lock);
-	ck_assert_uint_le(n, ARRAY_SIZE(seen));
-	ck_assert_msg(n % 2 == 0, "the line was left at %d", seen[n - 1].level);
-	for (i = 0; i < n; i++) {
-		ck_assert_uint_eq(seen[i].intid, SPI);
-		ck_assert_int_eq(seen[i].level, i % 2 ? 0 : 1);
-	}
-	return n / 2;
-}
 
 /* Up to 2 s, in 1 ms steps, for @cond to hold: whether it does. */
 #define WAIT_FOR(cond)							\
@@ -140,204 +70,14 @@ static void settle(void)
 	usleep(50 * 1000);
 }
 
-static void *hva(u64 gpa)
-{
-	return ram + (gpa - RAM_BASE);
-}
-
-/*
- * A VM with 1 MiB of zeroed RAM at RAM_BASE, an empty MMIO bus and main
- * loop, and a console backend writing to @out_fd.
- */
+/* The driver's VM, its main loop set up, and a console writing to @out_fd. */
 static void make_vm(enum console_kind console, int out_fd)
 {
-	unsigned int q;
-
-	memset(&vm, 0, sizeof(vm));
-	memset(&vcfg, 0, sizeof(vcfg));
-	memset(ram, 0, sizeof(ram));
-	vcfg.console = console;
-	vm.cfg = &vcfg;
-	vm.ram = ram;
-	vm.ram_base = RAM_BASE;
-	vm.ram_size = RAM_SIZE;
-	vm.nr_vcpus = 1;
-	vm.gic = GIC_V3;
-	vm.next_spi = GIC_SPI_BASE;
-	vm.next_virtio_mmio = LAYOUT_VIRTIO_MMIO_BASE;
-	vm.irq_line = record_irq;
-	mmio_bus__init(&vm.bus);
-	console__init(&vm.console, -1, out_fd);
-	ck_assert_int_eq(loop__init(&vm.loop), 0);
-	nr_irqs = 0;
-	for (q = 0; q < ARRAY_SIZE(drv); q++) {
-		drv[q].desc = hva(DESC_GPA(q));
-		drv[q].avail = hva(AVAIL_GPA(q));
-		drv[q].used = hva(USED_GPA(q));
-	}
+	vdrv_make_vm(QSIZE, console, out_fd);
+	ck_assert_int_eq(loop__init(&vdrv_vm.loop), 0);
 }
 
-static const struct device_desc *find_device(const char *name)
-{
-	const struct device_desc *const *d;
-
-	for (d = __start_vmm_devices; d < __stop_vmm_devices; d++)
-		if (!strcmp((*d)->name, name))
-			return *d;
-	ck_abort_msg("no device \"%s\" registered", name);
-	return NULL;
-}
-
-static bool all_bytes(const void *p, u8 v, size_t len)
-{
-	const u8 *b = p;
-
-	while (len--)
-		if (*b++ != v)
-			return false;
-	return true;
-}
-
-/* ---- the driver: registers, rings, descriptor chains ---------------------- */
-
-static u64 rd(u64 off, unsigned int len)
-{
-	u64 v = 0;
-
-	ck_assert(mmio_bus__access(&vm.bus, MMIO_BASE + off, &v, len, false));
-	return v;
-}
-
-static void wr(u64 off, u64 v, unsigned int len)
-{
-	ck_assert(mmio_bus__access(&vm.bus, MMIO_BASE + off, &v, len, true));
-}
-
-static u32 rd32(u64 off)
-{
-	return rd(off, 4);
-}
-
-static void wr32(u64 off, u32 v)
-{
-	wr(off, v, 4);
-}
-
-static u32 status(void)
-{
-	return rd32(VIRTIO_MMIO_STATUS);
-}
-
-static u32 int_status(void)
-{
-	return rd32(VIRTIO_MMIO_INTERRUPT_STATUS);
-}
-
-static u64 device_features(void)
-{
-	u64 f;
-
-	wr32(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
-	f = rd32(VIRTIO_MMIO_DEVICE_FEATURES);
-	wr32(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
-	return f | (u64)rd32(VIRTIO_MMIO_DEVICE_FEATURES) << 32;
-}
-
-static u32 queue_num_max(u32 sel)
-{
-	wr32(VIRTIO_MMIO_QUEUE_SEL, sel);
-	return rd32(VIRTIO_MMIO_QUEUE_NUM_MAX);
-}
-
-/* 3.1.1 up to FEATURES_OK with @features, and queues 0 to @nq - 1 ready. */
-static void setup_queues(u64 features, unsigned int nq)
-{
-	unsigned int q;
-
-	wr32(VIRTIO_MMIO_STATUS, S_ACK);
-	wr32(VIRTIO_MMIO_STATUS, S_DRIVER);
-	wr32(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	wr32(VIRTIO_MMIO_DRIVER_FEATURES, (u32)features);
-	wr32(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	wr32(VIRTIO_MMIO_DRIVER_FEATURES, features >> 32);
-	wr32(VIRTIO_MMIO_STATUS, S_FEATURES);
-	ck_assert_uint_eq(status(), S_FEATURES);
-	for (q = 0; q < nq; q++) {
-		wr32(VIRTIO_MMIO_QUEUE_SEL, q);
-		wr32(VIRTIO_MMIO_QUEUE_NUM, QSIZE);
-		wr32(VIRTIO_MMIO_QUEUE_DESC_LOW, (u32)DESC_GPA(q));
-		wr32(VIRTIO_MMIO_QUEUE_DESC_HIGH, DESC_GPA(q) >> 32);
-		wr32(VIRTIO_MMIO_QUEUE_AVAIL_LOW, (u32)AVAIL_GPA(q));
-		wr32(VIRTIO_MMIO_QUEUE_AVAIL_HIGH, AVAIL_GPA(q) >> 32);
-		wr32(VIRTIO_MMIO_QUEUE_USED_LOW, (u32)USED_GPA(q));
-		wr32(VIRTIO_MMIO_QUEUE_USED_HIGH, USED_GPA(q) >> 32);
-		wr32(VIRTIO_MMIO_QUEUE_READY, 1);
-		ck_assert_uint_eq(rd32(VIRTIO_MMIO_QUEUE_READY), 1);
-	}
-}
-
-static void driver_ok(void)
-{
-	wr32(VIRTIO_MMIO_STATUS, S_RUNNING);
-	ck_assert_uint_eq(status(), S_RUNNING);
-}
-
-/* A driver's whole init with @features and @nq queues. */
-static void start_driver(u64 features, unsigned int nq)
-{
-	setup_queues(features, nq);
-	driver_ok();
-}
-
-/* Empty rings, as a driver allocates them after a reset. */
-static void zero_rings(void)
-{
-	memset(hva(DESC_GPA(0)), 0, DESC_GPA(1) + 0x3000 - DESC_GPA(0));
-}
-
-static void notify(u32 q)
-{
-	wr32(VIRTIO_MMIO_QUEUE_NOTIFY, q);
-}
-
-static void set_desc(struct vring_desc *table, u16 i, u64 addr, u32 len,
-		     u16 flags, u16 next)
-{
-	table[i].addr = htole64(addr);
-	table[i].len = htole32(len);
-	table[i].flags = htole16(flags);
-	table[i].next = htole16(next);
-}
-
-/* Make the chain at @head of queue @q available to the device. */
-static void post(unsigned int q, u16 head)
-{
-	u16 idx = le16toh(drv[q].avail->idx);
-
-	drv[q].avail->ring[idx % QSIZE] = htole16(head);
-	__atomic_store_n(&drv[q].avail->idx, htole16(idx + 1), __ATOMIC_RELEASE);
-}
-
-static u16 used_idx(unsigned int q)
-{
-	return le16toh(__atomic_load_n(&drv[q].used->idx, __ATOMIC_ACQUIRE));
-}
-
-static u32 used_id(unsigned int q, u16 i)
-{
-	return le32toh(drv[q].used->ring[i % QSIZE].id);
-}
-
-static u32 used_len(unsigned int q, u16 i)
-{
-	return le32toh(drv[q].used->ring[i % QSIZE].len);
-}
-
-/* 2.7.10: the driver's used_event, after the avail ring's entries */
-static u16 *used_event(unsigned int q)
-{
-	return &drv[q].avail->ring[QSIZE];
-}
+/* ---- the driver: descriptor chains ---------------------------------------- */
 
 /* One buffer of a chain. */
 struct seg {
@@ -353,8 +93,8 @@ static void lay(struct vring_desc *table, u16 first, const struct seg *sg,
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		set_desc(table, first + i, sg[i].gpa, sg[i].len,
-			 sg[i].flags | (i + 1 < n ? VRING_DESC_F_NEXT : 0), first + i + 1);
+		vdrv_table_desc(table, first + i, sg[i].gpa, sg[i].len,
+				sg[i].flags | (i + 1 < n ? VRING_DESC_F_NEXT : 0), first + i + 1);
 }
 
 /* ---- virtio-blk: the image and the requests ------------------------------- */
@@ -429,7 +169,7 @@ static void ck_guest_pattern(u64 gpa, u64 off, u64 len)
 	u8 *p = pattern_buf(off, len);
 	u64 i;
 
-	for (i = 0; i < len && ((u8 *)hva(gpa))[i] == p[i]; i++)
+	for (i = 0; i < len && ((u8 *)vdrv_hva(gpa))[i] == p[i]; i++)
 		;
 	free(p);
 	ck_assert_msg(i == len, "guest byte %llu is not the image's byte %llu",
@@ -439,7 +179,7 @@ static void ck_guest_pattern(u64 gpa, u64 off, u64 len)
 /* Data the driver writes, @len bytes at @gpa, told apart by @seed. */
 static void fill_out(u64 gpa, u32 len, u8 seed)
 {
-	u8 *b = hva(gpa);
+	u8 *b = vdrv_hva(gpa);
 	u32 i;
 
 	for (i = 0; i < len; i++)
@@ -453,18 +193,18 @@ static u16 head(unsigned int s)
 
 static u8 req_status(unsigned int s)
 {
-	return __atomic_load_n((u8 *)hva(STATUS_GPA(s)), __ATOMIC_ACQUIRE);
+	return __atomic_load_n((u8 *)vdrv_hva(STATUS_GPA(s)), __ATOMIC_ACQUIRE);
 }
 
 /* Request @s's header, and its status byte at 0xff until the device writes it. */
 static void header(unsigned int s, u32 type, u64 sector)
 {
-	struct virtio_blk_outhdr *h = hva(HDR_GPA(s));
+	struct virtio_blk_outhdr *h = vdrv_hva(HDR_GPA(s));
 
 	h->type = htole32(type);
 	h->ioprio = 0;
 	h->sector = htole64(sector);
-	*(u8 *)hva(STATUS_GPA(s)) = 0xff;
+	*(u8 *)vdrv_hva(STATUS_GPA(s)) = 0xff;
 }
 
 /*
@@ -481,7 +221,7 @@ static unsigned int req_segs(struct seg *sg, unsigned int s, u32 type, u64 secto
 
 	header(s, type, sector);
 	if (in)
-		memset(hva(BUF_GPA(s)), 0xee, len);
+		memset(vdrv_hva(BUF_GPA(s)), 0xee, len);
 	sg[n++] = (struct seg){ HDR_GPA(s), sizeof(struct virtio_blk_outhdr), 0 };
 	for (i = 0; i < nseg; i++)
 		sg[n++] = (struct seg){
@@ -496,8 +236,8 @@ static unsigned int req_segs(struct seg *sg, unsigned int s, u32 type, u64 secto
 static void post_segs(unsigned int s, const struct seg *sg, unsigned int n)
 {
 	ck_assert_uint_le(n, SLOT_DESCS);
-	lay(drv[0].desc, head(s), sg, n);
-	post(0, head(s));
+	lay(vdrv_q[0].desc, head(s), sg, n);
+	vdrv_post(0, head(s));
 }
 
 /* Post request @s (up to SLOT_DESCS - 2 data buffers). */
@@ -518,16 +258,16 @@ static void indirect_request(unsigned int s, u32 type, u64 sector, u32 len,
 
 	ck_assert_uint_le(nseg, ARRAY_SIZE(sg) - 2);
 	n = req_segs(sg, s, type, sector, len, nseg);
-	lay(hva(TABLE_GPA(s)), 0, sg, n);
-	set_desc(drv[0].desc, head(s), TABLE_GPA(s), 16 * n, VRING_DESC_F_INDIRECT, 0);
-	post(0, head(s));
+	lay(vdrv_hva(TABLE_GPA(s)), 0, sg, n);
+	vdrv_desc(0, head(s), TABLE_GPA(s), 16 * n, VRING_DESC_F_INDIRECT, 0);
+	vdrv_post(0, head(s));
 }
 
 /* Post a DISCARD or WRITE_ZEROES @s of @nr ranges, each (@sector, @num, @flags). */
 static void range_request(unsigned int s, u32 type, u64 sector, u32 num, u32 flags,
 			  unsigned int nr)
 {
-	struct virtio_blk_discard_write_zeroes *r = hva(HDR_GPA(s) + 16);
+	struct virtio_blk_discard_write_zeroes *r = vdrv_hva(HDR_GPA(s) + 16);
 	struct seg sg[3] = {
 		{ HDR_GPA(s), 16, 0 },
 		{ HDR_GPA(s) + 16, sizeof(*r) * nr, 0 },
@@ -547,59 +287,69 @@ static void range_request(unsigned int s, u32 type, u64 sector, u32 num, u32 fla
 /* Wait for the device to have used @n chains of queue 0 in all. */
 static void wait_used(u16 n)
 {
-	ck_assert_msg(WAIT_FOR(used_idx(0) >= n), "%u of %u requests completed in 2 s",
-		      used_idx(0), n);
-	ck_assert_uint_eq(used_idx(0), n);
+	ck_assert_msg(WAIT_FOR(vdrv_used_idx(0) >= n), "%u of %u requests completed in 2 s",
+		      vdrv_used_idx(0), n);
+	ck_assert_uint_eq(vdrv_used_idx(0), n);
 }
 
 /* The used length of request @s, which must be in the used ring once. */
 static u32 req_used_len(unsigned int s)
 {
-	u16 i, n = used_idx(0), found = 0;
+	u16 i, n = vdrv_used_idx(0), found = 0;
 	u32 len = 0;
 
 	for (i = 0; i < n; i++) {
-		if (used_id(0, i) == head(s)) {
+		if (vdrv_used_id(0, i) == head(s)) {
 			found++;
-			len = used_len(0, i);
+			len = vdrv_used_len(0, i);
 		}
 	}
 	ck_assert_msg(found == 1, "request %u is in the used ring %u times", s, found);
 	return len;
 }
 
-/* Request @s completed with @status and @len bytes written (the status byte too). */
+/* Request @s completed with @st and @len bytes written (the status byte too). */
 static void ck_done(unsigned int s, u8 st, u32 len)
 {
-	ck_assert_uint_eq(req_status(s), st);
-	ck_assert_uint_eq(req_used_len(s), len);
+	ck_assert_msg(req_status(s) == st, "request %u: status %u, not %u", s, req_status(s), st);
+	ck_assert_msg(req_used_len(s) == len, "request %u: used len %u, not %u", s,
+		      req_used_len(s), len);
+}
+
+/* Requests 0 to @n - 1 each completed with @st, having written its status byte only. */
+static void ck_all_done(unsigned int n, u8 st)
+{
+	unsigned int s;
+
+	for (s = 0; s < n; s++)
+		ck_done(s, st, 1);
 }
 
 /* Post request @s alone, notify, wait for it: its status byte. */
 static u8 do_request(unsigned int s, u32 type, u64 sector, u32 len)
 {
-	u16 n = used_idx(0);
+	u16 n = vdrv_used_idx(0);
 
 	request(s, type, sector, len, len ? 1 : 0);
-	notify(0);
+	vdrv_notify(0);
 	wait_used(n + 1);
 	return req_status(s);
 }
 
 static u8 do_range(unsigned int s, u32 type, u64 sector, u32 num, u32 flags)
 {
-	u16 n = used_idx(0);
+	u16 n = vdrv_used_idx(0);
 
 	range_request(s, type, sector, num, flags, 1);
-	notify(0);
+	vdrv_notify(0);
 	wait_used(n + 1);
 	ck_assert_uint_eq(req_used_len(s), 1);
 	return req_status(s);
 }
 
-#define CONFIG(field)							\
-	rd(VIRTIO_MMIO_CONFIG + offsetof(struct virtio_blk_config, field),	\
-	   sizeof(((struct virtio_blk_config *)NULL)->field))
+#define CONFIG(field)								\
+	vdrv_rd(VIRTIO_MMIO_CONFIG + offsetof(struct virtio_blk_config, field),	\
+		sizeof(((struct virtio_blk_config *)NULL)->field))
 
 /* ---- virtio-blk: fixtures ------------------------------------------------- */
 
@@ -639,11 +389,11 @@ static void image_teardown(void)
 /* A device option for virtio-blk with @value: its index in dev_args. */
 static unsigned int add_arg(const char *value)
 {
-	unsigned int i = vcfg.nr_dev_args++;
+	unsigned int i = vdrv_cfg.nr_dev_args++;
 
 	ck_assert_uint_lt(i, ARRAY_SIZE(args));
 	snprintf(args[i], sizeof(args[i]), "%s", value);
-	vcfg.dev_args[i] = (struct device_arg){ blk_desc, args[i] };
+	vdrv_cfg.dev_args[i] = (struct device_arg){ blk_desc, args[i] };
 	return i;
 }
 
@@ -659,7 +409,7 @@ static unsigned int add_disk(const char *flags)
 /* Init device option @i, as devices__init() would: its result. */
 static int init_disk(unsigned int i)
 {
-	return blk_desc->init(&vm, args[i], &disks[i]);
+	return blk_desc->init(&vdrv_vm, args[i], &disks[i]);
 }
 
 /* The same, with the error line it prints kept off the test's output. */
@@ -682,15 +432,14 @@ static void open_disk(const char *flags)
 {
 	unsigned int i = add_disk(flags);
 
-	ck_assert_int_eq(init_disk(i), 0);
-	ck_assert_ptr_nonnull(disks[i]);
+	disks[i] = vdrv_init_device(blk_desc, args[i]);
 }
 
 /* A VM and the image, no disk yet. */
 static void vm_setup(void)
 {
 	make_vm(CONSOLE_SERIAL, -1);
-	blk_desc = find_device("virtio-blk");
+	blk_desc = vdrv_find_device("virtio-blk");
 	memset(args, 0, sizeof(args));
 	memset(disks, 0, sizeof(disks));
 }
@@ -713,33 +462,37 @@ static void blk_teardown(void)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(disks); i++)
-		if (disks[i])
-			blk_desc->exit(&vm, disks[i]);
-	memset(disks, 0, sizeof(disks));
-	loop__destroy(&vm.loop);
+		vdrv_exit_device(blk_desc, &disks[i]);
+	loop__destroy(&vdrv_vm.loop);
 }
 
 /* ---- virtio-blk: identity and configuration space ------------------------- */
 
 START_TEST(blk_identity)
 {
-	ck_assert_uint_eq(rd32(VIRTIO_MMIO_MAGIC_VALUE), 0x74726976);
-	ck_assert_uint_eq(rd32(VIRTIO_MMIO_VERSION), 2);
-	ck_assert_uint_eq(rd32(VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_BLOCK);
-	ck_assert_uint_eq(device_features(),
+	ck_assert_uint_eq(vdrv_rd32(VIRTIO_MMIO_MAGIC_VALUE), 0x74726976);
+	ck_assert_uint_eq(vdrv_rd32(VIRTIO_MMIO_VERSION), 2);
+	ck_assert_uint_eq(vdrv_rd32(VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_BLOCK);
+	ck_assert_uint_eq(vdrv_device_features(),
 			  F_RING | BLK_F(SEG_MAX) | BLK_F(BLK_SIZE) | BLK_F(FLUSH) |
 			  BLK_F(DISCARD) | BLK_F(WRITE_ZEROES));
-	ck_assert_uint_eq(queue_num_max(0), 256);
-	ck_assert_uint_eq(queue_num_max(1), 0);
-	ck_assert_str_eq(mmio_bus__find(&vm.bus, MMIO_BASE, 4)->name, "virtio-blk vda");
+	ck_assert_uint_eq(vdrv_queue_num_max(0), 256);
+	ck_assert_uint_eq(vdrv_queue_num_max(1), 0);
+	ck_assert_str_eq(mmio_bus__find(&vdrv_vm.bus, VDRV_MMIO_BASE, 4)->name, "virtio-blk vda");
 }
 END_TEST
 
-START_TEST(blk_config)
+/* What the config space says of the disk whether it is read-only or not. */
+static void ck_geometry(void)
 {
 	ck_assert_uint_eq(CONFIG(capacity), IMG_SECTORS);
 	ck_assert_uint_eq(CONFIG(seg_max), 128);
 	ck_assert_uint_eq(CONFIG(blk_size), 512);
+}
+
+START_TEST(blk_config)
+{
+	ck_geometry();
 	/* one range per request, in any sector, of a length the device chose */
 	ck_assert_uint_gt(CONFIG(max_discard_sectors), 0);
 	ck_assert_uint_eq(CONFIG(max_discard_seg), 1);
@@ -748,19 +501,17 @@ START_TEST(blk_config)
 	ck_assert_uint_eq(CONFIG(max_write_zeroes_seg), 1);
 	ck_assert_uint_eq(CONFIG(write_zeroes_may_unmap), 1);
 	/* the config space takes any width */
-	ck_assert_uint_eq(rd(VIRTIO_MMIO_CONFIG, 4), IMG_SECTORS);
-	ck_assert_uint_eq(rd(VIRTIO_MMIO_CONFIG + 1, 1), IMG_SECTORS >> 8);
+	ck_assert_uint_eq(vdrv_rd(VIRTIO_MMIO_CONFIG, 4), IMG_SECTORS);
+	ck_assert_uint_eq(vdrv_rd(VIRTIO_MMIO_CONFIG + 1, 1), IMG_SECTORS >> 8);
 }
 END_TEST
 
 START_TEST(blk_ro_config)
 {
-	ck_assert_uint_eq(device_features(),
+	ck_assert_uint_eq(vdrv_device_features(),
 			  F_RING | BLK_F(SEG_MAX) | BLK_F(BLK_SIZE) | BLK_F(FLUSH) |
 			  BLK_F(RO));
-	ck_assert_uint_eq(CONFIG(capacity), IMG_SECTORS);
-	ck_assert_uint_eq(CONFIG(seg_max), 128);
-	ck_assert_uint_eq(CONFIG(blk_size), 512);
+	ck_geometry();
 	ck_assert_uint_eq(CONFIG(max_discard_sectors), 0);
 	ck_assert_uint_eq(CONFIG(max_write_zeroes_sectors), 0);
 	ck_assert_uint_eq(CONFIG(write_zeroes_may_unmap), 0);
@@ -782,15 +533,15 @@ START_TEST(blk_disk_names)
 
 	/* vda, vdb, ... count the --disk options only, in their order */
 	add_disk(",ro");
-	vcfg.dev_args[vcfg.nr_dev_args++] =
-		(struct device_arg){ find_device("virtio-rng"), NULL };
+	vdrv_cfg.dev_args[vdrv_cfg.nr_dev_args++] =
+		(struct device_arg){ vdrv_find_device("virtio-rng"), NULL };
 	add_disk(",ro");
 	i = add_disk(",ro");
 	ck_assert_int_eq(init_disk(i), 0);
-	ck_assert_str_eq(mmio_bus__find(&vm.bus, MMIO_BASE, 4)->name, "virtio-blk vdc");
+	ck_assert_str_eq(mmio_bus__find(&vdrv_vm.bus, VDRV_MMIO_BASE, 4)->name, "virtio-blk vdc");
 	ck_assert_int_eq(init_disk(0), 0);
-	ck_assert_str_eq(mmio_bus__find(&vm.bus, MMIO_BASE + LAYOUT_VIRTIO_MMIO_SIZE, 4)->name,
-			 "virtio-blk vda");
+	ck_assert_str_eq(mmio_bus__find(&vdrv_vm.bus, VDRV_MMIO_BASE + LAYOUT_VIRTIO_MMIO_SIZE,
+					4)->name, "virtio-blk vda");
 }
 END_TEST
 
@@ -798,33 +549,33 @@ END_TEST
 
 START_TEST(blk_read)
 {
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	ck_assert_uint_eq(do_request(0, VIRTIO_BLK_T_IN, 5, 4096), VIRTIO_BLK_S_OK);
-	ck_assert_uint_eq(used_id(0, 0), head(0));
-	ck_assert_uint_eq(used_len(0, 0), 4096 + 1);
+	ck_assert_uint_eq(vdrv_used_id(0, 0), head(0));
+	ck_assert_uint_eq(vdrv_used_len(0, 0), 4096 + 1);
 	ck_guest_pattern(BUF_GPA(0), 5 * 512, 4096);
-	ck_assert(all_bytes(hva(BUF_GPA(0) + 4096), 0, 64));
+	ck_assert(vdrv_all_bytes(vdrv_hva(BUF_GPA(0) + 4096), 0, 64));
 
 	/* the last sector */
 	ck_assert_uint_eq(do_request(1, VIRTIO_BLK_T_IN, IMG_SECTORS - 1, 512), VIRTIO_BLK_S_OK);
 	ck_guest_pattern(BUF_GPA(1), IMG_SIZE - 512, 512);
-	ck_assert_uint_eq(status(), S_RUNNING);
+	ck_assert_uint_eq(vdrv_status(), S_RUNNING);
 }
 END_TEST
 
 START_TEST(blk_write)
 {
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	fill_out(BUF_GPA(0), 2048, 0x40);
 	ck_assert_uint_eq(do_request(0, VIRTIO_BLK_T_OUT, 9, 2048), VIRTIO_BLK_S_OK);
 	ck_assert_uint_eq(req_used_len(0), 1);
-	ck_file(9 * 512, hva(BUF_GPA(0)), 2048);
+	ck_file(9 * 512, vdrv_hva(BUF_GPA(0)), 2048);
 	ck_file_pattern(0, 9 * 512);
 	ck_file_pattern(13 * 512, IMG_SIZE - 13 * 512);
 
 	/* and the guest reads it back */
 	ck_assert_uint_eq(do_request(1, VIRTIO_BLK_T_IN, 9, 2048), VIRTIO_BLK_S_OK);
-	ck_assert_mem_eq(hva(BUF_GPA(1)), hva(BUF_GPA(0)), 2048);
+	ck_assert_mem_eq(vdrv_hva(BUF_GPA(1)), vdrv_hva(BUF_GPA(0)), 2048);
 }
 END_TEST
 
@@ -848,7 +599,7 @@ START_TEST(blk_split_buffers)
 	};
 	u8 written[1024];
 
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	header(0, VIRTIO_BLK_T_IN, 20);
 	post_segs(0, in, ARRAY_SIZE(in));
 	header(1, VIRTIO_BLK_T_OUT, 40);
@@ -856,19 +607,19 @@ START_TEST(blk_split_buffers)
 	fill_out(BUF_GPA(1) + 0x1000, 412, 2);
 	fill_out(BUF_GPA(1) + 0x2000, 512, 3);
 	post_segs(1, out, ARRAY_SIZE(out));
-	notify(0);
+	vdrv_notify(0);
 	wait_used(2);
 
 	ck_done(0, VIRTIO_BLK_S_OK, 4096 + 1);
 	ck_guest_pattern(BUF_GPA(0), 20 * 512, 1000);
 	ck_guest_pattern(BUF_GPA(0) + 0x2000, 20 * 512 + 1000, 1000);
 	ck_guest_pattern(BUF_GPA(0) + 0x4000, 20 * 512 + 2000, 2096);
-	ck_assert(all_bytes(hva(BUF_GPA(0) + 1000), 0, 0x2000 - 1000));
+	ck_assert(vdrv_all_bytes(vdrv_hva(BUF_GPA(0) + 1000), 0, 0x2000 - 1000));
 
 	ck_done(1, VIRTIO_BLK_S_OK, 1);
-	memcpy(written, hva(BUF_GPA(1)), 100);
-	memcpy(written + 100, hva(BUF_GPA(1) + 0x1000), 412);
-	memcpy(written + 512, hva(BUF_GPA(1) + 0x2000), 512);
+	memcpy(written, vdrv_hva(BUF_GPA(1)), 100);
+	memcpy(written + 100, vdrv_hva(BUF_GPA(1) + 0x1000), 412);
+	memcpy(written + 512, vdrv_hva(BUF_GPA(1) + 0x2000), 512);
 	ck_file(40 * 512, written, sizeof(written));
 	ck_file_pattern(0, 40 * 512);
 	ck_file_pattern(42 * 512, IMG_SIZE - 42 * 512);
@@ -882,15 +633,15 @@ START_TEST(blk_status_shares_buffer)
 		{ HDR_GPA(0), 16, 0 },
 		{ BUF_GPA(0), 513, W },
 	};
-	u8 *st = hva(BUF_GPA(0) + 512);
+	u8 *st = vdrv_hva(BUF_GPA(0) + 512);
 
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	header(0, VIRTIO_BLK_T_IN, 3);
 	*st = 0xff;
 	post_segs(0, sg, ARRAY_SIZE(sg));
-	notify(0);
+	vdrv_notify(0);
 	wait_used(1);
-	ck_assert_uint_eq(used_len(0, 0), 513);
+	ck_assert_uint_eq(vdrv_used_len(0, 0), 513);
 	ck_assert_uint_eq(*st, VIRTIO_BLK_S_OK);
 	ck_guest_pattern(BUF_GPA(0), 3 * 512, 512);
 }
@@ -900,12 +651,12 @@ START_TEST(blk_indirect)
 {
 	u8 written[1536];
 
-	start_driver(F_VERSION_1 | F_INDIRECT, 1);
+	vdrv_start(F_VERSION_1 | F_INDIRECT, 1);
 	indirect_request(0, VIRTIO_BLK_T_IN, 3, 2048, 4);
 	fill_out(BUF_GPA(1), sizeof(written), 0x77);
-	memcpy(written, hva(BUF_GPA(1)), sizeof(written));
+	memcpy(written, vdrv_hva(BUF_GPA(1)), sizeof(written));
 	indirect_request(1, VIRTIO_BLK_T_OUT, 64, sizeof(written), 3);
-	notify(0);
+	vdrv_notify(0);
 	wait_used(2);
 	ck_done(0, VIRTIO_BLK_S_OK, 2048 + 1);
 	ck_guest_pattern(BUF_GPA(0), 3 * 512, 2048);
@@ -918,13 +669,13 @@ END_TEST
 START_TEST(blk_seg_max_segments)
 {
 	/* as many data buffers as seg_max says, through an indirect table */
-	start_driver(F_VERSION_1 | F_INDIRECT, 1);
+	vdrv_start(F_VERSION_1 | F_INDIRECT, 1);
 	indirect_request(0, VIRTIO_BLK_T_IN, 100, 128 * 512, 128);
-	notify(0);
+	vdrv_notify(0);
 	wait_used(1);
 	ck_done(0, VIRTIO_BLK_S_OK, 128 * 512 + 1);
 	ck_guest_pattern(BUF_GPA(0), 100 * 512, 128 * 512);
-	ck_assert_uint_eq(status(), S_RUNNING);
+	ck_assert_uint_eq(vdrv_status(), S_RUNNING);
 }
 END_TEST
 
@@ -933,8 +684,8 @@ START_TEST(blk_batch)
 	unsigned int s;
 
 	/* reads and writes at once, on one notification, with Linux's features */
-	start_driver(F_VERSION_1 | F_INDIRECT | F_EVENT_IDX | BLK_F(SEG_MAX) |
-		     BLK_F(BLK_SIZE) | BLK_F(FLUSH) | BLK_F(DISCARD) | BLK_F(WRITE_ZEROES), 1);
+	vdrv_start(F_VERSION_1 | F_INDIRECT | F_EVENT_IDX | BLK_F(SEG_MAX) |
+		   BLK_F(BLK_SIZE) | BLK_F(FLUSH) | BLK_F(DISCARD) | BLK_F(WRITE_ZEROES), 1);
 	for (s = 0; s < NR_SLOTS; s++) {
 		if (s % 2) {
 			fill_out(BUF_GPA(s), 2048, s);
@@ -943,12 +694,12 @@ START_TEST(blk_batch)
 			request(s, VIRTIO_BLK_T_IN, 100 + s * 16, 4096, 3);
 		}
 	}
-	notify(0);
+	vdrv_notify(0);
 	wait_used(NR_SLOTS);
 	for (s = 0; s < NR_SLOTS; s++) {
 		if (s % 2) {
 			ck_done(s, VIRTIO_BLK_S_OK, 1);
-			ck_file((300 + s * 16) * 512, hva(BUF_GPA(s)), 2048);
+			ck_file((300 + s * 16) * 512, vdrv_hva(BUF_GPA(s)), 2048);
 		} else {
 			ck_done(s, VIRTIO_BLK_S_OK, 4096 + 1);
 			ck_guest_pattern(BUF_GPA(s), (100 + s * 16) * 512, 4096);
@@ -959,15 +710,15 @@ END_TEST
 
 START_TEST(blk_buffers_before_driver_ok)
 {
-	setup_queues(F_VERSION_1, 1);
+	vdrv_setup_queues(F_VERSION_1, 1);
 	request(0, VIRTIO_BLK_T_IN, 1, 512, 1);
-	notify(0);
+	vdrv_notify(0);
 	settle();
 	/* 2.1.2: nothing used before DRIVER_OK */
-	ck_assert_uint_eq(used_idx(0), 0);
+	ck_assert_uint_eq(vdrv_used_idx(0), 0);
 	ck_assert_uint_eq(req_status(0), 0xff);
 
-	driver_ok();
+	vdrv_driver_ok();
 	wait_used(1);
 	ck_done(0, VIRTIO_BLK_S_OK, 512 + 1);
 	ck_guest_pattern(BUF_GPA(0), 512, 512);
@@ -978,46 +729,55 @@ END_TEST
 
 START_TEST(blk_flush)
 {
-	start_driver(F_VERSION_1 | BLK_F(FLUSH), 1);
+	vdrv_start(F_VERSION_1 | BLK_F(FLUSH), 1);
 	fill_out(BUF_GPA(0), 512, 9);
 	ck_assert_uint_eq(do_request(0, VIRTIO_BLK_T_OUT, 2, 512), VIRTIO_BLK_S_OK);
 	ck_assert_uint_eq(do_request(1, VIRTIO_BLK_T_FLUSH, 0, 0), VIRTIO_BLK_S_OK);
 	ck_assert_uint_eq(req_used_len(1), 1);
-	ck_file(2 * 512, hva(BUF_GPA(0)), 512);
+	ck_file(2 * 512, vdrv_hva(BUF_GPA(0)), 512);
 }
 END_TEST
 
+/* The image's file name: the ID of a disk. */
+static const char *image_name(void)
+{
+	return strrchr(img_path, '/') + 1;
+}
+
+/*
+ * GET_ID as request @s, into 32 bytes: the image's name, NUL-padded to 20
+ * bytes if shorter and cut to 20 if longer, and nothing after them.
+ */
+static void ck_get_id(unsigned int s)
+{
+	size_t n = strlen(image_name()) < 20 ? strlen(image_name()) : 20;
+
+	ck_assert_uint_eq(do_request(s, VIRTIO_BLK_T_GET_ID, 0, 32), VIRTIO_BLK_S_OK);
+	ck_assert_uint_eq(req_used_len(s), 20 + 1);
+	ck_assert_mem_eq(vdrv_hva(BUF_GPA(s)), image_name(), n);
+	ck_assert(vdrv_all_bytes(vdrv_hva(BUF_GPA(s) + n), 0, 20 - n));
+	ck_assert(vdrv_all_bytes(vdrv_hva(BUF_GPA(s) + 20), 0xee, 12));
+}
+
 START_TEST(blk_get_id)
 {
-	const char *name = strrchr(img_path, '/') + 1;
-
-	ck_assert_uint_eq(strlen(name), 19);
-	start_driver(F_VERSION_1, 1);
-	/* NUL-padded to 20 bytes, nothing after them */
-	ck_assert_uint_eq(do_request(0, VIRTIO_BLK_T_GET_ID, 0, 32), VIRTIO_BLK_S_OK);
-	ck_assert_uint_eq(req_used_len(0), 20 + 1);
-	ck_assert_mem_eq(hva(BUF_GPA(0)), name, 19);
-	ck_assert_uint_eq(*(u8 *)hva(BUF_GPA(0) + 19), 0);
-	ck_assert(all_bytes(hva(BUF_GPA(0) + 20), 0xee, 12));
+	ck_assert_uint_eq(strlen(image_name()), 19);
+	vdrv_start(F_VERSION_1, 1);
+	ck_get_id(0);
 
 	/* a shorter buffer gets what fits */
 	ck_assert_uint_eq(do_request(1, VIRTIO_BLK_T_GET_ID, 0, 8), VIRTIO_BLK_S_OK);
 	ck_assert_uint_eq(req_used_len(1), 8 + 1);
-	ck_assert_mem_eq(hva(BUF_GPA(1)), name, 8);
+	ck_assert_mem_eq(vdrv_hva(BUF_GPA(1)), image_name(), 8);
 }
 END_TEST
 
 START_TEST(blk_get_id_20_bytes)
 {
-	const char *name = strrchr(img_path, '/') + 1;
-
-	ck_assert_uint_gt(strlen(name), 20);
-	start_driver(F_VERSION_1, 1);
 	/* 5.2.6: a 20-byte ID has no NUL */
-	ck_assert_uint_eq(do_request(0, VIRTIO_BLK_T_GET_ID, 0, 32), VIRTIO_BLK_S_OK);
-	ck_assert_uint_eq(req_used_len(0), 20 + 1);
-	ck_assert_mem_eq(hva(BUF_GPA(0)), name, 20);
-	ck_assert(all_bytes(hva(BUF_GPA(0) + 20), 0xee, 12));
+	ck_assert_uint_gt(strlen(image_name()), 20);
+	vdrv_start(F_VERSION_1, 1);
+	ck_get_id(0);
 }
 END_TEST
 
@@ -1037,16 +797,16 @@ START_TEST(blk_read_out_of_range)
 	};
 	unsigned int s;
 
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	for (s = 0; s < ARRAY_SIZE(c); s++)
 		request(s, VIRTIO_BLK_T_IN, c[s].sector, c[s].len, 1);
-	notify(0);
+	vdrv_notify(0);
 	wait_used(ARRAY_SIZE(c));
 	for (s = 0; s < ARRAY_SIZE(c); s++) {
 		ck_assert_msg(req_status(s) == VIRTIO_BLK_S_IOERR, "case %u: status %u",
 			      s, req_status(s));
 		ck_assert_uint_eq(req_used_len(s), 1);
-		ck_assert(all_bytes(hva(BUF_GPA(s)), 0xee, c[s].len));
+		ck_assert(vdrv_all_bytes(vdrv_hva(BUF_GPA(s)), 0xee, c[s].len));
 	}
 }
 END_TEST
@@ -1064,15 +824,14 @@ START_TEST(blk_write_out_of_range)
 	};
 	unsigned int i;
 
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	for (i = 0; i < ARRAY_SIZE(c); i++) {
 		fill_out(BUF_GPA(i), c[i].len, 0x5a);
 		request(i, VIRTIO_BLK_T_OUT, c[i].sector, c[i].len, 1);
 	}
-	notify(0);
+	vdrv_notify(0);
 	wait_used(ARRAY_SIZE(c));
-	for (i = 0; i < ARRAY_SIZE(c); i++)
-		ck_done(i, VIRTIO_BLK_S_IOERR, 1);
+	ck_all_done(ARRAY_SIZE(c), VIRTIO_BLK_S_IOERR);
 	ck_file_intact();
 }
 END_TEST
@@ -1080,18 +839,16 @@ END_TEST
 START_TEST(blk_partial_sector)
 {
 	/* 5.2.6.2: data in whole sectors */
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	request(0, VIRTIO_BLK_T_IN, 0, 513, 1);
 	fill_out(BUF_GPA(1), 100, 0x33);
 	request(1, VIRTIO_BLK_T_OUT, 0, 100, 1);
 	fill_out(BUF_GPA(2), 1000, 0x34);
 	request(2, VIRTIO_BLK_T_OUT, 4, 1000, 2);
-	notify(0);
+	vdrv_notify(0);
 	wait_used(3);
-	ck_done(0, VIRTIO_BLK_S_IOERR, 1);
-	ck_assert(all_bytes(hva(BUF_GPA(0)), 0xee, 513));
-	ck_done(1, VIRTIO_BLK_S_IOERR, 1);
-	ck_done(2, VIRTIO_BLK_S_IOERR, 1);
+	ck_all_done(3, VIRTIO_BLK_S_IOERR);
+	ck_assert(vdrv_all_bytes(vdrv_hva(BUF_GPA(0)), 0xee, 513));
 	ck_file_intact();
 }
 END_TEST
@@ -1102,10 +859,10 @@ START_TEST(blk_unknown_type)
 	static const u32 types[] = { 2, 10, 0xdead };
 	unsigned int s;
 
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	for (s = 0; s < ARRAY_SIZE(types); s++)
 		request(s, types[s], 0, 512, 1);
-	notify(0);
+	vdrv_notify(0);
 	wait_used(ARRAY_SIZE(types));
 	for (s = 0; s < ARRAY_SIZE(types); s++)
 		ck_assert_msg(req_status(s) == VIRTIO_BLK_S_UNSUPP, "type %u: status %u",
@@ -1121,13 +878,13 @@ START_TEST(blk_short_header)
 		{ STATUS_GPA(0), 1, W },
 	};
 
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	header(0, VIRTIO_BLK_T_IN, 0);
 	post_segs(0, sg, ARRAY_SIZE(sg));
-	notify(0);
+	vdrv_notify(0);
 	wait_used(1);
 	ck_done(0, VIRTIO_BLK_S_IOERR, 1);
-	ck_assert_uint_eq(status(), S_RUNNING);
+	ck_assert_uint_eq(vdrv_status(), S_RUNNING);
 }
 END_TEST
 
@@ -1135,15 +892,14 @@ START_TEST(blk_read_past_shrunk_image)
 {
 	/* the image shrank under the device: the read comes up short */
 	ck_assert_int_eq(ftruncate(img_fd, 100 * 512 + 512), 0);
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	request(0, VIRTIO_BLK_T_IN, 100, 1024, 3);
 	request(1, VIRTIO_BLK_T_IN, 200, 512, 1);
-	notify(0);
+	vdrv_notify(0);
 	wait_used(2);
-	ck_done(0, VIRTIO_BLK_S_IOERR, 1);
-	ck_done(1, VIRTIO_BLK_S_IOERR, 1);
+	ck_all_done(2, VIRTIO_BLK_S_IOERR);
 	ck_guest_pattern(BUF_GPA(0), 100 * 512, 512);
-	ck_assert_uint_eq(status(), S_RUNNING);
+	ck_assert_uint_eq(vdrv_status(), S_RUNNING);
 }
 END_TEST
 
@@ -1151,26 +907,23 @@ END_TEST
 
 START_TEST(blk_ro_refuses_writes)
 {
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	fill_out(BUF_GPA(0), 512, 0x11);
 	request(0, VIRTIO_BLK_T_OUT, 0, 512, 1);
 	range_request(1, VIRTIO_BLK_T_DISCARD, 0, 8, 0, 1);
 	range_request(2, VIRTIO_BLK_T_WRITE_ZEROES, 8, 8, 0, 1);
 	range_request(3, VIRTIO_BLK_T_WRITE_ZEROES, 16, 8,
 		      VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP, 1);
-	notify(0);
+	vdrv_notify(0);
 	wait_used(4);
-	ck_done(0, VIRTIO_BLK_S_IOERR, 1);
-	ck_done(1, VIRTIO_BLK_S_IOERR, 1);
-	ck_done(2, VIRTIO_BLK_S_IOERR, 1);
-	ck_done(3, VIRTIO_BLK_S_IOERR, 1);
+	ck_all_done(4, VIRTIO_BLK_S_IOERR);
 	ck_file_intact();
 }
 END_TEST
 
 START_TEST(blk_ro_reads)
 {
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	ck_assert_uint_eq(do_request(0, VIRTIO_BLK_T_IN, 7, 1536), VIRTIO_BLK_S_OK);
 	ck_assert_uint_eq(req_used_len(0), 1536 + 1);
 	ck_guest_pattern(BUF_GPA(0), 7 * 512, 1536);
@@ -1185,7 +938,7 @@ START_TEST(blk_write_zeroes)
 {
 	struct stat st;
 
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	ck_assert_uint_eq(do_range(0, VIRTIO_BLK_T_WRITE_ZEROES, 8, 4, 0), VIRTIO_BLK_S_OK);
 	ck_assert_uint_eq(do_range(1, VIRTIO_BLK_T_WRITE_ZEROES, 100, 3,
 				   VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP), VIRTIO_BLK_S_OK);
@@ -1200,7 +953,7 @@ START_TEST(blk_write_zeroes)
 	/* and the guest reads zeroes */
 	ck_assert_uint_eq(do_request(2, VIRTIO_BLK_T_IN, 7, 3 * 512), VIRTIO_BLK_S_OK);
 	ck_guest_pattern(BUF_GPA(2), 7 * 512, 512);
-	ck_assert(all_bytes(hva(BUF_GPA(2) + 512), 0, 1024));
+	ck_assert(vdrv_all_bytes(vdrv_hva(BUF_GPA(2) + 512), 0, 1024));
 }
 END_TEST
 
@@ -1208,7 +961,7 @@ START_TEST(blk_discard)
 {
 	struct stat st;
 
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	ck_assert_uint_eq(do_range(0, VIRTIO_BLK_T_DISCARD, 16, 16, 0), VIRTIO_BLK_S_OK);
 	/* the very last sector */
 	ck_assert_uint_eq(do_range(1, VIRTIO_BLK_T_DISCARD, IMG_SECTORS - 1, 1, 0),
@@ -1239,10 +992,10 @@ START_TEST(blk_range_out_of_range)
 	};
 	unsigned int s;
 
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	for (s = 0; s < ARRAY_SIZE(c); s++)
 		range_request(s, c[s].type, c[s].sector, c[s].num, 0, 1);
-	notify(0);
+	vdrv_notify(0);
 	wait_used(ARRAY_SIZE(c));
 	for (s = 0; s < ARRAY_SIZE(c); s++)
 		ck_assert_msg(req_status(s) == VIRTIO_BLK_S_IOERR, "case %u: status %u",
@@ -1254,13 +1007,12 @@ END_TEST
 START_TEST(blk_range_two_segments)
 {
 	/* max_discard_seg and max_write_zeroes_seg are 1 */
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	range_request(0, VIRTIO_BLK_T_DISCARD, 0, 8, 0, 2);
 	range_request(1, VIRTIO_BLK_T_WRITE_ZEROES, 8, 8, 0, 2);
-	notify(0);
+	vdrv_notify(0);
 	wait_used(2);
-	ck_done(0, VIRTIO_BLK_S_UNSUPP, 1);
-	ck_done(1, VIRTIO_BLK_S_UNSUPP, 1);
+	ck_all_done(2, VIRTIO_BLK_S_UNSUPP);
 	ck_file_intact();
 }
 END_TEST
@@ -1268,10 +1020,10 @@ END_TEST
 START_TEST(blk_range_unknown_flags)
 {
 	/* 5.2.6.2: UNSUPP for discard and write zeroes with any unknown flag */
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	range_request(0, VIRTIO_BLK_T_WRITE_ZEROES, 0, 8, 1U << 1, 1);
 	range_request(1, VIRTIO_BLK_T_DISCARD, 8, 8, 1U << 31, 1);
-	notify(0);
+	vdrv_notify(0);
 	wait_used(2);
 	ck_assert_msg(req_status(0) == VIRTIO_BLK_S_UNSUPP,
 		      "WRITE_ZEROES with unknown flag 0x2: status %u", req_status(0));
@@ -1284,7 +1036,7 @@ END_TEST
 START_TEST(blk_discard_unmap_flag)
 {
 	/* 5.2.6.2: UNSUPP for a discard with the unmap flag set */
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	ck_assert_msg(do_range(0, VIRTIO_BLK_T_DISCARD, 0, 8,
 			       VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP) == VIRTIO_BLK_S_UNSUPP,
 		      "DISCARD with the unmap flag: status %u", req_status(0));
@@ -1304,30 +1056,30 @@ static void post_no_status(void)
 
 	header(0, VIRTIO_BLK_T_OUT, 0);
 	post_segs(0, sg, ARRAY_SIZE(sg));
-	notify(0);
-	ck_assert_msg(WAIT_FOR(status() & S_NEEDS_RESET), "status 0x%x", status());
+	vdrv_notify(0);
+	ck_assert_msg(WAIT_FOR(vdrv_status() & S_NEEDS_RESET), "status 0x%x", vdrv_status());
 }
 
 START_TEST(blk_no_status_needs_reset)
 {
 	u16 n;
 
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	post_no_status();
-	ck_assert_uint_eq(status(), S_RUNNING | S_NEEDS_RESET);
-	ck_assert_msg(WAIT_FOR(int_status() & VIRTIO_MMIO_INT_CONFIG), "no config interrupt");
+	ck_assert_uint_eq(vdrv_status(), S_RUNNING | S_NEEDS_RESET);
+	ck_assert_msg(WAIT_FOR(vdrv_int_status() & VIRTIO_MMIO_INT_CONFIG), "no config interrupt");
 	settle();
-	ck_assert_uint_ge(pulses(), 1);
+	ck_assert_uint_ge(vdrv_pulses(), 1);
 	ck_file_intact();
 
 	/* stopped: a good request now is not served */
-	n = used_idx(0);
+	n = vdrv_used_idx(0);
 	request(1, VIRTIO_BLK_T_IN, 0, 512, 1);
-	notify(0);
+	vdrv_notify(0);
 	settle();
-	ck_assert_uint_eq(used_idx(0), n);
+	ck_assert_uint_eq(vdrv_used_idx(0), n);
 	ck_assert_uint_eq(req_status(1), 0xff);
-	ck_assert(all_bytes(hva(BUF_GPA(1)), 0xee, 512));
+	ck_assert(vdrv_all_bytes(vdrv_hva(BUF_GPA(1)), 0xee, 512));
 }
 END_TEST
 
@@ -1337,28 +1089,28 @@ START_TEST(blk_no_status_not_used)
 	 * 2.7.8.2: a used len is bytes written, and this chain has nowhere to
 	 * write; a failed device uses its queue no more.
 	 */
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	post_no_status();
 	settle();
-	ck_assert_msg(used_idx(0) == 0,
-		      "a chain without a status byte was used, with len %u", used_len(0, 0));
+	ck_assert_msg(vdrv_used_idx(0) == 0,
+		      "a chain without a status byte was used, with len %u", vdrv_used_len(0, 0));
 }
 END_TEST
 
 START_TEST(blk_loop_needs_reset)
 {
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	/* 0, 1, 0, 1, ...: no end, and no writable buffer to stop at */
 	header(0, VIRTIO_BLK_T_OUT, 0);
-	set_desc(drv[0].desc, 0, HDR_GPA(0), 16, VRING_DESC_F_NEXT, 1);
-	set_desc(drv[0].desc, 1, BUF_GPA(0), 512, VRING_DESC_F_NEXT, 0);
-	post(0, 0);
-	notify(0);
-	ck_assert_msg(WAIT_FOR(status() & S_NEEDS_RESET), "status 0x%x", status());
-	ck_assert_uint_eq(status(), S_RUNNING | S_NEEDS_RESET);
-	ck_assert_msg(WAIT_FOR(int_status() & VIRTIO_MMIO_INT_CONFIG), "no config interrupt");
+	vdrv_desc(0, 0, HDR_GPA(0), 16, VRING_DESC_F_NEXT, 1);
+	vdrv_desc(0, 1, BUF_GPA(0), 512, VRING_DESC_F_NEXT, 0);
+	vdrv_post(0, 0);
+	vdrv_notify(0);
+	ck_assert_msg(WAIT_FOR(vdrv_status() & S_NEEDS_RESET), "status 0x%x", vdrv_status());
+	ck_assert_uint_eq(vdrv_status(), S_RUNNING | S_NEEDS_RESET);
+	ck_assert_msg(WAIT_FOR(vdrv_int_status() & VIRTIO_MMIO_INT_CONFIG), "no config interrupt");
 	settle();
-	ck_assert_uint_eq(used_idx(0), 0);
+	ck_assert_uint_eq(vdrv_used_idx(0), 0);
 	ck_assert_uint_eq(req_status(0), 0xff);
 	ck_file_intact();
 }
@@ -1366,19 +1118,19 @@ END_TEST
 
 START_TEST(blk_works_after_reset)
 {
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	post_no_status();
 
-	wr32(VIRTIO_MMIO_STATUS, 0);
-	ck_assert_uint_eq(status(), 0);
-	ck_assert_uint_eq(int_status(), 0);
-	ck_assert_uint_eq(rd32(VIRTIO_MMIO_QUEUE_READY), 0);
-	zero_rings();
-	start_driver(F_VERSION_1 | F_INDIRECT | F_EVENT_IDX, 1);
+	vdrv_wr32(VIRTIO_MMIO_STATUS, 0);
+	ck_assert_uint_eq(vdrv_status(), 0);
+	ck_assert_uint_eq(vdrv_int_status(), 0);
+	ck_assert_uint_eq(vdrv_rd32(VIRTIO_MMIO_QUEUE_READY), 0);
+	vdrv_zero_rings(0);
+	vdrv_start(F_VERSION_1 | F_INDIRECT | F_EVENT_IDX, 1);
 	ck_assert_uint_eq(do_request(1, VIRTIO_BLK_T_IN, 33, 1024), VIRTIO_BLK_S_OK);
 	ck_assert_uint_eq(req_used_len(1), 1024 + 1);
 	ck_guest_pattern(BUF_GPA(1), 33 * 512, 1024);
-	ck_assert_uint_eq(status(), S_RUNNING);
+	ck_assert_uint_eq(vdrv_status(), S_RUNNING);
 }
 END_TEST
 
@@ -1390,34 +1142,34 @@ START_TEST(blk_reset_in_flight)
 
 	ck_assert_ptr_nonnull(snap);
 	/* a device never started resets at once */
-	wr32(VIRTIO_MMIO_STATUS, 0);
-	ck_assert_uint_eq(status(), 0);
+	vdrv_wr32(VIRTIO_MMIO_STATUS, 0);
+	ck_assert_uint_eq(vdrv_status(), 0);
 
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	for (s = 0; s < NR_SLOTS; s++)
 		request(s, VIRTIO_BLK_T_IN, s * 128, SLOT_BUF, 4);
-	notify(0);
-	wr32(VIRTIO_MMIO_STATUS, 0);
-	ck_assert_uint_eq(status(), 0);
-	ck_assert_uint_eq(rd32(VIRTIO_MMIO_QUEUE_READY), 0);
+	vdrv_notify(0);
+	vdrv_wr32(VIRTIO_MMIO_STATUS, 0);
+	ck_assert_uint_eq(vdrv_status(), 0);
+	ck_assert_uint_eq(vdrv_rd32(VIRTIO_MMIO_QUEUE_READY), 0);
 
 	/* each request done and used, or never started: nothing left running */
-	n = used_idx(0);
+	n = vdrv_used_idx(0);
 	for (s = 0; s < NR_SLOTS; s++) {
 		ck_assert_msg(req_status(s) == VIRTIO_BLK_S_OK || req_status(s) == 0xff,
 			      "request %u: status %u", s, req_status(s));
 		done += req_status(s) == VIRTIO_BLK_S_OK;
 	}
 	ck_assert_uint_eq(n, done);
-	memcpy(snap, hva(BUF_GPA(0)), NR_SLOTS * SLOT_BUF);
+	memcpy(snap, vdrv_hva(BUF_GPA(0)), NR_SLOTS * SLOT_BUF);
 	settle();
-	ck_assert_uint_eq(used_idx(0), n);
-	ck_assert_mem_eq(hva(BUF_GPA(0)), snap, NR_SLOTS * SLOT_BUF);
+	ck_assert_uint_eq(vdrv_used_idx(0), n);
+	ck_assert_mem_eq(vdrv_hva(BUF_GPA(0)), snap, NR_SLOTS * SLOT_BUF);
 	free(snap);
 
 	/* and the device serves the driver's new queue */
-	zero_rings();
-	start_driver(F_VERSION_1, 1);
+	vdrv_zero_rings(0);
+	vdrv_start(F_VERSION_1, 1);
 	ck_assert_uint_eq(do_request(0, VIRTIO_BLK_T_IN, 1000, 512), VIRTIO_BLK_S_OK);
 	ck_guest_pattern(BUF_GPA(0), 1000 * 512, 512);
 }
@@ -1429,58 +1181,58 @@ START_TEST(blk_interrupt_per_batch)
 {
 	unsigned int s, p;
 
-	start_driver(F_VERSION_1, 1);
+	vdrv_start(F_VERSION_1, 1);
 	for (s = 0; s < 4; s++)
 		request(s, VIRTIO_BLK_T_IN, s * 8, 4096, 1);
-	notify(0);
+	vdrv_notify(0);
 	wait_used(4);
 	settle();
-	ck_assert_uint_eq(int_status(), VIRTIO_MMIO_INT_VRING);
+	ck_assert_uint_eq(vdrv_int_status(), VIRTIO_MMIO_INT_VRING);
 	/* at least one, at most one a completion */
-	p = pulses();
+	p = vdrv_pulses();
 	ck_assert_uint_ge(p, 1);
 	ck_assert_uint_le(p, 4);
-	wr32(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
-	ck_assert_uint_eq(int_status(), 0);
+	vdrv_wr32(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
+	ck_assert_uint_eq(vdrv_int_status(), 0);
 
 	/* the next batch interrupts again */
 	ck_assert_uint_eq(do_request(4, VIRTIO_BLK_T_FLUSH, 0, 0), VIRTIO_BLK_S_OK);
-	ck_assert_msg(WAIT_FOR(int_status() == VIRTIO_MMIO_INT_VRING), "no interrupt");
+	ck_assert_msg(WAIT_FOR(vdrv_int_status() == VIRTIO_MMIO_INT_VRING), "no interrupt");
 	settle();
-	ck_assert_uint_gt(pulses(), p);
+	ck_assert_uint_gt(vdrv_pulses(), p);
 }
 END_TEST
 
 START_TEST(blk_no_interrupt_flag)
 {
-	start_driver(F_VERSION_1, 1);
-	drv[0].avail->flags = htole16(VRING_AVAIL_F_NO_INTERRUPT);
+	vdrv_start(F_VERSION_1, 1);
+	vdrv_q[0].avail->flags = htole16(VRING_AVAIL_F_NO_INTERRUPT);
 	ck_assert_uint_eq(do_request(0, VIRTIO_BLK_T_IN, 0, 512), VIRTIO_BLK_S_OK);
 	settle();
-	ck_assert_uint_eq(int_status(), 0);
-	ck_assert_uint_eq(pulses(), 0);
+	ck_assert_uint_eq(vdrv_int_status(), 0);
+	ck_assert_uint_eq(vdrv_pulses(), 0);
 }
 END_TEST
 
 START_TEST(blk_event_idx)
 {
-	start_driver(F_VERSION_1 | F_EVENT_IDX, 1);
+	vdrv_start(F_VERSION_1 | F_EVENT_IDX, 1);
 	/* the first completion interrupts */
-	*used_event(0) = htole16(0);
+	*vdrv_used_event(0) = htole16(0);
 	ck_assert_uint_eq(do_request(0, VIRTIO_BLK_T_IN, 0, 512), VIRTIO_BLK_S_OK);
-	ck_assert_msg(WAIT_FOR(int_status()), "no interrupt");
+	ck_assert_msg(WAIT_FOR(vdrv_int_status()), "no interrupt");
 	settle();
-	ck_assert_uint_eq(pulses(), 1);
+	ck_assert_uint_eq(vdrv_pulses(), 1);
 	/* not wanted before the used idx passes 5 */
-	*used_event(0) = htole16(5);
+	*vdrv_used_event(0) = htole16(5);
 	ck_assert_uint_eq(do_request(1, VIRTIO_BLK_T_IN, 1, 512), VIRTIO_BLK_S_OK);
 	settle();
-	ck_assert_uint_eq(pulses(), 1);
+	ck_assert_uint_eq(vdrv_pulses(), 1);
 	/* wanted once it passes 2 */
-	*used_event(0) = htole16(2);
+	*vdrv_used_event(0) = htole16(2);
 	ck_assert_uint_eq(do_request(2, VIRTIO_BLK_T_IN, 2, 512), VIRTIO_BLK_S_OK);
 	settle();
-	ck_assert_uint_eq(pulses(), 2);
+	ck_assert_uint_eq(vdrv_pulses(), 2);
 }
 END_TEST
 
@@ -1497,11 +1249,10 @@ START_TEST(blk_lock_excludes)
 	ck_assert_int_eq(init_disk_quiet(c), -DEVICE_EREPORTED);
 	ck_assert_ptr_null(disks[c]);
 	/* one window, one SPI: the failures took none */
-	ck_assert_uint_eq(vm.next_virtio_mmio, MMIO_BASE + LAYOUT_VIRTIO_MMIO_SIZE);
-	ck_assert_uint_eq(vm.next_spi, SPI + 1);
+	ck_assert_uint_eq(vdrv_vm.next_virtio_mmio, VDRV_MMIO_BASE + LAYOUT_VIRTIO_MMIO_SIZE);
+	ck_assert_uint_eq(vdrv_vm.next_spi, VDRV_SPI + 1);
 
-	blk_desc->exit(&vm, disks[a]);
-	disks[a] = NULL;
+	vdrv_exit_device(blk_desc, &disks[a]);
 	ck_assert_int_eq(init_disk(b), 0);
 	ck_assert_ptr_nonnull(disks[b]);
 }
@@ -1514,11 +1265,9 @@ START_TEST(blk_ro_shares_lock)
 	ck_assert_int_eq(init_disk(a), 0);
 	ck_assert_int_eq(init_disk(b), 0);
 	ck_assert_int_eq(init_disk_quiet(c), -DEVICE_EREPORTED);
-	blk_desc->exit(&vm, disks[a]);
-	disks[a] = NULL;
+	vdrv_exit_device(blk_desc, &disks[a]);
 	ck_assert_int_eq(init_disk_quiet(c), -DEVICE_EREPORTED);
-	blk_desc->exit(&vm, disks[b]);
-	disks[b] = NULL;
+	vdrv_exit_device(blk_desc, &disks[b]);
 	ck_assert_int_eq(init_disk(c), 0);
 }
 END_TEST
@@ -1548,9 +1297,9 @@ START_TEST(blk_init_bad_paths)
 
 	for (i = 0; i <= e; i++)
 		ck_assert_ptr_null(disks[i]);
-	ck_assert_uint_eq(vm.bus.nr, 0);
-	ck_assert_uint_eq(vm.next_virtio_mmio, MMIO_BASE);
-	ck_assert_uint_eq(vm.next_spi, SPI);
+	ck_assert_uint_eq(vdrv_vm.bus.nr, 0);
+	ck_assert_uint_eq(vdrv_vm.next_virtio_mmio, VDRV_MMIO_BASE);
+	ck_assert_uint_eq(vdrv_vm.next_spi, VDRV_SPI);
 }
 END_TEST
 
@@ -1565,38 +1314,37 @@ static void con_vm_setup(void)
 {
 	ck_assert_int_eq(pipe2(out_pipe, O_CLOEXEC | O_NONBLOCK), 0);
 	make_vm(CONSOLE_VIRTIO, out_pipe[1]);
-	con_desc = find_device("virtio-console");
+	con_desc = vdrv_find_device("virtio-console");
 	con = NULL;
 }
 
 static void con_setup(void)
 {
 	con_vm_setup();
-	ck_assert_int_eq(con_desc->init(&vm, NULL, &con), 0);
-	ck_assert_ptr_nonnull(con);
+	con = vdrv_init_device(con_desc, NULL);
 }
 
 static void con_teardown(void)
 {
-	if (con)
-		con_desc->exit(&vm, con);
-	con = NULL;
-	loop__destroy(&vm.loop);
+	vdrv_exit_device(con_desc, &con);
+	loop__destroy(&vdrv_vm.loop);
 	close(out_pipe[0]);
 	close(out_pipe[1]);
 }
 
-/* What the console wrote out since the last call, NUL-terminated. */
-static size_t read_out(char *buf, size_t size)
+/* The console wrote @expect since the last look, and nothing else. */
+static void ck_out(const char *expect)
 {
-	ssize_t n = read(out_pipe[0], buf, size - 1);
+	char out[64];
+	ssize_t n = read(out_pipe[0], out, sizeof(out) - 1);
 
 	if (n < 0) {
 		ck_assert_int_eq(errno, EAGAIN);
 		n = 0;
 	}
-	buf[n] = '\0';
-	return n;
+	out[n] = '\0';
+	ck_assert_uint_eq(n, strlen(expect));
+	ck_assert_str_eq(out, expect);
 }
 
 static bool loop_empty(void)
@@ -1604,7 +1352,7 @@ static bool loop_empty(void)
 	unsigned int i;
 
 	for (i = 0; i < LOOP_MAX_FDS; i++)
-		if (vm.loop.h[i].fd >= 0)
+		if (vdrv_vm.loop.h[i].fd >= 0)
 			return false;
 	return true;
 }
@@ -1612,20 +1360,55 @@ static bool loop_empty(void)
 /* The guest's output @s in buffer @i, as descriptor @d of the transmit queue. */
 static void tx_buf(u16 d, unsigned int i, const char *s, u16 flags, u16 next)
 {
-	memcpy(hva(BUF_GPA(i)), s, strlen(s));
-	set_desc(drv[1].desc, d, BUF_GPA(i), strlen(s), flags, next);
+	memcpy(vdrv_hva(BUF_GPA(i)), s, strlen(s));
+	vdrv_desc(1, d, BUF_GPA(i), strlen(s), flags, next);
 }
 
 /* A receive buffer of @len bytes at buffer @i, as descriptor @d, posted. */
 static void rx_buf(u16 d, unsigned int i, u32 len)
 {
-	set_desc(drv[0].desc, d, BUF_GPA(i), len, W, 0);
-	post(0, d);
+	vdrv_desc(0, d, BUF_GPA(i), len, W, 0);
+	vdrv_post(0, d);
 }
 
 static size_t receive(const char *s)
 {
-	return console__receive(&vm.console, (const u8 *)s, strlen(s));
+	return console__receive(&vdrv_vm.console, (const u8 *)s, strlen(s));
+}
+
+/* One round of the main loop, which must find something to do. */
+static void run_once(void)
+{
+	ck_assert_int_ge(loop__run_once(&vdrv_vm.loop, 100), 1);
+}
+
+/* Notify queue @q, and run the main loop for the device to serve it. */
+static void kick(u32 q)
+{
+	vdrv_notify(q);
+	run_once();
+}
+
+/* The guest's output @s in buffer @i, as a chain of descriptor @d alone, kicked. */
+static void transmit(u16 d, unsigned int i, const char *s)
+{
+	tx_buf(d, i, s, 0, 0);
+	vdrv_post(1, d);
+	kick(1);
+}
+
+/*
+ * Queue @q (0: receive, 1: transmit) used one chain, at @head with @len
+ * bytes written, and interrupted once for it; the other queue used none.
+ */
+static void ck_used_one(unsigned int q, u16 head, u32 len)
+{
+	ck_assert_uint_eq(vdrv_used_idx(q), 1);
+	ck_assert_uint_eq(vdrv_used_id(q, 0), head);
+	ck_assert_uint_eq(vdrv_used_len(q, 0), len);
+	ck_assert_uint_eq(vdrv_int_status(), VIRTIO_MMIO_INT_VRING);
+	ck_assert_uint_eq(vdrv_pulses(), 1);
+	ck_assert_uint_eq(vdrv_used_idx(!q), 0);
 }
 
 /* ---- virtio-console: identity ---------------------------------------------- */
@@ -1633,27 +1416,26 @@ static size_t receive(const char *s)
 START_TEST(con_identity)
 {
 	/* the VM's console, with no stdout-path: hvc0 is not in the device tree */
-	ck_assert_ptr_nonnull(vm.console.ops);
-	ck_assert_ptr_eq(vm.console.opaque, con);
-	ck_assert_str_eq(vm.console.dt_path, "");
+	ck_assert_ptr_nonnull(vdrv_vm.console.ops);
+	ck_assert_ptr_eq(vdrv_vm.console.opaque, con);
+	ck_assert_str_eq(vdrv_vm.console.dt_path, "");
 
-	ck_assert_uint_eq(rd32(VIRTIO_MMIO_MAGIC_VALUE), 0x74726976);
-	ck_assert_uint_eq(rd32(VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_CONSOLE);
-	ck_assert_uint_eq(device_features(), F_RING);
-	ck_assert_uint_eq(queue_num_max(0), 128);
-	ck_assert_uint_eq(queue_num_max(1), 128);
-	ck_assert_uint_eq(queue_num_max(2), 0);
+	ck_assert_uint_eq(vdrv_rd32(VIRTIO_MMIO_MAGIC_VALUE), 0x74726976);
+	ck_assert_uint_eq(vdrv_rd32(VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_CONSOLE);
+	ck_assert_uint_eq(vdrv_device_features(), F_RING);
+	ck_assert_uint_eq(vdrv_queue_num_max(0), 128);
+	ck_assert_uint_eq(vdrv_queue_num_max(1), 128);
+	ck_assert_uint_eq(vdrv_queue_num_max(2), 0);
 	/* no size, no ports: an all-zero config space */
-	ck_assert_uint_eq(rd(VIRTIO_MMIO_CONFIG, 8), 0);
-	ck_assert_uint_eq(rd(VIRTIO_MMIO_CONFIG + 8, 4), 0);
+	ck_assert_uint_eq(vdrv_rd(VIRTIO_MMIO_CONFIG, 8), 0);
+	ck_assert_uint_eq(vdrv_rd(VIRTIO_MMIO_CONFIG + 8, 4), 0);
 }
 END_TEST
 
 START_TEST(con_exit_detaches)
 {
-	con_desc->exit(&vm, con);
-	con = NULL;
-	ck_assert_ptr_null(vm.console.ops);
+	vdrv_exit_device(con_desc, &con);
+	ck_assert_ptr_null(vdrv_vm.console.ops);
 	ck_assert(loop_empty());
 	/* input is dropped, all of it taken */
 	ck_assert_uint_eq(receive("abc"), 3);
@@ -1662,11 +1444,11 @@ END_TEST
 
 START_TEST(con_serial_not_wanted)
 {
-	vcfg.console = CONSOLE_SERIAL;
-	ck_assert_int_eq(con_desc->init(&vm, NULL, &con), 1);
+	vdrv_cfg.console = CONSOLE_SERIAL;
+	ck_assert_int_eq(con_desc->init(&vdrv_vm, NULL, &con), 1);
 	ck_assert_ptr_null(con);
-	ck_assert_ptr_null(vm.console.ops);
-	ck_assert_uint_eq(vm.bus.nr, 0);
+	ck_assert_ptr_null(vdrv_vm.console.ops);
+	ck_assert_uint_eq(vdrv_vm.bus.nr, 0);
 	ck_assert(loop_empty());
 }
 END_TEST
@@ -1676,12 +1458,12 @@ START_TEST(con_console_taken)
 	static const struct console_ops other_ops;
 	int other;
 
-	ck_assert_int_eq(console__attach(&vm, &other_ops, &other, "/uart"), 0);
-	ck_assert_int_eq(con_desc->init(&vm, NULL, &con), -EBUSY);
+	ck_assert_int_eq(console__attach(&vdrv_vm, &other_ops, &other, "/uart"), 0);
+	ck_assert_int_eq(con_desc->init(&vdrv_vm, NULL, &con), -EBUSY);
 	ck_assert_ptr_null(con);
-	ck_assert_ptr_eq(vm.console.opaque, &other);
-	ck_assert_str_eq(vm.console.dt_path, "/uart");
-	ck_assert_uint_eq(vm.bus.nr, 0);
+	ck_assert_ptr_eq(vdrv_vm.console.opaque, &other);
+	ck_assert_str_eq(vdrv_vm.console.dt_path, "/uart");
+	ck_assert_uint_eq(vdrv_vm.bus.nr, 0);
 	ck_assert(loop_empty());
 }
 END_TEST
@@ -1690,67 +1472,46 @@ END_TEST
 
 START_TEST(con_transmit)
 {
-	char out[64];
-
-	start_driver(F_VERSION_1, 2);
-	tx_buf(3, 0, "hello, world\n", 0, 0);
-	post(1, 3);
-	notify(1);
-	ck_assert_int_ge(loop__run_once(&vm.loop, 100), 1);
-	ck_assert_uint_eq(read_out(out, sizeof(out)), 13);
-	ck_assert_str_eq(out, "hello, world\n");
-	ck_assert_uint_eq(used_idx(1), 1);
-	ck_assert_uint_eq(used_id(1, 0), 3);
-	ck_assert_uint_eq(used_len(1, 0), 0);
-	ck_assert_uint_eq(int_status(), VIRTIO_MMIO_INT_VRING);
-	ck_assert_uint_eq(pulses(), 1);
-	ck_assert_uint_eq(used_idx(0), 0);
+	vdrv_start(F_VERSION_1, 2);
+	transmit(3, 0, "hello, world\n");
+	ck_out("hello, world\n");
+	ck_used_one(1, 3, 0);
 }
 END_TEST
 
 START_TEST(con_transmit_chains)
 {
-	char out[64];
-
-	start_driver(F_VERSION_1 | F_EVENT_IDX, 2);
+	vdrv_start(F_VERSION_1 | F_EVENT_IDX, 2);
 	/* two readable buffers and a writable one the device leaves alone */
 	tx_buf(0, 0, "abc", VRING_DESC_F_NEXT, 1);
 	tx_buf(1, 1, "defg", VRING_DESC_F_NEXT, 2);
-	set_desc(drv[1].desc, 2, BUF_GPA(2), 8, W, 0);
+	vdrv_desc(1, 2, BUF_GPA(2), 8, W, 0);
 	tx_buf(5, 3, "hij\n", 0, 0);
-	post(1, 0);
-	post(1, 5);
-	notify(1);
-	ck_assert_int_ge(loop__run_once(&vm.loop, 100), 1);
-	read_out(out, sizeof(out));
-	ck_assert_str_eq(out, "abcdefghij\n");
-	ck_assert_uint_eq(used_idx(1), 2);
-	ck_assert_uint_eq(used_id(1, 0), 0);
-	ck_assert_uint_eq(used_len(1, 0), 0);
-	ck_assert_uint_eq(used_id(1, 1), 5);
-	ck_assert_uint_eq(used_len(1, 1), 0);
-	ck_assert(all_bytes(hva(BUF_GPA(2)), 0, 8));
+	vdrv_post(1, 0);
+	vdrv_post(1, 5);
+	kick(1);
+	ck_out("abcdefghij\n");
+	ck_assert_uint_eq(vdrv_used_idx(1), 2);
+	ck_assert_uint_eq(vdrv_used_id(1, 0), 0);
+	ck_assert_uint_eq(vdrv_used_len(1, 0), 0);
+	ck_assert_uint_eq(vdrv_used_id(1, 1), 5);
+	ck_assert_uint_eq(vdrv_used_len(1, 1), 0);
+	ck_assert(vdrv_all_bytes(vdrv_hva(BUF_GPA(2)), 0, 8));
 }
 END_TEST
 
 START_TEST(con_transmit_before_driver_ok)
 {
-	char out[64];
-
-	setup_queues(F_VERSION_1, 2);
-	tx_buf(0, 0, "early\n", 0, 0);
-	post(1, 0);
-	notify(1);
-	ck_assert_int_ge(loop__run_once(&vm.loop, 100), 1);
-	ck_assert_uint_eq(read_out(out, sizeof(out)), 0);
-	ck_assert_uint_eq(used_idx(1), 0);
+	vdrv_setup_queues(F_VERSION_1, 2);
+	transmit(0, 0, "early\n");
+	ck_out("");
+	ck_assert_uint_eq(vdrv_used_idx(1), 0);
 
 	/* written out once the driver is ready, with no new notification */
-	driver_ok();
-	ck_assert_int_ge(loop__run_once(&vm.loop, 100), 1);
-	read_out(out, sizeof(out));
-	ck_assert_str_eq(out, "early\n");
-	ck_assert_uint_eq(used_idx(1), 1);
+	vdrv_driver_ok();
+	run_once();
+	ck_out("early\n");
+	ck_assert_uint_eq(vdrv_used_idx(1), 1);
 }
 END_TEST
 
@@ -1758,73 +1519,67 @@ END_TEST
 
 START_TEST(con_receive)
 {
-	start_driver(F_VERSION_1, 2);
+	vdrv_start(F_VERSION_1, 2);
 	rx_buf(4, 0, 16);
-	notify(0);
-	ck_assert_int_ge(loop__run_once(&vm.loop, 100), 1);
+	kick(0);
 	ck_assert_uint_eq(receive("hi"), 2);
-	ck_assert_uint_eq(used_idx(0), 1);
-	ck_assert_uint_eq(used_id(0, 0), 4);
-	ck_assert_uint_eq(used_len(0, 0), 2);
-	ck_assert_mem_eq(hva(BUF_GPA(0)), "hi", 2);
-	ck_assert(all_bytes(hva(BUF_GPA(0) + 2), 0, 14));
-	ck_assert_uint_eq(int_status(), VIRTIO_MMIO_INT_VRING);
-	ck_assert_uint_eq(pulses(), 1);
-	ck_assert_uint_eq(used_idx(1), 0);
+	ck_used_one(0, 4, 2);
+	ck_assert_mem_eq(vdrv_hva(BUF_GPA(0)), "hi", 2);
+	ck_assert(vdrv_all_bytes(vdrv_hva(BUF_GPA(0) + 2), 0, 14));
 }
 END_TEST
 
 START_TEST(con_receive_split)
 {
-	start_driver(F_VERSION_1, 2);
+	vdrv_start(F_VERSION_1, 2);
 	rx_buf(0, 0, 4);
 	rx_buf(1, 1, 4);
 	rx_buf(2, 2, 8);
 	ck_assert_uint_eq(receive("0123456789"), 10);
-	ck_assert_uint_eq(used_idx(0), 3);
-	ck_assert_uint_eq(used_len(0, 0), 4);
-	ck_assert_uint_eq(used_len(0, 1), 4);
-	ck_assert_uint_eq(used_len(0, 2), 2);
-	ck_assert_mem_eq(hva(BUF_GPA(0)), "0123", 4);
-	ck_assert_mem_eq(hva(BUF_GPA(1)), "4567", 4);
-	ck_assert_mem_eq(hva(BUF_GPA(2)), "89", 2);
+	ck_assert_uint_eq(vdrv_used_idx(0), 3);
+	ck_assert_uint_eq(vdrv_used_len(0, 0), 4);
+	ck_assert_uint_eq(vdrv_used_len(0, 1), 4);
+	ck_assert_uint_eq(vdrv_used_len(0, 2), 2);
+	ck_assert_mem_eq(vdrv_hva(BUF_GPA(0)), "0123", 4);
+	ck_assert_mem_eq(vdrv_hva(BUF_GPA(1)), "4567", 4);
+	ck_assert_mem_eq(vdrv_hva(BUF_GPA(2)), "89", 2);
 	/* one interrupt for the lot */
-	ck_assert_uint_eq(pulses(), 1);
+	ck_assert_uint_eq(vdrv_pulses(), 1);
 
 	/* more than there is room for: what fits is taken */
 	rx_buf(3, 3, 4);
 	rx_buf(4, 4, 2);
 	ck_assert_uint_eq(receive("abcdefghij"), 6);
-	ck_assert_uint_eq(used_idx(0), 5);
-	ck_assert_mem_eq(hva(BUF_GPA(3)), "abcd", 4);
-	ck_assert_mem_eq(hva(BUF_GPA(4)), "ef", 2);
+	ck_assert_uint_eq(vdrv_used_idx(0), 5);
+	ck_assert_mem_eq(vdrv_hva(BUF_GPA(3)), "abcd", 4);
+	ck_assert_mem_eq(vdrv_hva(BUF_GPA(4)), "ef", 2);
 	ck_assert_uint_eq(receive("ghij"), 0);
-	ck_assert_uint_eq(used_idx(0), 5);
+	ck_assert_uint_eq(vdrv_used_idx(0), 5);
 }
 END_TEST
 
 START_TEST(con_receive_not_ready)
 {
 	ck_assert_uint_eq(receive("early"), 0);
-	setup_queues(F_VERSION_1, 2);
+	vdrv_setup_queues(F_VERSION_1, 2);
 	rx_buf(0, 0, 16);
 	/* 2.1.2: no buffer used before DRIVER_OK */
 	ck_assert_uint_eq(receive("early"), 0);
-	ck_assert_uint_eq(used_idx(0), 0);
-	ck_assert(all_bytes(hva(BUF_GPA(0)), 0, 16));
+	ck_assert_uint_eq(vdrv_used_idx(0), 0);
+	ck_assert(vdrv_all_bytes(vdrv_hva(BUF_GPA(0)), 0, 16));
 
-	driver_ok();
+	vdrv_driver_ok();
 	ck_assert_uint_eq(receive("late"), 4);
-	ck_assert_mem_eq(hva(BUF_GPA(0)), "late", 4);
+	ck_assert_mem_eq(vdrv_hva(BUF_GPA(0)), "late", 4);
 	/* no buffer left */
 	ck_assert_uint_eq(receive("more"), 0);
-	ck_assert_uint_eq(used_idx(0), 1);
+	ck_assert_uint_eq(vdrv_used_idx(0), 1);
 
 	/* a reset device takes nothing */
 	rx_buf(1, 1, 16);
-	wr32(VIRTIO_MMIO_STATUS, 0);
+	vdrv_wr32(VIRTIO_MMIO_STATUS, 0);
 	ck_assert_uint_eq(receive("after"), 0);
-	ck_assert(all_bytes(hva(BUF_GPA(1)), 0, 16));
+	ck_assert(vdrv_all_bytes(vdrv_hva(BUF_GPA(1)), 0, 16));
 }
 END_TEST
 
