@@ -83,7 +83,7 @@ expect_error '--disk /nonexistent.img: No such file or directory'
 expect_status 1
 
 vmm_run run -k $GUEST_KERNEL -d /guest/disk.img,rw
-expect_error "--disk /guest/disk.img,rw: unknown flag 'rw' (expected ro or direct)"
+expect_error "--disk /guest/disk.img,rw: unknown flag 'rw' \\(expected ro or direct\\)$"
 expect_status 2
 
 vmm_run run -k $GUEST_KERNEL -d /dev/null
@@ -102,7 +102,7 @@ holder=$!
 wait_until 5 sh -c '! flock -n -x /tmp/locked.img true' ||
 	fail "flock(1) did not take the lock"
 vmm_run run -k $GUEST_KERNEL -d /tmp/locked.img
-expect_error '--disk /tmp/locked.img: the image is in use: another VM (or another --disk) holds its lock'
+expect_error '--disk /tmp/locked.img: the image is in use: another VM \(or another --disk\) holds its lock$'
 expect_status 1
 vmm_run run -k $GUEST_KERNEL -d /tmp/locked.img,ro
 expect_error '--disk /tmp/locked.img,ro: the image is in use'
