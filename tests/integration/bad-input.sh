@@ -95,12 +95,13 @@ vmm_run run -k $GUEST_KERNEL -d /tmp/empty.img
 expect_error '--disk /tmp/empty.img: the image is smaller than one 512-byte sector'
 expect_status 1
 
-# Another VM (here flock(1)) holds the image: refused, not shared.
+# Another VM holds the image (an idle payload that never ends): refused,
+# read-write or read-only, never shared.
 cp /guest/disk.img /tmp/locked.img
-flock -x /tmp/locked.img sleep 60 &
+vmm run -k /firmware/idle.img -c 1 -m 64 -p idle=forever -d /tmp/locked.img \
+	--loglevel info < /dev/null > /tmp/holder.out 2>&1 &
 holder=$!
-wait_until 5 sh -c '! flock -n -x /tmp/locked.img true' ||
-	fail "flock(1) did not take the lock"
+wait_for_output 'virtio-blk vda: /tmp/locked.img' /tmp/holder.out 30
 vmm_run run -k $GUEST_KERNEL -d /tmp/locked.img
 expect_error '--disk /tmp/locked.img: the image is in use: another VM \(or another --disk\) holds its lock$'
 expect_status 1
@@ -108,6 +109,7 @@ vmm_run run -k $GUEST_KERNEL -d /tmp/locked.img,ro
 expect_error '--disk /tmp/locked.img,ro: the image is in use'
 expect_status 1
 kill $holder
+wait $holder
 rm -f /tmp/locked.img /tmp/empty.img
 
 vmm_run run -k $GUEST_KERNEL --dump-dtb /nonexistent/dir/x.dtb
