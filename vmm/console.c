@@ -66,7 +66,15 @@ static void watch_input(struct vm *vm, bool on)
 	if (on == con->watching || con->unpollable)
 		return;
 	if (on) {
-		con->watching = !loop__add(&vm->loop, con->in.fd, EPOLLIN, on_input, vm);
+		struct itimerspec its = { .it_value.tv_nsec = CONSOLE_RETRY_NS };
+		int ret = loop__add(&vm->loop, con->in.fd, EPOLLIN, on_input, vm);
+
+		con->watching = !ret;
+		/* cannot watch it now (out of memory?): the timer tries again */
+		if (ret) {
+			pr_debug("watching stdin: %s", strerror(-ret));
+			timerfd_settime(con->timer_fd, 0, &its, NULL);
+		}
 	} else {
 		loop__del(&vm->loop, con->in.fd);
 		con->watching = false;
@@ -157,6 +165,9 @@ void console__stop(struct vm *vm)
 {
 	struct console *con = &vm->console;
 
+	if (con->in.dropped)
+		pr_warn("%lu keys typed while the guest took no input were dropped",
+			con->in.dropped);
 	if (con->timer_fd >= 0) {
 		watch_input(vm, false);
 		loop__del(&vm->loop, con->timer_fd);

@@ -39,6 +39,16 @@ static struct loop_handler *find(struct loop *loop, int fd)
 	return NULL;
 }
 
+/*
+ * What epoll hands back for a registration: its slot and the slot's
+ * generation, so that an event already fetched for a registration that a
+ * handler removed in the same batch never reaches one that took its slot.
+ */
+static u64 cookie(const struct loop *loop, const struct loop_handler *h)
+{
+	return (u64)h->gen << 32 | (u64)(h - loop->h);
+}
+
 int loop__add(struct loop *loop, int fd, u32 events, loop_fn fn, void *opaque)
 {
 	struct epoll_event ev = { .events = events };
@@ -49,10 +59,13 @@ int loop__add(struct loop *loop, int fd, u32 events, loop_fn fn, void *opaque)
 	h = find(loop, -1);
 	if (!h)
 		return -ENOSPC;
-	ev.data.ptr = h;
+	h->gen++;
+	ev.data.u64 = cookie(loop, h);
 	if (epoll_ctl(loop->epoll_fd, EPOLL_CTL_ADD, fd, &ev))
 		return -errno;
-	*h = (struct loop_handler){ .fd = fd, .fn = fn, .opaque = opaque };
+	h->fd = fd;
+	h->fn = fn;
+	h->opaque = opaque;
 	return 0;
 }
 
@@ -63,7 +76,7 @@ int loop__mod(struct loop *loop, int fd, u32 events)
 
 	if (fd < 0 || !h)
 		return -EINVAL;
-	ev.data.ptr = h;
+	ev.data.u64 = cookie(loop, h);
 	return epoll_ctl(loop->epoll_fd, EPOLL_CTL_MOD, fd, &ev) ? -errno : 0;
 }
 
@@ -86,10 +99,10 @@ int loop__run_once(struct loop *loop, int timeout_ms)
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
 	for (i = 0; i < n; i++) {
-		struct loop_handler *h = ev[i].data.ptr;
+		struct loop_handler *h = &loop->h[(u32)ev[i].data.u64];
 
 		/* an earlier handler in this batch may have removed it */
-		if (h->fd >= 0)
+		if (h->fd >= 0 && h->gen == ev[i].data.u64 >> 32)
 			h->fn(h->opaque, ev[i].events);
 	}
 	return n;

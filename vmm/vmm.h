@@ -258,6 +258,7 @@ typedef void (*loop_fn)(void *opaque, u32 events);
 
 struct loop_handler {
 	int		fd;		/* -1: a free slot */
+	u32		gen;		/* bumped at each registration in the slot */
 	loop_fn		fn;
 	void		*opaque;
 };

@@ -17,6 +17,7 @@
 #include <inttypes.h>
 #include <libgen.h>
 #include <linux/falloc.h>
+#include <linux/magic.h>
 #include <linux/fs.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <liburing.h>
@@ -85,7 +87,7 @@ struct blk {
 	bool			running, exiting, starved;
 	bool			need_signal;	/* pushed since the last interrupt check */
 	bool			write_through;	/* FLUSH not negotiated: RWF_DSYNC */
-	bool			sync_rw;	/* no non-blocking I/O: see probe_nowait() */
+	bool			sync_rw;	/* tmpfs: see choose_transfers() */
 	unsigned int		pending_ack;	/* ack this seq once idle */
 	unsigned int		inflight;
 	struct blk_req		*free;
@@ -454,6 +456,11 @@ static void serve_queue(struct blk *blk)
 			blk->free = r->next_free;
 			start_request(blk, r);
 		}
+		/* what completed here and now is the driver's without waiting for the rest */
+		if (blk->need_signal) {
+			blk->need_signal = false;
+			virtio_dev__signal(&blk->vdev, vq);
+		}
 		if (!blk->free) {
 			blk->starved = true;	/* resumed by a completion */
 			break;
@@ -653,25 +660,20 @@ static int open_image(struct blk *blk, const char *opt)
 
 /*
  * io_uring runs a read or write inline when the file can do it without
- * blocking, and hands it to a kernel worker thread when not.  A file that
- * cannot do non-blocking I/O at all (tmpfs before Linux 6.6: preadv2 with
- * RWF_NOWAIT says EOPNOTSUPP) would cost a worker hand-off per request
- * (measured: 4 KiB writes to tmpfs take a third longer); its transfers are
- * memory copies that never wait, so the I/O thread does them itself.
+ * blocking, and hands it to a kernel worker thread when not.  A tmpfs or
+ * ramfs file cannot on 6.1 (no non-blocking support before Linux 6.6), so
+ * every request would cost a worker hand-off (measured: 4 KiB writes take
+ * a third longer); its transfers are memory copies that never wait, so the
+ * I/O thread does them itself.  Only there: on any other file system a
+ * transfer may wait for a disk, and the ring keeps many in flight.
  * Flushes still go through the ring.
  */
-static void probe_nowait(struct blk *blk)
+static void choose_transfers(struct blk *blk)
 {
-	void *buf;
-	struct iovec iov;
+	struct statfs sfs;
 
-	if (posix_memalign(&buf, 4096, 4096))
-		return;
-	iov = (struct iovec){ .iov_base = buf, .iov_len = 1 << BLK_SECTOR_SHIFT };
-	if (blk->block_size > iov.iov_len)
-		iov.iov_len = blk->block_size;
-	blk->sync_rw = preadv2(blk->fd, &iov, 1, 0, RWF_NOWAIT) < 0 && errno == EOPNOTSUPP;
-	free(buf);
+	blk->sync_rw = !blk->direct && !fstatfs(blk->fd, &sfs) &&
+		       (sfs.f_type == TMPFS_MAGIC || sfs.f_type == RAMFS_MAGIC);
 }
 
 static void fill_config(struct blk *blk)
@@ -787,7 +789,7 @@ static int blk_init(struct vm *vm, const char *arg, void **state)
 	if (ret)
 		goto out;
 	fill_config(blk);
-	probe_nowait(blk);
+	choose_transfers(blk);
 	for (i = 0; i < BLK_MAX_REQS; i++) {
 		blk->reqs[i].next_free = blk->free;
 		blk->free = &blk->reqs[i];
