@@ -671,8 +671,11 @@ static int open_image(struct blk *blk, const char *opt)
 static void choose_transfers(struct blk *blk)
 {
 	struct statfs sfs;
+	struct stat st;
 
-	blk->sync_rw = !blk->direct && !fstatfs(blk->fd, &sfs) &&
+	/* a regular file: a block device's node lives on devtmpfs, a tmpfs too */
+	blk->sync_rw = !blk->direct && !fstat(blk->fd, &st) && S_ISREG(st.st_mode) &&
+		       !fstatfs(blk->fd, &sfs) &&
 		       (sfs.f_type == TMPFS_MAGIC || sfs.f_type == RAMFS_MAGIC);
 }
 

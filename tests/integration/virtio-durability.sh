@@ -18,7 +18,7 @@ log=$(losetup -f) && losetup "$log" /tmp/log.img || fail "losetup /tmp/log.img"
 dm=$(dm-log create vmmlog "$data" "$log") || fail "cannot create the log-writes device"
 echo "disk: $dm (log-writes over $data, logging to $log)"
 
-vmm run -k $GUEST_KERNEL -i $GUEST_INITRD -c 1 -m 256 \
+vmm run -k $GUEST_KERNEL -i $GUEST_INITRD -c 1 -m 256 --loglevel info \
 	-p "quiet vmmtest=records" -d "$dm" < /dev/null > /tmp/rec.raw 2>&1 &
 pid=$!
 wait_for_output '^guest-record: 30' /tmp/rec.raw 120
@@ -28,6 +28,9 @@ status=$?
 tr -d '\r' < /tmp/rec.raw > /tmp/rec.out
 tail -n 3 /tmp/rec.out
 expect_status 137 "vmm after SIGKILL"
+# a block device: its transfers and flushes go through io_uring
+grep -q "^vmm: virtio-blk vda: $dm, .*transfers through io_uring" /tmp/rec.out ||
+	fail "the block device's transfers do not go through io_uring"
 
 dm-log remove vmmlog || fail "cannot remove the log-writes device"
 dd if=/dev/zero of=/tmp/replay.img bs=1M count=4 2>/dev/null
