@@ -207,6 +207,29 @@ static struct io_uring_sqe *get_sqe(struct blk *blk)
 static void complete(struct blk *blk, struct blk_req *r, u8 status, u32 written);
 
 /*
+ * Count a transfer's result (bytes moved, or -errno; 0 is the end of a
+ * file that shrank under us): true while bytes remain to move, the
+ * iovecs advanced past what moved; false once the request is completed.
+ */
+static bool transferred(struct blk *blk, struct blk_req *r, ssize_t res)
+{
+	if (res <= 0) {
+		pr_debug("%s: %s at %" PRIu64 ": %s", blk->name,
+			 r->type == VIRTIO_BLK_T_IN ? "read" : "write",
+			 r->off + r->done, res ? strerror(-res) : "end of file");
+		complete(blk, r, VIRTIO_BLK_S_IOERR, 0);
+		return false;
+	}
+	r->done += res;
+	if (r->done < r->len) {
+		advance(r, res);
+		return true;
+	}
+	complete(blk, r, VIRTIO_BLK_S_OK, r->type == VIRTIO_BLK_T_IN ? r->len : 0);
+	return false;
+}
+
+/*
  * A transfer done here and now, for a file that cannot do non-blocking
  * I/O: a tmpfs file, where it is a memory copy that never waits.
  */
@@ -214,26 +237,24 @@ static void rw_sync(struct blk *blk, struct blk_req *r)
 {
 	ssize_t n;
 
-	while (r->done < r->len) {
+	do {
 		if (r->type == VIRTIO_BLK_T_IN)
 			n = preadv(blk->fd, r->iov, r->niov, r->off + r->done);
 		else
 			n = pwritev2(blk->fd, r->iov, r->niov, r->off + r->done,
 				     blk->write_through ? RWF_DSYNC : 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			pr_debug("%s: %s at %" PRIu64 ": %s", blk->name,
-				 r->type == VIRTIO_BLK_T_IN ? "read" : "write",
-				 r->off + r->done, n ? strerror(errno) : "end of file");
-			complete(blk, r, VIRTIO_BLK_S_IOERR, 0);
-			return;
-		}
-		r->done += n;
-		if (r->done < r->len)
-			advance(r, n);
-	}
-	complete(blk, r, VIRTIO_BLK_S_OK, r->type == VIRTIO_BLK_T_IN ? r->len : 0);
+		if (n < 0)
+			n = -errno;
+	} while (n == -EINTR || transferred(blk, r, n));
+}
+
+/* FLUSH: an fdatasync through the ring, completed only when it returns. */
+static void submit_flush(struct blk *blk, struct blk_req *r)
+{
+	struct io_uring_sqe *sqe = get_sqe(blk);
+
+	io_uring_prep_fsync(sqe, blk->fd, IORING_FSYNC_DATASYNC);
+	io_uring_sqe_set_data(sqe, r);
 }
 
 static void submit_rw(struct blk *blk, struct blk_req *r)
@@ -328,7 +349,6 @@ static void start_request(struct blk *blk, struct blk_req *r)
 {
 	struct virtio_blk_outhdr hdr;
 	const u64 hs = sizeof(hdr);
-	struct io_uring_sqe *sqe;
 	u64 sector;
 
 	blk->inflight++;
@@ -376,9 +396,7 @@ static void start_request(struct blk *blk, struct blk_req *r)
 		submit_rw(blk, r);
 		return;
 	case VIRTIO_BLK_T_FLUSH:
-		sqe = get_sqe(blk);
-		io_uring_prep_fsync(sqe, blk->fd, IORING_FSYNC_DATASYNC);
-		io_uring_sqe_set_data(sqe, r);
+		submit_flush(blk, r);
 		return;
 	case VIRTIO_BLK_T_GET_ID: {
 		u64 n = r->chain.in_len - 1;
@@ -404,40 +422,18 @@ static void start_request(struct blk *blk, struct blk_req *r)
 /* A transfer or a flush finished. */
 static void finish_request(struct blk *blk, struct blk_req *r, int res)
 {
-	if (res == -EINTR || res == -EAGAIN) {
-		if (r->type == VIRTIO_BLK_T_FLUSH) {
-			struct io_uring_sqe *sqe = get_sqe(blk);
-
-			io_uring_prep_fsync(sqe, blk->fd, IORING_FSYNC_DATASYNC);
-			io_uring_sqe_set_data(sqe, r);
-		} else {
-			submit_rw(blk, r);
-		}
-		return;
-	}
-	if (res < 0) {
-		pr_debug("%s: %s at %" PRIu64 ": %s", blk->name,
-			 r->type == VIRTIO_BLK_T_FLUSH ? "flush" :
-			 r->type == VIRTIO_BLK_T_IN ? "read" : "write",
-			 r->off + r->done, strerror(-res));
-		complete(blk, r, VIRTIO_BLK_S_IOERR, 0);
-		return;
-	}
 	if (r->type == VIRTIO_BLK_T_FLUSH) {
-		complete(blk, r, VIRTIO_BLK_S_OK, 0);
-		return;
-	}
-	r->done += res;
-	if (r->done < r->len) {
-		if (!res) {	/* the file shrank under us */
-			complete(blk, r, VIRTIO_BLK_S_IOERR, 0);
+		if (res == -EINTR || res == -EAGAIN) {
+			submit_flush(blk, r);
 			return;
 		}
-		advance(r, res);
-		submit_rw(blk, r);
+		if (res < 0)
+			pr_debug("%s: flush: %s", blk->name, strerror(-res));
+		complete(blk, r, res < 0 ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK, 0);
 		return;
 	}
-	complete(blk, r, VIRTIO_BLK_S_OK, r->type == VIRTIO_BLK_T_IN ? r->len : 0);
+	if (res == -EINTR || res == -EAGAIN || transferred(blk, r, res))
+		submit_rw(blk, r);
 }
 
 /* Take what the guest posted, as long as there are request slots. */

@@ -134,10 +134,6 @@ struct virtio_transport_ops {
 	void	(*interrupt)(struct virtio_dev *vdev, bool config);
 };
 
-/* interrupt causes, as virtio-mmio's InterruptStatus bits (4.2.2) */
-#define VIRTIO_INT_VRING	1
-#define VIRTIO_INT_CONFIG	2
-
 struct virtio_dev {
 	struct vm			*vm;
 	const char			*name;		/* "virtio-blk vda" */
