@@ -10,6 +10,7 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -321,7 +322,7 @@ void virtio_dev__destroy(struct virtio_dev *vdev)
 void virtio_dev__signal(struct virtio_dev *vdev, struct virtqueue *vq)
 {
 	if (virtq__needs_interrupt(vq))
-		vdev->transport->interrupt(vdev, false);
+		vdev->transport->interrupt(vdev, vq);
 }
 
 void virtio_dev__fail(struct virtio_dev *vdev, const char *fmt, ...)
@@ -342,7 +343,7 @@ void virtio_dev__fail(struct virtio_dev *vdev, const char *fmt, ...)
 	/* 2.1.2: NEEDS_RESET, and a config change notification if running */
 	__atomic_or_fetch(&vdev->status, VIRTIO_CONFIG_S_NEEDS_RESET, __ATOMIC_RELEASE);
 	if (vdev->status & VIRTIO_CONFIG_S_DRIVER_OK)
-		vdev->transport->interrupt(vdev, true);
+		vdev->transport->interrupt(vdev, NULL);
 }
 
 int virtio_dev__pop(struct virtio_dev *vdev, struct virtqueue *vq,
@@ -377,4 +378,107 @@ void virtio_dev__kick(struct virtqueue *vq)
 	if (write(vq->notify_fd, &one, sizeof(one)) < 0)
 		pr_debug("queue %u: writing its notify eventfd: %s", vq->index,
 			 strerror(errno));
+}
+
+/* ---- the driver's side of the common configuration (3.1.1) ------------- */
+
+u32 virtio_dev__features_word(const struct virtio_dev *vdev, u32 sel)
+{
+	return sel < 2 ? (u32)(vdev->features >> (32 * sel)) : 0;
+}
+
+void virtio_dev__set_features_word(struct virtio_dev *vdev, u32 sel, u32 v)
+{
+	unsigned int shift = 32 * sel;
+
+	/* fixed from FEATURES_OK on; there are 64 bits */
+	if ((vdev->status & VIRTIO_CONFIG_S_FEATURES_OK) || sel >= 2)
+		return;
+	vdev->driver_features &= ~(0xffffffffULL << shift);
+	vdev->driver_features |= (u64)v << shift;
+}
+
+void virtio_dev__reset(struct virtio_dev *vdev)
+{
+	unsigned int i;
+
+	vdev->ops->reset(vdev);
+	for (i = 0; i < vdev->nr_queues; i++)
+		virtq__reset(&vdev->vqs[i]);
+	vdev->driver_features = 0;
+	__atomic_store_n(&vdev->status, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&vdev->failed, false, __ATOMIC_RELEASE);
+	if (vdev->transport->reset)
+		vdev->transport->reset(vdev);
+}
+
+void virtio_dev__write_status(struct virtio_dev *vdev, u8 v)
+{
+	u8 old = vdev->status;
+	int ret;
+
+	if (!v) {
+		virtio_dev__reset(vdev);
+		return;
+	}
+	/* 3.1.1: the features are fixed at FEATURES_OK, if the device agrees */
+	if ((v & VIRTIO_CONFIG_S_FEATURES_OK) && !(old & VIRTIO_CONFIG_S_FEATURES_OK) &&
+	    ((vdev->driver_features & ~vdev->features) ||
+	     !virtio_dev__has(vdev, VIRTIO_F_VERSION_1))) {
+		pr_debug("%s: refusing driver features 0x%" PRIx64, vdev->name,
+			 vdev->driver_features);
+		v &= ~VIRTIO_CONFIG_S_FEATURES_OK;
+	}
+	if ((v & VIRTIO_CONFIG_S_DRIVER_OK) && !(v & VIRTIO_CONFIG_S_FEATURES_OK))
+		v &= ~VIRTIO_CONFIG_S_DRIVER_OK;
+	/*
+	 * Bits are only ever set until a reset (2.1.1): a driver clearing
+	 * FEATURES_OK or DRIVER_OK must not reopen setup on a running device.
+	 * NEEDS_RESET is the device's to set, maybe right now from its own
+	 * thread: never lose it.
+	 */
+	v &= ~VIRTIO_CONFIG_S_NEEDS_RESET;
+	while (!__atomic_compare_exchange_n(&vdev->status, &old, v | old, false,
+					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		;
+	v |= old;
+
+	if ((v & VIRTIO_CONFIG_S_DRIVER_OK) && !(old & VIRTIO_CONFIG_S_DRIVER_OK)) {
+		if (vdev->transport->driver_ok)
+			vdev->transport->driver_ok(vdev);
+		ret = vdev->ops->start(vdev);
+		if (ret)
+			virtio_dev__fail(vdev, "cannot start: %s", strerror(-ret));
+	}
+}
+
+void virtio_dev__queue_ready(struct virtio_dev *vdev, struct virtqueue *vq, bool ready)
+{
+	char err[128];
+
+	if (!ready) {
+		/* disabling a queue the device runs needs VIRTIO_F_RING_RESET */
+		if (!(vdev->status & VIRTIO_CONFIG_S_DRIVER_OK))
+			vq->ready = false;
+		return;
+	}
+	if (vq->ready)
+		return;
+	/*
+	 * 3.1.1: queues are set up between FEATURES_OK and DRIVER_OK; after
+	 * it, a device thread may be running the queues (and no
+	 * VIRTIO_F_RING_RESET is offered to make that safe).
+	 */
+	if ((vdev->status & (VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK)) !=
+	    VIRTIO_CONFIG_S_FEATURES_OK) {
+		virtio_dev__fail(vdev, "queue %u enabled %s", vq->index,
+				 vdev->status & VIRTIO_CONFIG_S_DRIVER_OK ?
+				 "after DRIVER_OK" : "before FEATURES_OK");
+		return;
+	}
+	if (virtq__enable(vq, vdev->vm, vdev->driver_features, err, sizeof(err))) {
+		virtio_dev__fail(vdev, "%s", err);
+		return;
+	}
+	__atomic_store_n(&vq->ready, true, __ATOMIC_RELEASE);
 }

@@ -37,14 +37,14 @@ struct virtio_mmio {
 	bool			ioeventfd;	/* QueueNotify never exits to us */
 };
 
-static void mmio_interrupt(struct virtio_dev *vdev, bool config)
+static void mmio_interrupt(struct virtio_dev *vdev, struct virtqueue *vq)
 {
 	struct virtio_mmio *m = vdev->transport_priv;
 	struct vm *vm = vdev->vm;
 	u64 one = 1;
 
-	__atomic_or_fetch(&m->int_status, config ? VIRTIO_MMIO_INT_CONFIG :
-			  VIRTIO_MMIO_INT_VRING, __ATOMIC_SEQ_CST);
+	__atomic_or_fetch(&m->int_status, vq ? VIRTIO_MMIO_INT_VRING :
+			  VIRTIO_MMIO_INT_CONFIG, __ATOMIC_SEQ_CST);
 	if (m->irqfd >= 0) {
 		if (write(m->irqfd, &one, sizeof(one)) == sizeof(one))
 			return;
@@ -55,14 +55,11 @@ static void mmio_interrupt(struct virtio_dev *vdev, bool config)
 	vm->irq_line(vm, m->intid, 0);
 }
 
-static const struct virtio_transport_ops mmio_transport_ops = {
-	.interrupt	= mmio_interrupt,
-};
-
 /* Interrupts through an irqfd from now on, if the hypervisor takes one. */
-static void setup_irqfd(struct virtio_mmio *m)
+static void mmio_driver_ok(struct virtio_dev *vdev)
 {
-	struct vm *vm = m->vdev->vm;
+	struct virtio_mmio *m = vdev->transport_priv;
+	struct vm *vm = vdev->vm;
 	int fd, ret;
 
 	if (m->irqfd_tried)
@@ -76,103 +73,19 @@ static void setup_irqfd(struct virtio_mmio *m)
 	ret = vm__irqfd(vm, m->intid, fd);
 	if (ret) {
 		pr_debug("%s: no irqfd (%s): interrupts through KVM_IRQ_LINE",
-			 m->vdev->name, strerror(-ret));
+			 vdev->name, strerror(-ret));
 		close(fd);
 		return;
 	}
 	m->irqfd = fd;
 }
 
-static u32 features_word(u64 features, u32 sel)
+static void mmio_reset(struct virtio_dev *vdev)
 {
-	return sel < 2 ? (u32)(features >> (32 * sel)) : 0;
-}
+	struct virtio_mmio *m = vdev->transport_priv;
 
-static void reset_device(struct virtio_mmio *m)
-{
-	struct virtio_dev *vdev = m->vdev;
-	unsigned int i;
-
-	vdev->ops->reset(vdev);
-	for (i = 0; i < vdev->nr_queues; i++)
-		virtq__reset(&vdev->vqs[i]);
-	vdev->driver_features = 0;
-	__atomic_store_n(&vdev->status, 0, __ATOMIC_RELEASE);
-	__atomic_store_n(&vdev->failed, false, __ATOMIC_RELEASE);
 	__atomic_store_n(&m->int_status, 0, __ATOMIC_RELEASE);
 	m->device_features_sel = m->driver_features_sel = m->queue_sel = 0;
-}
-
-static void write_status(struct virtio_mmio *m, u8 v)
-{
-	struct virtio_dev *vdev = m->vdev;
-	u8 old = vdev->status;
-	int ret;
-
-	if (!v) {
-		reset_device(m);
-		return;
-	}
-	/* 3.1.1: the features are fixed at FEATURES_OK, if the device agrees */
-	if ((v & VIRTIO_CONFIG_S_FEATURES_OK) && !(old & VIRTIO_CONFIG_S_FEATURES_OK) &&
-	    ((vdev->driver_features & ~vdev->features) ||
-	     !virtio_dev__has(vdev, VIRTIO_F_VERSION_1))) {
-		pr_debug("%s: refusing driver features 0x%" PRIx64, vdev->name,
-			 vdev->driver_features);
-		v &= ~VIRTIO_CONFIG_S_FEATURES_OK;
-	}
-	if ((v & VIRTIO_CONFIG_S_DRIVER_OK) && !(v & VIRTIO_CONFIG_S_FEATURES_OK))
-		v &= ~VIRTIO_CONFIG_S_DRIVER_OK;
-	/*
-	 * Bits are only ever set until a reset (2.1.1): a driver clearing
-	 * FEATURES_OK or DRIVER_OK must not reopen setup on a running device.
-	 * NEEDS_RESET is the device's to set, maybe right now from its own
-	 * thread: never lose it.
-	 */
-	v &= ~VIRTIO_CONFIG_S_NEEDS_RESET;
-	while (!__atomic_compare_exchange_n(&vdev->status, &old, v | old, false,
-					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-		;
-	v |= old;
-
-	if ((v & VIRTIO_CONFIG_S_DRIVER_OK) && !(old & VIRTIO_CONFIG_S_DRIVER_OK)) {
-		setup_irqfd(m);
-		ret = vdev->ops->start(vdev);
-		if (ret)
-			virtio_dev__fail(vdev, "cannot start: %s", strerror(-ret));
-	}
-}
-
-static void write_queue_ready(struct virtio_mmio *m, struct virtqueue *vq, u32 v)
-{
-	struct virtio_dev *vdev = m->vdev;
-	char err[128];
-
-	if (!v) {
-		/* disabling a queue the device runs needs VIRTIO_F_RING_RESET */
-		if (!(vdev->status & VIRTIO_CONFIG_S_DRIVER_OK))
-			vq->ready = false;
-		return;
-	}
-	if (vq->ready)
-		return;
-	/*
-	 * 3.1.1: queues are set up between FEATURES_OK and DRIVER_OK; after
-	 * it, a device thread may be running the queues (and no
-	 * VIRTIO_F_RING_RESET is offered to make that safe).
-	 */
-	if ((vdev->status & (VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK)) !=
-	    VIRTIO_CONFIG_S_FEATURES_OK) {
-		virtio_dev__fail(vdev, "queue %u enabled %s", vq->index,
-				 vdev->status & VIRTIO_CONFIG_S_DRIVER_OK ?
-				 "after DRIVER_OK" : "before FEATURES_OK");
-		return;
-	}
-	if (virtq__enable(vq, vdev->vm, vdev->driver_features, err, sizeof(err))) {
-		virtio_dev__fail(vdev, "%s", err);
-		return;
-	}
-	__atomic_store_n(&vq->ready, true, __ATOMIC_RELEASE);
 }
 
 /* The selected queue, or NULL past the device's last one. */
@@ -196,7 +109,7 @@ static u32 read_reg(struct virtio_mmio *m, u64 off)
 	case VIRTIO_MMIO_VENDOR_ID:
 		return VIRTIO_VENDOR_VMM;
 	case VIRTIO_MMIO_DEVICE_FEATURES:
-		return features_word(vdev->features, m->device_features_sel);
+		return virtio_dev__features_word(vdev, m->device_features_sel);
 	case VIRTIO_MMIO_QUEUE_NUM_MAX:
 		return vq ? vq->max_size : 0;
 	case VIRTIO_MMIO_QUEUE_READY:
@@ -229,19 +142,13 @@ static void write_reg(struct virtio_mmio *m, u64 off, u32 v)
 {
 	struct virtio_dev *vdev = m->vdev;
 	struct virtqueue *vq = selected(m);
-	bool can_setup = !(vdev->status & VIRTIO_CONFIG_S_FEATURES_OK);
 
 	switch (off) {
 	case VIRTIO_MMIO_DEVICE_FEATURES_SEL:
 		m->device_features_sel = v;
 		break;
 	case VIRTIO_MMIO_DRIVER_FEATURES:
-		if (can_setup && m->driver_features_sel < 2) {
-			unsigned int shift = 32 * m->driver_features_sel;
-
-			vdev->driver_features &= ~(0xffffffffULL << shift);
-			vdev->driver_features |= (u64)v << shift;
-		}
+		virtio_dev__set_features_word(vdev, m->driver_features_sel, v);
 		break;
 	case VIRTIO_MMIO_DRIVER_FEATURES_SEL:
 		m->driver_features_sel = v;
@@ -255,7 +162,7 @@ static void write_reg(struct virtio_mmio *m, u64 off, u32 v)
 		break;
 	case VIRTIO_MMIO_QUEUE_READY:
 		if (vq)
-			write_queue_ready(m, vq, v);
+			virtio_dev__queue_ready(vdev, vq, v);
 		break;
 	case VIRTIO_MMIO_QUEUE_NOTIFY:
 		/* with ioeventfds, only a bad queue index gets here */
@@ -266,7 +173,7 @@ static void write_reg(struct virtio_mmio *m, u64 off, u32 v)
 		__atomic_and_fetch(&m->int_status, ~v, __ATOMIC_SEQ_CST);
 		break;
 	case VIRTIO_MMIO_STATUS:
-		write_status(m, v);
+		virtio_dev__write_status(vdev, v);
 		break;
 	case VIRTIO_MMIO_QUEUE_DESC_LOW:
 	case VIRTIO_MMIO_QUEUE_DESC_HIGH:
@@ -324,6 +231,12 @@ static void mmio_write(void *opaque, u64 off, const void *data, unsigned int len
 	}
 	pthread_mutex_unlock(&vdev->lock);
 }
+
+static const struct virtio_transport_ops mmio_transport_ops = {
+	.interrupt	= mmio_interrupt,
+	.driver_ok	= mmio_driver_ok,
+	.reset		= mmio_reset,
+};
 
 static const struct mmio_ops virtio_mmio_ops = {
 	.read	= mmio_read,

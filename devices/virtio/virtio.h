@@ -130,8 +130,15 @@ struct virtio_dev_ops {
 
 /* What the transport does for a device. */
 struct virtio_transport_ops {
-	/* Raise the device's interrupt: a used buffer, or a config change. */
-	void	(*interrupt)(struct virtio_dev *vdev, bool config);
+	/*
+	 * Raise the device's interrupt for used buffers on @vq, or for a
+	 * configuration change if @vq is NULL.  From any thread.
+	 */
+	void	(*interrupt)(struct virtio_dev *vdev, struct virtqueue *vq);
+	/* The driver set DRIVER_OK: ready the interrupts.  Optional. */
+	void	(*driver_ok)(struct virtio_dev *vdev);
+	/* The device was reset: forget the transport's registers.  Optional. */
+	void	(*reset)(struct virtio_dev *vdev);
 };
 
 struct virtio_dev {
@@ -207,6 +214,38 @@ void virtio_dev__clear_notify(struct virtqueue *vq);
 
 /* Notify @vq as the driver would: its device looks at it again. */
 void virtio_dev__kick(struct virtqueue *vq);
+
+/*
+ * The registers every transport has (4.1.4.3, 4.2.2), for the transport
+ * to call with the device's lock held.
+ */
+
+/* Word @sel of the device's features (0 past the 64 bits). */
+u32 virtio_dev__features_word(const struct virtio_dev *vdev, u32 sel);
+
+/* The driver wrote word @sel of its features; ignored from FEATURES_OK on. */
+void virtio_dev__set_features_word(struct virtio_dev *vdev, u32 sel, u32 v);
+
+/*
+ * The driver wrote device status @v: 0 resets the device; FEATURES_OK
+ * holds only for features the device offered, VERSION_1 among them; a
+ * bit once set stays until the reset; DRIVER_OK starts the device.
+ */
+void virtio_dev__write_status(struct virtio_dev *vdev, u8 v);
+
+/*
+ * Reset the device: the model stops its queues, then the queues, the
+ * features and the status are forgotten and the transport is told.
+ */
+void virtio_dev__reset(struct virtio_dev *vdev);
+
+/*
+ * The driver enabled (@ready) or disabled queue @vq.  Enabling checks and
+ * maps the queue and is allowed only between FEATURES_OK and DRIVER_OK;
+ * a bad queue fails the device.  Disabling a running queue is ignored.
+ */
+void virtio_dev__queue_ready(struct virtio_dev *vdev, struct virtqueue *vq,
+			     bool ready);
 
 /*
  * Copy @len bytes between a chain's buffers and flat memory, from byte
