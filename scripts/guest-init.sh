@@ -83,6 +83,8 @@ virtio)
 	fi
 	echo "guest-hwrng-current: $(cat /sys/class/misc/hw_random/rng_current)"
 	echo "guest-hwrng-bytes: $(dd if=/dev/hwrng bs=32 count=1 2>/dev/null | od -An -tx1 | tr -d ' \n')"
+	# each virtio interrupt: its chip, number, trigger and name, less the counts
+	grep virtio /proc/interrupts | sed 's/^ *[0-9]*:\( *[0-9]*\)* */guest-virtio-irq: /'
 	poweroff -f ;;
 info)
 	echo "guest-cpus-online: $(cat /sys/devices/system/cpu/online)"

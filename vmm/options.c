@@ -25,9 +25,10 @@ static const char usage_head[] =
 "    --console <serial|virtio>\n"
 "                          guest console: serial, the 8250 UART (default),\n"
 "                          or virtio, virtio-console (hvc0)\n"
-"    --virtio-transport <mmio>\n"
-"                          how virtio devices attach: virtio-mmio (the only\n"
-"                          one for now; lkvm's pci is to come)\n"
+"    --virtio-transport <mmio|pci>\n"
+"                          how virtio devices attach: virtio-mmio (default),\n"
+"                          or virtio-pci behind a PCI host bridge, with\n"
+"                          MSI-X through an ITS where there is one, else INTx\n"
 "\n";
 
 /* Then the devices' own options, then: */
@@ -57,7 +58,8 @@ static const char usage_tail[] =
 "    --irqchip <gicv2|gicv3|gicv3-its|none|auto>\n"
 "                          interrupt controller (default: auto, GICv3 if\n"
 "                          the host has it, else GICv2, else none: a\n"
-"                          guest without interrupts, for bare-metal tests);\n"
+"                          guest without interrupts, for bare-metal tests;\n"
+"                          with virtio-pci, a GICv3 with an ITS if it can);\n"
 "                          gicv3-its adds an ITS (LPIs, for MSIs) below the\n"
 "                          GICv3 redistributors\n"
 "    --pmu                 give the vCPUs a PMU (PPI 7 in the device tree)\n"
@@ -475,12 +477,13 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 			cfg->testdev = true;
 			break;
 		case OPT_TRANSPORT:
-			if (!strcmp(optarg, "pci") || !strcmp(optarg, "pci-legacy"))
-				return errorf(err, errlen, "--virtio-transport %s: virtio-pci is not supported yet (use mmio)",
-					      optarg);
-			if (strcmp(optarg, "mmio"))
-				return errorf(err, errlen, "--virtio-transport %s: expected mmio%s",
-					      optarg, !strcmp(optarg, "mmio-legacy") ?
+			if (!strcmp(optarg, "pci"))
+				cfg->virtio_transport = VIRTIO_TRANSPORT_PCI;
+			else if (!strcmp(optarg, "mmio"))
+				cfg->virtio_transport = VIRTIO_TRANSPORT_MMIO;
+			else
+				return errorf(err, errlen, "--virtio-transport %s: expected pci or mmio%s",
+					      optarg, strstr(optarg, "-legacy") ?
 					      " (vmm offers no legacy virtio)" : "");
 			break;
 		case OPT_NO_EVENTFD:

@@ -486,9 +486,11 @@ int vm__run(struct vm_config *cfg)
 	vm->nr_vcpus = cfg->nr_cpus;
 	vm->next_spi = GIC_SPI_BASE;
 	vm->irq_line = vm__irq_line;
+	vm->signal_msi = vm__signal_msi;
 	vm->next_virtio_mmio = LAYOUT_VIRTIO_MMIO_BASE;
 	pthread_mutex_init(&vm->stop_lock, NULL);
 	mmio_bus__init(&vm->bus);
+	pci__init(&vm->pci);
 	console__init(&vm->console, STDIN_FILENO, STDOUT_FILENO);
 	if (loop__init(&vm->loop)) {
 		pr_err("epoll_create1: %s", strerror(errno));

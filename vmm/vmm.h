@@ -67,6 +67,7 @@ int errorf(char *err, size_t errlen, const char *fmt, ...) __printf(3, 4);
 /* ---- configuration (options.c) ------------------------------------------ */
 
 enum console_kind { CONSOLE_SERIAL, CONSOLE_VIRTIO };
+enum virtio_transport_kind { VIRTIO_TRANSPORT_MMIO, VIRTIO_TRANSPORT_PCI };
 
 struct device_desc;
 
@@ -97,6 +98,7 @@ struct vm_config {
 	unsigned int	nr_cpus;	/* 0: default, the host's online CPUs */
 	enum console_kind console;
 	enum irqchip_kind irqchip;
+	enum virtio_transport_kind virtio_transport;
 	bool		nodefaults;
 	bool		pmu;
 	bool		testdev;	/* the firmware tests' MMIO device */
@@ -248,6 +250,8 @@ bool mmio_bus__access(struct mmio_bus *bus, u64 addr, void *data,
 
 struct vm;
 
+#include "pci.h"
+
 /* ---- the main loop (loop.c) --------------------------------------------- */
 
 /*
@@ -343,6 +347,9 @@ struct boot_layout {
 /* Raise (level 1) or lower (level 0) the SPI @intid (>= 32). */
 typedef void (*irq_line_fn)(struct vm *vm, unsigned int intid, int level);
 
+/* Send the MSI (@addr, @data) from the device with requester ID @devid. */
+typedef void (*msi_fn)(struct vm *vm, u64 addr, u32 data, u32 devid);
+
 struct vcpu {
 	struct vm		*vm;
 	unsigned int		id;
@@ -371,7 +378,9 @@ struct vm {
 	unsigned int		nr_vcpus;
 
 	struct mmio_bus		bus;
+	struct pci_bus		pci;
 	irq_line_fn		irq_line;
+	msi_fn			signal_msi;
 	unsigned int		next_spi;
 	u64			next_virtio_mmio;	/* vm__alloc_virtio_mmio() */
 	bool			has_ioeventfd;	/* KVM_CAP_IOEVENTFD, and not --debug-no-eventfd */
@@ -433,6 +442,9 @@ int vm__run(struct vm_config *cfg);
 
 /* Raise or lower an SPI through the hypervisor (vm->irq_line in a real VM). */
 void vm__irq_line(struct vm *vm, unsigned int intid, int level);
+
+/* KVM_SIGNAL_MSI (vm->signal_msi in a real VM); logged once if it fails. */
+void vm__signal_msi(struct vm *vm, u64 addr, u32 data, u32 devid);
 
 /* ---- eventfds the hypervisor signals or listens to (eventfd.c) ---------- */
 
@@ -584,7 +596,7 @@ size_t uart8250__receive(struct uart8250 *uart, const u8 *buf, size_t len);
 
 #define FDT_MAX_SIZE		0x10000
 #define FDT_PHANDLE_GIC		1
-#define FDT_PHANDLE_ITS		2	/* msi-parent of MSI-capable devices, to come */
+#define FDT_PHANDLE_ITS		2	/* the PCI host bridge's msi-map */
 
 /*
  * Build the guest's device tree into @buf (FDT_MAX_SIZE bytes) from @vm's

@@ -730,8 +730,7 @@ static void blk_free(struct blk *blk)
 		send_command(blk, BLK_CMD_STOP);
 		pthread_join(blk->thread, NULL);
 	}
-	if (blk->vdev.transport_priv)
-		virtio_mmio__remove(&blk->vdev);
+	virtio_dev__remove(&blk->vdev);
 	if (blk->ring_ok)
 		io_uring_queue_exit(&blk->ring);
 	if (blk->ctl_fd >= 0)
@@ -812,7 +811,7 @@ static int blk_init(struct vm *vm, const char *arg, void **state)
 		goto out;
 	}
 	blk->thread_ok = true;
-	ret = virtio_mmio__add(&blk->vdev);
+	ret = virtio_dev__add(&blk->vdev);
 	if (ret)
 		goto out;
 	pr_info("%s: %s, %" PRIu64 " MiB%s%s%s", blk->name, blk->path, blk->size >> 20,
@@ -830,7 +829,7 @@ static int blk_fdt(struct vm *vm __unused, void *state, void *fdt)
 {
 	struct blk *blk = state;
 
-	return virtio_mmio__fdt(&blk->vdev, fdt);
+	return virtio_dev__fdt(&blk->vdev, fdt);
 }
 
 static void blk_exit(struct vm *vm __unused, void *state)

@@ -158,7 +158,7 @@ static void vconsole_free(struct vm *vm, struct vconsole *con)
 	console__detach(vm, con);
 	loop__del(&vm->loop, con->vdev.vqs[RX_QUEUE].notify_fd);
 	loop__del(&vm->loop, con->vdev.vqs[TX_QUEUE].notify_fd);
-	virtio_mmio__remove(&con->vdev);
+	virtio_dev__remove(&con->vdev);
 	virtio_dev__destroy(&con->vdev);
 	free(con);
 }
@@ -191,7 +191,7 @@ static int vconsole_init(struct vm *vm, const char *arg __unused, void **state)
 	if (!ret)
 		ret = console__attach(vm, &vconsole_ops, con, NULL);
 	if (!ret)
-		ret = virtio_mmio__add(&con->vdev);
+		ret = virtio_dev__add(&con->vdev);
 	if (ret) {
 		vconsole_free(vm, con);
 		return ret;
@@ -204,7 +204,7 @@ static int vconsole_fdt(struct vm *vm __unused, void *state, void *fdt)
 {
 	struct vconsole *con = state;
 
-	return virtio_mmio__fdt(&con->vdev, fdt);
+	return virtio_dev__fdt(&con->vdev, fdt);
 }
 
 static void vconsole_exit(struct vm *vm, void *state)

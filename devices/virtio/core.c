@@ -482,3 +482,23 @@ void virtio_dev__queue_ready(struct virtio_dev *vdev, struct virtqueue *vq, bool
 	}
 	__atomic_store_n(&vq->ready, true, __ATOMIC_RELEASE);
 }
+
+/* ---- transports ---------------------------------------------------------- */
+
+int virtio_dev__add(struct virtio_dev *vdev)
+{
+	if (vdev->vm->cfg->virtio_transport == VIRTIO_TRANSPORT_PCI)
+		return virtio_pci__add(vdev);
+	return virtio_mmio__add(vdev);
+}
+
+void virtio_dev__remove(struct virtio_dev *vdev)
+{
+	if (vdev->transport)
+		vdev->transport->remove(vdev);
+}
+
+int virtio_dev__fdt(struct virtio_dev *vdev, void *fdt)
+{
+	return vdev->transport->fdt ? vdev->transport->fdt(vdev, fdt) : 0;
+}

@@ -232,10 +232,46 @@ static void mmio_write(void *opaque, u64 off, const void *data, unsigned int len
 	pthread_mutex_unlock(&vdev->lock);
 }
 
+static void mmio_remove(struct virtio_dev *vdev)
+{
+	struct virtio_mmio *m = vdev->transport_priv;
+
+	/* the VM's end: its fd going away removes the ioeventfds */
+	if (m->irqfd >= 0)
+		close(m->irqfd);
+	free(m);
+	vdev->transport_priv = NULL;
+	vdev->transport = NULL;
+}
+
+static int mmio_fdt(struct virtio_dev *vdev, void *fdt)
+{
+	struct virtio_mmio *m = vdev->transport_priv;
+	fdt32_t irq[3] = {
+		cpu_to_fdt32(FDT_GIC_SPI),
+		cpu_to_fdt32(m->intid - GIC_SPI_BASE),
+		cpu_to_fdt32(FDT_IRQ_EDGE_RISING),
+	};
+	char name[32];
+
+	snprintf(name, sizeof(name), "virtio@%llx", (unsigned long long)m->base);
+	FDT_CHECK(fdt_begin_node(fdt, name));
+	FDT_CHECK(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+	FDT_CHECK(fdt_prop_reg(fdt, m->base, LAYOUT_VIRTIO_MMIO_SIZE));
+	if (vdev->vm->gic != GIC_NONE)
+		FDT_CHECK(fdt_property(fdt, "interrupts", irq, sizeof(irq)));
+	/* no IOMMU and coherent with the CPUs: no cache maintenance for DMA */
+	FDT_CHECK(fdt_property(fdt, "dma-coherent", NULL, 0));
+	FDT_CHECK(fdt_end_node(fdt));
+	return 0;
+}
+
 static const struct virtio_transport_ops mmio_transport_ops = {
 	.interrupt	= mmio_interrupt,
 	.driver_ok	= mmio_driver_ok,
 	.reset		= mmio_reset,
+	.remove		= mmio_remove,
+	.fdt		= mmio_fdt,
 };
 
 static const struct mmio_ops virtio_mmio_ops = {
@@ -297,40 +333,5 @@ int virtio_mmio__add(struct virtio_dev *vdev)
 	setup_ioeventfds(m);
 	pr_debug("%s: virtio-mmio at 0x%" PRIx64 ", SPI %u%s", vdev->name,
 		 m->base, m->intid, m->ioeventfd ? ", ioeventfd" : "");
-	return 0;
-}
-
-void virtio_mmio__remove(struct virtio_dev *vdev)
-{
-	struct virtio_mmio *m = vdev->transport_priv;
-
-	if (!m)
-		return;
-	/* the VM's end: its fd going away removes the ioeventfds */
-	if (m->irqfd >= 0)
-		close(m->irqfd);
-	free(m);
-	vdev->transport_priv = NULL;
-}
-
-int virtio_mmio__fdt(struct virtio_dev *vdev, void *fdt)
-{
-	struct virtio_mmio *m = vdev->transport_priv;
-	fdt32_t irq[3] = {
-		cpu_to_fdt32(FDT_GIC_SPI),
-		cpu_to_fdt32(m->intid - GIC_SPI_BASE),
-		cpu_to_fdt32(FDT_IRQ_EDGE_RISING),
-	};
-	char name[32];
-
-	snprintf(name, sizeof(name), "virtio@%llx", (unsigned long long)m->base);
-	FDT_CHECK(fdt_begin_node(fdt, name));
-	FDT_CHECK(fdt_property_string(fdt, "compatible", "virtio,mmio"));
-	FDT_CHECK(fdt_prop_reg(fdt, m->base, LAYOUT_VIRTIO_MMIO_SIZE));
-	if (vdev->vm->gic != GIC_NONE)
-		FDT_CHECK(fdt_property(fdt, "interrupts", irq, sizeof(irq)));
-	/* no IOMMU and coherent with the CPUs: no cache maintenance for DMA */
-	FDT_CHECK(fdt_property(fdt, "dma-coherent", NULL, 0));
-	FDT_CHECK(fdt_end_node(fdt));
 	return 0;
 }

@@ -107,7 +107,7 @@ static int rng_init(struct vm *vm, const char *arg __unused, void **state)
 	ret = loop__add(&vm->loop, rng->vdev.vqs[0].notify_fd, EPOLLIN, on_notify, rng);
 	if (ret)
 		goto out_destroy;
-	ret = virtio_mmio__add(&rng->vdev);
+	ret = virtio_dev__add(&rng->vdev);
 	if (ret)
 		goto out_loop;
 	*state = rng;
@@ -126,7 +126,7 @@ static int rng_fdt(struct vm *vm __unused, void *state, void *fdt)
 {
 	struct rng *rng = state;
 
-	return virtio_mmio__fdt(&rng->vdev, fdt);
+	return virtio_dev__fdt(&rng->vdev, fdt);
 }
 
 static void rng_exit(struct vm *vm, void *state)
@@ -134,7 +134,7 @@ static void rng_exit(struct vm *vm, void *state)
 	struct rng *rng = state;
 
 	loop__del(&vm->loop, rng->vdev.vqs[0].notify_fd);
-	virtio_mmio__remove(&rng->vdev);
+	virtio_dev__remove(&rng->vdev);
 	virtio_dev__destroy(&rng->vdev);
 	free(rng);
 }

@@ -139,6 +139,10 @@ struct virtio_transport_ops {
 	void	(*driver_ok)(struct virtio_dev *vdev);
 	/* The device was reset: forget the transport's registers.  Optional. */
 	void	(*reset)(struct virtio_dev *vdev);
+	/* Take the device off the transport, at the VM's end. */
+	void	(*remove)(struct virtio_dev *vdev);
+	/* The device's own device-tree node, if the transport needs one. */
+	int	(*fdt)(struct virtio_dev *vdev, void *fdt);
 };
 
 struct virtio_dev {
@@ -257,14 +261,23 @@ size_t virtq_chain__write(const struct virtq_chain *c, u64 off, const void *src,
 			  size_t len);
 
 /*
- * Put @vdev on the virtio-mmio transport: a window in the memory map, an
- * SPI, ioeventfds where the hypervisor has them.  0, or -errno after a
- * log line.  (virtio/mmio.c)
+ * Put @vdev on the transport the VM's configuration chose (--virtio-transport):
+ * 0, or -errno after a log line.
+ */
+int virtio_dev__add(struct virtio_dev *vdev) __must_check;
+
+/* Take @vdev off its transport, if it is on one. */
+void virtio_dev__remove(struct virtio_dev *vdev);
+
+/* The device-tree node @vdev's transport gives it, if any. */
+int virtio_dev__fdt(struct virtio_dev *vdev, void *fdt);
+
+/*
+ * The transports: virtio-mmio (a window in the memory map, an SPI,
+ * ioeventfds where the hypervisor has them; mmio.c) and virtio-pci (a
+ * device on the PCI host bridge; pci.c).  0, or -errno after a log line.
  */
 int virtio_mmio__add(struct virtio_dev *vdev) __must_check;
-void virtio_mmio__remove(struct virtio_dev *vdev);
-
-/* The device-tree node of a device on virtio-mmio. */
-int virtio_mmio__fdt(struct virtio_dev *vdev, void *fdt);
+int virtio_pci__add(struct virtio_dev *vdev) __must_check;
 
 #endif

@@ -245,12 +245,18 @@ END_TEST
 
 START_TEST(parse_virtio_transport)
 {
-	ck_assert_int_eq(parse("-k", "Image", "--virtio-transport", "mmio"), 0);
-	ck_parse_fails("--virtio-transport pci: virtio-pci is not supported yet (use mmio)",
-		       "-k", "Image", "--virtio-transport", "pci");
-	ck_parse_fails("--virtio-transport mmio-legacy: expected mmio (vmm offers no legacy virtio)",
+	ck_assert_int_eq(parse("-k", "Image"), 0);
+	ck_assert_int_eq(cfg.virtio_transport, VIRTIO_TRANSPORT_MMIO);
+	ck_assert_int_eq(parse("-k", "Image", "--virtio-transport", "pci"), 0);
+	ck_assert_int_eq(cfg.virtio_transport, VIRTIO_TRANSPORT_PCI);
+	ck_assert_int_eq(parse("-k", "Image", "--virtio-transport", "pci",
+			       "--virtio-transport", "mmio"), 0);
+	ck_assert_int_eq(cfg.virtio_transport, VIRTIO_TRANSPORT_MMIO);
+	ck_parse_fails("--virtio-transport mmio-legacy: expected pci or mmio (vmm offers no legacy virtio)",
 		       "-k", "Image", "--virtio-transport", "mmio-legacy");
-	ck_parse_fails("--virtio-transport ccw: expected mmio",
+	ck_parse_fails("--virtio-transport pci-legacy: expected pci or mmio (vmm offers no legacy virtio)",
+		       "-k", "Image", "--virtio-transport", "pci-legacy");
+	ck_parse_fails("--virtio-transport ccw: expected pci or mmio",
 		       "-k", "Image", "--virtio-transport", "ccw");
 }
 END_TEST

@@ -1002,7 +1002,7 @@ static void stub_setup(void)
 
 static void stub_teardown(void)
 {
-	virtio_mmio__remove(&stub.vdev);
+	virtio_dev__remove(&stub.vdev);
 	virtio_dev__destroy(&stub.vdev);
 }
 

@@ -52,6 +52,7 @@ void vdrv_make_vm(u16 qsize, enum console_kind console, int out_fd)
 	vdrv_vm.next_virtio_mmio = LAYOUT_VIRTIO_MMIO_BASE;
 	vdrv_vm.irq_line = record_irq;
 	mmio_bus__init(&vdrv_vm.bus);
+	pci__init(&vdrv_vm.pci);
 	console__init(&vdrv_vm.console, -1, out_fd);
 	vdrv_irq_clear();
 	for (q = 0; q < VDRV_NR_QUEUES; q++)

@@ -214,6 +214,8 @@ int fdt__build(struct vm *vm, struct device_inst *dev, unsigned int nr_dev,
 		ret = fdt_pmu(buf, vm);
 	if (!ret)
 		ret = devices__fdt(vm, dev, nr_dev, buf);
+	if (!ret)
+		ret = pci__fdt(vm, buf);
 	if (ret)
 		return ret;
 

@@ -140,6 +140,10 @@ int vm_arch__create_gic(struct vm *vm)
 
 	if (want == IRQCHIP_NONE)
 		return 0;
+	/* virtio-pci's MSI-X needs an ITS: auto gives one where it can */
+	if (want == IRQCHIP_AUTO && vm->cfg->virtio_transport == VIRTIO_TRANSPORT_PCI &&
+	    has_its(vm))
+		want = IRQCHIP_GICV3_ITS;
 	/* An explicit request is refused, never served by something less. */
 	if (want == IRQCHIP_GICV3_ITS) {
 		if (!has_its(vm)) {
@@ -288,4 +292,24 @@ void vm__irq_line(struct vm *vm, unsigned int intid, int level)
 		return;		/* no interrupt controller: lines go nowhere */
 	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq))
 		pr_warn("KVM_IRQ_LINE %u=%d: %s", intid, level, strerror(errno));
+}
+
+void vm__signal_msi(struct vm *vm, u64 addr, u32 data, u32 devid)
+{
+	static bool warned;
+	struct kvm_msi msi = {
+		.address_lo	= (u32)addr,
+		.address_hi	= addr >> 32,
+		.data		= data,
+		.flags		= KVM_MSI_VALID_DEVID,
+		.devid		= devid,
+	};
+
+	/*
+	 * 0: the ITS dropped it (the guest has not mapped the device or the
+	 * event, or disabled the LPI): what a real ITS does, not an error.
+	 */
+	if (ioctl(vm->vm_fd, KVM_SIGNAL_MSI, &msi) < 0 &&
+	    !__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED))
+		pr_warn("KVM_SIGNAL_MSI from device 0x%x: %s", devid, strerror(errno));
 }
