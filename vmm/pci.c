@@ -82,8 +82,13 @@ static u32 header_read32(const struct pci_dev *pdev, u32 reg)
 		return bar_value(&pdev->bars[(reg - PCI_BASE_ADDRESS_0) / 4]);
 	memcpy(&v, &pdev->cfg[reg], 4);
 	v = le32toh(v);
-	if (reg == PCI_COMMAND && pdev->cfg[PCI_CAPABILITY_LIST])
-		v |= (u32)PCI_STATUS_CAP_LIST << 16;
+	if (reg == PCI_COMMAND) {
+		u16 status = __atomic_load_n(&pdev->status, __ATOMIC_RELAXED);
+
+		if (pdev->cfg[PCI_CAPABILITY_LIST])
+			status |= PCI_STATUS_CAP_LIST;
+		v |= (u32)status << 16;
+	}
 	return v;
 }
 
@@ -103,6 +108,8 @@ static void header_write32(struct pci_dev *pdev, u32 reg, u32 v, u32 mask)
 			for (i = 0; i < PCI_MAX_BARS; i++)
 				if (pdev->bars[i].size)
 					update_bar(pdev, i);
+		if (cmd != (u16)old && pdev->ops->command)
+			pdev->ops->command(pdev, old, cmd);
 		break;
 	}
 	case PCI_CACHE_LINE_SIZE:	/* and the latency timer */
@@ -135,6 +142,20 @@ static struct pci_dev *ecam_dev(struct pci_bus *bus, u64 off)
 	return !fn && devnum < bus->nr ? bus->devs[devnum] : NULL;
 }
 
+/*
+ * The header may move a BAR: exclusively.  The capabilities are the
+ * device's to guard, and one may wait (a virtio reset through the PCI_CFG
+ * window waits for the device's I/O): shared, so that the other devices'
+ * BARs stay reachable meanwhile.
+ */
+static void lock_for(struct pci_bus *bus, u32 reg)
+{
+	if (reg < PCI_STD_HEADER_SIZEOF)
+		pthread_rwlock_wrlock(&bus->lock);
+	else
+		pthread_rwlock_rdlock(&bus->lock);
+}
+
 static void ecam_read(void *opaque, u64 off, void *data, unsigned int len)
 {
 	struct pci_bus *bus = opaque;
@@ -145,7 +166,7 @@ static void ecam_read(void *opaque, u64 off, void *data, unsigned int len)
 	/* 7.2.2: accesses are naturally aligned, at most 4 bytes */
 	if (len > 4 || (reg & (len - 1)))
 		return;
-	pthread_rwlock_wrlock(&bus->lock);
+	lock_for(bus, reg);
 	pdev = ecam_dev(bus, off);
 	if (!pdev) {
 		/* no device: all-ones */
@@ -171,7 +192,7 @@ static void ecam_write(void *opaque, u64 off, const void *data, unsigned int len
 
 	if (len > 4 || (reg & (len - 1)))
 		return;
-	pthread_rwlock_wrlock(&bus->lock);
+	lock_for(bus, reg);
 	pdev = ecam_dev(bus, off);
 	if (!pdev || reg >= PCI_CFG_SPACE_SIZE) {
 		/* dropped */

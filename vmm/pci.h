@@ -42,6 +42,8 @@ struct pci_dev_ops {
 	 * 0).  Optional.  With the bus locked.
 	 */
 	void	(*bar_moved)(struct pci_dev *pdev, unsigned int bar, u64 addr);
+	/* The command register changed from @old to @cmd.  Optional.  Likewise. */
+	void	(*command)(struct pci_dev *pdev, u16 old, u16 cmd);
 };
 
 struct pci_bar {
@@ -63,6 +65,7 @@ struct pci_dev {
 	u8			cfg[PCI_CFG_SPACE_SIZE];
 	struct pci_bar		bars[PCI_MAX_BARS];
 	bool			intx;		/* uses INTA */
+	u16			status;		/* the device's status bits (PCI_STATUS_INTERRUPT); atomic */
 
 	/* set by pci__add() */
 	unsigned int		devnum;
@@ -71,8 +74,9 @@ struct pci_dev {
 
 struct pci_bus {
 	/*
-	 * Configuration accesses take it for writing (they may move a BAR),
-	 * BAR accesses for reading: a BAR never moves under an access.
+	 * Header accesses take it for writing (they may move a BAR), BAR and
+	 * capability accesses for reading: a BAR never moves under an access,
+	 * and a device guards its capabilities itself.
 	 */
 	pthread_rwlock_t	lock;
 	struct pci_dev		*devs[PCI_MAX_DEVICES];

@@ -70,12 +70,13 @@ struct virtio_pci {
 	u8			cap_pci_cfg;	/* the VIRTIO_PCI_CAP_PCI_CFG window */
 	u8			cap_msix;	/* 0: no MSI-X */
 	u32			notify_addr;	/* the ioeventfds' BAR address; 0: none */
-	bool			no_ioeventfd;	/* they failed: notifications exit */
 
 	/* interrupts: under irq_lock */
 	pthread_mutex_t		irq_lock;
 	u8			isr;
 	bool			line;		/* INTA raised */
+	bool			intx_disabled;	/* the command register's, copied */
+	bool			bus_master;	/* likewise: no MSI without it */
 	unsigned int		nr_vectors;	/* 0 without MSI-X */
 	u16			msix_ctrl;	/* enable and function mask */
 	u16			msix_config;
@@ -97,13 +98,16 @@ static bool vector_masked(const struct virtio_pci *p, unsigned int v)
 	       (p->msix[v].ctrl & MSIX_ENTRY_MASKED);
 }
 
-/* Send vector @v, or hold it pending while it is masked.  irq_lock held. */
+/*
+ * Send vector @v, or hold it pending while it is masked or the function
+ * may not write to memory (an MSI is a write).  irq_lock held.
+ */
 static void msix_send(struct virtio_pci *p, unsigned int v)
 {
 	struct vm *vm = p->vdev->vm;
 	const struct msix_entry *e = &p->msix[v];
 
-	if (vector_masked(p, v)) {
+	if (vector_masked(p, v) || !p->bus_master) {
 		p->pba |= 1U << v;
 		return;
 	}
@@ -118,7 +122,7 @@ static void msix_flush_pending(struct virtio_pci *p)
 
 	if (!msix_enabled(p))
 		return;
-	for (v = 0; v < p->nr_vectors; v++) {
+	for (v = 0; v < p->nr_vectors && p->bus_master; v++) {
 		if ((p->pba & (1U << v)) && !vector_masked(p, v)) {
 			p->pba &= ~(1U << v);
 			msix_send(p, v);
@@ -126,13 +130,19 @@ static void msix_flush_pending(struct virtio_pci *p)
 	}
 }
 
-/* INTA follows the ISR, unless the driver disabled INTx.  irq_lock held. */
+/*
+ * Without MSI-X, the ISR shows in the status register's Interrupt Status
+ * (4.1.4.5.1) and INTA follows it unless the driver disabled INTx (PCI
+ * 3.0, 6.2.2).  irq_lock held.
+ */
 static void intx_update(struct virtio_pci *p)
 {
 	struct vm *vm = p->vdev->vm;
-	bool disabled = pci_cfg_get16(&p->pdev, PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE;
-	bool level = p->isr && !disabled && !msix_enabled(p);
+	bool pending = p->isr && !msix_enabled(p);
+	bool level = pending && !p->intx_disabled;
 
+	__atomic_store_n(&p->pdev.status, pending ? PCI_STATUS_INTERRUPT : 0,
+			 __ATOMIC_RELAXED);
 	if (level == p->line || !p->pdev.intid)
 		return;
 	p->line = level;
@@ -478,21 +488,25 @@ static bool overlaps(u32 off, u32 len, u32 start, u32 n)
 	return off < start + n && start < off + len;
 }
 
+/*
+ * 4.1.4.9.1: an access to pci_cfg_data is an access of cap.length bytes at
+ * cap.offset of cap.bar, whatever the width the driver used; a read stores
+ * what it read there first.
+ */
 static void vpci_cfg_read(struct pci_dev *pdev, u32 off, void *data, u32 len)
 {
 	struct virtio_pci *p = pdev->opaque;
+	struct virtio_pci_cfg_cap *cap = (void *)&pdev->cfg[p->cap_pci_cfg];
 	u32 data_off = p->cap_pci_cfg + offsetof(struct virtio_pci_cfg_cap, pci_cfg_data);
+	int64_t target;
 
-	memcpy(data, &pdev->cfg[off], len);
-	if (off == data_off && len == 4) {
-		int64_t target = pci_cfg_target(p);
-		u32 n = le32toh(((struct virtio_pci_cap *)&pdev->cfg[p->cap_pci_cfg])->length);
-
-		if (target >= 0) {
-			memset(data, 0, len);
-			bar_read(p, target, data, n);
-		}
+	pthread_mutex_lock(&p->vdev->lock);
+	if (overlaps(off, len, data_off, 4) && (target = pci_cfg_target(p)) >= 0) {
+		memset(cap->pci_cfg_data, 0, sizeof(cap->pci_cfg_data));
+		bar_read_locked(p, target, cap->pci_cfg_data, le32toh(cap->cap.length));
 	}
+	memcpy(data, &pdev->cfg[off], len);
+	pthread_mutex_unlock(&p->vdev->lock);
 }
 
 static void vpci_cfg_write(struct pci_dev *pdev, u32 off, const void *data, u32 len)
@@ -500,23 +514,21 @@ static void vpci_cfg_write(struct pci_dev *pdev, u32 off, const void *data, u32 
 	struct virtio_pci *p = pdev->opaque;
 	u32 cap = p->cap_pci_cfg;
 	u32 data_off = cap + offsetof(struct virtio_pci_cfg_cap, pci_cfg_data);
+	struct virtio_pci_cfg_cap *c = (void *)&pdev->cfg[cap];
+	int64_t target;
 	u32 i;
 
-	/* the PCI_CFG window's bar, offset and length are the driver's */
+	pthread_mutex_lock(&p->vdev->lock);
+	/* the PCI_CFG window's bar, offset, length and data are the driver's */
 	for (i = 0; i < len; i++) {
 		u32 o = off + i;
 
 		if (o == cap + offsetof(struct virtio_pci_cap, bar) ||
-		    (o >= cap + offsetof(struct virtio_pci_cap, offset) && o < data_off))
+		    (o >= cap + offsetof(struct virtio_pci_cap, offset) && o < data_off + 4))
 			pdev->cfg[o] = ((const u8 *)data)[i];
 	}
-	if (off == data_off && len == 4) {
-		int64_t target = pci_cfg_target(p);
-
-		if (target >= 0)
-			bar_write(p, target, data, le32toh(((struct virtio_pci_cap *)
-							    &pdev->cfg[cap])->length));
-	}
+	if (overlaps(off, len, data_off, 4) && (target = pci_cfg_target(p)) >= 0)
+		bar_write_locked(p, target, c->pci_cfg_data, le32toh(c->cap.length));
 
 	/* MSI-X Message Control: enable and function mask */
 	if (p->cap_msix && overlaps(off, len, p->cap_msix + PCI_MSIX_FLAGS + 1, 1)) {
@@ -532,6 +544,20 @@ static void vpci_cfg_write(struct pci_dev *pdev, u32 off, const void *data, u32 
 		intx_update(p);		/* INTA is not used with MSI-X */
 		pthread_mutex_unlock(&p->irq_lock);
 	}
+	pthread_mutex_unlock(&p->vdev->lock);
+}
+
+/* INTx disable and bus mastering, as the interrupt paths see them. */
+static void vpci_command(struct pci_dev *pdev, u16 old __unused, u16 cmd)
+{
+	struct virtio_pci *p = pdev->opaque;
+
+	pthread_mutex_lock(&p->irq_lock);
+	p->intx_disabled = cmd & PCI_COMMAND_INTX_DISABLE;
+	p->bus_master = cmd & PCI_COMMAND_MASTER;
+	intx_update(p);
+	msix_flush_pending(p);
+	pthread_mutex_unlock(&p->irq_lock);
 }
 
 /* Notifications at the BAR's new address go to the queues' eventfds. */
@@ -548,7 +574,7 @@ static void vpci_bar_moved(struct pci_dev *pdev, unsigned int bar __unused, u64 
 				      2, i, vdev->vqs[i].notify_fd, false);
 		p->notify_addr = 0;
 	}
-	if (!addr || p->no_ioeventfd || !vdev->vm->has_ioeventfd)
+	if (!addr || !vdev->vm->has_ioeventfd)
 		return;
 	/* the driver writes the queue's index, 16 bits (4.1.5.2) */
 	for (i = 0; i < vdev->nr_queues && !ret; i++)
@@ -558,9 +584,9 @@ static void vpci_bar_moved(struct pci_dev *pdev, unsigned int bar __unused, u64 
 		p->notify_addr = addr;
 		return;
 	}
-	pr_debug("%s: no ioeventfd (%s): notifications exit to the vmm",
-		 vdev->name, strerror(-ret));
-	p->no_ioeventfd = true;
+	/* e.g. -EEXIST: another BAR is there for a moment; tried again at the next move */
+	pr_debug("%s: no ioeventfd at 0x%" PRIx64 " (%s): notifications exit to the vmm",
+		 vdev->name, addr, strerror(-ret));
 	for (i--; i--; )
 		vm__ioeventfd(vdev->vm, addr + VPCI_NOTIFY + i * VPCI_NOTIFY_MULT, 2,
 			      i, vdev->vqs[i].notify_fd, false);
@@ -570,6 +596,7 @@ static const struct pci_dev_ops vpci_pci_ops = {
 	.cfg_read	= vpci_cfg_read,
 	.cfg_write	= vpci_cfg_write,
 	.bar_moved	= vpci_bar_moved,
+	.command	= vpci_command,
 };
 
 /* ---- the transport ------------------------------------------------------- */

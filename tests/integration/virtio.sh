@@ -1,19 +1,23 @@
 # SPDX-License-Identifier: GPL-2.0
-# virtio.sh - virtio-mmio devices with a Linux guest: two disks (an ext4
-# image read-write as vda, a copy read-only as vdb) and virtio-rng, through
-# ioeventfd/irqfd on every hypervisor; in vhe also through the MMIO-exit
-# fallback (--debug-no-eventfd), and virtio-console as the console (both
-# userspace paths, the same on any hypervisor).
+# virtio.sh - virtio devices with a Linux guest: two disks (an ext4 image
+# read-write as vda, a copy read-only as vdb) and virtio-rng, on virtio-mmio
+# and on virtio-pci, through ioeventfd/irqfd on every hypervisor; virtio-pci
+# interrupts are MSI-X through the ITS on the kernel's KVM and INTx on
+# vmm.ko, which has no ITS.  In vhe also: INTx on KVM, the MMIO-exit
+# fallback (--debug-no-eventfd) on both transports, and virtio-console as
+# the console (both userspace paths, the same on any hypervisor).
 # modes: vhe nvhe vhe-none nvhe-none
 # timeout: 300
 . /tests/lib.sh
 
 load_host_modules
 
-# boot_disks LABEL ARGS...: the guest's virtio action on fresh images.
+# boot_disks LABEL IRQ ARGS...: the guest's virtio action on fresh images;
+# IRQ is how virtio0's interrupt must show in the guest's /proc/interrupts.
 boot_disks() {
 	label=$1
-	shift
+	irq=$2
+	shift 2
 	cp /guest/disk.img /tmp/vda.img
 	cp /guest/disk.img /tmp/vdb.img
 	sum_before=$(md5sum < /tmp/vdb.img)
@@ -32,6 +36,7 @@ boot_disks() {
 		fail "no 32 bytes from /dev/hwrng ($label)"
 	grep -q '^guest-hwrng-bytes: 0\{64\}$' "$out" &&
 		fail "/dev/hwrng gave zeroes ($label)"
+	expect_output "^guest-virtio-irq: $irq" "virtio0's interrupt ($label)"
 
 	# After the VM: what the guest wrote is in the image, vdb is untouched.
 	mount -o loop,ro /tmp/vda.img /mnt || fail "L1 cannot mount the image"
@@ -44,12 +49,22 @@ boot_disks() {
 	echo "disks, rng: ok ($label)"
 }
 
-boot_disks "ioeventfd, irqfd"
-if [ "$TB_MODE" != vhe ]; then
-	! on_vmm_ko || expect_no_vm_left 5
+# the interrupts as /proc/interrupts shows them, less the counts
+MMIO_IRQ='GICv3 *[0-9]* Edge *virtio0$'
+INTX_IRQ='GICv3 *[0-9]* Level *virtio0$'
+MSIX_IRQ='ITS-MSI *[0-9]* Edge *virtio0-req.0$'
+
+boot_disks "mmio, ioeventfd, irqfd" "$MMIO_IRQ"
+if on_vmm_ko; then
+	boot_disks "pci, ioeventfd, INTx" "$INTX_IRQ" --virtio-transport pci
+	expect_no_vm_left 5
 	exit 0
 fi
-boot_disks "MMIO exits, KVM_IRQ_LINE" --debug-no-eventfd
+boot_disks "pci, ioeventfd, MSI-X" "$MSIX_IRQ" --virtio-transport pci
+[ "$TB_MODE" = vhe ] || exit 0
+boot_disks "pci, ioeventfd, INTx" "$INTX_IRQ" --virtio-transport pci --irqchip gicv3
+boot_disks "mmio, MMIO exits, KVM_IRQ_LINE" "$MMIO_IRQ" --debug-no-eventfd
+boot_disks "pci, MMIO exits, KVM_SIGNAL_MSI" "$MSIX_IRQ" --virtio-transport pci --debug-no-eventfd
 
 # virtio-console: the guest's shell on hvc0, typed input through a pipe.
 rm -f /tmp/in && mkfifo /tmp/in

@@ -97,6 +97,7 @@ static const struct {
 	{ "cfi_flash",	cfi_flash_suite },
 	{ "virtio",	virtio_suite },
 	{ "virtio_devices", virtio_devices_suite },
+	{ "pci",	pci_suite },
 };
 
 /* Check gives a result its TCase's name; the suite is the one holding it. */

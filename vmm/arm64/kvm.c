@@ -105,26 +105,30 @@ static bool has_its(const struct vm *vm)
  * is destroyed, and the vmm has nothing more to tell it until MSIs from
  * its own devices come (KVM_SIGNAL_MSI goes to the VM fd).
  */
-static int create_its(struct vm *vm)
+/* @quiet: the caller has a fallback, and the reason is only a debug line. */
+static int create_its(struct vm *vm, bool quiet)
 {
+	enum log_level level = quiet ? LOG_DEBUG : LOG_ERR;
 	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_ITS };
 	u64 base = LAYOUT_GIC_ITS_BASE(vm->nr_vcpus);
 	int ret;
 
 	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &cd)) {
 		ret = -errno;
-		pr_err("--irqchip gicv3-its: creating the ITS failed: %s", strerror(-ret));
+		log_print(level, "--irqchip gicv3-its: creating the ITS failed: %s",
+			  strerror(-ret));
 		return ret;
 	}
 	ret = set_attr(cd.fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_ITS_ADDR_TYPE, &base);
 	if (ret) {
-		pr_err("--irqchip gicv3-its: cannot place the ITS at 0x%llx: %s",
-		       (unsigned long long)base, strerror(-ret));
+		log_print(level, "--irqchip gicv3-its: cannot place the ITS at 0x%llx: %s",
+			  (unsigned long long)base, strerror(-ret));
 		goto out_close;
 	}
 	ret = set_attr(cd.fd, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);
 	if (ret) {
-		pr_err("--irqchip gicv3-its: ITS initialisation failed: %s", strerror(-ret));
+		log_print(level, "--irqchip gicv3-its: ITS initialisation failed: %s",
+			  strerror(-ret));
 		goto out_close;
 	}
 	vm->gic_its = true;
@@ -142,8 +146,16 @@ int vm_arch__create_gic(struct vm *vm)
 		return 0;
 	/* virtio-pci's MSI-X needs an ITS: auto gives one where it can */
 	if (want == IRQCHIP_AUTO && vm->cfg->virtio_transport == VIRTIO_TRANSPORT_PCI &&
-	    has_its(vm))
-		want = IRQCHIP_GICV3_ITS;
+	    has_its(vm)) {
+		ret = create_gic(vm, GIC_V3);
+		if (ret)
+			return ret;
+		if (create_its(vm, true))
+			pr_info("interrupt controller: GICv3 (virtio-pci interrupts are INTx)");
+		else
+			pr_info("interrupt controller: GICv3 with an ITS");
+		return 0;
+	}
 	/* An explicit request is refused, never served by something less. */
 	if (want == IRQCHIP_GICV3_ITS) {
 		if (!has_its(vm)) {
@@ -154,7 +166,7 @@ int vm_arch__create_gic(struct vm *vm)
 		if (ret == -ENODEV)
 			pr_err("--irqchip gicv3-its: the hypervisor cannot emulate a GICv3 on this host");
 		if (!ret)
-			ret = create_its(vm);
+			ret = create_its(vm, false);
 		if (!ret)
 			pr_info("interrupt controller: GICv3 with an ITS");
 		return ret;
@@ -306,10 +318,11 @@ void vm__signal_msi(struct vm *vm, u64 addr, u32 data, u32 devid)
 	};
 
 	/*
-	 * 0: the ITS dropped it (the guest has not mapped the device or the
-	 * event, or disabled the LPI): what a real ITS does, not an error.
+	 * The guest decides where an MSI goes: 0 is an LPI it disabled or an
+	 * event it has not mapped, EBUSY its ITS or LPIs off, EINVAL an address
+	 * that is not its ITS.  A real ITS drops those too: not the vmm's error.
 	 */
-	if (ioctl(vm->vm_fd, KVM_SIGNAL_MSI, &msi) < 0 &&
-	    !__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED))
+	if (ioctl(vm->vm_fd, KVM_SIGNAL_MSI, &msi) < 0 && errno != EBUSY &&
+	    errno != EINVAL && !__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED))
 		pr_warn("KVM_SIGNAL_MSI from device 0x%x: %s", devid, strerror(errno));
 }
