@@ -168,51 +168,10 @@ static void ck_msi(unsigned int i, u64 addr, u32 data, u32 devid)
 #define STUB_CONFIG	12	/* bytes of config space, in a larger buffer */
 #define STUB_VECTORS	(STUB_QUEUES + 1)
 
-struct stub {
-	struct virtio_dev	vdev;
-	u8			config[16];
-	int			start_ret;
-	unsigned int		starts, resets, config_writes;
-	u32			write_off, write_len;
-	bool			live;
-};
-
-static struct stub stub, stub2;
-
-static int stub_start(struct virtio_dev *vdev)
-{
-	struct stub *s = vdev->priv;
-
-	s->starts++;
-	return s->start_ret;
-}
-
-static void stub_reset(struct virtio_dev *vdev)
-{
-	struct stub *s = vdev->priv;
-
-	s->resets++;
-}
-
-static void stub_write_config(struct virtio_dev *vdev, u32 off, const void *data,
-			      u32 len)
-{
-	struct stub *s = vdev->priv;
-
-	s->config_writes++;
-	s->write_off = off;
-	s->write_len = len;
-	memcpy(s->config + off, data, len);
-}
-
-static const struct virtio_dev_ops stub_ops = {
-	.start		= stub_start,
-	.reset		= stub_reset,
-	.write_config	= stub_write_config,
-};
+static struct vdrv_stub stub, stub2;
 
 /* Put stub @s (device @id, @config_size bytes of config) on the PCI bus: its device number. */
-static unsigned int stub_add(struct stub *s, u32 id, u32 config_size)
+static unsigned int stub_add(struct vdrv_stub *s, u32 id, u32 config_size)
 {
 	unsigned int i;
 
@@ -222,7 +181,7 @@ static unsigned int stub_add(struct stub *s, u32 id, u32 config_size)
 	/* bytes 0x10 to 0x1b, then ones the driver must not see */
 	for (i = 0; i < sizeof(s->config); i++)
 		s->config[i] = i < STUB_CONFIG ? 0x10 + i : 0xff;
-	s->vdev.ops = &stub_ops;
+	s->vdev.ops = &vdrv_stub_ops;
 	s->vdev.priv = s;
 	s->vdev.config = s->config;
 	s->vdev.config_size = config_size;
@@ -231,7 +190,7 @@ static unsigned int stub_add(struct stub *s, u32 id, u32 config_size)
 	return vdrv_vm.pci.nr - 1;
 }
 
-static void stub_del(struct stub *s)
+static void stub_del(struct vdrv_stub *s)
 {
 	if (!s->live)
 		return;
@@ -401,7 +360,7 @@ static void stub_use(unsigned int q)
 }
 
 /* The count of @s's queue @i's notify eventfd, consumed; 0 if none. */
-static u64 notified(struct stub *s, unsigned int i)
+static u64 notified(struct vdrv_stub *s, unsigned int i)
 {
 	u64 n = 0;
 
@@ -445,7 +404,7 @@ START_TEST(pci_class_codes)
 		{ VIRTIO_ID_CONSOLE,	0x078000 },
 		{ VIRTIO_ID_RNG,	0xff0000 },
 	};
-	static struct stub s[ARRAY_SIZE(c)];
+	static struct vdrv_stub s[ARRAY_SIZE(c)];
 	unsigned int i, d;
 
 	for (i = 0; i < ARRAY_SIZE(c); i++) {

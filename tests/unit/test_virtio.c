@@ -940,47 +940,7 @@ END_TEST
 
 #define STUB_CONFIG	12	/* bytes of config space, in a larger buffer */
 
-struct stub {
-	struct virtio_dev	vdev;
-	u8			config[16];
-	int			start_ret;
-	unsigned int		starts, resets, config_writes;
-	u32			write_off, write_len;
-};
-
-static struct stub stub;
-
-static int stub_start(struct virtio_dev *vdev)
-{
-	struct stub *s = vdev->priv;
-
-	s->starts++;
-	return s->start_ret;
-}
-
-static void stub_reset(struct virtio_dev *vdev)
-{
-	struct stub *s = vdev->priv;
-
-	s->resets++;
-}
-
-static void stub_write_config(struct virtio_dev *vdev, u32 off, const void *data,
-			      u32 len)
-{
-	struct stub *s = vdev->priv;
-
-	s->config_writes++;
-	s->write_off = off;
-	s->write_len = len;
-	memcpy(s->config + off, data, len);
-}
-
-static const struct virtio_dev_ops stub_ops = {
-	.start		= stub_start,
-	.reset		= stub_reset,
-	.write_config	= stub_write_config,
-};
+static struct vdrv_stub stub;
 
 static void stub_setup(void)
 {
@@ -993,7 +953,7 @@ static void stub_setup(void)
 	/* bytes 0x10 to 0x1b, then ones the driver must not see */
 	for (i = 0; i < sizeof(stub.config); i++)
 		stub.config[i] = i < STUB_CONFIG ? 0x10 + i : 0xff;
-	stub.vdev.ops = &stub_ops;
+	stub.vdev.ops = &vdrv_stub_ops;
 	stub.vdev.priv = &stub;
 	stub.vdev.config = stub.config;
 	stub.vdev.config_size = STUB_CONFIG;

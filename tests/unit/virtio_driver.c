@@ -103,6 +103,40 @@ bool vdrv_all_bytes(const void *p, u8 v, size_t len)
 	return true;
 }
 
+/* ---- a stub device model ------------------------------------------------- */
+
+static int stub_start(struct virtio_dev *vdev)
+{
+	struct vdrv_stub *s = vdev->priv;
+
+	s->starts++;
+	return s->start_ret;
+}
+
+static void stub_reset(struct virtio_dev *vdev)
+{
+	struct vdrv_stub *s = vdev->priv;
+
+	s->resets++;
+}
+
+static void stub_write_config(struct virtio_dev *vdev, u32 off, const void *data,
+			      u32 len)
+{
+	struct vdrv_stub *s = vdev->priv;
+
+	s->config_writes++;
+	s->write_off = off;
+	s->write_len = len;
+	memcpy(s->config + off, data, len);
+}
+
+const struct virtio_dev_ops vdrv_stub_ops = {
+	.start		= stub_start,
+	.reset		= stub_reset,
+	.write_config	= stub_write_config,
+};
+
 /* ---- interrupts ----------------------------------------------------------- */
 
 unsigned int vdrv_irq_changes(void)

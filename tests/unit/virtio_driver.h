@@ -93,6 +93,25 @@ void *vdrv_hva(u64 gpa);
 /* Whether all @len bytes at @p are @v. */
 bool vdrv_all_bytes(const void *p, u8 v, size_t len);
 
+/* ---- a stub device model ------------------------------------------------- */
+
+/*
+ * A device model that only records what its transport does to it, for
+ * the transports' tests: starts (returning start_ret), resets, and config
+ * writes (applied to config[]).  Its owner sets vdev.ops = &vdrv_stub_ops
+ * and vdev.priv to it.
+ */
+struct vdrv_stub {
+	struct virtio_dev	vdev;
+	u8			config[16];
+	int			start_ret;
+	unsigned int		starts, resets, config_writes;
+	u32			write_off, write_len;
+	bool			live;		/* on a transport; the owner's to keep */
+};
+
+extern const struct virtio_dev_ops vdrv_stub_ops;
+
 /* ---- interrupts ----------------------------------------------------------- */
 
 /*
