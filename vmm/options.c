@@ -25,10 +25,12 @@ static const char usage_head[] =
 "    --console <serial|virtio>\n"
 "                          guest console: serial, the 8250 UART (default),\n"
 "                          or virtio, virtio-console (hvc0)\n"
-"    --virtio-transport <mmio|pci>\n"
-"                          how virtio devices attach: virtio-mmio (default),\n"
-"                          or virtio-pci behind a PCI host bridge, with\n"
-"                          MSI-X through an ITS where there is one, else INTx\n"
+"    --virtio-transport <pci|mmio>\n"
+"                          how virtio devices attach: virtio-pci behind a PCI\n"
+"                          host bridge (MSI-X through an ITS where there is\n"
+"                          one, else INTx) or virtio-mmio (default: pci where\n"
+"                          the hypervisor has an ITS, as the kernel's KVM on\n"
+"                          a GICv3 host; else mmio, as on vmm.ko)\n"
 "\n";
 
 /* Then the devices' own options, then: */

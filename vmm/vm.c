@@ -525,6 +525,9 @@ int vm__run(struct vm_config *cfg)
 	 * then the GIC initialised, then the PMU (it needs the GIC). */
 	if (vm_arch__create_gic(vm))
 		goto out;
+	/* auto: MSI-X makes virtio-pci the faster transport; INTx does not */
+	vm->virtio_pci = cfg->virtio_transport == VIRTIO_TRANSPORT_PCI ||
+			 (cfg->virtio_transport == VIRTIO_TRANSPORT_AUTO && vm->gic_its);
 	if (cfg->pmu && vm->gic == GIC_NONE) {
 		pr_err("--pmu: the PMU interrupt needs an interrupt controller (not --irqchip none)");
 		goto out;

@@ -67,7 +67,10 @@ int errorf(char *err, size_t errlen, const char *fmt, ...) __printf(3, 4);
 /* ---- configuration (options.c) ------------------------------------------ */
 
 enum console_kind { CONSOLE_SERIAL, CONSOLE_VIRTIO };
-enum virtio_transport_kind { VIRTIO_TRANSPORT_MMIO, VIRTIO_TRANSPORT_PCI };
+/* auto: virtio-pci where the VM has an ITS for MSI-X, else virtio-mmio */
+enum virtio_transport_kind {
+	VIRTIO_TRANSPORT_AUTO, VIRTIO_TRANSPORT_MMIO, VIRTIO_TRANSPORT_PCI,
+};
 
 struct device_desc;
 
@@ -392,6 +395,7 @@ struct vm {
 	enum gic_kind		gic;
 	int			gic_fd;
 	bool			gic_its;	/* a GICv3 ITS at LAYOUT_GIC_ITS_BASE */
+	bool			virtio_pci;	/* virtio devices go on PCI (else MMIO) */
 	unsigned int		ipa_bits;
 
 	/* Boot layout chosen by the loader. */

@@ -487,7 +487,7 @@ void virtio_dev__queue_ready(struct virtio_dev *vdev, struct virtqueue *vq, bool
 
 int virtio_dev__add(struct virtio_dev *vdev)
 {
-	if (vdev->vm->cfg->virtio_transport == VIRTIO_TRANSPORT_PCI)
+	if (vdev->vm->virtio_pci)
 		return virtio_pci__add(vdev);
 	return virtio_mmio__add(vdev);
 }

@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # virtio.sh - virtio devices with a Linux guest: two disks (an ext4 image
 # read-write as vda, a copy read-only as vdb) and virtio-rng, on virtio-mmio
-# and on virtio-pci, through ioeventfd/irqfd on every hypervisor; virtio-pci
-# interrupts are MSI-X through the ITS on the kernel's KVM and INTx on
-# vmm.ko, which has no ITS.  In vhe also: INTx on KVM, the MMIO-exit
+# and on virtio-pci, through ioeventfd/irqfd on every hypervisor, and which
+# transport is the default where; virtio-pci interrupts are MSI-X through
+# the ITS on the kernel's KVM and INTx on vmm.ko, which has no ITS.  In vhe also: INTx on KVM, the MMIO-exit
 # fallback (--debug-no-eventfd) on both transports, and virtio-console as
 # the console (both userspace paths, the same on any hypervisor).
 # modes: vhe nvhe vhe-none nvhe-none
@@ -54,16 +54,19 @@ MMIO_IRQ='GICv3 *[0-9]* Edge *virtio0$'
 INTX_IRQ='GICv3 *[0-9]* Level *virtio0$'
 MSIX_IRQ='ITS-MSI *[0-9]* Edge *virtio0-req.0$'
 
-boot_disks "mmio, ioeventfd, irqfd" "$MMIO_IRQ"
+# the default transport is virtio-pci where the hypervisor has an ITS (the
+# kernel's KVM on this GICv3 host), virtio-mmio on vmm.ko, which has none
 if on_vmm_ko; then
+	boot_disks "mmio (the default), ioeventfd, irqfd" "$MMIO_IRQ"
 	boot_disks "pci, ioeventfd, INTx" "$INTX_IRQ" --virtio-transport pci
 	expect_no_vm_left 5
 	exit 0
 fi
-boot_disks "pci, ioeventfd, MSI-X" "$MSIX_IRQ" --virtio-transport pci
+boot_disks "pci (the default), ioeventfd, MSI-X" "$MSIX_IRQ"
+boot_disks "mmio, ioeventfd, irqfd" "$MMIO_IRQ" --virtio-transport mmio
 [ "$TB_MODE" = vhe ] || exit 0
 boot_disks "pci, ioeventfd, INTx" "$INTX_IRQ" --virtio-transport pci --irqchip gicv3
-boot_disks "mmio, MMIO exits, KVM_IRQ_LINE" "$MMIO_IRQ" --debug-no-eventfd
+boot_disks "mmio, MMIO exits, KVM_IRQ_LINE" "$MMIO_IRQ" --virtio-transport mmio --debug-no-eventfd
 boot_disks "pci, MMIO exits, KVM_SIGNAL_MSI" "$MSIX_IRQ" --virtio-transport pci --debug-no-eventfd
 
 # virtio-console: the guest's shell on hvc0, typed input through a pipe.

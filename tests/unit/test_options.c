@@ -246,6 +246,8 @@ END_TEST
 START_TEST(parse_virtio_transport)
 {
 	ck_assert_int_eq(parse("-k", "Image"), 0);
+	ck_assert_int_eq(cfg.virtio_transport, VIRTIO_TRANSPORT_AUTO);
+	ck_assert_int_eq(parse("-k", "Image", "--virtio-transport", "mmio"), 0);
 	ck_assert_int_eq(cfg.virtio_transport, VIRTIO_TRANSPORT_MMIO);
 	ck_assert_int_eq(parse("-k", "Image", "--virtio-transport", "pci"), 0);
 	ck_assert_int_eq(cfg.virtio_transport, VIRTIO_TRANSPORT_PCI);

@@ -1973,7 +1973,7 @@ static void rng_setup_its(bool its)
 	vdrv_vm.irq_line = record_line;
 	vdrv_vm.signal_msi = record_msi;
 	vdrv_vm.gic_its = its;
-	vdrv_cfg.virtio_transport = VIRTIO_TRANSPORT_PCI;
+	vdrv_vm.virtio_pci = true;
 	nr_lines = nr_msis = 0;
 	memset(&stub, 0, sizeof(stub));
 	memset(&stub2, 0, sizeof(stub2));

@@ -144,9 +144,12 @@ int vm_arch__create_gic(struct vm *vm)
 
 	if (want == IRQCHIP_NONE)
 		return 0;
-	/* virtio-pci's MSI-X needs an ITS: auto gives one where it can */
-	if (want == IRQCHIP_AUTO && vm->cfg->virtio_transport == VIRTIO_TRANSPORT_PCI &&
-	    has_its(vm)) {
+	/*
+	 * virtio-pci's MSI-X needs an ITS: auto gives one where it can, if
+	 * there are virtio devices (every device option is one's today).
+	 */
+	if (want == IRQCHIP_AUTO && vm->cfg->virtio_transport != VIRTIO_TRANSPORT_MMIO &&
+	    (vm->cfg->nr_dev_args || vm->cfg->console == CONSOLE_VIRTIO) && has_its(vm)) {
 		ret = create_gic(vm, GIC_V3);
 		if (ret)
 			return ret;
