@@ -95,6 +95,7 @@ PORTABLE_OBJS	+= devices/virtio/pci.o
 PORTABLE_OBJS	+= devices/virtio/rng.o
 PORTABLE_OBJS	+= devices/virtio/blk.o
 PORTABLE_OBJS	+= devices/virtio/console.o
+PORTABLE_OBJS	+= devices/virtio/net.o
 
 # arm64 only: the KVM ioctls with arm64 structures, and the program.
 VMM_OBJS	+= $(PORTABLE_OBJS)

@@ -21,6 +21,9 @@
 #   virtio    the virtio tests' side: list the virtio disks, mount /dev/vda
 #             (ext4), read from-host.txt, write from-guest.txt, try to write
 #             /dev/vdb (given read-only), read /dev/hwrng, power off
+#   net       give eth0 address vmmip/24, ping vmmpeer until it answers (60
+#             tries), stay vmmlinger seconds (default 5) for the peer's
+#             pings, power off
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -85,6 +88,21 @@ virtio)
 	echo "guest-hwrng-bytes: $(dd if=/dev/hwrng bs=32 count=1 2>/dev/null | od -An -tx1 | tr -d ' \n')"
 	# each virtio interrupt: its chip, number, trigger and name, less the counts
 	grep virtio /proc/interrupts | sed 's/^ *[0-9]*:\( *[0-9]*\)* */guest-virtio-irq: /'
+	poweroff -f ;;
+net)
+	echo "guest-net-mac: $(cat /sys/class/net/eth0/address 2>/dev/null)"
+	ip addr add "$vmmip/24" dev eth0 && ip link set eth0 up &&
+		echo "guest-net-up: $vmmip"
+	i=0
+	while [ $i -lt 60 ] && ! ping -c 1 -W 1 "$vmmpeer" > /dev/null 2>&1; do
+		i=$((i + 1))
+	done
+	if [ $i -lt 60 ]; then
+		echo "guest-ping: $vmmpeer answers"
+	else
+		echo "guest-ping: $vmmpeer unreachable"
+	fi
+	sleep "${vmmlinger:-5}"
 	poweroff -f ;;
 info)
 	echo "guest-cpus-online: $(cat /sys/devices/system/cpu/online)"

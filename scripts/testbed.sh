@@ -32,7 +32,7 @@ GUEST_MODULES="virtio_mmio virtio_pci virtio_blk virtio_net virtio_console
 # Modules the guest loads only when a test asks (guest-init's load_extra).
 GUEST_EXTRA_MODULES="crc32c_generic ext4"
 # Modules L1 loads only when a test asks (lib.sh's load_host_modules).
-HOST_MODULES="loop crc32c_generic ext4 dm-log-writes"
+HOST_MODULES="loop crc32c_generic ext4 dm-log-writes tun bridge"
 
 mode_args() {
 	case $1 in

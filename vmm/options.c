@@ -53,9 +53,6 @@ static const char usage_tail[] =
 "                          generated one (checked with libfdt first)\n"
 "    --dump-dtb <file>     write the guest's device tree blob and exit\n"
 "\n"
-"Networking options:\n"
-"    -n, --network <opts>  network device; only mode=none for now\n"
-"\n"
 "Arm options:\n"
 "    --irqchip <gicv2|gicv3|gicv3-its|none|auto>\n"
 "                          interrupt controller (default: auto, GICv3 if\n"
@@ -121,7 +118,6 @@ static const struct option run_options[] = {
 	{ "params",	required_argument, NULL, 'p' },
 	{ "cpus",	required_argument, NULL, 'c' },
 	{ "mem",	required_argument, NULL, 'm' },
-	{ "network",	required_argument, NULL, 'n' },
 	{ "name",	required_argument, NULL, OPT_NAME },
 	{ "console",	required_argument, NULL, OPT_CONSOLE },
 	{ "irqchip",	required_argument, NULL, OPT_IRQCHIP },
@@ -183,7 +179,7 @@ static void collect_options(void)
 	size_t len;
 
 	memcpy(all_options, run_options, sizeof(run_options));
-	len = snprintf(short_options, sizeof(short_options), ":k:i:p:c:m:n:f:F:h");
+	len = snprintf(short_options, sizeof(short_options), ":k:i:p:c:m:f:F:h");
 	for (d = __start_vmm_devices; d < __stop_vmm_devices && n < VM_MAX_DEVICES; d++) {
 		const struct device_option *o = (*d)->option;
 
@@ -418,11 +414,6 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 			/* memory slots are whole pages, up to 64K ones */
 			if (cfg->mem_size % SZ_1M)
 				return errorf(err, errlen, "--mem %s: memory size must be a whole number of MiB",
-					    optarg);
-			break;
-		case 'n':
-			if (strcmp(optarg, "mode=none"))
-				return errorf(err, errlen, "--network %s: network devices are not supported yet (only mode=none)",
 					    optarg);
 			break;
 		case OPT_NAME:

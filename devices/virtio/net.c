@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * net.c - virtio-net (VIRTIO 1.2, 5.1): `-n/--network mode=tap[,tapif=NAME]
+ * [,guest_mac=MAC]` as lkvm spells it, one NIC per use, on a tap device.
+ *
+ * The tap speaks the guest's own frame format: with IFF_VNET_HDR and a
+ * 12-byte header (TUNSETVNETHDRSZ) every frame is a struct
+ * virtio_net_hdr_v1 then the Ethernet frame, so a transmit chain goes to
+ * the tap in one writev() and a receive chain is filled by one readv().
+ * No offloads are negotiated yet (the tap then computes every checksum and
+ * never hands over GSO frames), nor mergeable receive buffers: each frame
+ * takes one chain.  Both queues are served on the main loop under the
+ * device's lock; the tap's readiness is watched only while the guest has
+ * receive buffers, so a full guest leaves the frames queued in the tap.
+ *
+ * What the guest or the tap hands over that cannot be a frame is dropped
+ * and counted, never fatal: a transmit chain shorter than the header or
+ * longer than the largest frame, a receive chain too small for a header.
+ */
+#include <ctype.h>
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/if_tun.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_net.h>
+
+#include "virtio.h"
+
+#define NET_QUEUE_SIZE		256
+#define RX_QUEUE		0
+#define TX_QUEUE		1
+#define NET_HDR_LEN		sizeof(struct virtio_net_hdr_v1)	/* 12 */
+/* the largest frame without GSO: the tap's own limit */
+#define NET_MAX_FRAME		(65535 + NET_HDR_LEN)
+
+enum net_mode { NET_MODE_NONE, NET_MODE_TAP };
+
+struct net_params {
+	enum net_mode	mode;
+	char		tapif[IFNAMSIZ];	/* "" : the kernel names it */
+	u8		mac[6];
+	bool		has_mac;
+};
+
+struct net {
+	struct virtio_dev		vdev;
+	struct virtio_net_config	config;
+	struct vm			*vm;
+	char				name[32];	/* "virtio-net eth0" */
+	char				ifname[IFNAMSIZ];
+	int				tap_fd;
+	bool				started;
+	bool				tap_watched;	/* EPOLLIN on the tap */
+	u64				tx_dropped, rx_dropped;
+};
+
+/* ---- the option ----------------------------------------------------------- */
+
+static const struct device_desc net_dev;
+
+static int parse_mac(const char *s, size_t len, u8 *mac)
+{
+	unsigned int i, v;
+	char hex[3] = { 0 };
+
+	if (len != 17)
+		return -1;
+	for (i = 0; i < 6; i++) {
+		if (i && s[3 * i - 1] != ':')
+			return -1;
+		memcpy(hex, s + 3 * i, 2);
+		if (!isxdigit((unsigned char)hex[0]) || !isxdigit((unsigned char)hex[1]))
+			return -1;
+		sscanf(hex, "%x", &v);
+		mac[i] = v;
+	}
+	return 0;
+}
+
+/* lkvm's keys this vmm does not take, with what to do instead */
+static const struct {
+	const char	*key;
+	const char	*instead;
+} unsupported[] = {
+	{ "script",	"set the tap up beforehand (ip link, a bridge)" },
+	{ "host_ip",	"give the tap its address beforehand (ip addr)" },
+	{ "guest_ip",	"configure the address in the guest" },
+	{ "host_mac",	"set the tap's address beforehand (ip link)" },
+	{ "trans",	"use --virtio-transport" },
+	{ "vhost",	"vhost-net is not supported yet" },
+};
+
+/*
+ * "mode=tap,tapif=NAME,guest_mac=MAC" in any order; mode=none alone.
+ * 0, or -1 with the reason in @err.
+ */
+static int parse_network(const char *value, struct net_params *p, char *err,
+			 size_t errlen)
+{
+	const char *s = value, *end, *eq;
+	bool has_mode = false;
+	unsigned int i;
+
+	memset(p, 0, sizeof(*p));
+	while (*s) {
+		size_t len, klen;
+
+		end = strchr(s, ',');
+		len = end ? (size_t)(end - s) : strlen(s);
+		eq = memchr(s, '=', len);
+		if (!eq)
+			return errorf(err, errlen, "--network %s: '%.*s' is not key=value",
+				      value, (int)len, s);
+		klen = eq - s;
+		eq++;
+		len -= klen + 1;
+		if (klen == 4 && !strncmp(s, "mode", 4)) {
+			if (len == 3 && !strncmp(eq, "tap", 3))
+				p->mode = NET_MODE_TAP;
+			else if (len == 4 && !strncmp(eq, "none", 4))
+				p->mode = NET_MODE_NONE;
+			else if (len == 4 && !strncmp(eq, "user", 4))
+				return errorf(err, errlen, "--network %s: user networking (passt) is not supported yet (use mode=tap)",
+					      value);
+			else
+				return errorf(err, errlen, "--network %s: unknown mode '%.*s' (expected tap or none)",
+					      value, (int)len, eq);
+			has_mode = true;
+		} else if (klen == 5 && !strncmp(s, "tapif", 5)) {
+			if (!len || len >= IFNAMSIZ || memchr(eq, '/', len))
+				return errorf(err, errlen, "--network %s: tapif must be an interface name of 1 to %d characters",
+					      value, IFNAMSIZ - 1);
+			memcpy(p->tapif, eq, len);
+			p->tapif[len] = 0;
+		} else if (klen == 9 && !strncmp(s, "guest_mac", 9)) {
+			if (parse_mac(eq, len, p->mac))
+				return errorf(err, errlen, "--network %s: guest_mac must be six hex bytes, aa:bb:cc:dd:ee:ff",
+					      value);
+			if (p->mac[0] & 1)
+				return errorf(err, errlen, "--network %s: guest_mac must not be a multicast address",
+					      value);
+			p->has_mac = true;
+		} else {
+			for (i = 0; i < ARRAY_SIZE(unsupported); i++)
+				if (strlen(unsupported[i].key) == klen &&
+				    !strncmp(s, unsupported[i].key, klen))
+					return errorf(err, errlen, "--network %s: '%s' is not supported: %s",
+						      value, unsupported[i].key,
+						      unsupported[i].instead);
+			return errorf(err, errlen, "--network %s: unknown key '%.*s' (expected mode, tapif or guest_mac)",
+				      value, (int)klen, s);
+		}
+		s = end ? end + 1 : s + klen + 1 + len;
+	}
+	if (!has_mode)
+		return errorf(err, errlen, "--network %s: give a mode (mode=tap or mode=none)",
+			      value);
+	if (p->mode == NET_MODE_NONE && strcmp(value, "mode=none"))
+		return errorf(err, errlen, "--network %s: mode=none takes no other key", value);
+	return 0;
+}
+
+static int check_network(const char *value, char *err, size_t errlen)
+{
+	struct net_params p;
+
+	return parse_network(value, &p, err, errlen);
+}
+
+/*
+ * A stable default MAC for NIC @index of the VM called @name: locally
+ * administered, unicast, the rest an FNV-1a hash, so that a named VM keeps
+ * its address (and its DHCP lease) from run to run.
+ */
+static void default_mac(const char *name, unsigned int index, u8 *mac)
+{
+	u32 h = 2166136261u;
+	const char *c;
+
+	for (c = name; *c; c++)
+		h = (h ^ (u8)*c) * 16777619u;
+	h = (h ^ index) * 16777619u;
+	mac[0] = 0x02;
+	mac[1] = 0x15;
+	mac[2] = h >> 24;
+	mac[3] = h >> 16;
+	mac[4] = h >> 8;
+	mac[5] = h;
+}
+
+/* ---- the tap -------------------------------------------------------------- */
+
+/*
+ * Open tap @p->tapif (a new one the kernel names if ""), frames with the
+ * virtio-net header, non-blocking; bring it up if we may.  The fd, or -1
+ * after a log line.
+ */
+static int open_tap(struct net *n, const struct net_params *p, const char *opt)
+{
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR };
+	int hdr = NET_HDR_LEN, fd, sock;
+
+	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		pr_err("--network %s: /dev/net/tun: %s%s", opt, strerror(errno),
+		       errno == ENOENT ? " (load the tun module)" : "");
+		return -1;
+	}
+	memcpy(ifr.ifr_name, p->tapif, sizeof(p->tapif));
+	if (ioctl(fd, TUNSETIFF, &ifr)) {
+		pr_err("--network %s: cannot attach to tap %s: %s%s", opt,
+		       *p->tapif ? p->tapif : "(new)", strerror(errno),
+		       errno == EPERM ? " (it takes CAP_NET_ADMIN, or a tap made for you: ip tuntap add mode tap user $USER vnet_hdr)" :
+		       errno == EBUSY ? " (another process has it)" :
+		       errno == EINVAL ? " (is it a tap made without vnet_hdr, or not a tap?)" : "");
+		close(fd);
+		return -1;
+	}
+	if (ioctl(fd, TUNSETVNETHDRSZ, &hdr)) {
+		pr_err("--network %s: TUNSETVNETHDRSZ: %s", opt, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	memcpy(n->ifname, ifr.ifr_name, IFNAMSIZ);
+	n->ifname[IFNAMSIZ - 1] = 0;
+
+	/* up, as lkvm leaves it; without CAP_NET_ADMIN the user does it */
+	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sock >= 0 && !ioctl(sock, SIOCGIFFLAGS, &ifr) && !(ifr.ifr_flags & IFF_UP)) {
+		ifr.ifr_flags |= IFF_UP;
+		if (ioctl(sock, SIOCSIFFLAGS, &ifr))
+			pr_info("%s: tap %s is down and cannot be brought up here (%s): ip link set %s up",
+				n->name, n->ifname, strerror(errno), n->ifname);
+	}
+	if (sock >= 0)
+		close(sock);
+	return fd;
+}
+
+/* ---- the queues ------------------------------------------------------------ */
+
+static void watch_tap(struct net *n, bool on)
+{
+	if (n->tap_watched == on)
+		return;
+	if (!loop__mod(&n->vm->loop, n->tap_fd, on ? EPOLLIN : 0))
+		n->tap_watched = on;
+}
+
+/*
+ * The guest's frames, to the tap: at most a queue's worth per turn of the
+ * main loop (see rng.c's serve()).  A frame the tap refuses (down, full)
+ * is dropped, as a NIC's wire would.
+ */
+static void transmit(struct net *n)
+{
+	struct virtio_dev *vdev = &n->vdev;
+	struct virtqueue *vq = &vdev->vqs[TX_QUEUE];
+	unsigned int budget = vq->size;
+	struct virtq_chain chain;
+	bool pushed = false;
+
+	do {
+		while (budget && virtio_dev__pop(vdev, vq, &chain) > 0) {
+			if (chain.out_len < NET_HDR_LEN || chain.out_len > NET_MAX_FRAME ||
+			    writev(n->tap_fd, chain.iov, chain.nr_out) < 0)
+				n->tx_dropped++;
+			virtq__push(vq, chain.head, 0);
+			pushed = true;
+			budget--;
+		}
+		if (!budget) {
+			virtio_dev__kick(vq);
+			break;
+		}
+	} while (!vdev->failed && virtq__arm_notify(vq));
+	if (pushed)
+		virtio_dev__signal(vdev, vq);
+}
+
+/*
+ * Frames from the tap, each into one receive chain, while both last and
+ * at most a queue's worth per turn.  Out of buffers, the tap is no longer
+ * watched until the guest posts more.
+ */
+static void receive(struct net *n)
+{
+	struct virtio_dev *vdev = &n->vdev;
+	struct virtqueue *vq = &vdev->vqs[RX_QUEUE];
+	unsigned int budget = vq->size;
+	struct virtq_chain chain;
+	bool pushed = false;
+	__le16 one = htole16(1);
+	ssize_t got;
+
+	while (budget) {
+		if (virtio_dev__pop(vdev, vq, &chain) <= 0) {
+			/* no buffer: stop reading the tap until the guest posts some */
+			if (vdev->failed || !virtq__arm_notify(vq)) {
+				watch_tap(n, false);
+				break;
+			}
+			continue;
+		}
+		if (chain.in_len < NET_HDR_LEN) {
+			/* useless to any frame: give it back empty */
+			n->rx_dropped++;
+			virtq__push(vq, chain.head, 0);
+			pushed = true;
+			budget--;
+			continue;
+		}
+		got = readv(n->tap_fd, chain.iov + chain.nr_out, chain.nr_in);
+		if (got < 0 && errno == EINTR)
+			got = readv(n->tap_fd, chain.iov + chain.nr_out, chain.nr_in);
+		if (got < (ssize_t)NET_HDR_LEN) {
+			/* nothing waiting (EAGAIN): the chain waits for the next frame */
+			virtq__unpop(vq);
+			if (got >= 0)
+				n->rx_dropped++;
+			break;
+		}
+		/* VERSION_1 headers carry num_buffers: one, without MRG_RXBUF */
+		virtq_chain__write(&chain, offsetof(struct virtio_net_hdr_v1, num_buffers),
+				   &one, sizeof(one));
+		virtq__push(vq, chain.head, got);
+		pushed = true;
+		budget--;
+	}
+	if (!budget)
+		virtio_dev__kick(vq);	/* the rest on the next turn */
+	if (pushed)
+		virtio_dev__signal(vdev, vq);
+}
+
+static void on_tx(void *opaque, u32 events __unused)
+{
+	struct net *n = opaque;
+
+	virtio_dev__clear_notify(&n->vdev.vqs[TX_QUEUE]);
+	pthread_mutex_lock(&n->vdev.lock);
+	if (n->started && n->vdev.vqs[TX_QUEUE].ready)
+		transmit(n);
+	pthread_mutex_unlock(&n->vdev.lock);
+}
+
+/* The guest posted receive buffers: frames may flow again. */
+static void on_rx(void *opaque, u32 events __unused)
+{
+	struct net *n = opaque;
+
+	virtio_dev__clear_notify(&n->vdev.vqs[RX_QUEUE]);
+	pthread_mutex_lock(&n->vdev.lock);
+	if (n->started && n->vdev.vqs[RX_QUEUE].ready) {
+		watch_tap(n, true);
+		receive(n);
+	}
+	pthread_mutex_unlock(&n->vdev.lock);
+}
+
+static void on_tap(void *opaque, u32 events __unused)
+{
+	struct net *n = opaque;
+
+	pthread_mutex_lock(&n->vdev.lock);
+	if (n->started && n->vdev.vqs[RX_QUEUE].ready)
+		receive(n);
+	else
+		watch_tap(n, false);	/* nowhere to put frames until DRIVER_OK */
+	pthread_mutex_unlock(&n->vdev.lock);
+}
+
+static int net_start(struct virtio_dev *vdev)
+{
+	struct net *n = vdev->priv;
+
+	n->started = true;
+	/* buffers posted before DRIVER_OK: look at both queues on the loop */
+	virtio_dev__kick(&vdev->vqs[RX_QUEUE]);
+	virtio_dev__kick(&vdev->vqs[TX_QUEUE]);
+	return 0;
+}
+
+static void net_reset(struct virtio_dev *vdev)
+{
+	struct net *n = vdev->priv;
+
+	n->started = false;	/* under the lock the queues are served with */
+	watch_tap(n, false);
+}
+
+static const struct virtio_dev_ops net_ops = {
+	.start	= net_start,
+	.reset	= net_reset,
+};
+
+/* ---- set-up ---------------------------------------------------------------- */
+
+static void net_free(struct net *n)
+{
+	struct loop *loop = &n->vm->loop;
+
+	if (n->vdev.vqs[RX_QUEUE].notify_fd >= 0) {
+		loop__del(loop, n->vdev.vqs[RX_QUEUE].notify_fd);
+		loop__del(loop, n->vdev.vqs[TX_QUEUE].notify_fd);
+	}
+	if (n->tap_fd >= 0) {
+		loop__del(loop, n->tap_fd);
+		close(n->tap_fd);
+	}
+	virtio_dev__remove(&n->vdev);
+	virtio_dev__destroy(&n->vdev);
+	if (n->tx_dropped || n->rx_dropped)
+		pr_info("%s: %" PRIu64 " frames dropped out, %" PRIu64 " in", n->name,
+			n->tx_dropped, n->rx_dropped);
+	free(n);
+}
+
+/* How many NICs the VM has before this one: eth0, eth1, ... in order. */
+static unsigned int nic_index(const struct vm *vm, const char *arg)
+{
+	const struct vm_config *cfg = vm->cfg;
+	unsigned int i, nr = 0;
+
+	for (i = 0; i < cfg->nr_dev_args && cfg->dev_args[i].value != arg; i++)
+		if (cfg->dev_args[i].desc == &net_dev &&
+		    strcmp(cfg->dev_args[i].value, "mode=none"))
+			nr++;
+	return nr;
+}
+
+static int net_init(struct vm *vm, const char *arg, void **state)
+{
+	struct net_params p;
+	unsigned int index;
+	struct net *n;
+	char err[256];
+	int ret;
+
+	if (parse_network(arg, &p, err, sizeof(err))) {
+		pr_err("%s", err);
+		return -DEVICE_EREPORTED;
+	}
+	if (p.mode == NET_MODE_NONE)
+		return 1;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	n->vm = vm;
+	n->tap_fd = -1;
+	index = nic_index(vm, arg);
+	snprintf(n->name, sizeof(n->name), "virtio-net eth%u", index);
+	ret = virtio_dev__init(&n->vdev, vm, n->name, VIRTIO_ID_NET,
+			       (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS),
+			       2, NET_QUEUE_SIZE);
+	if (ret) {
+		free(n);
+		return ret;
+	}
+	n->vdev.ops = &net_ops;
+	n->vdev.priv = n;
+	if (p.has_mac)
+		memcpy(n->config.mac, p.mac, 6);
+	else
+		default_mac(vm->cfg->name ? vm->cfg->name : "", index, n->config.mac);
+	n->config.status = htole16(VIRTIO_NET_S_LINK_UP);
+	n->config.max_virtqueue_pairs = htole16(1);
+	n->vdev.config = (u8 *)&n->config;
+	n->vdev.config_size = offsetof(struct virtio_net_config, mtu);
+
+	ret = -DEVICE_EREPORTED;
+	n->tap_fd = open_tap(n, &p, arg);
+	if (n->tap_fd < 0)
+		goto out;
+	ret = loop__add(&vm->loop, n->tap_fd, 0, on_tap, n);
+	if (!ret)
+		ret = loop__add(&vm->loop, n->vdev.vqs[RX_QUEUE].notify_fd, EPOLLIN, on_rx, n);
+	if (!ret)
+		ret = loop__add(&vm->loop, n->vdev.vqs[TX_QUEUE].notify_fd, EPOLLIN, on_tx, n);
+	if (!ret)
+		ret = virtio_dev__add(&n->vdev);
+	if (ret)
+		goto out;
+	pr_info("%s: tap %s, MAC %02x:%02x:%02x:%02x:%02x:%02x", n->name, n->ifname,
+		n->config.mac[0], n->config.mac[1], n->config.mac[2], n->config.mac[3],
+		n->config.mac[4], n->config.mac[5]);
+	*state = n;
+	return 0;
+out:
+	net_free(n);
+	return ret;
+}
+
+static int net_fdt(struct vm *vm __unused, void *state, void *fdt)
+{
+	struct net *n = state;
+
+	return virtio_dev__fdt(&n->vdev, fdt);
+}
+
+static void net_exit(struct vm *vm __unused, void *state)
+{
+	net_free(state);
+}
+
+static const struct device_option network_option = {
+	.name		= "network",
+	.short_name	= 'n',
+	.metavar	= "mode=tap[,tapif=NAME][,guest_mac=MAC]|mode=none",
+	.help		= "a NIC (virtio-net): given again, the next one (eth0,\n"
+			  "eth1, ...).  mode=tap: on tap NAME (made if absent,\n"
+			  "which takes CAP_NET_ADMIN; brought up if allowed);\n"
+			  "guest_mac: default 02:15 and a hash of --name;\n"
+			  "mode=none (the default): no NIC",
+	.check		= check_network,
+};
+
+static const struct device_desc net_dev = {
+	.name	= "virtio-net",
+	.order	= 12,
+	.option	= &network_option,
+	.init	= net_init,
+	.fdt	= net_fdt,
+	.exit	= net_exit,
+};
+DEVICE_REGISTER(net_dev);
