@@ -57,10 +57,9 @@ struct net {
 	struct virtio_net_config	config;
 	struct vm			*vm;
 	char				name[32];	/* "virtio-net eth0" */
-	char				ifname[IFNAMSIZ];
-	int				tap_fd;
+	int				fd;		/* the frames: a tap */
 	bool				started;
-	bool				tap_watched;	/* EPOLLIN on the tap */
+	bool				watched;	/* EPOLLIN on fd */
 	u64				tx_dropped, rx_dropped;
 };
 
@@ -202,10 +201,10 @@ static void default_mac(const char *name, unsigned int index, u8 *mac)
 
 /*
  * Open tap @p->tapif (a new one the kernel names if ""), frames with the
- * virtio-net header, non-blocking; bring it up if we may.  The fd, or -1
- * after a log line.
+ * virtio-net header, non-blocking; bring it up if we may.  The fd, with
+ * the tap's name in @ifname, or -1 after a log line.
  */
-static int open_tap(struct net *n, const struct net_params *p, const char *opt)
+static int open_tap(const struct net_params *p, const char *opt, char *ifname)
 {
 	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR };
 	int hdr = NET_HDR_LEN, fd, sock;
@@ -231,16 +230,16 @@ static int open_tap(struct net *n, const struct net_params *p, const char *opt)
 		close(fd);
 		return -1;
 	}
-	memcpy(n->ifname, ifr.ifr_name, IFNAMSIZ);
-	n->ifname[IFNAMSIZ - 1] = 0;
+	memcpy(ifname, ifr.ifr_name, IFNAMSIZ);
+	ifname[IFNAMSIZ - 1] = 0;
 
 	/* up, as lkvm leaves it; without CAP_NET_ADMIN the user does it */
 	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (sock >= 0 && !ioctl(sock, SIOCGIFFLAGS, &ifr) && !(ifr.ifr_flags & IFF_UP)) {
 		ifr.ifr_flags |= IFF_UP;
 		if (ioctl(sock, SIOCSIFFLAGS, &ifr))
-			pr_info("%s: tap %s is down and cannot be brought up here (%s): ip link set %s up",
-				n->name, n->ifname, strerror(errno), n->ifname);
+			pr_info("--network %s: tap %s is down and cannot be brought up here (%s): ip link set %s up",
+				opt, ifname, strerror(errno), ifname);
 	}
 	if (sock >= 0)
 		close(sock);
@@ -249,12 +248,12 @@ static int open_tap(struct net *n, const struct net_params *p, const char *opt)
 
 /* ---- the queues ------------------------------------------------------------ */
 
-static void watch_tap(struct net *n, bool on)
+static void watch_frames(struct net *n, bool on)
 {
-	if (n->tap_watched == on)
+	if (n->watched == on)
 		return;
-	if (!loop__mod(&n->vm->loop, n->tap_fd, on ? EPOLLIN : 0))
-		n->tap_watched = on;
+	if (!loop__mod(&n->vm->loop, n->fd, on ? EPOLLIN : 0))
+		n->watched = on;
 }
 
 /*
@@ -273,7 +272,7 @@ static void transmit(struct net *n)
 	do {
 		while (budget && virtio_dev__pop(vdev, vq, &chain) > 0) {
 			if (chain.out_len < NET_HDR_LEN || chain.out_len > NET_MAX_FRAME ||
-			    writev(n->tap_fd, chain.iov, chain.nr_out) < 0)
+			    writev(n->fd, chain.iov, chain.nr_out) < 0)
 				n->tx_dropped++;
 			virtq__push(vq, chain.head, 0);
 			pushed = true;
@@ -307,7 +306,7 @@ static void receive(struct net *n)
 		if (virtio_dev__pop(vdev, vq, &chain) <= 0) {
 			/* no buffer: stop reading the tap until the guest posts some */
 			if (vdev->failed || !virtq__arm_notify(vq)) {
-				watch_tap(n, false);
+				watch_frames(n, false);
 				break;
 			}
 			continue;
@@ -320,9 +319,9 @@ static void receive(struct net *n)
 			budget--;
 			continue;
 		}
-		got = readv(n->tap_fd, chain.iov + chain.nr_out, chain.nr_in);
+		got = readv(n->fd, chain.iov + chain.nr_out, chain.nr_in);
 		if (got < 0 && errno == EINTR)
-			got = readv(n->tap_fd, chain.iov + chain.nr_out, chain.nr_in);
+			got = readv(n->fd, chain.iov + chain.nr_out, chain.nr_in);
 		if (got < (ssize_t)NET_HDR_LEN) {
 			/* nothing waiting (EAGAIN): the chain waits for the next frame */
 			virtq__unpop(vq);
@@ -362,13 +361,13 @@ static void on_rx(void *opaque, u32 events __unused)
 	virtio_dev__clear_notify(&n->vdev.vqs[RX_QUEUE]);
 	pthread_mutex_lock(&n->vdev.lock);
 	if (n->started && n->vdev.vqs[RX_QUEUE].ready) {
-		watch_tap(n, true);
+		watch_frames(n, true);
 		receive(n);
 	}
 	pthread_mutex_unlock(&n->vdev.lock);
 }
 
-static void on_tap(void *opaque, u32 events __unused)
+static void on_frames(void *opaque, u32 events __unused)
 {
 	struct net *n = opaque;
 
@@ -376,7 +375,7 @@ static void on_tap(void *opaque, u32 events __unused)
 	if (n->started && n->vdev.vqs[RX_QUEUE].ready)
 		receive(n);
 	else
-		watch_tap(n, false);	/* nowhere to put frames until DRIVER_OK */
+		watch_frames(n, false);	/* nowhere to put frames until DRIVER_OK */
 	pthread_mutex_unlock(&n->vdev.lock);
 }
 
@@ -396,7 +395,7 @@ static void net_reset(struct virtio_dev *vdev)
 	struct net *n = vdev->priv;
 
 	n->started = false;	/* under the lock the queues are served with */
-	watch_tap(n, false);
+	watch_frames(n, false);
 }
 
 static const struct virtio_dev_ops net_ops = {
@@ -406,18 +405,17 @@ static const struct virtio_dev_ops net_ops = {
 
 /* ---- set-up ---------------------------------------------------------------- */
 
-static void net_free(struct net *n)
+void virtio_net__destroy(void *state)
 {
+	struct net *n = state;
 	struct loop *loop = &n->vm->loop;
 
 	if (n->vdev.vqs[RX_QUEUE].notify_fd >= 0) {
 		loop__del(loop, n->vdev.vqs[RX_QUEUE].notify_fd);
 		loop__del(loop, n->vdev.vqs[TX_QUEUE].notify_fd);
 	}
-	if (n->tap_fd >= 0) {
-		loop__del(loop, n->tap_fd);
-		close(n->tap_fd);
-	}
+	loop__del(loop, n->fd);
+	close(n->fd);
 	virtio_dev__remove(&n->vdev);
 	virtio_dev__destroy(&n->vdev);
 	if (n->tx_dropped || n->rx_dropped)
@@ -439,13 +437,59 @@ static unsigned int nic_index(const struct vm *vm, const char *arg)
 	return nr;
 }
 
+int virtio_net__create(struct vm *vm, int fd, const u8 *mac, unsigned int index,
+		       const char *backend, void **state)
+{
+	struct net *n;
+	int ret;
+
+	n = calloc(1, sizeof(*n));
+	if (!n) {
+		close(fd);
+		return -ENOMEM;
+	}
+	n->vm = vm;
+	n->fd = fd;
+	snprintf(n->name, sizeof(n->name), "virtio-net eth%u", index);
+	ret = virtio_dev__init(&n->vdev, vm, n->name, VIRTIO_ID_NET,
+			       (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS),
+			       2, NET_QUEUE_SIZE);
+	if (ret) {
+		close(fd);
+		free(n);
+		return ret;
+	}
+	n->vdev.ops = &net_ops;
+	n->vdev.priv = n;
+	memcpy(n->config.mac, mac, 6);
+	n->config.status = htole16(VIRTIO_NET_S_LINK_UP);
+	n->config.max_virtqueue_pairs = htole16(1);
+	n->vdev.config = (u8 *)&n->config;
+	n->vdev.config_size = offsetof(struct virtio_net_config, mtu);
+
+	ret = loop__add(&vm->loop, fd, 0, on_frames, n);
+	if (!ret)
+		ret = loop__add(&vm->loop, n->vdev.vqs[RX_QUEUE].notify_fd, EPOLLIN, on_rx, n);
+	if (!ret)
+		ret = loop__add(&vm->loop, n->vdev.vqs[TX_QUEUE].notify_fd, EPOLLIN, on_tx, n);
+	if (!ret)
+		ret = virtio_dev__add(&n->vdev);
+	if (ret) {
+		virtio_net__destroy(n);
+		return ret;
+	}
+	pr_info("%s: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x", n->name, backend,
+		mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	*state = n;
+	return 0;
+}
+
 static int net_init(struct vm *vm, const char *arg, void **state)
 {
+	char err[256], ifname[IFNAMSIZ], backend[32];
 	struct net_params p;
 	unsigned int index;
-	struct net *n;
-	char err[256];
-	int ret;
+	int fd;
 
 	if (parse_network(arg, &p, err, sizeof(err))) {
 		pr_err("%s", err);
@@ -453,52 +497,14 @@ static int net_init(struct vm *vm, const char *arg, void **state)
 	}
 	if (p.mode == NET_MODE_NONE)
 		return 1;
-	n = calloc(1, sizeof(*n));
-	if (!n)
-		return -ENOMEM;
-	n->vm = vm;
-	n->tap_fd = -1;
 	index = nic_index(vm, arg);
-	snprintf(n->name, sizeof(n->name), "virtio-net eth%u", index);
-	ret = virtio_dev__init(&n->vdev, vm, n->name, VIRTIO_ID_NET,
-			       (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS),
-			       2, NET_QUEUE_SIZE);
-	if (ret) {
-		free(n);
-		return ret;
-	}
-	n->vdev.ops = &net_ops;
-	n->vdev.priv = n;
-	if (p.has_mac)
-		memcpy(n->config.mac, p.mac, 6);
-	else
-		default_mac(vm->cfg->name ? vm->cfg->name : "", index, n->config.mac);
-	n->config.status = htole16(VIRTIO_NET_S_LINK_UP);
-	n->config.max_virtqueue_pairs = htole16(1);
-	n->vdev.config = (u8 *)&n->config;
-	n->vdev.config_size = offsetof(struct virtio_net_config, mtu);
-
-	ret = -DEVICE_EREPORTED;
-	n->tap_fd = open_tap(n, &p, arg);
-	if (n->tap_fd < 0)
-		goto out;
-	ret = loop__add(&vm->loop, n->tap_fd, 0, on_tap, n);
-	if (!ret)
-		ret = loop__add(&vm->loop, n->vdev.vqs[RX_QUEUE].notify_fd, EPOLLIN, on_rx, n);
-	if (!ret)
-		ret = loop__add(&vm->loop, n->vdev.vqs[TX_QUEUE].notify_fd, EPOLLIN, on_tx, n);
-	if (!ret)
-		ret = virtio_dev__add(&n->vdev);
-	if (ret)
-		goto out;
-	pr_info("%s: tap %s, MAC %02x:%02x:%02x:%02x:%02x:%02x", n->name, n->ifname,
-		n->config.mac[0], n->config.mac[1], n->config.mac[2], n->config.mac[3],
-		n->config.mac[4], n->config.mac[5]);
-	*state = n;
-	return 0;
-out:
-	net_free(n);
-	return ret;
+	if (!p.has_mac)
+		default_mac(vm->cfg->name ? vm->cfg->name : "", index, p.mac);
+	fd = open_tap(&p, arg, ifname);
+	if (fd < 0)
+		return -DEVICE_EREPORTED;
+	snprintf(backend, sizeof(backend), "tap %s", ifname);
+	return virtio_net__create(vm, fd, p.mac, index, backend, state);
 }
 
 static int net_fdt(struct vm *vm __unused, void *state, void *fdt)
@@ -510,7 +516,7 @@ static int net_fdt(struct vm *vm __unused, void *state, void *fdt)
 
 static void net_exit(struct vm *vm __unused, void *state)
 {
-	net_free(state);
+	virtio_net__destroy(state);
 }
 
 static const struct device_option network_option = {

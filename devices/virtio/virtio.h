@@ -279,6 +279,17 @@ void virtio_dev__remove(struct virtio_dev *vdev);
 int virtio_dev__fdt(struct virtio_dev *vdev, void *fdt);
 
 /*
+ * A virtio-net NIC (net.c), eth@index with MAC @mac, on @fd: a file whose
+ * every read and write is one frame after a 12-byte struct
+ * virtio_net_hdr_v1 (a tap with IFF_VNET_HDR; a datagram socket does too).
+ * The NIC owns @fd from now on, also on failure.  @backend names it in the
+ * log.  0 with the NIC in *@state, or -errno.
+ */
+int virtio_net__create(struct vm *vm, int fd, const u8 *mac, unsigned int index,
+		       const char *backend, void **state) __must_check;
+void virtio_net__destroy(void *state);
+
+/*
  * The transports: virtio-mmio (a window in the memory map, an SPI,
  * ioeventfds where the hypervisor has them; mmio.c) and virtio-pci (a
  * device on the PCI host bridge; pci.c).  0, or -errno after a log line.
