@@ -21,6 +21,10 @@
 #   virtio    the virtio tests' side: list the virtio disks, mount /dev/vda
 #             (ext4), read from-host.txt, write from-guest.txt, try to write
 #             /dev/vdb (given read-only), read /dev/hwrng, power off
+#   netbench  eth0 is 10.0.1.2/24 and the host 10.0.1.1 (which listens with
+#             nc on port 5001): "guest-netbench: ping_avg_ms MS" over 50
+#             back-to-back pings, then 64 MiB sent with nc, "guest-netbench:
+#             tx_64m START END" in /proc/uptime seconds
 #   net       give eth0 address vmmip/24, ping vmmpeer until it answers (60
 #             tries), stay vmmlinger seconds (default 5) for the peer's
 #             pings, power off
@@ -88,6 +92,19 @@ virtio)
 	echo "guest-hwrng-bytes: $(dd if=/dev/hwrng bs=32 count=1 2>/dev/null | od -An -tx1 | tr -d ' \n')"
 	# each virtio interrupt: its chip, number, trigger and name, less the counts
 	grep virtio /proc/interrupts | sed 's/^ *[0-9]*:\( *[0-9]*\)* */guest-virtio-irq: /'
+	poweroff -f ;;
+netbench)
+	ip addr add 10.0.1.2/24 dev eth0 && ip link set eth0 up
+	i=0
+	while [ $i -lt 60 ] && ! ping -c 1 -W 1 10.0.1.1 > /dev/null 2>&1; do
+		i=$((i + 1))
+	done
+	ping -c 50 -A -q 10.0.1.1 |
+		sed -n 's|^round-trip min/avg/max = [0-9.]*/\([0-9.]*\)/.*|guest-netbench: ping_avg_ms \1|p'
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	dd if=/dev/zero bs=64k count=1024 2>/dev/null | nc 10.0.1.1 5001 ||
+		echo "guest-netbench-failed: tx"
+	echo "guest-netbench: tx_64m $t0 $(cut -d' ' -f1 /proc/uptime)"
 	poweroff -f ;;
 net)
 	echo "guest-net-mac: $(cat /sys/class/net/eth0/address 2>/dev/null)"

@@ -8,7 +8,7 @@ backends() {
 	[ ! -c /dev/kvm ] || echo "kvm /dev/kvm"
 	[ ! -c /dev/vmm ] || echo "vmm.ko /dev/vmm"
 }
-# want NAME: TB_BENCH (make bench BENCH=fw,boot,blk) names it, or is all.
+# want NAME: TB_BENCH (make bench BENCH=fw,boot,blk,net) names it, or is all.
 want() {
 	case ",${TB_BENCH:-all}," in *,all,*|*,$1,*) return 0 ;; esac
 	return 1
@@ -84,3 +84,31 @@ want blk && backends | while read -r backend dev; do
 		/tmp/blk.parts.$backend | sort
 done
 rm -f /tmp/bench.img
+
+# virtio-net on a tap on each backend: the guest (2 vCPUs, 512 MiB) pings
+# L1 back to back (the average round trip: small-message latency) and
+# sends 64 MiB to an nc in L1 over TCP; guest time from /proc/uptime.
+want net && insmod /lib/modules/tun.ko 2>/dev/null
+want net && backends | while read -r backend dev; do
+	# an input that never ends: at its end nc would close its side, and
+	# busybox's nc in the guest stops sending when it sees that
+	sleep 3600 | nc -l -p 5001 > /dev/null &
+	vmm run --kvm-dev $dev -k /guest/Image -i /guest/initrd.cpio -c 2 -m 512 \
+		-p "quiet vmmtest=netbench" -n mode=tap,tapif=bench0 \
+		< /dev/null > /tmp/net.out 2>&1 &
+	vmpid=$!
+	i=0
+	while ! ip link show bench0 > /dev/null 2>&1 && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	ip addr add 10.0.1.1/24 dev bench0
+	ip link set bench0 up
+	wait $vmpid
+	echo "@@@ BENCH-STATUS net-tap-$backend $TB_MODE $?"
+	killall nc sleep 2>/dev/null
+	tr -d '\r' < /tmp/net.out | grep '^guest-netbench' | sed "s/^/@@@ NET-RUN $backend $TB_MODE /"
+	tr -d '\r' < /tmp/net.out | awk -v b=$backend -v m=$TB_MODE '
+		/^guest-netbench: ping_avg_ms / { printf "@@@ BENCH %s %s net_tap_rtt_us %d\n", b, m, $3 * 1000 + 0.5 }
+		/^guest-netbench: tx_64m / { if ($4 > $3) printf "@@@ BENCH %s %s net_tap_tx_mib_s %d\n", b, m, 64 / ($4 - $3) + 0.5 }'
+done
