@@ -105,6 +105,7 @@ netbench)
 	dd if=/dev/zero bs=64k count=1024 2>/dev/null | nc 10.0.1.1 5001 ||
 		echo "guest-netbench-failed: tx"
 	echo "guest-netbench: tx_64m $t0 $(cut -d' ' -f1 /proc/uptime)"
+	echo "guest-netbench: eth0 $(cat /sys/class/net/eth0/statistics/tx_packets) packets out, $(cat /sys/class/net/eth0/statistics/rx_packets) in"
 	poweroff -f ;;
 net)
 	echo "guest-net-mac: $(cat /sys/class/net/eth0/address 2>/dev/null)"

@@ -209,11 +209,6 @@ bool virtq__needs_interrupt(struct virtqueue *vq)
 	return vring_need_event(event, new, old);
 }
 
-void virtq__unpop(struct virtqueue *vq)
-{
-	vq->last_avail--;
-}
-
 bool virtq__arm_notify(struct virtqueue *vq)
 {
 	u16 avail_idx;

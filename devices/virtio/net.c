@@ -6,12 +6,13 @@
  * The tap speaks the guest's own frame format: with IFF_VNET_HDR and a
  * 12-byte header (TUNSETVNETHDRSZ) every frame is a struct
  * virtio_net_hdr_v1 then the Ethernet frame, so a transmit chain goes to
- * the tap in one writev() and a receive chain is filled by one readv().
- * No offloads are negotiated yet (the tap then computes every checksum and
- * never hands over GSO frames), nor mergeable receive buffers: each frame
- * takes one chain.  Both queues are served on the main loop under the
- * device's lock; the tap's readiness is watched only while the guest has
- * receive buffers, so a full guest leaves the frames queued in the tap.
+ * the tap in one writev(), and the guest's checksum and TSO offloads are
+ * the tap's (CSUM, HOST_TSO4/6 out; GUEST_CSUM, GUEST_TSO4/6 in, told to
+ * the tap with TUNSETOFFLOAD).  A received frame is read whole, then
+ * copied into as many chains as it needs (MRG_RXBUF; one without it).
+ * Both queues are served on the main loop under the device's lock; the
+ * tap's readiness is watched only while the guest has receive buffers, so
+ * a full guest leaves the frames queued in the tap.
  *
  * What the guest or the tap hands over that cannot be a frame is dropped
  * and counted, never fatal: a transmit chain shorter than the header or
@@ -40,8 +41,10 @@
 #define RX_QUEUE		0
 #define TX_QUEUE		1
 #define NET_HDR_LEN		sizeof(struct virtio_net_hdr_v1)	/* 12 */
-/* the largest frame without GSO: the tap's own limit */
+/* the largest frame, GSO ones included: the tap's own limit */
 #define NET_MAX_FRAME		(65535 + NET_HDR_LEN)
+/* receive chains one frame may take with MRG_RXBUF: 64 KiB in 1 KiB ones */
+#define NET_MAX_MERGE		64
 
 enum net_mode { NET_MODE_NONE, NET_MODE_TAP };
 
@@ -60,7 +63,17 @@ struct net {
 	int				fd;		/* the frames: a tap */
 	bool				started;
 	bool				watched;	/* EPOLLIN on fd */
+	bool				gone;		/* the back-end hung up */
+	bool				tap;		/* fd takes TUNSETOFFLOAD */
+	bool				mergeable;	/* MRG_RXBUF, from DRIVER_OK */
 	u64				tx_dropped, rx_dropped;
+
+	/* the frame being received, and the chains it has so far */
+	u32				rx_len;		/* 0: none */
+	unsigned int			nr_held;
+	u64				held_room;
+	struct virtq_chain		held[NET_MAX_MERGE];
+	u8				rx_buf[NET_MAX_FRAME];
 };
 
 /* ---- the option ----------------------------------------------------------- */
@@ -287,54 +300,132 @@ static void transmit(struct net *n)
 		virtio_dev__signal(vdev, vq);
 }
 
+/* The back-end hung up (a socket's peer closed): the link is down for good. */
+static void backend_gone(struct net *n)
+{
+	n->gone = true;
+	watch_frames(n, false);
+	pr_warn("%s: the network back-end closed: the link is down", n->name);
+	n->config.status = 0;
+	n->vdev.config_generation++;
+	if (n->vdev.status & VIRTIO_CONFIG_S_DRIVER_OK)
+		n->vdev.transport->interrupt(&n->vdev, NULL);
+}
+
 /*
- * Frames from the tap, each into one receive chain, while both last and
- * at most a queue's worth per turn.  Out of buffers, the tap is no longer
- * watched until the guest posts more.
+ * Read the next frame into rx_buf, unless one is pending there: true with
+ * one, false when there is none (or the back-end is gone).  A datagram
+ * too short for the header is dropped.
+ */
+static bool next_frame(struct net *n)
+{
+	ssize_t got;
+
+	while (!n->rx_len) {
+		got = read(n->fd, n->rx_buf, sizeof(n->rx_buf));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got == 0) {
+			backend_gone(n);
+			return false;
+		}
+		if (got < 0)
+			return false;	/* EAGAIN: nothing waiting */
+		if (got < (ssize_t)NET_HDR_LEN)
+			n->rx_dropped++;
+		else
+			n->rx_len = got;
+	}
+	return true;
+}
+
+/*
+ * Gather receive chains for the pending frame: one, or with MRG_RXBUF as
+ * many as it needs.  Chains already gathered stay held (not given back)
+ * while the guest has no more.  True once the frame has room.
+ */
+static bool gather(struct net *n, struct virtqueue *vq, bool *pushed)
+{
+	struct virtio_dev *vdev = &n->vdev;
+	unsigned int max = n->mergeable ? NET_MAX_MERGE : 1;
+	struct virtq_chain *c;
+
+	while (n->nr_held < max && n->held_room < n->rx_len) {
+		c = &n->held[n->nr_held];
+		if (virtio_dev__pop(vdev, vq, c) <= 0)
+			return false;
+		if (c->in_len < NET_HDR_LEN) {
+			/* 5.1.6.3.1: too small for any frame: back, empty */
+			n->rx_dropped++;
+			virtq__push(vq, c->head, 0);
+			*pushed = true;
+			continue;
+		}
+		n->held_room += c->in_len;
+		n->nr_held++;
+	}
+	return true;
+}
+
+/*
+ * Frames from the back-end into the guest's receive chains, while both
+ * last, at most a queue's worth per turn.  A frame is read into rx_buf
+ * first, so that it takes exactly the chains it needs; out of chains, it
+ * waits there and the back-end is no longer watched until the guest posts
+ * more.  A frame larger than the chains the guest may give it (one without
+ * MRG_RXBUF) is dropped.
  */
 static void receive(struct net *n)
 {
 	struct virtio_dev *vdev = &n->vdev;
 	struct virtqueue *vq = &vdev->vqs[RX_QUEUE];
-	unsigned int budget = vq->size;
-	struct virtq_chain chain;
+	unsigned int budget = vq->size, i;
 	bool pushed = false;
-	__le16 one = htole16(1);
-	ssize_t got;
+	u32 left, len;
+	u8 *src;
 
-	while (budget) {
-		if (virtio_dev__pop(vdev, vq, &chain) <= 0) {
-			/* no buffer: stop reading the tap until the guest posts some */
+	while (budget && !n->gone && next_frame(n)) {
+		if (!gather(n, vq, &pushed)) {
+			/* out of chains: the frame waits for the guest's next ones */
 			if (vdev->failed || !virtq__arm_notify(vq)) {
 				watch_frames(n, false);
 				break;
 			}
 			continue;
 		}
-		if (chain.in_len < NET_HDR_LEN) {
-			/* useless to any frame: give it back empty */
+		if (n->held_room < n->rx_len) {
+			/* too large for what the guest may give it: dropped */
 			n->rx_dropped++;
-			virtq__push(vq, chain.head, 0);
-			pushed = true;
-			budget--;
-			continue;
+			for (i = 0; i < n->nr_held; i++)
+				virtq__push(vq, n->held[i].head, 0);
+		} else {
+			/* VERSION_1 headers carry num_buffers: the chains the frame takes */
+			u16 nr = 0;
+
+			src = n->rx_buf;
+			left = n->rx_len;
+			for (i = 0; i < n->nr_held && left; i++, nr++) {
+				len = left < n->held[i].in_len ? left : n->held[i].in_len;
+				virtq_chain__write(&n->held[i], 0, src, len);
+				src += len;
+				left -= len;
+			}
+			nr = htole16(nr);
+			virtq_chain__write(&n->held[0], offsetof(struct virtio_net_hdr_v1, num_buffers),
+					   &nr, sizeof(nr));
+			src = n->rx_buf;
+			left = n->rx_len;
+			for (i = 0; i < n->nr_held; i++) {
+				len = left < n->held[i].in_len ? left : n->held[i].in_len;
+				virtq__push(vq, n->held[i].head, len);
+				left -= len;
+			}
 		}
-		got = readv(n->fd, chain.iov + chain.nr_out, chain.nr_in);
-		if (got < 0 && errno == EINTR)
-			got = readv(n->fd, chain.iov + chain.nr_out, chain.nr_in);
-		if (got < (ssize_t)NET_HDR_LEN) {
-			/* nothing waiting (EAGAIN): the chain waits for the next frame */
-			virtq__unpop(vq);
-			if (got >= 0)
-				n->rx_dropped++;
-			break;
-		}
-		/* VERSION_1 headers carry num_buffers: one, without MRG_RXBUF */
-		virtq_chain__write(&chain, offsetof(struct virtio_net_hdr_v1, num_buffers),
-				   &one, sizeof(one));
-		virtq__push(vq, chain.head, got);
 		pushed = true;
-		budget--;
+		budget -= budget < n->nr_held ? budget : n->nr_held;
+		n->nr_held = 0;
+		n->held_room = 0;
+		n->rx_len = 0;
 	}
 	if (!budget)
 		virtio_dev__kick(vq);	/* the rest on the next turn */
@@ -379,10 +470,34 @@ static void on_frames(void *opaque, u32 events __unused)
 	pthread_mutex_unlock(&n->vdev.lock);
 }
 
+/*
+ * What the tap may hand over from now on: partial checksums and TSO
+ * frames, as far as the guest takes them (TUNSETOFFLOAD; the other way,
+ * the tap takes whatever the guest's headers say).
+ */
+static void set_offloads(struct net *n)
+{
+	struct virtio_dev *vdev = &n->vdev;
+	unsigned int flags = 0;
+
+	if (virtio_dev__has(vdev, VIRTIO_NET_F_GUEST_CSUM)) {
+		flags |= TUN_F_CSUM;
+		if (virtio_dev__has(vdev, VIRTIO_NET_F_GUEST_TSO4))
+			flags |= TUN_F_TSO4;
+		if (virtio_dev__has(vdev, VIRTIO_NET_F_GUEST_TSO6))
+			flags |= TUN_F_TSO6;
+	}
+	if (ioctl(n->fd, TUNSETOFFLOAD, flags))
+		pr_warn("%s: TUNSETOFFLOAD 0x%x: %s", n->name, flags, strerror(errno));
+}
+
 static int net_start(struct virtio_dev *vdev)
 {
 	struct net *n = vdev->priv;
 
+	n->mergeable = virtio_dev__has(vdev, VIRTIO_NET_F_MRG_RXBUF);
+	if (n->tap)
+		set_offloads(n);
 	n->started = true;
 	/* buffers posted before DRIVER_OK: look at both queues on the loop */
 	virtio_dev__kick(&vdev->vqs[RX_QUEUE]);
@@ -396,6 +511,12 @@ static void net_reset(struct virtio_dev *vdev)
 
 	n->started = false;	/* under the lock the queues are served with */
 	watch_frames(n, false);
+	/* the held chains were the guest's queue's; the frame is dropped */
+	n->nr_held = 0;
+	n->held_room = 0;
+	if (n->rx_len)
+		n->rx_dropped++;
+	n->rx_len = 0;
 }
 
 static const struct virtio_dev_ops net_ops = {
@@ -441,6 +562,7 @@ int virtio_net__create(struct vm *vm, int fd, const u8 *mac, unsigned int index,
 		       const char *backend, void **state)
 {
 	struct net *n;
+	u64 features;
 	int ret;
 
 	n = calloc(1, sizeof(*n));
@@ -451,9 +573,16 @@ int virtio_net__create(struct vm *vm, int fd, const u8 *mac, unsigned int index,
 	n->vm = vm;
 	n->fd = fd;
 	snprintf(n->name, sizeof(n->name), "virtio-net eth%u", index);
-	ret = virtio_dev__init(&n->vdev, vm, n->name, VIRTIO_ID_NET,
-			       (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS),
-			       2, NET_QUEUE_SIZE);
+	features = (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) |
+		   (1ULL << VIRTIO_NET_F_MRG_RXBUF);
+	/* a tap takes the guest's offloads: checksums and TSO both ways */
+	n->tap = !ioctl(fd, TUNSETOFFLOAD, 0);
+	if (n->tap)
+		features |= (1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM) |
+			    (1ULL << VIRTIO_NET_F_HOST_TSO4) | (1ULL << VIRTIO_NET_F_HOST_TSO6) |
+			    (1ULL << VIRTIO_NET_F_GUEST_TSO4) | (1ULL << VIRTIO_NET_F_GUEST_TSO6);
+	ret = virtio_dev__init(&n->vdev, vm, n->name, VIRTIO_ID_NET, features, 2,
+			       NET_QUEUE_SIZE);
 	if (ret) {
 		close(fd);
 		free(n);

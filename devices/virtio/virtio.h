@@ -95,12 +95,6 @@ void virtq__reset(struct virtqueue *vq);
 int virtq__pop(struct virtqueue *vq, const struct vm *vm,
 	       struct virtq_chain *chain, char *err, size_t errlen) __must_check;
 
-/*
- * Put the chain virtq__pop() just took back at the head of the ring, for
- * the next pop: the device had nothing to put in it after all.
- */
-void virtq__unpop(struct virtqueue *vq);
-
 /* Give the chain @head back with @len bytes written into it. */
 void virtq__push(struct virtqueue *vq, u16 head, u32 len);
 
