@@ -26,8 +26,10 @@
 #             back-to-back pings, then 64 MiB sent with nc, "guest-netbench:
 #             tx_64m START END" in /proc/uptime seconds
 #   net       give eth0 address vmmip/24, ping vmmpeer until it answers (60
-#             tries), stay vmmlinger seconds (default 5) for the peer's
-#             pings, power off
+#             tries); with vmmrole=send send it 4 MiB of noise over TCP
+#             (port 5001), with vmmrole=recv take them, each printing the
+#             bytes' md5 and count; stay vmmlinger seconds (default 5) for
+#             the peer's pings, power off
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -120,6 +122,21 @@ net)
 	else
 		echo "guest-ping: $vmmpeer unreachable"
 	fi
+	mkdir -p /tmp
+	case "${vmmrole:-}" in
+	send)	# 4 MiB of noise over TCP to the peer's port 5001
+		dd if=/dev/urandom of=/tmp/blob bs=64k count=64 2>/dev/null
+		i=0
+		until nc "$vmmpeer" 5001 < /tmp/blob 2> /dev/null; do
+			i=$((i + 1))
+			[ $i -lt 60 ] || break
+			sleep 1
+		done
+		echo "guest-sent: $(md5sum < /tmp/blob | cut -d' ' -f1) $(wc -c < /tmp/blob)" ;;
+	recv)	# stdin is the console: nc never sees its end, so never half-closes
+		nc -l -p 5001 > /tmp/got
+		echo "guest-received: $(md5sum < /tmp/got | cut -d' ' -f1) $(wc -c < /tmp/got)" ;;
+	esac
 	sleep "${vmmlinger:-5}"
 	poweroff -f ;;
 info)
