@@ -95,6 +95,25 @@ vmm_run run -k $GUEST_KERNEL -d /tmp/empty.img
 expect_error '--disk /tmp/empty.img: the image is smaller than one 512-byte sector'
 expect_status 1
 
+# NICs: a mode vmm lacks (at parse time), a name that is no tap, and a
+# tap another VM holds.
+vmm_run run -k $GUEST_KERNEL -n mode=user
+expect_error '--network mode=user: user networking \(passt\) is not supported yet \(use mode=tap\)$'
+expect_status 2
+load_host_modules
+vmm_run run -k $GUEST_KERNEL -n mode=tap,tapif=lo
+expect_error '--network mode=tap,tapif=lo: cannot attach to tap lo: Invalid argument \(is it a tap made without vnet_hdr, or not a tap\?\)$'
+expect_status 1
+vmm run -k /firmware/idle.img -c 1 -m 64 -p idle=forever -n mode=tap,tapif=held0 \
+	--loglevel info < /dev/null > /tmp/holder.out 2>&1 &
+holder=$!
+wait_for_output 'virtio-net eth0: tap held0' /tmp/holder.out 30
+vmm_run run -k $GUEST_KERNEL -n mode=tap,tapif=held0
+expect_error '--network mode=tap,tapif=held0: cannot attach to tap held0: Device or resource busy \(another process has it\)$'
+expect_status 1
+kill $holder
+wait $holder
+
 # Another VM holds the image (an idle payload that never ends): refused,
 # read-write or read-only, never shared.
 cp /guest/disk.img /tmp/locked.img
