@@ -118,6 +118,7 @@ UNIT_OBJS	+= tests/unit/test_loader.o
 UNIT_OBJS	+= tests/unit/test_cfi_flash.o
 UNIT_OBJS	+= tests/unit/test_virtio.o
 UNIT_OBJS	+= tests/unit/test_virtio_devices.o
+UNIT_OBJS	+= tests/unit/test_virtio_net.o
 UNIT_OBJS	+= tests/unit/test_pci.o
 UNIT_OBJS	+= tests/unit/virtio_driver.o
 

@@ -288,7 +288,11 @@ void loop__destroy(struct loop *loop);
  */
 int loop__add(struct loop *loop, int fd, u32 events, loop_fn fn,
 	      void *opaque) __must_check;
-/* Change the events @fd is watched for; 0 pauses it. */
+/*
+ * Change the events @fd is watched for; 0 pauses it, but for a hang-up or
+ * an error, which epoll always reports: a handler that sees one should
+ * loop__del() the fd.
+ */
 int loop__mod(struct loop *loop, int fd, u32 events);
 void loop__del(struct loop *loop, int fd);
 

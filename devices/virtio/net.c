@@ -63,7 +63,9 @@ struct net {
 	int				fd;		/* the frames: a tap */
 	bool				started;
 	bool				watched;	/* EPOLLIN on fd */
-	bool				gone;		/* the back-end hung up */
+	bool				hup;		/* the back-end hung up, ... */
+	bool				gone;		/* ... and all it sent is read */
+	bool				socket;		/* fd is a socket (datagrams) */
 	bool				tap;		/* fd takes TUNSETOFFLOAD */
 	bool				mergeable;	/* MRG_RXBUF, from DRIVER_OK */
 	u64				tx_dropped, rx_dropped;
@@ -263,7 +265,8 @@ static int open_tap(const struct net_params *p, const char *opt, char *ifname)
 
 static void watch_frames(struct net *n, bool on)
 {
-	if (n->watched == on)
+	/* a hung-up fd is out of the loop: epoll reports a hang-up whatever the mask */
+	if (n->watched == on || n->hup)
 		return;
 	if (!loop__mod(&n->vm->loop, n->fd, on ? EPOLLIN : 0))
 		n->watched = on;
@@ -300,11 +303,13 @@ static void transmit(struct net *n)
 		virtio_dev__signal(vdev, vq);
 }
 
-/* The back-end hung up (a socket's peer closed): the link is down for good. */
+/*
+ * The back-end hung up (a socket's peer closed) and what it sent before is
+ * read: the link is down for good.
+ */
 static void backend_gone(struct net *n)
 {
 	n->gone = true;
-	watch_frames(n, false);
 	pr_warn("%s: the network back-end closed: the link is down", n->name);
 	n->config.status = 0;
 	n->vdev.config_generation++;
@@ -315,26 +320,35 @@ static void backend_gone(struct net *n)
 /*
  * Read the next frame into rx_buf, unless one is pending there: true with
  * one, false when there is none (or the back-end is gone).  A datagram
- * too short for the header is dropped.
+ * too short for the header or too long for rx_buf is dropped (a socket
+ * tells the true length with MSG_TRUNC; a tap never exceeds it).  Once
+ * the back-end hung up, an empty read is its end; before, an empty
+ * datagram, dropped.
  */
 static bool next_frame(struct net *n)
 {
 	ssize_t got;
 
 	while (!n->rx_len) {
-		got = read(n->fd, n->rx_buf, sizeof(n->rx_buf));
+		if (n->socket)
+			got = recv(n->fd, n->rx_buf, sizeof(n->rx_buf), MSG_TRUNC | MSG_DONTWAIT);
+		else
+			got = read(n->fd, n->rx_buf, sizeof(n->rx_buf));
 		if (got < 0 && errno == EINTR)
 			continue;
-		if (got == 0) {
+		if (got < 0)
+			return false;	/* EAGAIN: nothing waiting; or an error, for now */
+		if (got == 0 && n->hup) {
 			backend_gone(n);
 			return false;
 		}
-		if (got < 0)
-			return false;	/* EAGAIN: nothing waiting */
-		if (got < (ssize_t)NET_HDR_LEN)
+		if (got < (ssize_t)NET_HDR_LEN || got > (ssize_t)sizeof(n->rx_buf)) {
 			n->rx_dropped++;
-		else
+			if (!got)
+				return false;	/* the hang-up, maybe: its event says */
+		} else {
 			n->rx_len = got;
+		}
 	}
 	return true;
 }
@@ -347,7 +361,8 @@ static bool next_frame(struct net *n)
 static bool gather(struct net *n, struct virtqueue *vq, bool *pushed)
 {
 	struct virtio_dev *vdev = &n->vdev;
-	unsigned int max = n->mergeable ? NET_MAX_MERGE : 1;
+	/* a ring smaller than that: what it has, or the frame would wait forever */
+	unsigned int max = !n->mergeable ? 1 : vq->size < NET_MAX_MERGE ? vq->size : NET_MAX_MERGE;
 	struct virtq_chain *c;
 
 	while (n->nr_held < max && n->held_room < n->rx_len) {
@@ -368,6 +383,35 @@ static bool gather(struct net *n, struct virtqueue *vq, bool *pushed)
 }
 
 /*
+ * 5.1.6.4.1: the header may only ask of the guest what it negotiated.
+ * Checksum flags it did not take are cleared; a GSO frame it cannot take
+ * is refused (false).  A tap told TUNSETOFFLOAD never sends either; any
+ * other back-end is held to it here.
+ */
+static bool rx_header_ok(struct net *n)
+{
+	struct virtio_net_hdr_v1 *h = (struct virtio_net_hdr_v1 *)n->rx_buf;
+	struct virtio_dev *vdev = &n->vdev;
+
+	if (!virtio_dev__has(vdev, VIRTIO_NET_F_GUEST_CSUM)) {
+		h->flags = 0;
+		h->csum_start = h->csum_offset = 0;
+	}
+	if ((h->gso_type & VIRTIO_NET_HDR_GSO_ECN) &&
+	    !virtio_dev__has(vdev, VIRTIO_NET_F_GUEST_ECN))
+		return false;
+	switch (h->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) {
+	case VIRTIO_NET_HDR_GSO_NONE:
+		return true;
+	case VIRTIO_NET_HDR_GSO_TCPV4:
+		return virtio_dev__has(vdev, VIRTIO_NET_F_GUEST_TSO4);
+	case VIRTIO_NET_HDR_GSO_TCPV6:
+		return virtio_dev__has(vdev, VIRTIO_NET_F_GUEST_TSO6);
+	}
+	return false;
+}
+
+/*
  * Frames from the back-end into the guest's receive chains, while both
  * last, at most a queue's worth per turn.  A frame is read into rx_buf
  * first, so that it takes exactly the chains it needs; out of chains, it
@@ -385,6 +429,11 @@ static void receive(struct net *n)
 	u8 *src;
 
 	while (budget && !n->gone && next_frame(n)) {
+		if (!n->nr_held && !rx_header_ok(n)) {
+			n->rx_dropped++;	/* unasked for: dropped before it takes a chain */
+			n->rx_len = 0;
+			continue;
+		}
 		if (!gather(n, vq, &pushed)) {
 			/* out of chains: the frame waits for the guest's next ones */
 			if (vdev->failed || !virtq__arm_notify(vq)) {
@@ -458,11 +507,16 @@ static void on_rx(void *opaque, u32 events __unused)
 	pthread_mutex_unlock(&n->vdev.lock);
 }
 
-static void on_frames(void *opaque, u32 events __unused)
+static void on_frames(void *opaque, u32 events)
 {
 	struct net *n = opaque;
 
 	pthread_mutex_lock(&n->vdev.lock);
+	if (events & (EPOLLHUP | EPOLLERR)) {
+		/* out of the loop; what it sent before is still read, then the link goes */
+		n->hup = true;
+		loop__del(&n->vm->loop, n->fd);
+	}
 	if (n->started && n->vdev.vqs[RX_QUEUE].ready)
 		receive(n);
 	else
@@ -577,6 +631,7 @@ int virtio_net__create(struct vm *vm, int fd, const u8 *mac, unsigned int index,
 		   (1ULL << VIRTIO_NET_F_MRG_RXBUF);
 	/* a tap takes the guest's offloads: checksums and TSO both ways */
 	n->tap = !ioctl(fd, TUNSETOFFLOAD, 0);
+	n->socket = !getsockopt(fd, SOL_SOCKET, SO_TYPE, &(int){ 0 }, &(socklen_t){ sizeof(int) });
 	if (n->tap)
 		features |= (1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM) |
 			    (1ULL << VIRTIO_NET_F_HOST_TSO4) | (1ULL << VIRTIO_NET_F_HOST_TSO6) |

@@ -97,6 +97,7 @@ static const struct {
 	{ "cfi_flash",	cfi_flash_suite },
 	{ "virtio",	virtio_suite },
 	{ "virtio_devices", virtio_devices_suite },
+	{ "virtio_net",	virtio_net_suite },
 	{ "pci",	pci_suite },
 };
 

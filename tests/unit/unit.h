@@ -18,6 +18,7 @@ Suite *loader_suite(void);
 Suite *cfi_flash_suite(void);
 Suite *virtio_suite(void);
 Suite *virtio_devices_suite(void);
+Suite *virtio_net_suite(void);
 Suite *pci_suite(void);
 
 /*
