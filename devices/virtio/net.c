@@ -41,10 +41,13 @@
 #define RX_QUEUE		0
 #define TX_QUEUE		1
 #define NET_HDR_LEN		sizeof(struct virtio_net_hdr_v1)	/* 12 */
-/* the largest frame, GSO ones included: the tap's own limit */
-#define NET_MAX_FRAME		(65535 + NET_HDR_LEN)
-/* receive chains one frame may take with MRG_RXBUF: 64 KiB in 1 KiB ones */
-#define NET_MAX_MERGE		64
+/*
+ * The largest frame, header included: a GSO frame of 64 KiB (the kernel's
+ * GSO_MAX_SIZE) behind an Ethernet header with a VLAN tag.
+ */
+#define NET_MAX_FRAME		(NET_HDR_LEN + 65536 + 18)
+/* receive chains one frame may take with MRG_RXBUF: the largest in 1 KiB ones */
+#define NET_MAX_MERGE		72
 
 enum net_mode { NET_MODE_NONE, NET_MODE_TAP };
 
@@ -75,7 +78,7 @@ struct net {
 	unsigned int			nr_held;
 	u64				held_room;
 	struct virtq_chain		held[NET_MAX_MERGE];
-	u8				rx_buf[NET_MAX_FRAME];
+	u8				rx_buf[NET_MAX_FRAME + 1];	/* + 1: sees a longer one */
 };
 
 /* ---- the option ----------------------------------------------------------- */
@@ -101,6 +104,20 @@ static int parse_mac(const char *s, size_t len, u8 *mac)
 	return 0;
 }
 
+/* What the kernel takes as an interface name (dev_valid_name()). */
+static bool valid_ifname(const char *name, size_t len)
+{
+	size_t i;
+
+	if (!len || len >= IFNAMSIZ || (len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.'))
+		return false;
+	for (i = 0; i < len; i++)
+		if (name[i] == '/' || name[i] == ':' || isspace((unsigned char)name[i]))
+			return false;
+	return true;
+}
+
 /* lkvm's keys this vmm does not take, with what to do instead */
 static const struct {
 	const char	*key;
@@ -122,15 +139,17 @@ static int parse_network(const char *value, struct net_params *p, char *err,
 			 size_t errlen)
 {
 	const char *s = value, *end, *eq;
-	bool has_mode = false;
+	bool has_mode = false, has_tapif = false;
 	unsigned int i;
 
 	memset(p, 0, sizeof(*p));
-	while (*s) {
+	for (;;) {
 		size_t len, klen;
 
 		end = strchr(s, ',');
 		len = end ? (size_t)(end - s) : strlen(s);
+		if (!len)
+			return errorf(err, errlen, "--network %s: an empty item", value);
 		eq = memchr(s, '=', len);
 		if (!eq)
 			return errorf(err, errlen, "--network %s: '%.*s' is not key=value",
@@ -139,6 +158,8 @@ static int parse_network(const char *value, struct net_params *p, char *err,
 		eq++;
 		len -= klen + 1;
 		if (klen == 4 && !strncmp(s, "mode", 4)) {
+			if (has_mode)
+				return errorf(err, errlen, "--network %s: mode given twice", value);
 			if (len == 3 && !strncmp(eq, "tap", 3))
 				p->mode = NET_MODE_TAP;
 			else if (len == 4 && !strncmp(eq, "none", 4))
@@ -151,17 +172,25 @@ static int parse_network(const char *value, struct net_params *p, char *err,
 					      value, (int)len, eq);
 			has_mode = true;
 		} else if (klen == 5 && !strncmp(s, "tapif", 5)) {
-			if (!len || len >= IFNAMSIZ || memchr(eq, '/', len))
-				return errorf(err, errlen, "--network %s: tapif must be an interface name of 1 to %d characters",
+			if (has_tapif)
+				return errorf(err, errlen, "--network %s: tapif given twice", value);
+			if (!valid_ifname(eq, len))
+				return errorf(err, errlen, "--network %s: tapif must be an interface name: 1 to %d characters, no '/', ':' or space, not . or ..",
 					      value, IFNAMSIZ - 1);
 			memcpy(p->tapif, eq, len);
 			p->tapif[len] = 0;
+			has_tapif = true;
 		} else if (klen == 9 && !strncmp(s, "guest_mac", 9)) {
+			if (p->has_mac)
+				return errorf(err, errlen, "--network %s: guest_mac given twice", value);
 			if (parse_mac(eq, len, p->mac))
 				return errorf(err, errlen, "--network %s: guest_mac must be six hex bytes, aa:bb:cc:dd:ee:ff",
 					      value);
 			if (p->mac[0] & 1)
 				return errorf(err, errlen, "--network %s: guest_mac must not be a multicast address",
+					      value);
+			if (!(p->mac[0] | p->mac[1] | p->mac[2] | p->mac[3] | p->mac[4] | p->mac[5]))
+				return errorf(err, errlen, "--network %s: guest_mac must not be all zeroes",
 					      value);
 			p->has_mac = true;
 		} else {
@@ -174,7 +203,9 @@ static int parse_network(const char *value, struct net_params *p, char *err,
 			return errorf(err, errlen, "--network %s: unknown key '%.*s' (expected mode, tapif or guest_mac)",
 				      value, (int)klen, s);
 		}
-		s = end ? end + 1 : s + klen + 1 + len;
+		if (!end)
+			break;
+		s = end + 1;
 	}
 	if (!has_mode)
 		return errorf(err, errlen, "--network %s: give a mode (mode=tap or mode=none)",
@@ -245,6 +276,8 @@ static int open_tap(const struct net_params *p, const char *opt, char *ifname)
 		close(fd);
 		return -1;
 	}
+	/* VERSION_1 headers are little-endian; a persistent tap may say otherwise */
+	ioctl(fd, TUNSETVNETLE, &(int){ 1 });
 	memcpy(ifname, ifr.ifr_name, IFNAMSIZ);
 	ifname[IFNAMSIZ - 1] = 0;
 
@@ -273,6 +306,34 @@ static void watch_frames(struct net *n, bool on)
 }
 
 /*
+ * The other way: a frame may only ask of the back-end what the guest
+ * negotiated (checksum and GSO requests from a hostile guest go no
+ * further than the vmm).
+ */
+static bool tx_header_ok(struct net *n, const struct virtq_chain *c)
+{
+	struct virtio_dev *vdev = &n->vdev;
+	struct virtio_net_hdr_v1 h;
+
+	if (virtq_chain__read(c, 0, &h, sizeof(h)) != sizeof(h))
+		return false;
+	if ((h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+	    !virtio_dev__has(vdev, VIRTIO_NET_F_CSUM))
+		return false;
+	if (h.gso_type & VIRTIO_NET_HDR_GSO_ECN)
+		return false;		/* HOST_ECN is not offered */
+	switch (h.gso_type) {
+	case VIRTIO_NET_HDR_GSO_NONE:
+		return true;
+	case VIRTIO_NET_HDR_GSO_TCPV4:
+		return virtio_dev__has(vdev, VIRTIO_NET_F_HOST_TSO4);
+	case VIRTIO_NET_HDR_GSO_TCPV6:
+		return virtio_dev__has(vdev, VIRTIO_NET_F_HOST_TSO6);
+	}
+	return false;
+}
+
+/*
  * The guest's frames, to the tap: at most a queue's worth per turn of the
  * main loop (see rng.c's serve()).  A frame the tap refuses (down, full)
  * is dropped, as a NIC's wire would.
@@ -288,6 +349,7 @@ static void transmit(struct net *n)
 	do {
 		while (budget && virtio_dev__pop(vdev, vq, &chain) > 0) {
 			if (chain.out_len < NET_HDR_LEN || chain.out_len > NET_MAX_FRAME ||
+			    !tx_header_ok(n, &chain) ||
 			    writev(n->fd, chain.iov, chain.nr_out) < 0)
 				n->tx_dropped++;
 			virtq__push(vq, chain.head, 0);
@@ -307,10 +369,15 @@ static void transmit(struct net *n)
  * The back-end hung up (a socket's peer closed) and what it sent before is
  * read: the link is down for good.
  */
-static void backend_gone(struct net *n)
+static void backend_gone(struct net *n, int err)
 {
 	n->gone = true;
-	pr_warn("%s: the network back-end closed: the link is down", n->name);
+	if (!n->hup) {
+		n->hup = true;
+		loop__del(&n->vm->loop, n->fd);
+	}
+	pr_warn("%s: the network back-end %s: the link is down", n->name,
+		err ? strerror(err) : "closed");
 	n->config.status = 0;
 	n->vdev.config_generation++;
 	if (n->vdev.status & VIRTIO_CONFIG_S_DRIVER_OK)
@@ -336,13 +403,14 @@ static bool next_frame(struct net *n)
 			got = read(n->fd, n->rx_buf, sizeof(n->rx_buf));
 		if (got < 0 && errno == EINTR)
 			continue;
-		if (got < 0)
-			return false;	/* EAGAIN: nothing waiting; or an error, for now */
-		if (got == 0 && n->hup) {
-			backend_gone(n);
+		if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return false;	/* nothing waiting */
+		if (got < 0 || (got == 0 && n->hup)) {
+			/* a tap deleted under us (EBADFD), a socket's end */
+			backend_gone(n, got < 0 ? errno : 0);
 			return false;
 		}
-		if (got < (ssize_t)NET_HDR_LEN || got > (ssize_t)sizeof(n->rx_buf)) {
+		if (got < (ssize_t)NET_HDR_LEN || got > (ssize_t)NET_MAX_FRAME) {
 			n->rx_dropped++;
 			if (!got)
 				return false;	/* the hang-up, maybe: its event says */
@@ -358,7 +426,8 @@ static bool next_frame(struct net *n)
  * many as it needs.  Chains already gathered stay held (not given back)
  * while the guest has no more.  True once the frame has room.
  */
-static bool gather(struct net *n, struct virtqueue *vq, bool *pushed)
+static bool gather(struct net *n, struct virtqueue *vq, unsigned int *budget,
+		   bool *pushed)
 {
 	struct virtio_dev *vdev = &n->vdev;
 	/* a ring smaller than that: what it has, or the frame would wait forever */
@@ -367,13 +436,14 @@ static bool gather(struct net *n, struct virtqueue *vq, bool *pushed)
 
 	while (n->nr_held < max && n->held_room < n->rx_len) {
 		c = &n->held[n->nr_held];
-		if (virtio_dev__pop(vdev, vq, c) <= 0)
+		if (!*budget || virtio_dev__pop(vdev, vq, c) <= 0)
 			return false;
 		if (c->in_len < NET_HDR_LEN) {
-			/* 5.1.6.3.1: too small for any frame: back, empty */
+			/* 5.1.6.3.1: too small for any frame: back, empty, on the budget */
 			n->rx_dropped++;
 			virtq__push(vq, c->head, 0);
 			*pushed = true;
+			(*budget)--;
 			continue;
 		}
 		n->held_room += c->in_len;
@@ -423,18 +493,21 @@ static void receive(struct net *n)
 {
 	struct virtio_dev *vdev = &n->vdev;
 	struct virtqueue *vq = &vdev->vqs[RX_QUEUE];
-	unsigned int budget = vq->size, i;
+	unsigned int budget = vq->size, i, used;
 	bool pushed = false;
 	u32 left, len;
-	u8 *src;
+	__le16 nbufs;
 
 	while (budget && !n->gone && next_frame(n)) {
 		if (!n->nr_held && !rx_header_ok(n)) {
 			n->rx_dropped++;	/* unasked for: dropped before it takes a chain */
 			n->rx_len = 0;
+			budget--;
 			continue;
 		}
-		if (!gather(n, vq, &pushed)) {
+		if (!gather(n, vq, &budget, &pushed)) {
+			if (!budget)
+				break;
 			/* out of chains: the frame waits for the guest's next ones */
 			if (vdev->failed || !virtq__arm_notify(vq)) {
 				watch_frames(n, false);
@@ -443,37 +516,45 @@ static void receive(struct net *n)
 			continue;
 		}
 		if (n->held_room < n->rx_len) {
-			/* too large for what the guest may give it: dropped */
+			/*
+			 * Larger than all the guest may give it: dropped.  The
+			 * chains stay held for the next frames, unless they are the
+			 * whole ring (MRG_RXBUF on a small ring): then they go back.
+			 */
 			n->rx_dropped++;
-			for (i = 0; i < n->nr_held; i++)
-				virtq__push(vq, n->held[i].head, 0);
-		} else {
-			/* VERSION_1 headers carry num_buffers: the chains the frame takes */
-			u16 nr = 0;
-
-			src = n->rx_buf;
-			left = n->rx_len;
-			for (i = 0; i < n->nr_held && left; i++, nr++) {
-				len = left < n->held[i].in_len ? left : n->held[i].in_len;
-				virtq_chain__write(&n->held[i], 0, src, len);
-				src += len;
-				left -= len;
+			n->rx_len = 0;
+			budget--;
+			if (n->mergeable) {
+				for (i = 0; i < n->nr_held; i++)
+					virtq__push(vq, n->held[i].head, 0);
+				pushed = true;
+				n->nr_held = 0;
+				n->held_room = 0;
 			}
-			nr = htole16(nr);
-			virtq_chain__write(&n->held[0], offsetof(struct virtio_net_hdr_v1, num_buffers),
-					   &nr, sizeof(nr));
-			src = n->rx_buf;
-			left = n->rx_len;
-			for (i = 0; i < n->nr_held; i++) {
-				len = left < n->held[i].in_len ? left : n->held[i].in_len;
-				virtq__push(vq, n->held[i].head, len);
-				left -= len;
-			}
+			continue;
 		}
+		/* the chains the frame fills, in order; the rest stay held */
+		left = n->rx_len;
+		for (used = 0; used < n->nr_held && left; used++) {
+			len = left < n->held[used].in_len ? left : n->held[used].in_len;
+			virtq_chain__write(&n->held[used], 0, n->rx_buf + (n->rx_len - left), len);
+			left -= len;
+		}
+		/* VERSION_1 headers carry num_buffers: the chains the frame takes */
+		nbufs = htole16(used);
+		virtq_chain__write(&n->held[0], offsetof(struct virtio_net_hdr_v1, num_buffers),
+				   &nbufs, sizeof(nbufs));
+		left = n->rx_len;
+		for (i = 0; i < used; i++) {
+			len = left < n->held[i].in_len ? left : n->held[i].in_len;
+			virtq__push(vq, n->held[i].head, len);
+			n->held_room -= n->held[i].in_len;
+			left -= len;
+		}
+		n->nr_held -= used;
+		memmove(n->held, n->held + used, n->nr_held * sizeof(n->held[0]));
 		pushed = true;
-		budget -= budget < n->nr_held ? budget : n->nr_held;
-		n->nr_held = 0;
-		n->held_room = 0;
+		budget -= budget < used ? budget : used;
 		n->rx_len = 0;
 	}
 	if (!budget)
@@ -565,6 +646,9 @@ static void net_reset(struct virtio_dev *vdev)
 
 	n->started = false;	/* under the lock the queues are served with */
 	watch_frames(n, false);
+	/* the next driver may take no offloads (frames queued meanwhile: rx_header_ok()) */
+	if (n->tap && ioctl(n->fd, TUNSETOFFLOAD, 0))
+		pr_debug("%s: TUNSETOFFLOAD 0: %s", n->name, strerror(errno));
 	/* the held chains were the guest's queue's; the frame is dropped */
 	n->nr_held = 0;
 	n->held_room = 0;

@@ -658,10 +658,29 @@ START_TEST(parse_error_network)
 		       "-k", "Image", "-n", "mode=tap,script=/x");
 	ck_parse_fails("--network mode=tap,colour=red: unknown key 'colour' (expected mode, tapif or guest_mac)",
 		       "-k", "Image", "-n", "mode=tap,colour=red");
-	ck_parse_fails("--network mode=tap,tapif=0123456789abcdef: tapif must be an interface name of 1 to 15 characters",
+	ck_parse_fails("--network mode=tap,tapif=0123456789abcdef: tapif must be an interface name: 1 to 15 characters, no '/', ':' or space, not . or ..",
 		       "-k", "Image", "-n", "mode=tap,tapif=0123456789abcdef");
-	ck_parse_fails("--network mode=tap,tapif=: tapif must be an interface name of 1 to 15 characters",
+	ck_parse_fails("--network mode=tap,tapif=: tapif must be an interface name: 1 to 15 characters, no '/', ':' or space, not . or ..",
 		       "-k", "Image", "-n", "mode=tap,tapif=");
+	ck_parse_fails("--network mode=tap,tapif=a b: tapif must be an interface name: 1 to 15 characters, no '/', ':' or space, not . or ..",
+		       "-k", "Image", "-n", "mode=tap,tapif=a b");
+	ck_parse_fails("--network mode=tap,tapif=..: tapif must be an interface name: 1 to 15 characters, no '/', ':' or space, not . or ..",
+		       "-k", "Image", "-n", "mode=tap,tapif=..");
+	ck_parse_fails("--network mode=tap,tapif=a:b: tapif must be an interface name: 1 to 15 characters, no '/', ':' or space, not . or ..",
+		       "-k", "Image", "-n", "mode=tap,tapif=a:b");
+	ck_parse_fails("--network mode=tap,: an empty item", "-k", "Image", "-n", "mode=tap,");
+	ck_parse_fails("--network mode=tap,,tapif=x: an empty item", "-k", "Image", "-n",
+		       "mode=tap,,tapif=x");
+	ck_parse_fails("--network : an empty item", "-k", "Image", "-n", "");
+	ck_parse_fails("--network mode=none,mode=tap: mode given twice", "-k", "Image", "-n",
+		       "mode=none,mode=tap");
+	ck_parse_fails("--network mode=tap,tapif=a,tapif=b: tapif given twice", "-k", "Image",
+		       "-n", "mode=tap,tapif=a,tapif=b");
+	ck_parse_fails("--network mode=tap,guest_mac=02:00:00:00:00:01,guest_mac=02:00:00:00:00:02: guest_mac given twice",
+		       "-k", "Image", "-n",
+		       "mode=tap,guest_mac=02:00:00:00:00:01,guest_mac=02:00:00:00:00:02");
+	ck_parse_fails("--network mode=tap,guest_mac=00:00:00:00:00:00: guest_mac must not be all zeroes",
+		       "-k", "Image", "-n", "mode=tap,guest_mac=00:00:00:00:00:00");
 	ck_parse_fails("--network mode=tap,guest_mac=02:00:00:00:00: guest_mac must be six hex bytes, aa:bb:cc:dd:ee:ff",
 		       "-k", "Image", "-n", "mode=tap,guest_mac=02:00:00:00:00");
 	ck_parse_fails("--network mode=tap,guest_mac=02:00:00:00:00:0g: guest_mac must be six hex bytes, aa:bb:cc:dd:ee:ff",
