@@ -29,8 +29,10 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include <linux/if_ether.h>
 #include <linux/if_tun.h>
 #include <linux/virtio_ids.h>
 #include <linux/virtio_net.h>
@@ -49,11 +51,12 @@
 /* receive chains one frame may take with MRG_RXBUF: the largest in 1 KiB ones */
 #define NET_MAX_MERGE		72
 
-enum net_mode { NET_MODE_NONE, NET_MODE_TAP };
+enum net_mode { NET_MODE_NONE, NET_MODE_TAP, NET_MODE_PASST };
 
 struct net_params {
 	enum net_mode	mode;
 	char		tapif[IFNAMSIZ];	/* "" : the kernel names it */
+	char		socket[108];		/* mode=passt: its UNIX socket */
 	u8		mac[6];
 	bool		has_mac;
 };
@@ -68,7 +71,8 @@ struct net {
 	bool				watched;	/* EPOLLIN on fd */
 	bool				hup;		/* the back-end hung up, ... */
 	bool				gone;		/* ... and all it sent is read */
-	bool				socket;		/* fd is a socket (datagrams) */
+	bool				socket;		/* fd is a datagram socket */
+	bool				stream;		/* fd is passt's stream socket */
 	bool				tap;		/* fd takes TUNSETOFFLOAD */
 	bool				mergeable;	/* MRG_RXBUF, from DRIVER_OK */
 	u64				tx_dropped, rx_dropped;
@@ -79,6 +83,15 @@ struct net {
 	u64				held_room;
 	struct virtq_chain		held[NET_MAX_MERGE];
 	u8				rx_buf[NET_MAX_FRAME + 1];	/* + 1: sees a longer one */
+
+	/*
+	 * passt's stream (mode=passt): what came in and is not yet a whole
+	 * frame; a frame the socket did not take whole, sent before any other.
+	 */
+	u32				in_len;
+	u32				out_len, out_off;
+	u8				in_buf[4 + NET_MAX_FRAME];
+	u8				out_buf[4 + NET_MAX_FRAME];
 };
 
 /* ---- the option ----------------------------------------------------------- */
@@ -162,13 +175,15 @@ static int parse_network(const char *value, struct net_params *p, char *err,
 				return errorf(err, errlen, "--network %s: mode given twice", value);
 			if (len == 3 && !strncmp(eq, "tap", 3))
 				p->mode = NET_MODE_TAP;
+			else if (len == 5 && !strncmp(eq, "passt", 5))
+				p->mode = NET_MODE_PASST;
 			else if (len == 4 && !strncmp(eq, "none", 4))
 				p->mode = NET_MODE_NONE;
 			else if (len == 4 && !strncmp(eq, "user", 4))
-				return errorf(err, errlen, "--network %s: user networking (passt) is not supported yet (use mode=tap)",
+				return errorf(err, errlen, "--network %s: vmm does not start passt yet: start it yourself (passt -s PATH) and use mode=passt,socket=PATH, or use mode=tap",
 					      value);
 			else
-				return errorf(err, errlen, "--network %s: unknown mode '%.*s' (expected tap or none)",
+				return errorf(err, errlen, "--network %s: unknown mode '%.*s' (expected tap, passt or none)",
 					      value, (int)len, eq);
 			has_mode = true;
 		} else if (klen == 5 && !strncmp(s, "tapif", 5)) {
@@ -180,6 +195,14 @@ static int parse_network(const char *value, struct net_params *p, char *err,
 			memcpy(p->tapif, eq, len);
 			p->tapif[len] = 0;
 			has_tapif = true;
+		} else if (klen == 6 && !strncmp(s, "socket", 6)) {
+			if (*p->socket)
+				return errorf(err, errlen, "--network %s: socket given twice", value);
+			if (!len || len >= sizeof(p->socket))
+				return errorf(err, errlen, "--network %s: socket must be a path of 1 to %zu bytes",
+					      value, sizeof(p->socket) - 1);
+			memcpy(p->socket, eq, len);
+			p->socket[len] = 0;
 		} else if (klen == 9 && !strncmp(s, "guest_mac", 9)) {
 			if (p->has_mac)
 				return errorf(err, errlen, "--network %s: guest_mac given twice", value);
@@ -200,7 +223,7 @@ static int parse_network(const char *value, struct net_params *p, char *err,
 					return errorf(err, errlen, "--network %s: '%s' is not supported: %s",
 						      value, unsupported[i].key,
 						      unsupported[i].instead);
-			return errorf(err, errlen, "--network %s: unknown key '%.*s' (expected mode, tapif or guest_mac)",
+			return errorf(err, errlen, "--network %s: unknown key '%.*s' (expected mode, tapif, socket or guest_mac)",
 				      value, (int)klen, s);
 		}
 		if (!end)
@@ -208,10 +231,17 @@ static int parse_network(const char *value, struct net_params *p, char *err,
 		s = end + 1;
 	}
 	if (!has_mode)
-		return errorf(err, errlen, "--network %s: give a mode (mode=tap or mode=none)",
+		return errorf(err, errlen, "--network %s: give a mode (mode=tap, mode=passt or mode=none)",
 			      value);
 	if (p->mode == NET_MODE_NONE && strcmp(value, "mode=none"))
 		return errorf(err, errlen, "--network %s: mode=none takes no other key", value);
+	if (p->mode == NET_MODE_PASST && !*p->socket)
+		return errorf(err, errlen, "--network %s: mode=passt needs socket=PATH, passt's (passt -s PATH)",
+			      value);
+	if (p->mode != NET_MODE_PASST && *p->socket)
+		return errorf(err, errlen, "--network %s: socket= is for mode=passt", value);
+	if (p->mode != NET_MODE_TAP && has_tapif)
+		return errorf(err, errlen, "--network %s: tapif= is for mode=tap", value);
 	return 0;
 }
 
@@ -294,15 +324,161 @@ static int open_tap(const struct net_params *p, const char *opt, char *ifname)
 	return fd;
 }
 
+/* Connect to passt's socket: the fd, non-blocking, or -1 after a log line. */
+static int open_passt(const struct net_params *p, const char *opt)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd;
+
+	memcpy(addr.sun_path, p->socket, sizeof(p->socket));
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
+		pr_err("--network %s: cannot connect to passt at %s: %s%s", opt, p->socket,
+		       strerror(errno), errno == ENOENT || errno == ECONNREFUSED ?
+		       " (is passt running? passt -s PATH)" : "");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)) {
+		pr_err("--network %s: %s", opt, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* ---- the queues ------------------------------------------------------------ */
+
+/* The events the back-end's fd is watched for: frames in, room for the held one out. */
+static void update_watch(struct net *n)
+{
+	u32 events = (n->watched ? EPOLLIN : 0) | (n->out_len ? EPOLLOUT : 0);
+
+	/* a hung-up fd is out of the loop: epoll reports a hang-up whatever the mask */
+	if (!n->hup && loop__mod(&n->vm->loop, n->fd, events))
+		pr_debug("%s: watching the back-end: %s", n->name, strerror(errno));
+}
 
 static void watch_frames(struct net *n, bool on)
 {
-	/* a hung-up fd is out of the loop: epoll reports a hang-up whatever the mask */
-	if (n->watched == on || n->hup)
+	if (n->watched == on)
 		return;
-	if (!loop__mod(&n->vm->loop, n->fd, on ? EPOLLIN : 0))
-		n->watched = on;
+	n->watched = on;
+	update_watch(n);
+}
+
+/* ---- passt's stream: each frame after its length, 32 bits big-endian ------ */
+
+/*
+ * Send what is held in out_buf: true once it all went (or the back-end is
+ * gone: nothing more will).
+ */
+static bool stream_flush(struct net *n)
+{
+	ssize_t done;
+
+	while (n->out_off < n->out_len) {
+		done = send(n->fd, n->out_buf + n->out_off, n->out_len - n->out_off,
+			    MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (done < 0 && errno == EINTR)
+			continue;
+		if (done < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return false;
+		if (done < 0) {
+			n->tx_dropped++;	/* the back-end's end: its hang-up shows on the read side */
+			break;
+		}
+		n->out_off += done;
+	}
+	n->out_len = n->out_off = 0;
+	update_watch(n);
+	return true;
+}
+
+/*
+ * A frame to passt: its length, then the frame without the virtio-net
+ * header (passt takes no offloads).  What the socket does not take now is
+ * held and sent first next time; 0, or -1 if it was dropped.
+ */
+static int stream_send(struct net *n, const struct virtq_chain *c)
+{
+	u32 len = c->out_len - NET_HDR_LEN;
+	struct iovec iov[1 + VIRTQ_MAX_CHAIN];
+	u32 be = htobe32(len);
+	unsigned int i, cnt = 1;
+	ssize_t done;
+	u64 skip = NET_HDR_LEN;
+
+	iov[0] = (struct iovec){ .iov_base = &be, .iov_len = sizeof(be) };
+	for (i = 0; i < c->nr_out; i++) {
+		if (skip >= c->iov[i].iov_len) {
+			skip -= c->iov[i].iov_len;
+			continue;
+		}
+		iov[cnt++] = (struct iovec){
+			.iov_base = (u8 *)c->iov[i].iov_base + skip,
+			.iov_len = c->iov[i].iov_len - skip,
+		};
+		skip = 0;
+	}
+	do {
+		done = sendmsg(n->fd, &(struct msghdr){ .msg_iov = iov, .msg_iovlen = cnt },
+			       MSG_DONTWAIT | MSG_NOSIGNAL);
+	} while (done < 0 && errno == EINTR);
+	if (done < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+		return -1;
+	if (done == (ssize_t)(sizeof(be) + len))
+		return 0;
+	/* the rest waits in out_buf, whole: the stream must stay in step */
+	n->out_len = sizeof(be) + len;
+	n->out_off = done < 0 ? 0 : done;
+	memcpy(n->out_buf, &be, sizeof(be));
+	virtq_chain__read(c, NET_HDR_LEN, n->out_buf + sizeof(be), len);
+	update_watch(n);
+	return 0;
+}
+
+/*
+ * The next frame from passt into rx_buf, behind a zero header: its length,
+ * 0 when no whole frame is in yet, -1 when the stream ended or broke (a
+ * length no Ethernet frame has: it cannot be resynchronised).
+ */
+static ssize_t stream_recv(struct net *n)
+{
+	u32 len;
+	ssize_t got;
+
+	for (;;) {
+		if (n->in_len >= 4) {
+			memcpy(&len, n->in_buf, 4);
+			len = be32toh(len);
+			if (len < ETH_HLEN || len > NET_MAX_FRAME - NET_HDR_LEN) {
+				pr_warn("%s: passt sent a frame of %u bytes: the stream is broken",
+					n->name, len);
+				errno = EPROTO;
+				return -1;
+			}
+			if (n->in_len >= 4 + len) {
+				memset(n->rx_buf, 0, NET_HDR_LEN);
+				memcpy(n->rx_buf + NET_HDR_LEN, n->in_buf + 4, len);
+				n->in_len -= 4 + len;
+				memmove(n->in_buf, n->in_buf + 4 + len, n->in_len);
+				return NET_HDR_LEN + len;
+			}
+		}
+		got = read(n->fd, n->in_buf + n->in_len, sizeof(n->in_buf) - n->in_len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (got <= 0) {
+			if (!got)
+				errno = 0;
+			return -1;
+		}
+		n->in_len += got;
+	}
 }
 
 /*
@@ -346,11 +522,15 @@ static void transmit(struct net *n)
 	struct virtq_chain chain;
 	bool pushed = false;
 
+	/* a frame passt did not take whole goes first; until then, nothing */
+	if (n->out_len && !stream_flush(n))
+		return;
 	do {
-		while (budget && virtio_dev__pop(vdev, vq, &chain) > 0) {
+		while (budget && !n->out_len && virtio_dev__pop(vdev, vq, &chain) > 0) {
 			if (chain.out_len < NET_HDR_LEN || chain.out_len > NET_MAX_FRAME ||
 			    !tx_header_ok(n, &chain) ||
-			    writev(n->fd, chain.iov, chain.nr_out) < 0)
+			    (n->stream ? stream_send(n, &chain) :
+			     writev(n->fd, chain.iov, chain.nr_out)) < 0)
 				n->tx_dropped++;
 			virtq__push(vq, chain.head, 0);
 			pushed = true;
@@ -360,6 +540,8 @@ static void transmit(struct net *n)
 			virtio_dev__kick(vq);
 			break;
 		}
+		if (n->out_len)
+			break;	/* the rest when the socket has room (EPOLLOUT) */
 	} while (!vdev->failed && virtq__arm_notify(vq));
 	if (pushed)
 		virtio_dev__signal(vdev, vq);
@@ -376,8 +558,11 @@ static void backend_gone(struct net *n, int err)
 		n->hup = true;
 		loop__del(&n->vm->loop, n->fd);
 	}
-	pr_warn("%s: the network back-end %s: the link is down", n->name,
-		err ? strerror(err) : "closed");
+	if (err)
+		pr_warn("%s: the network back-end failed (%s): the link is down", n->name,
+			strerror(err));
+	else
+		pr_warn("%s: the network back-end closed: the link is down", n->name);
 	n->config.status = 0;
 	n->vdev.config_generation++;
 	if (n->vdev.status & VIRTIO_CONFIG_S_DRIVER_OK)
@@ -396,6 +581,16 @@ static bool next_frame(struct net *n)
 {
 	ssize_t got;
 
+	while (!n->rx_len && n->stream) {
+		got = stream_recv(n);
+		if (got < 0) {
+			backend_gone(n, errno);
+			return false;
+		}
+		if (!got)
+			return false;
+		n->rx_len = got;
+	}
 	while (!n->rx_len) {
 		if (n->socket)
 			got = recv(n->fd, n->rx_buf, sizeof(n->rx_buf), MSG_TRUNC | MSG_DONTWAIT);
@@ -593,6 +788,9 @@ static void on_frames(void *opaque, u32 events)
 	struct net *n = opaque;
 
 	pthread_mutex_lock(&n->vdev.lock);
+	if ((events & EPOLLOUT) && n->out_len && stream_flush(n) && n->started &&
+	    n->vdev.vqs[TX_QUEUE].ready)
+		transmit(n);	/* room again: the frames that waited */
 	if (events & (EPOLLHUP | EPOLLERR)) {
 		/* out of the loop; what it sent before is still read, then the link goes */
 		n->hup = true;
@@ -715,7 +913,15 @@ int virtio_net__create(struct vm *vm, int fd, const u8 *mac, unsigned int index,
 		   (1ULL << VIRTIO_NET_F_MRG_RXBUF);
 	/* a tap takes the guest's offloads: checksums and TSO both ways */
 	n->tap = !ioctl(fd, TUNSETOFFLOAD, 0);
-	n->socket = !getsockopt(fd, SOL_SOCKET, SO_TYPE, &(int){ 0 }, &(socklen_t){ sizeof(int) });
+	{
+		int type = 0;
+		socklen_t tlen = sizeof(type);
+
+		if (!getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen)) {
+			n->stream = type == SOCK_STREAM;
+			n->socket = !n->stream;
+		}
+	}
 	if (n->tap)
 		features |= (1ULL << VIRTIO_NET_F_CSUM) | (1ULL << VIRTIO_NET_F_GUEST_CSUM) |
 			    (1ULL << VIRTIO_NET_F_HOST_TSO4) | (1ULL << VIRTIO_NET_F_HOST_TSO6) |
@@ -768,10 +974,15 @@ static int net_init(struct vm *vm, const char *arg, void **state)
 	index = nic_index(vm, arg);
 	if (!p.has_mac)
 		default_mac(vm->cfg->name ? vm->cfg->name : "", index, p.mac);
-	fd = open_tap(&p, arg, ifname);
+	if (p.mode == NET_MODE_PASST) {
+		fd = open_passt(&p, arg);
+		snprintf(backend, sizeof(backend), "passt");
+	} else {
+		fd = open_tap(&p, arg, ifname);
+		snprintf(backend, sizeof(backend), "tap %s", ifname);
+	}
 	if (fd < 0)
 		return -DEVICE_EREPORTED;
-	snprintf(backend, sizeof(backend), "tap %s", ifname);
 	return virtio_net__create(vm, fd, p.mac, index, backend, state);
 }
 
@@ -790,10 +1001,11 @@ static void net_exit(struct vm *vm __unused, void *state)
 static const struct device_option network_option = {
 	.name		= "network",
 	.short_name	= 'n',
-	.metavar	= "mode=tap[,tapif=NAME][,guest_mac=MAC]|mode=none",
+	.metavar	= "mode=tap[,tapif=NAME]|mode=passt,socket=PATH|mode=none[,guest_mac=MAC]",
 	.help		= "a NIC (virtio-net): given again, the next one (eth0,\n"
 			  "eth1, ...).  mode=tap: on tap NAME (made if absent,\n"
 			  "which takes CAP_NET_ADMIN; brought up if allowed);\n"
+			  "mode=passt: through the passt listening at PATH;\n"
 			  "guest_mac: default 02:15 and a hash of --name;\n"
 			  "mode=none (the default): no NIC",
 	.check		= check_network,

@@ -646,17 +646,17 @@ END_TEST
 START_TEST(parse_error_network)
 {
 	ck_parse_fails("--network tap: 'tap' is not key=value", "-k", "Image", "-n", "tap");
-	ck_parse_fails("--network mode=user: user networking (passt) is not supported yet (use mode=tap)",
+	ck_parse_fails("--network mode=user: vmm does not start passt yet: start it yourself (passt -s PATH) and use mode=passt,socket=PATH, or use mode=tap",
 		       "-k", "Image", "-n", "mode=user");
-	ck_parse_fails("--network mode=vde: unknown mode 'vde' (expected tap or none)",
+	ck_parse_fails("--network mode=vde: unknown mode 'vde' (expected tap, passt or none)",
 		       "-k", "Image", "-n", "mode=vde");
-	ck_parse_fails("--network tapif=x: give a mode (mode=tap or mode=none)",
+	ck_parse_fails("--network tapif=x: give a mode (mode=tap, mode=passt or mode=none)",
 		       "-k", "Image", "-n", "tapif=x");
 	ck_parse_fails("--network mode=none,tapif=x: mode=none takes no other key",
 		       "-k", "Image", "-n", "mode=none,tapif=x");
 	ck_parse_fails("--network mode=tap,script=/x: 'script' is not supported: set the tap up beforehand (ip link, a bridge)",
 		       "-k", "Image", "-n", "mode=tap,script=/x");
-	ck_parse_fails("--network mode=tap,colour=red: unknown key 'colour' (expected mode, tapif or guest_mac)",
+	ck_parse_fails("--network mode=tap,colour=red: unknown key 'colour' (expected mode, tapif, socket or guest_mac)",
 		       "-k", "Image", "-n", "mode=tap,colour=red");
 	ck_parse_fails("--network mode=tap,tapif=0123456789abcdef: tapif must be an interface name: 1 to 15 characters, no '/', ':' or space, not . or ..",
 		       "-k", "Image", "-n", "mode=tap,tapif=0123456789abcdef");
@@ -669,6 +669,12 @@ START_TEST(parse_error_network)
 	ck_parse_fails("--network mode=tap,tapif=a:b: tapif must be an interface name: 1 to 15 characters, no '/', ':' or space, not . or ..",
 		       "-k", "Image", "-n", "mode=tap,tapif=a:b");
 	ck_parse_fails("--network mode=tap,: an empty item", "-k", "Image", "-n", "mode=tap,");
+	ck_parse_fails("--network mode=passt: mode=passt needs socket=PATH, passt's (passt -s PATH)",
+		       "-k", "Image", "-n", "mode=passt");
+	ck_parse_fails("--network mode=tap,socket=/x: socket= is for mode=passt",
+		       "-k", "Image", "-n", "mode=tap,socket=/x");
+	ck_parse_fails("--network mode=passt,socket=/x,tapif=t: tapif= is for mode=tap",
+		       "-k", "Image", "-n", "mode=passt,socket=/x,tapif=t");
 	ck_parse_fails("--network mode=tap,,tapif=x: an empty item", "-k", "Image", "-n",
 		       "mode=tap,,tapif=x");
 	ck_parse_fails("--network : an empty item", "-k", "Image", "-n", "");
@@ -687,7 +693,7 @@ START_TEST(parse_error_network)
 		       "-k", "Image", "-n", "mode=tap,guest_mac=02:00:00:00:00:0g");
 	ck_parse_fails("--network mode=tap,guest_mac=01:00:5e:00:00:01: guest_mac must not be a multicast address",
 		       "-k", "Image", "-n", "mode=tap,guest_mac=01:00:5e:00:00:01");
-	ck_parse_fails("--network mode=tap,=x: unknown key '' (expected mode, tapif or guest_mac)",
+	ck_parse_fails("--network mode=tap,=x: unknown key '' (expected mode, tapif, socket or guest_mac)",
 		       "-k", "Image", "-n", "mode=tap,=x");
 }
 END_TEST

@@ -1397,13 +1397,218 @@ START_TEST(net_create_fails_cleanly)
 }
 END_TEST
 
+/* ---- passt's stream: each frame after its 32-bit big-endian length ------- */
+
+/* The NIC on sv[0] of a stream socketpair, as on passt's socket. */
+static void stream_setup(void)
+{
+	vdrv_make_vm(QSIZE, CONSOLE_SERIAL, -1);
+	ck_assert_int_eq(loop__init(&vdrv_vm.loop), 0);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+				    0, sv), 0);
+	ck_assert_int_eq(virtio_net__create(&vdrv_vm, sv[0], mac, 0, "passt", &net), 0);
+}
+
+/* Frame @seed of @len bytes, header left out, onto the stream after its length. */
+static size_t stream_frame(u8 *out, u32 len, unsigned int seed)
+{
+	u32 be = htobe32(len);
+	u32 i;
+
+	memcpy(out, &be, 4);
+	for (i = 0; i < len; i++)
+		out[4 + i] = frame_byte(seed, HDR_LEN + i);
+	return 4 + len;
+}
+
+/* Read exactly @len bytes the NIC wrote to the stream. */
+static void stream_read(u8 *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		n = recv(sv[1], buf + got, len - got, MSG_DONTWAIT);
+		ck_assert_msg(n > 0, "the stream has %zu of %zu bytes", got, len);
+		got += n;
+	}
+}
+
+/* A transmitted frame goes out as its length and the frame, no header. */
+START_TEST(stream_tx)
+{
+	u8 buf[4 + 60], want[4 + 60];
+
+	start(F_VERSION_1);
+	tx_chain(0, 0, HDR_LEN + 60, 1);
+	tx_chain(1, 1, HDR_LEN + 100, 2);
+	kick(TXQ);
+	stream_read(buf, sizeof(buf));
+	stream_frame(want, 60, 1);
+	ck_assert_mem_eq(buf, want, sizeof(want));
+	{
+		u8 b2[4 + 100], w2[4 + 100];
+
+		stream_read(b2, sizeof(b2));
+		stream_frame(w2, 100, 2);
+		ck_assert_mem_eq(b2, w2, sizeof(w2));
+	}
+	ck_assert_int_lt(recv(sv[1], buf, 1, MSG_DONTWAIT), 0);
+	ck_assert_uint_eq(vdrv_used_idx(TXQ), 2);
+	ck_used(TXQ, 0, 0, 0);
+}
+END_TEST
+
+/*
+ * Frames in, whatever the stream's cut: two in one write, one split over
+ * three writes (inside the length too); each arrives behind a zero header.
+ */
+START_TEST(stream_rx)
+{
+	static u8 b[3 * (4 + 200)];
+	size_t n;
+
+	start(F_VERSION_1);
+	rx_chain(0, 0, GOOD_RX);
+	rx_chain(1, 1, GOOD_RX);
+	rx_chain(2, 2, GOOD_RX);
+	kick(RXQ);
+	n = stream_frame(b, 100, 1);
+	n += stream_frame(b + n, 200, 2);
+	ck_assert_int_eq(send(sv[1], b, n, 0), n);
+	ck_assert_uint_ge(run_idle(), 1);
+	ck_assert_uint_eq(vdrv_used_idx(RXQ), 2);
+	ck_used(RXQ, 0, 0, HDR_LEN + 100);
+	ck_used(RXQ, 1, 1, HDR_LEN + 200);
+	ck_received(BUF_GPA(0), HDR_LEN + 100, 1, 1, GOOD_RX);
+	ck_received(BUF_GPA(1), HDR_LEN + 200, 2, 1, GOOD_RX);
+
+	n = stream_frame(b, 150, 3);
+	ck_assert_int_eq(send(sv[1], b, 2, 0), 2);
+	run_idle();
+	ck_assert_int_eq(send(sv[1], b + 2, 50, 0), 50);
+	run_idle();
+	ck_assert_uint_eq(vdrv_used_idx(RXQ), 2);	/* a frame not whole waits */
+	ck_assert_int_eq(send(sv[1], b + 52, n - 52, 0), n - 52);
+	ck_assert_uint_ge(run_idle(), 1);
+	ck_assert_uint_eq(vdrv_used_idx(RXQ), 3);
+	ck_received(BUF_GPA(2), HDR_LEN + 150, 3, 1, GOOD_RX);
+	ck_assert_uint_eq(vdrv_rd(CONFIG(status), 2), VIRTIO_NET_S_LINK_UP);
+}
+END_TEST
+
+/*
+ * A length no Ethernet frame has, too short or too long: the stream cannot
+ * be resynchronised, so the link goes down (a config interrupt), nothing
+ * reaches the guest, and the loop settles.
+ */
+START_TEST(stream_rx_bad_length)
+{
+	static const u32 lens[] = { 0, 13, 65536 + 18 + 1, 0xffffffff };
+	u32 be = htobe32(lens[_i]);
+
+	start(F_VERSION_1);
+	rx_chain(0, 0, GOOD_RX);
+	kick(RXQ);
+	vdrv_irq_clear();
+	ck_assert_int_eq(send(sv[1], &be, 4, 0), 4);
+	ck_assert_int_eq(send(sv[1], wire, 64, 0), 64);
+	ck_assert_uint_ge(run_idle(), 1);
+	ck_assert_uint_eq(vdrv_used_idx(RXQ), 0);
+	ck_assert_uint_eq(vdrv_rd(CONFIG(status), 2), 0);
+	ck_assert_uint_eq(vdrv_int_status() & VIRTIO_MMIO_INT_CONFIG, VIRTIO_MMIO_INT_CONFIG);
+	ck_assert_uint_eq(run_idle(), 0);
+}
+END_TEST
+
+/* passt going away: what it sent first arrives, then the link is down. */
+START_TEST(stream_peer_closed)
+{
+	u8 b[4 + 80];
+
+	start(F_VERSION_1);
+	rx_chain(0, 0, GOOD_RX);
+	kick(RXQ);
+	ck_assert_int_eq(send(sv[1], b, stream_frame(b, 80, 4), 0), sizeof(b));
+	close(sv[1]);
+	sv[1] = -1;
+	ck_assert_uint_ge(run_idle(), 1);
+	ck_assert_uint_eq(vdrv_used_idx(RXQ), 1);
+	ck_received(BUF_GPA(0), HDR_LEN + 80, 4, 1, GOOD_RX);
+	ck_assert_uint_eq(vdrv_rd(CONFIG(status), 2), 0);
+	ck_assert_uint_eq(run_idle(), 0);
+	/* sending now drops the frame, and raises no SIGPIPE */
+	tx_chain(0, 0, HDR_LEN + 60, 1);
+	kick(TXQ);
+	ck_assert_uint_eq(vdrv_used_idx(TXQ), 1);
+}
+END_TEST
+
+/*
+ * passt slower than the guest: a frame the socket takes only in part is
+ * held and finished first; the queue waits meanwhile (nothing dropped,
+ * nothing reordered), then drains once the socket has room.
+ */
+START_TEST(stream_tx_backpressure)
+{
+	unsigned int i, frames = 0, sent;
+	u32 len, be;
+	int sz = 4096;
+
+	ck_assert_int_eq(setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz)), 0);
+	start(F_VERSION_1);
+	for (i = 0; i < 16; i++)
+		tx_chain(i, i, HDR_LEN + 1400, i + 1);
+	vdrv_notify(TXQ);
+	run_idle();
+	sent = vdrv_used_idx(TXQ);
+	ck_assert_uint_lt(sent, 16);	/* the socket could not take them all */
+	/* the network reads; every frame comes whole and in order */
+	for (i = 0; i < 64 && frames < 16; i++) {
+		u8 body[1400], want[4 + 1400];
+
+		while (recv(sv[1], &be, 4, MSG_DONTWAIT | MSG_PEEK) < 4) {
+			ck_assert_int_ge(loop__run_once(&vdrv_vm.loop, 0), 0);
+			ck_assert_uint_lt(++i, 64);
+		}
+		stream_read((u8 *)&be, 4);
+		len = be32toh(be);
+		ck_assert_uint_eq(len, 1400);
+		while (recv(sv[1], body, len, MSG_DONTWAIT | MSG_PEEK) < (ssize_t)len) {
+			ck_assert_int_ge(loop__run_once(&vdrv_vm.loop, 0), 0);
+			ck_assert_uint_lt(++i, 64);
+		}
+		stream_read(body, len);
+		stream_frame(want, 1400, frames + 1);
+		ck_assert_mem_eq(body, want + 4, 1400);
+		frames++;
+		loop__run_once(&vdrv_vm.loop, 0);
+	}
+	ck_assert_uint_eq(frames, 16);
+	run_idle();
+	ck_assert_uint_eq(vdrv_used_idx(TXQ), 16);
+}
+END_TEST
+
 Suite *virtio_net_suite(void)
 {
 	Suite *s = suite_create("virtio_net");
 
 #define NET(fn)		UNIT_TEST_FIXTURE(s, fn, net_setup, net_teardown)
 #define NET_VM(fn)	UNIT_TEST_FIXTURE(s, fn, net_vm_setup, net_teardown)
+#define STREAM(fn)	UNIT_TEST_FIXTURE(s, fn, stream_setup, net_teardown)
 	NET(net_identity);
+	STREAM(stream_tx);
+	STREAM(stream_rx);
+	STREAM(stream_peer_closed);
+	STREAM(stream_tx_backpressure);
+	{
+		TCase *tc = tcase_create("stream_rx_bad_length");
+
+		tcase_add_checked_fixture(tc, stream_setup, net_teardown);
+		tcase_add_loop_test(tc, stream_rx_bad_length, 0, 4);
+		suite_add_tcase(s, tc);
+	}
 	NET(net_config);
 	NET(net_features);
 	NET(net_tx_frame);
