@@ -95,11 +95,14 @@ vmm_run run -k $GUEST_KERNEL -d /tmp/empty.img
 expect_error '--disk /tmp/empty.img: the image is smaller than one 512-byte sector'
 expect_status 1
 
-# NICs: a mode vmm lacks (at parse time), a name that is no tap, and a
-# tap another VM holds.
+# NICs: a mode vmm lacks (at parse time), a passt that is not there, a
+# name that is no tap, and a tap another VM holds.
 vmm_run run -k $GUEST_KERNEL -n mode=user
-expect_error '--network mode=user: user networking \(passt\) is not supported yet \(use mode=tap\)$'
+expect_error '--network mode=user: vmm does not start passt yet: start it yourself \(passt -s PATH\) and use mode=passt,socket=PATH, or use mode=tap$'
 expect_status 2
+vmm_run run -k $GUEST_KERNEL -n mode=passt,socket=/nonexistent.sock
+expect_error '--network mode=passt,socket=/nonexistent.sock: cannot connect to passt at /nonexistent.sock: No such file or directory \(is passt running\? passt -s PATH\)$'
+expect_status 1
 load_host_modules
 vmm_run run -k $GUEST_KERNEL -n mode=tap,tapif=lo
 expect_error '--network mode=tap,tapif=lo: cannot attach to tap lo: Invalid argument \(is it a tap made without vnet_hdr, or not a tap\?\)$'
