@@ -88,7 +88,7 @@ struct net {
 	 * passt's stream (mode=passt): what came in and is not yet a whole
 	 * frame; a frame the socket did not take whole, sent before any other.
 	 */
-	u32				in_len;
+	u32				in_off, in_len;	/* in_buf[in_off, in_len) */
 	u32				out_len, out_off;
 	u8				in_buf[4 + NET_MAX_FRAME];
 	u8				out_buf[4 + NET_MAX_FRAME];
@@ -331,18 +331,15 @@ static int open_passt(const struct net_params *p, const char *opt)
 	int fd;
 
 	memcpy(addr.sun_path, p->socket, sizeof(p->socket));
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* non-blocking: a UNIX connect then never waits on a full backlog */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
 		pr_err("--network %s: cannot connect to passt at %s: %s%s", opt, p->socket,
-		       strerror(errno), errno == ENOENT || errno == ECONNREFUSED ?
+		       errno == EAGAIN ? "it is not accepting" : strerror(errno),
+		       errno == ENOENT || errno == ECONNREFUSED ?
 		       " (is passt running? passt -s PATH)" : "");
 		if (fd >= 0)
 			close(fd);
-		return -1;
-	}
-	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)) {
-		pr_err("--network %s: %s", opt, strerror(errno));
-		close(fd);
 		return -1;
 	}
 	return fd;
@@ -386,7 +383,13 @@ static bool stream_flush(struct net *n)
 		if (done < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return false;
 		if (done < 0) {
-			n->tx_dropped++;	/* the back-end's end: its hang-up shows on the read side */
+			/*
+			 * The back-end's end, or an error with part of the frame
+			 * sent: the stream is out of step, so it ends here too and
+			 * the hang-up shows on the read side.
+			 */
+			n->tx_dropped++;
+			shutdown(n->fd, SHUT_RDWR);
 			break;
 		}
 		n->out_off += done;
@@ -410,6 +413,9 @@ static int stream_send(struct net *n, const struct virtq_chain *c)
 	ssize_t done;
 	u64 skip = NET_HDR_LEN;
 
+	/* passt resets the connection on a frame no Ethernet has: never send one */
+	if (len < ETH_HLEN || len > ETH_MAX_MTU)
+		return -1;
 	iov[0] = (struct iovec){ .iov_base = &be, .iov_len = sizeof(be) };
 	for (i = 0; i < c->nr_out; i++) {
 		if (skip >= c->iov[i].iov_len) {
@@ -446,26 +452,33 @@ static int stream_send(struct net *n, const struct virtq_chain *c)
  */
 static ssize_t stream_recv(struct net *n)
 {
-	u32 len;
+	u32 len, have;
 	ssize_t got;
 
 	for (;;) {
-		if (n->in_len >= 4) {
-			memcpy(&len, n->in_buf, 4);
+		have = n->in_len - n->in_off;
+		if (have >= 4) {
+			memcpy(&len, n->in_buf + n->in_off, 4);
 			len = be32toh(len);
 			if (len < ETH_HLEN || len > NET_MAX_FRAME - NET_HDR_LEN) {
 				pr_warn("%s: passt sent a frame of %u bytes: the stream is broken",
 					n->name, len);
+				shutdown(n->fd, SHUT_RDWR);	/* nothing more goes to it either */
 				errno = EPROTO;
 				return -1;
 			}
-			if (n->in_len >= 4 + len) {
+			if (have >= 4 + len) {
 				memset(n->rx_buf, 0, NET_HDR_LEN);
-				memcpy(n->rx_buf + NET_HDR_LEN, n->in_buf + 4, len);
-				n->in_len -= 4 + len;
-				memmove(n->in_buf, n->in_buf + 4 + len, n->in_len);
+				memcpy(n->rx_buf + NET_HDR_LEN, n->in_buf + n->in_off + 4, len);
+				n->in_off += 4 + len;
 				return NET_HDR_LEN + len;
 			}
+		}
+		/* room for the rest of this frame at least: one move, not one per frame */
+		if (n->in_off) {
+			memmove(n->in_buf, n->in_buf + n->in_off, have);
+			n->in_off = 0;
+			n->in_len = have;
 		}
 		got = read(n->fd, n->in_buf + n->in_len, sizeof(n->in_buf) - n->in_len);
 		if (got < 0 && errno == EINTR)
@@ -1001,7 +1014,7 @@ static void net_exit(struct vm *vm __unused, void *state)
 static const struct device_option network_option = {
 	.name		= "network",
 	.short_name	= 'n',
-	.metavar	= "mode=tap[,tapif=NAME]|mode=passt,socket=PATH|mode=none[,guest_mac=MAC]",
+	.metavar	= "mode=tap[,tapif=NAME][,guest_mac=MAC]|mode=passt,socket=PATH[,guest_mac=MAC]|mode=none",
 	.help		= "a NIC (virtio-net): given again, the next one (eth0,\n"
 			  "eth1, ...).  mode=tap: on tap NAME (made if absent,\n"
 			  "which takes CAP_NET_ADMIN; brought up if allowed);\n"

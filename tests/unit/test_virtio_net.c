@@ -19,6 +19,7 @@
 
 #include <linux/virtio_ids.h>
 #include <linux/virtio_mmio.h>
+#include <linux/if_ether.h>
 #include <linux/virtio_net.h>
 #include <linux/virtio_ring.h>
 
@@ -1456,6 +1457,17 @@ START_TEST(stream_tx)
 	ck_assert_int_lt(recv(sv[1], buf, 1, MSG_DONTWAIT), 0);
 	ck_assert_uint_eq(vdrv_used_idx(TXQ), 2);
 	ck_used(TXQ, 0, 0, 0);
+
+	/* frames passt would reset the connection for never reach it */
+	tx_chain(2, 2, HDR_LEN, 3);
+	tx_chain(3, 3, HDR_LEN + ETH_HLEN - 1, 4);
+	tx_chain(4, 4, HDR_LEN + 60, 5);
+	kick(TXQ);
+	stream_read(buf, sizeof(buf));
+	stream_frame(want, 60, 5);
+	ck_assert_mem_eq(buf, want, sizeof(want));
+	ck_assert_int_lt(recv(sv[1], buf, 1, MSG_DONTWAIT), 0);
+	ck_assert_uint_eq(vdrv_used_idx(TXQ), 5);
 }
 END_TEST
 
