@@ -108,9 +108,9 @@ vmm_run run -k $GUEST_KERNEL -n mode=tap,tapif=lo
 expect_error '--network mode=tap,tapif=lo: cannot attach to tap lo: Invalid argument \(is it a tap made without vnet_hdr, or not a tap\?\)$'
 expect_status 1
 vmm run -k /firmware/idle.img -c 1 -m 64 -p idle=forever -n mode=tap,tapif=held0 \
-	--loglevel info < /dev/null > /tmp/holder.out 2>&1 &
+	--loglevel info < /dev/null > /tmp/tap-holder.out 2>&1 &
 holder=$!
-wait_for_output 'virtio-net eth0: tap held0' /tmp/holder.out 30
+wait_for_output 'virtio-net eth0: tap held0' /tmp/tap-holder.out 30
 vmm_run run -k $GUEST_KERNEL -n mode=tap,tapif=held0
 expect_error '--network mode=tap,tapif=held0: cannot attach to tap held0: Device or resource busy \(another process has it\)$'
 expect_status 1

@@ -8,7 +8,7 @@
 # wait_for FILE REGEX SECONDS: until FILE has a line matching REGEX.
 wait_for() {
 	i=0
-	while ! tr -d '\r' < "$1" | grep -qE "$2"; do
+	while ! { tr -d '\r' < "$1"; } 2> /dev/null | grep -qE "$2"; do
 		i=$((i + 1))
 		[ $i -le $(($3 * 5)) ] || { cat "$1"; fail "no /$2/ within $3s"; }
 		sleep 0.2
@@ -33,6 +33,10 @@ expect_status 0 "vmm after 'poweroff -f' typed in the guest"
 
 # Signals: the guest idles in its shell; vmm stops it and says why.
 for sig in TERM INT; do
+	# a fresh file: the last run's 'busybox shell' would let the signal go
+	# before the vmm is up (and a background job of sh ignores SIGINT
+	# until the vmm takes it over)
+	rm -f /tmp/sig.out
 	vmm run -k $GUEST_KERNEL -i $GUEST_INITRD -c 2 -m 256 -p quiet \
 		--loglevel info < /dev/null > /tmp/sig.out 2>&1 &
 	pid=$!

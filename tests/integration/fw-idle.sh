@@ -14,6 +14,7 @@ if on_vmm_ko; then
 fi
 run_payload idle 3 $args
 
+rm -f /tmp/idle.out	# wait_for_output must not see an earlier run's lines
 vmm run -k /firmware/idle.img $args -p idle=forever < /dev/null > /tmp/idle.out 2>&1 &
 pid=$!
 wait_for_output "^# idle: waiting in WFI" /tmp/idle.out 60

@@ -73,6 +73,7 @@ vmm_ko_suite() {
 	wait $pid
 	expect_no_vm_left
 	# no unload while a VM exists: the device's files hold the module
+	rm -f /tmp/idle.out
 	vmm run --kvm-dev /dev/vmm -k /firmware/idle.img -c 1 -m 64 -p idle=forever \
 		< /dev/null > /tmp/idle.out 2>&1 &
 	pid=$!
@@ -130,6 +131,7 @@ nvhe-none|a72-none)
 		[ -c /dev/vmm ] || fail "/dev/vmm is not a character device"
 		# a guest lives while CPU1 goes and comes back: the first time
 		# a Linux guest keeping its 2 vCPUs busy, then one waiting in WFI
+		rm -f /tmp/guest.out	# a fresh file for wait_for_output
 		if [ "$round" = 1 ]; then
 			vmm run --kvm-dev /dev/vmm -k $GUEST_KERNEL -i $GUEST_INITRD -c 2 -m 256 \
 				-p "quiet vmmtest=busy" < /dev/null > /tmp/guest.out 2>&1 &

@@ -108,7 +108,8 @@ wait_until() {
 
 # wait_for_output REGEX FILE SECONDS: until FILE has a line matching REGEX.
 wait_for_output() {
-	wait_until "$3" grep -qE "$1" "$2" ||
+	# the file may not be there yet: the background job makes it
+	wait_until "$3" grep -qE "$1" "$2" 2> /dev/null ||
 		fail "no /$1/ in $2 after $3 s: $(tail -n 3 "$2")"
 }
 
