@@ -96,6 +96,7 @@ PORTABLE_OBJS	+= devices/virtio/rng.o
 PORTABLE_OBJS	+= devices/virtio/blk.o
 PORTABLE_OBJS	+= devices/virtio/console.o
 PORTABLE_OBJS	+= devices/virtio/net.o
+PORTABLE_OBJS	+= devices/virtio/passt.o
 
 # arm64 only: the KVM ioctls with arm64 structures, and the program.
 VMM_OBJS	+= $(PORTABLE_OBJS)
@@ -120,6 +121,7 @@ UNIT_OBJS	+= tests/unit/test_virtio.o
 UNIT_OBJS	+= tests/unit/test_virtio_devices.o
 UNIT_OBJS	+= tests/unit/test_virtio_net.o
 UNIT_OBJS	+= tests/unit/test_pci.o
+UNIT_OBJS	+= tests/unit/test_passt.o
 UNIT_OBJS	+= tests/unit/virtio_driver.o
 
 ARM_OBJS	:= $(addprefix $(BUILD)/arm64/,$(VMM_OBJS))
@@ -169,7 +171,7 @@ FW_RAW_OBJS	:= $(BUILD)/fw-raw/head.o $(filter-out %/head.o,$(FW_OBJS))
 	provision provision-kernel
 
 all: $(BUILD)/vmm $(FW_IMAGES) $(FW_RAW_IMAGES) $(BUILD)/vmm.ko $(BUILD)/kmod-test \
-	$(BUILD)/dm-log
+	$(BUILD)/dm-log $(BUILD)/dns-stub
 
 $(BUILD)/.provisioned: scripts/provision.sh
 	$(Q)scripts/provision.sh packages
@@ -224,6 +226,11 @@ $(BUILD)/kmod-test: tests/kmod/kmod-test.c | $(BUILD)/.provisioned
 
 # dm-log: the device-mapper log-writes target for the durability test.
 $(BUILD)/dm-log: tests/tools/dm-log.c | $(BUILD)/.provisioned
+	$(msg) CC $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+# dns-stub: the test bed host's resolver for the user-networking test.
+$(BUILD)/dns-stub: tests/tools/dns-stub.c | $(BUILD)/.provisioned
 	$(msg) CC $@
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 

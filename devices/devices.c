@@ -30,6 +30,27 @@ static int init_one(struct vm *vm, const struct device_desc *desc,
 	return 0;
 }
 
+void devices__implicit(struct vm_config *cfg)
+{
+	const struct device_desc *const *d;
+	const char *value;
+	unsigned int i;
+
+	for (d = __start_vmm_devices; d < __stop_vmm_devices; d++) {
+		if (!(*d)->implicit)
+			continue;
+		for (i = 0; i < cfg->nr_dev_args && cfg->dev_args[i].desc != *d; i++)
+			;
+		if (i < cfg->nr_dev_args || cfg->nr_dev_args == VM_MAX_DEVICE_ARGS)
+			continue;
+		value = (*d)->implicit(cfg);
+		if (value)
+			cfg->dev_args[cfg->nr_dev_args++] = (struct device_arg){
+				.desc = *d, .value = value,
+			};
+	}
+}
+
 int devices__init(struct vm *vm, struct device_inst *inst, unsigned int *nr)
 {
 	const struct device_desc *sorted[VM_MAX_DEVICES];

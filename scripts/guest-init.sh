@@ -25,6 +25,11 @@
 #             nc on port 5001): "guest-netbench: ping_avg_ms MS" over 50
 #             back-to-back pings, then 64 MiB sent with nc, "guest-netbench:
 #             tx_64m START END" in /proc/uptime seconds
+#   user      user networking (passt): eth0 by DHCP ("guest-dhcp: ..."),
+#             resolve vmmname and nowhere.vmm.test ("guest-dns: NAME ..."),
+#             fetch http://GATEWAY:8080/blob ("guest-fetched: MD5 BYTES"),
+#             then answer one connection on port 8000 with a line
+#             "hello from the guest" ("guest-listening: 8000" first)
 #   net       give eth0 address vmmip/24, ping vmmpeer until it answers (60
 #             tries); with vmmrole=send send it 4 MiB of noise over TCP
 #             (port 5001), with vmmrole=recv take them, each printing the
@@ -108,6 +113,40 @@ netbench)
 		echo "guest-netbench-failed: tx"
 	echo "guest-netbench: tx_64m $t0 $(cut -d' ' -f1 /proc/uptime)"
 	echo "guest-netbench: eth0 $(cat /sys/class/net/eth0/statistics/tx_packets) packets out, $(cat /sys/class/net/eth0/statistics/rx_packets) in"
+	poweroff -f ;;
+user)
+	mkdir -p /tmp
+	cat > /tmp/dhcp.sh <<-'EOF'
+	#!/bin/sh
+	# udhcpc's script: the lease's address, route, MTU and resolver
+	case $1 in
+	bound|renew)
+		ip addr add "$ip/$mask" dev "$interface"
+		[ -z "$mtu" ] || ip link set "$interface" mtu "$mtu"
+		for r in $router; do ip route add default via "$r" dev "$interface"; break; done
+		for d in $dns; do echo "nameserver $d"; done > /etc/resolv.conf
+		echo "guest-dhcp: $ip/$mask router $router dns $dns mtu $mtu" > /tmp/lease ;;
+	esac
+	EOF
+	chmod +x /tmp/dhcp.sh
+	ip link set eth0 up
+	udhcpc -i eth0 -s /tmp/dhcp.sh -f -q -n -t 10 -T 1 > /dev/null 2>&1 &&
+		cat /tmp/lease || echo "guest-dhcp: no lease"
+	for name in "${vmmname:-files.vmm.test}" nowhere.vmm.test; do
+		if a=$(nslookup "$name" 2>&1); then
+			echo "guest-dns: $name $(echo "$a" | sed -n 's/^Address: *//p' | tail -n 1)"
+		else
+			echo "guest-dns: $name unresolved"
+		fi
+	done
+	gw=$(ip route | sed -n 's/^default via \([0-9.]*\).*/\1/p')
+	if wget -q -O /tmp/blob "http://$gw:8080/blob"; then
+		echo "guest-fetched: $(md5sum < /tmp/blob | cut -d' ' -f1) $(wc -c < /tmp/blob)"
+	else
+		echo "guest-fetched: nothing from $gw"
+	fi
+	echo "guest-listening: 8000"
+	timeout 60 nc -l -p 8000 -e echo "hello from the guest"
 	poweroff -f ;;
 net)
 	echo "guest-net-mac: $(cat /sys/class/net/eth0/address 2>/dev/null)"

@@ -9,12 +9,42 @@
 #   tb.bench=all|fw,boot,blk          benchmarks to run (bench)
 # Each test prints its output, then a result line the host side parses:
 #   @@@ RESULT <mode> <test> PASS|FAIL <reason>
+# passt (the vmm's user networking) sandboxes itself with pivot_root, which
+# the initramfs's own root refuses: first move onto a tmpfs, as an
+# initramfs hands over to a real root (switch_root frees the old one).
+if [ ! -e /.tb-root ]; then
+	/bin/busybox mkdir /newroot
+	/bin/busybox mount -t tmpfs -o mode=755 root /newroot
+	for f in /*; do
+		[ "$f" = /newroot ] || /bin/busybox cp -a "$f" /newroot/
+	done
+	/bin/busybox touch /newroot/.tb-root
+	exec /bin/busybox switch_root /newroot /init
+fi
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mkdir -p /tmp && mount -t tmpfs tmp /tmp
 export PATH=/bin:/sbin:/usr/bin TB_ROOT=/
+
+# The network as passt sees a host's: an interface (dummy0) with L1's
+# addresses and default routes (IPv4 and IPv6), loopback up (passt maps the gateway's
+# address to it), and a resolver on loopback that a test may start.
+while read -r m; do
+	insmod "/lib/modules/$m"
+done < /etc/modules-boot
+ip link set lo up
+# (loading dummy makes dummy0)
+{ ip link show dummy0 > /dev/null 2>&1 || ip link add dummy0 type dummy; } &&
+	ip addr add 10.0.2.15/24 dev dummy0 && ip link set dummy0 up &&
+	ip route add default via 10.0.2.2 dev dummy0 &&
+	ip -6 addr add fd00::15/64 dev dummy0 &&
+	ip -6 route add default via fd00::2 dev dummy0 ||
+	echo "@@@ L1: no dummy0 with a default route: passt will not start"
+echo "nameserver 127.0.0.1" > /etc/resolv.conf
+# a system log, as a host has (passt logs there, and complains without one)
+mkdir -p /var/log && syslogd -O /var/log/messages
 
 arg() {
 	for w in $(cat /proc/cmdline); do

@@ -5,7 +5,8 @@
 #
 #   scripts/provision.sh packages   host packages (apt), as root
 #   scripts/provision.sh sysroot    arm64 static libraries into $VMM_CACHE
-#   scripts/provision.sh kernel     arm64 kernel/headers/busybox into $VMM_CACHE
+#   scripts/provision.sh kernel     arm64 kernel/headers/busybox, and the
+#                                   test bed host's tools (passt), into $VMM_CACHE
 #   scripts/provision.sh env        print the paths the Makefile needs
 #   scripts/provision.sh list       the host packages it installs, one a line
 #
@@ -170,6 +171,21 @@ do_kernel() {
 	touch "$kdir/.done"
 }
 
+# Programs the test bed's arm64 host (L1) runs besides busybox: passt, for
+# the vmm's user networking, with the loader and libc it links against.
+l1_tools_pkgs="passt libc6"
+
+do_l1_tools() {
+	local root=$cache/l1-tools-arm64 p pkgs=""
+	[ "$(cat "$root/.done" 2>/dev/null)" = "$l1_tools_pkgs" ] && return 0
+	need_arm64_arch
+	for p in $l1_tools_pkgs; do pkgs="$pkgs $p:arm64"; done
+	rm -rf "$root" && mkdir -p "$root"
+	echo "provision: fetching the test bed host's tools ($l1_tools_pkgs) into $root" >&2
+	fetch_debs "$root" $pkgs
+	echo "$l1_tools_pkgs" > "$root/.done"
+}
+
 do_env() {
 	local abi root
 	abi=$(kernel_abi)
@@ -180,14 +196,16 @@ do_env() {
 	echo "IMAGE=$root/boot/vmlinuz-$abi"
 	echo "MODDIR=$root/lib/modules/$abi"
 	echo "BUSYBOX=$root/bin/busybox"
+	[ -f "$cache/l1-tools-arm64/.done" ] || die "the test bed host's tools are not fetched: run 'scripts/provision.sh kernel'"
+	echo "L1TOOLS=$cache/l1-tools-arm64"
 }
 
 case "${1:-all}" in
 packages) do_packages ;;
 sysroot) do_sysroot ;;
-kernel) do_kernel ;;
+kernel) do_kernel; do_l1_tools ;;
 env) do_env ;;
 list) printf '%s\n' $host_pkgs ;;
-all) do_packages; do_sysroot; do_kernel ;;
+all) do_packages; do_sysroot; do_kernel; do_l1_tools ;;
 *) die "unknown step '$1': use packages, sysroot, kernel, env, list or all" ;;
 esac

@@ -24,7 +24,7 @@ tests_dir=$top/tests/integration
 die() { echo "testbed: $*" >&2; exit 1; }
 
 env_out=$("$top/scripts/provision.sh" env) || exit 1
-eval "$env_out"		# ABI KDIR IMAGE MODDIR BUSYBOX
+eval "$env_out"		# ABI KDIR IMAGE MODDIR BUSYBOX L1TOOLS
 
 # Modules the guest initramfs carries; dependencies are added before them.
 GUEST_MODULES="virtio_mmio virtio_pci virtio_blk virtio_net virtio_console
@@ -33,6 +33,9 @@ GUEST_MODULES="virtio_mmio virtio_pci virtio_blk virtio_net virtio_console
 GUEST_EXTRA_MODULES="crc32c_generic ext4"
 # Modules L1 loads only when a test asks (lib.sh's load_host_modules).
 HOST_MODULES="loop crc32c_generic ext4 dm-log-writes tun bridge"
+# Modules L1 loads at boot (host-init.sh): dummy, for the interface with a
+# default route that passt takes its addresses from.
+HOST_BOOT_MODULES="dummy"
 
 mode_args() {
 	case $1 in
@@ -138,6 +141,7 @@ mk_host_initrd() {
 	[ -f "$build/vmm.ko" ] && cp "$build/vmm.ko" "$root/vmm.ko"
 	[ -f "$build/kmod-test" ] && cp "$build/kmod-test" "$root/bin/kmod-test"
 	[ -f "$build/dm-log" ] && cp "$build/dm-log" "$root/bin/dm-log"
+	[ -f "$build/dns-stub" ] && cp "$build/dns-stub" "$root/bin/dns-stub"
 	for f in "$build"/firmware/*.img "$build"/firmware/*.bin; do
 		[ -f "$f" ] && cp "$f" "$root/firmware/"
 	done
@@ -146,6 +150,16 @@ mk_host_initrd() {
 	cp "$tb/disk.img" "$root/guest/disk.img"
 	# shellcheck disable=SC2086
 	copy_modules "$root" etc/modules $HOST_MODULES
+	# shellcheck disable=SC2086
+	copy_modules "$root" etc/modules-boot $HOST_BOOT_MODULES
+	# passt and what it links against; a user "nobody" for it to drop to,
+	# "tester" for tests that run the vmm unprivileged
+	mkdir -p "$root/usr/bin" "$root/lib/aarch64-linux-gnu"
+	cp "$L1TOOLS/usr/bin/passt" "$root/usr/bin/"
+	cp -P "$L1TOOLS/lib/ld-linux-aarch64.so.1" "$root/lib/"
+	cp "$L1TOOLS"/lib/aarch64-linux-gnu/{ld-linux-aarch64.so.1,libc.so.6} "$root/lib/aarch64-linux-gnu/"
+	printf 'root:x:0:0:root:/:/bin/sh\ntester:x:1000:1000:tester:/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > "$root/etc/passwd"
+	printf 'root:x:0:\ntester:x:1000:\nnogroup:x:65534:\n' > "$root/etc/group"
 	cp "$tests_dir"/*.sh "$root/tests/"
 	cp "$top"/tests/bench/*.sh "$root/bench/"
 	(cd "$root" && find . | cpio -o -H newc --quiet) > "$tb/host-initrd.cpio"

@@ -100,6 +100,7 @@ static int cmd_run(int argc, char **argv)
 		snprintf(name, sizeof(name), "guest-%d", (int)getpid());
 		cfg.name = name;
 	}
+	devices__implicit(&cfg);
 	return vm__run(&cfg);
 }
 

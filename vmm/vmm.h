@@ -538,14 +538,19 @@ struct device_option {
  * A device model registers itself with DEVICE_REGISTER: at VM creation its
  * init() runs in ascending @order, claims MMIO and SPIs, and its fdt()
  * writes its device-tree node.  A device with an @option gets one init()
- * (one instance) per use of it, in command-line order, and none if unused;
- * any other device gets one init() with a NULL @arg.  Adding a device
- * touches its own file and one line in the Makefile.
+ * (one instance) per use of it, in command-line order, and none if unused
+ * (but devices__implicit()); any other device gets one init() with a NULL
+ * @arg.  Adding a device touches its own file and one line in the Makefile.
  */
 struct device_desc {
 	const char	*name;
 	int		order;
 	const struct device_option *option;
+	/*
+	 * The value of the instance made when @option is never given (lkvm's
+	 * implicit NIC), or NULL for none; may log why there is none.
+	 */
+	const char	*(*implicit)(const struct vm_config *cfg);
 	/*
 	 * 0 on success, 1 if not wanted in this configuration, or -errno;
 	 * -DEVICE_EREPORTED when the device has already printed a one-line
@@ -572,6 +577,12 @@ struct device_inst {
 #define VM_MAX_DEVICES		48
 #define DEVICE_EREPORTED	ECANCELED
 
+/*
+ * Add to @cfg the instances of devices whose option was not given and
+ * that make one anyway (their @implicit): before the VM is built, so that
+ * it is built for them.
+ */
+void devices__implicit(struct vm_config *cfg);
 /* Run every registered device's init in order; -errno on failure. */
 int devices__init(struct vm *vm, struct device_inst *inst, unsigned int *nr);
 int devices__fdt(struct vm *vm, struct device_inst *inst, unsigned int nr,

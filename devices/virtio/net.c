@@ -51,7 +51,15 @@
 /* receive chains one frame may take with MRG_RXBUF: the largest in 1 KiB ones */
 #define NET_MAX_MERGE		72
 
-enum net_mode { NET_MODE_NONE, NET_MODE_TAP, NET_MODE_PASST };
+enum net_mode { NET_MODE_NONE, NET_MODE_TAP, NET_MODE_PASST, NET_MODE_USER };
+
+/* mode=user's port forwards, hostfwd=tcp:HOSTPORT:GUESTPORT */
+#define NET_MAX_FWDS		16
+
+struct net_fwd {
+	bool		udp;
+	u16		host, guest;
+};
 
 struct net_params {
 	enum net_mode	mode;
@@ -59,6 +67,8 @@ struct net_params {
 	char		socket[108];		/* mode=passt: its UNIX socket */
 	u8		mac[6];
 	bool		has_mac;
+	unsigned int	nr_fwds;
+	struct net_fwd	fwds[NET_MAX_FWDS];
 };
 
 struct net {
@@ -73,6 +83,7 @@ struct net {
 	bool				gone;		/* ... and all it sent is read */
 	bool				socket;		/* fd is a datagram socket */
 	bool				stream;		/* fd is passt's stream socket */
+	struct passt			passt;		/* mode=user: the passt we started */
 	bool				tap;		/* fd takes TUNSETOFFLOAD */
 	bool				mergeable;	/* MRG_RXBUF, from DRIVER_OK */
 	u64				tx_dropped, rx_dropped;
@@ -117,6 +128,47 @@ static int parse_mac(const char *s, size_t len, u8 *mac)
 	return 0;
 }
 
+/* A port, 1 to 65535, in decimal: 0, or -1. */
+static int parse_port(const char *s, size_t len, u16 *port)
+{
+	unsigned int v = 0;
+	size_t i;
+
+	if (!len || len > 5 || s[0] == '0')
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	if (v > 65535)
+		return -1;
+	*port = v;
+	return 0;
+}
+
+/* "tcp:HOSTPORT:GUESTPORT" or "udp:...", @len bytes: 0, or -1. */
+static int parse_fwd(const char *s, size_t len, struct net_fwd *fwd)
+{
+	const char *colon;
+
+	if (len < 4 || s[3] != ':')
+		return -1;
+	if (!strncmp(s, "tcp", 3))
+		fwd->udp = false;
+	else if (!strncmp(s, "udp", 3))
+		fwd->udp = true;
+	else
+		return -1;
+	s += 4;
+	len -= 4;
+	colon = memchr(s, ':', len);
+	if (!colon || parse_port(s, colon - s, &fwd->host) ||
+	    parse_port(colon + 1, len - (colon + 1 - s), &fwd->guest))
+		return -1;
+	return 0;
+}
+
 /* What the kernel takes as an interface name (dev_valid_name()). */
 static bool valid_ifname(const char *name, size_t len)
 {
@@ -153,7 +205,7 @@ static int parse_network(const char *value, struct net_params *p, char *err,
 {
 	const char *s = value, *end, *eq;
 	bool has_mode = false, has_tapif = false;
-	unsigned int i;
+	unsigned int i, j;
 
 	memset(p, 0, sizeof(*p));
 	for (;;) {
@@ -180,10 +232,9 @@ static int parse_network(const char *value, struct net_params *p, char *err,
 			else if (len == 4 && !strncmp(eq, "none", 4))
 				p->mode = NET_MODE_NONE;
 			else if (len == 4 && !strncmp(eq, "user", 4))
-				return errorf(err, errlen, "--network %s: vmm does not start passt yet: start it yourself (passt -s PATH) and use mode=passt,socket=PATH, or use mode=tap",
-					      value);
+				p->mode = NET_MODE_USER;
 			else
-				return errorf(err, errlen, "--network %s: unknown mode '%.*s' (expected tap, passt or none)",
+				return errorf(err, errlen, "--network %s: unknown mode '%.*s' (expected user, tap, passt or none)",
 					      value, (int)len, eq);
 			has_mode = true;
 		} else if (klen == 5 && !strncmp(s, "tapif", 5)) {
@@ -203,6 +254,14 @@ static int parse_network(const char *value, struct net_params *p, char *err,
 					      value, sizeof(p->socket) - 1);
 			memcpy(p->socket, eq, len);
 			p->socket[len] = 0;
+		} else if (klen == 7 && !strncmp(s, "hostfwd", 7)) {
+			if (p->nr_fwds == NET_MAX_FWDS)
+				return errorf(err, errlen, "--network: more than %d hostfwd in one NIC",
+					      NET_MAX_FWDS);
+			if (parse_fwd(eq, len, &p->fwds[p->nr_fwds]))
+				return errorf(err, errlen, "--network %s: hostfwd must be tcp:HOSTPORT:GUESTPORT or udp:HOSTPORT:GUESTPORT, ports 1 to 65535",
+					      value);
+			p->nr_fwds++;
 		} else if (klen == 9 && !strncmp(s, "guest_mac", 9)) {
 			if (p->has_mac)
 				return errorf(err, errlen, "--network %s: guest_mac given twice", value);
@@ -223,7 +282,7 @@ static int parse_network(const char *value, struct net_params *p, char *err,
 					return errorf(err, errlen, "--network %s: '%s' is not supported: %s",
 						      value, unsupported[i].key,
 						      unsupported[i].instead);
-			return errorf(err, errlen, "--network %s: unknown key '%.*s' (expected mode, tapif, socket or guest_mac)",
+			return errorf(err, errlen, "--network %s: unknown key '%.*s' (expected mode, hostfwd, tapif, socket or guest_mac)",
 				      value, (int)klen, s);
 		}
 		if (!end)
@@ -231,7 +290,7 @@ static int parse_network(const char *value, struct net_params *p, char *err,
 		s = end + 1;
 	}
 	if (!has_mode)
-		return errorf(err, errlen, "--network %s: give a mode (mode=tap, mode=passt or mode=none)",
+		return errorf(err, errlen, "--network %s: give a mode (mode=user, mode=tap, mode=passt or mode=none)",
 			      value);
 	if (p->mode == NET_MODE_NONE && strcmp(value, "mode=none"))
 		return errorf(err, errlen, "--network %s: mode=none takes no other key", value);
@@ -242,6 +301,16 @@ static int parse_network(const char *value, struct net_params *p, char *err,
 		return errorf(err, errlen, "--network %s: socket= is for mode=passt", value);
 	if (p->mode != NET_MODE_TAP && has_tapif)
 		return errorf(err, errlen, "--network %s: tapif= is for mode=tap", value);
+	if (p->mode != NET_MODE_USER && p->nr_fwds)
+		return errorf(err, errlen, "--network %s: hostfwd= is for mode=user (a running passt takes -t and -u itself)",
+			      value);
+	for (i = 0; i < p->nr_fwds; i++)
+		for (j = 0; j < i; j++)
+			if (p->fwds[j].udp == p->fwds[i].udp &&
+			    p->fwds[j].host == p->fwds[i].host)
+				return errorf(err, errlen, "--network %s: host port %s:%u forwarded twice",
+					      value, p->fwds[i].udp ? "udp" : "tcp",
+					      p->fwds[i].host);
 	return 0;
 }
 
@@ -560,6 +629,23 @@ static void transmit(struct net *n)
 		virtio_dev__signal(vdev, vq);
 }
 
+/* The passt we started closed its socket: say how it ended, if it did. */
+static void passt_gone(struct net *n)
+{
+	char why[64];
+	int i;
+
+	/* its socket closes as it exits, a moment before it can be reaped */
+	for (i = 0; i < 20; i++) {
+		if (passt__exited(&n->passt, why, sizeof(why))) {
+			pr_warn("%s: passt %s: the link is down", n->name, why);
+			return;
+		}
+		usleep(5000);
+	}
+	pr_warn("%s: passt closed its socket: the link is down", n->name);
+}
+
 /*
  * The back-end hung up (a socket's peer closed) and what it sent before is
  * read: the link is down for good.
@@ -571,7 +657,9 @@ static void backend_gone(struct net *n, int err)
 		n->hup = true;
 		loop__del(&n->vm->loop, n->fd);
 	}
-	if (err)
+	if (n->passt.pid > 0)
+		passt_gone(n);
+	else if (err)
 		pr_warn("%s: the network back-end failed (%s): the link is down", n->name,
 			strerror(err));
 	else
@@ -886,6 +974,7 @@ void virtio_net__destroy(void *state)
 	}
 	loop__del(loop, n->fd);
 	close(n->fd);
+	passt__stop(&n->passt);
 	virtio_dev__remove(&n->vdev);
 	virtio_dev__destroy(&n->vdev);
 	if (n->tx_dropped || n->rx_dropped)
@@ -921,6 +1010,8 @@ int virtio_net__create(struct vm *vm, int fd, const u8 *mac, unsigned int index,
 	}
 	n->vm = vm;
 	n->fd = fd;
+	n->passt.pid = -1;
+	n->passt.fd = -1;
 	snprintf(n->name, sizeof(n->name), "virtio-net eth%u", index);
 	features = (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) |
 		   (1ULL << VIRTIO_NET_F_MRG_RXBUF);
@@ -971,12 +1062,85 @@ int virtio_net__create(struct vm *vm, int fd, const u8 *mac, unsigned int index,
 	return 0;
 }
 
+/*
+ * passt's port-forward arguments for @p's hostfwd keys, into @args (at
+ * most 4 and a NULL) with their text in @tcp and @udp: "-t 2222:22,8080:80".
+ */
+static void passt_args(const struct net_params *p, const char **args,
+		       char *tcp, char *udp, size_t len)
+{
+	unsigned int i, n = 0;
+	size_t tl = 0, ul = 0;
+
+	*tcp = *udp = 0;
+	for (i = 0; i < p->nr_fwds; i++) {
+		const struct net_fwd *f = &p->fwds[i];
+
+		if (f->udp)
+			ul += snprintf(udp + ul, len - ul, "%s%u:%u", ul ? "," : "",
+				       f->host, f->guest);
+		else
+			tl += snprintf(tcp + tl, len - tl, "%s%u:%u", tl ? "," : "",
+				       f->host, f->guest);
+	}
+	if (*tcp) {
+		args[n++] = "-t";
+		args[n++] = tcp;
+	}
+	if (*udp) {
+		args[n++] = "-u";
+		args[n++] = udp;
+	}
+	args[n] = NULL;
+}
+
+/*
+ * mode=user: start passt on a socket of its own.  The fd, with passt in
+ * @passt, or -1 after a log line.
+ */
+static int start_passt(const struct net_params *p, const char *opt,
+		       struct passt *passt)
+{
+	/* NET_MAX_FWDS "65535:65535," each */
+	char path[4096], err[256], tcp[NET_MAX_FWDS * 12], udp[NET_MAX_FWDS * 12];
+	const char *args[5];
+
+	if (!passt__find(path, sizeof(path))) {
+		pr_err("--network %s: passt is not installed (apt install passt) or not on PATH",
+		       opt);
+		return -1;
+	}
+	passt_args(p, args, tcp, udp, sizeof(tcp));
+	if (passt__start(passt, path, args, err, sizeof(err))) {
+		pr_err("--network %s: %s", opt, err);
+		return -1;
+	}
+	return passt->fd;
+}
+
+/* The implicit NIC: lkvm's default, user networking, where passt is. */
+static const char implicit_user[] = "mode=user";
+
+static const char *net_implicit(const struct vm_config *cfg)
+{
+	char path[4096];
+
+	if (cfg->nodefaults)
+		return NULL;
+	if (!passt__find(path, sizeof(path))) {
+		pr_info("no network: passt is not installed (apt install passt); -n mode=none says so quietly");
+		return NULL;
+	}
+	return implicit_user;
+}
+
 static int net_init(struct vm *vm, const char *arg, void **state)
 {
 	char err[256], ifname[IFNAMSIZ], backend[32];
+	struct passt passt = { .pid = -1, .fd = -1 };
 	struct net_params p;
 	unsigned int index;
-	int fd;
+	int fd, ret;
 
 	if (parse_network(arg, &p, err, sizeof(err))) {
 		pr_err("%s", err);
@@ -987,7 +1151,10 @@ static int net_init(struct vm *vm, const char *arg, void **state)
 	index = nic_index(vm, arg);
 	if (!p.has_mac)
 		default_mac(vm->cfg->name ? vm->cfg->name : "", index, p.mac);
-	if (p.mode == NET_MODE_PASST) {
+	if (p.mode == NET_MODE_USER) {
+		fd = start_passt(&p, arg, &passt);
+		snprintf(backend, sizeof(backend), "passt (pid %d)", (int)passt.pid);
+	} else if (p.mode == NET_MODE_PASST) {
 		fd = open_passt(&p, arg);
 		snprintf(backend, sizeof(backend), "passt");
 	} else {
@@ -996,7 +1163,13 @@ static int net_init(struct vm *vm, const char *arg, void **state)
 	}
 	if (fd < 0)
 		return -DEVICE_EREPORTED;
-	return virtio_net__create(vm, fd, p.mac, index, backend, state);
+	ret = virtio_net__create(vm, fd, p.mac, index, backend, state);
+	if (ret) {
+		passt__stop(&passt);
+		return ret;
+	}
+	((struct net *)*state)->passt = passt;
+	return 0;
 }
 
 static int net_fdt(struct vm *vm __unused, void *state, void *fdt)
@@ -1014,13 +1187,18 @@ static void net_exit(struct vm *vm __unused, void *state)
 static const struct device_option network_option = {
 	.name		= "network",
 	.short_name	= 'n',
-	.metavar	= "mode=tap[,tapif=NAME][,guest_mac=MAC]|mode=passt,socket=PATH[,guest_mac=MAC]|mode=none",
+	.metavar	= "mode=user[,hostfwd=tcp|udp:HOSTPORT:GUESTPORT]...|mode=tap[,tapif=NAME]|mode=passt,socket=PATH|mode=none, each [,guest_mac=MAC]",
 	.help		= "a NIC (virtio-net): given again, the next one (eth0,\n"
-			  "eth1, ...).  mode=tap: on tap NAME (made if absent,\n"
-			  "which takes CAP_NET_ADMIN; brought up if allowed);\n"
-			  "mode=passt: through the passt listening at PATH;\n"
-			  "guest_mac: default 02:15 and a hash of --name;\n"
-			  "mode=none (the default): no NIC",
+			  "eth1, ...).  mode=user: user networking, no privilege\n"
+			  "needed, through a passt the vmm starts and stops (DHCP,\n"
+			  "DNS, the host's loopback at the gateway's address;\n"
+			  "hostfwd: a host port, on all its addresses, to the\n"
+			  "guest's).  mode=tap: on tap NAME (made if absent, which\n"
+			  "takes CAP_NET_ADMIN; brought up if allowed).\n"
+			  "mode=passt: through the passt listening at PATH.\n"
+			  "guest_mac: default 02:15 and a hash of --name.\n"
+			  "Default: mode=user if passt is on PATH, else no NIC;\n"
+			  "none with --nodefaults or mode=none",
 	.check		= check_network,
 };
 
@@ -1028,6 +1206,7 @@ static const struct device_desc net_dev = {
 	.name	= "virtio-net",
 	.order	= 12,
 	.option	= &network_option,
+	.implicit = net_implicit,
 	.init	= net_init,
 	.fdt	= net_fdt,
 	.exit	= net_exit,

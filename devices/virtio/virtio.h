@@ -20,6 +20,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <sys/types.h>
 #include <sys/uio.h>
 
 #include <linux/virtio_config.h>
@@ -275,13 +276,36 @@ int virtio_dev__fdt(struct virtio_dev *vdev, void *fdt);
 /*
  * A virtio-net NIC (net.c), eth@index with MAC @mac, on @fd: a file whose
  * every read and write is one frame after a 12-byte struct
- * virtio_net_hdr_v1 (a tap with IFF_VNET_HDR; a datagram socket does too).
- * The NIC owns @fd from now on, also on failure.  @backend names it in the
- * log.  0 with the NIC in *@state, or -errno.
+ * virtio_net_hdr_v1 (a tap with IFF_VNET_HDR; a datagram socket does too),
+ * or a stream socket to passt (each frame after its 32-bit big-endian
+ * length).  The NIC owns @fd from now on, also on failure.  @backend names
+ * it in the log.  0 with the NIC in *@state, or -errno.
  */
 int virtio_net__create(struct vm *vm, int fd, const u8 *mac, unsigned int index,
 		       const char *backend, void **state) __must_check;
 void virtio_net__destroy(void *state);
+
+/* A passt the vmm started (passt.c), and our end of its socket. */
+struct passt {
+	pid_t	pid;		/* -1: none, or reaped */
+	int	fd;
+};
+
+#define PASST_MAX_ARGS	16
+
+/* passt's path on $PATH, into @path; false if there is none. */
+bool passt__find(char *path, size_t len);
+/*
+ * Start passt at @path with @args (NULL-terminated) after the vmm's own
+ * (-f -q -F): 0 with it in @p (the socket non-blocking), or -1 with the
+ * reason in @err (exec's failure included).
+ */
+int passt__start(struct passt *p, const char *path, const char *const *args,
+		 char *err, size_t errlen) __must_check;
+/* Has it ended?  If so, reaped, and how in @why ("exited with status 1"). */
+bool passt__exited(struct passt *p, char *why, size_t len);
+/* End it now and reap it (its socket is the caller's). */
+void passt__stop(struct passt *p);
 
 /*
  * The transports: virtio-mmio (a window in the memory map, an SPI,

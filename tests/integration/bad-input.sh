@@ -95,11 +95,18 @@ vmm_run run -k $GUEST_KERNEL -d /tmp/empty.img
 expect_error '--disk /tmp/empty.img: the image is smaller than one 512-byte sector'
 expect_status 1
 
-# NICs: a mode vmm lacks (at parse time), a passt that is not there, a
-# name that is no tap, and a tap another VM holds.
-vmm_run run -k $GUEST_KERNEL -n mode=user
-expect_error '--network mode=user: vmm does not start passt yet: start it yourself \(passt -s PATH\) and use mode=passt,socket=PATH, or use mode=tap$'
+# NICs: a port forward that is none (at parse time), user networking
+# without passt installed, a passt that is not there, a name that is no
+# tap, and a tap another VM holds.
+vmm_run run -k $GUEST_KERNEL -n mode=user,hostfwd=tcp:80
+expect_error '--network mode=user,hostfwd=tcp:80: hostfwd must be tcp:HOSTPORT:GUESTPORT or udp:HOSTPORT:GUESTPORT, ports 1 to 65535$'
 expect_status 2
+path=$PATH
+PATH=/bin	# the vmm, and no passt
+vmm_run run -k $GUEST_KERNEL -n mode=user
+PATH=$path
+expect_error '--network mode=user: passt is not installed \(apt install passt\) or not on PATH$'
+expect_status 1
 vmm_run run -k $GUEST_KERNEL -n mode=passt,socket=/nonexistent.sock
 expect_error '--network mode=passt,socket=/nonexistent.sock: cannot connect to passt at /nonexistent.sock: No such file or directory \(is passt running\? passt -s PATH\)$'
 expect_status 1

@@ -99,6 +99,7 @@ static const struct {
 	{ "virtio_devices", virtio_devices_suite },
 	{ "virtio_net",	virtio_net_suite },
 	{ "pci",	pci_suite },
+	{ "passt",	passt_suite },
 };
 
 /* Check gives a result its TCase's name; the suite is the one holding it. */

@@ -646,17 +646,15 @@ END_TEST
 START_TEST(parse_error_network)
 {
 	ck_parse_fails("--network tap: 'tap' is not key=value", "-k", "Image", "-n", "tap");
-	ck_parse_fails("--network mode=user: vmm does not start passt yet: start it yourself (passt -s PATH) and use mode=passt,socket=PATH, or use mode=tap",
-		       "-k", "Image", "-n", "mode=user");
-	ck_parse_fails("--network mode=vde: unknown mode 'vde' (expected tap, passt or none)",
+	ck_parse_fails("--network mode=vde: unknown mode 'vde' (expected user, tap, passt or none)",
 		       "-k", "Image", "-n", "mode=vde");
-	ck_parse_fails("--network tapif=x: give a mode (mode=tap, mode=passt or mode=none)",
+	ck_parse_fails("--network tapif=x: give a mode (mode=user, mode=tap, mode=passt or mode=none)",
 		       "-k", "Image", "-n", "tapif=x");
 	ck_parse_fails("--network mode=none,tapif=x: mode=none takes no other key",
 		       "-k", "Image", "-n", "mode=none,tapif=x");
 	ck_parse_fails("--network mode=tap,script=/x: 'script' is not supported: set the tap up beforehand (ip link, a bridge)",
 		       "-k", "Image", "-n", "mode=tap,script=/x");
-	ck_parse_fails("--network mode=tap,colour=red: unknown key 'colour' (expected mode, tapif, socket or guest_mac)",
+	ck_parse_fails("--network mode=tap,colour=red: unknown key 'colour' (expected mode, hostfwd, tapif, socket or guest_mac)",
 		       "-k", "Image", "-n", "mode=tap,colour=red");
 	ck_parse_fails("--network mode=tap,tapif=0123456789abcdef: tapif must be an interface name: 1 to 15 characters, no '/', ':' or space, not . or ..",
 		       "-k", "Image", "-n", "mode=tap,tapif=0123456789abcdef");
@@ -693,8 +691,46 @@ START_TEST(parse_error_network)
 		       "-k", "Image", "-n", "mode=tap,guest_mac=02:00:00:00:00:0g");
 	ck_parse_fails("--network mode=tap,guest_mac=01:00:5e:00:00:01: guest_mac must not be a multicast address",
 		       "-k", "Image", "-n", "mode=tap,guest_mac=01:00:5e:00:00:01");
-	ck_parse_fails("--network mode=tap,=x: unknown key '' (expected mode, tapif, socket or guest_mac)",
+	ck_parse_fails("--network mode=tap,=x: unknown key '' (expected mode, hostfwd, tapif, socket or guest_mac)",
 		       "-k", "Image", "-n", "mode=tap,=x");
+}
+END_TEST
+
+START_TEST(parse_network_user)
+{
+	ck_assert_int_eq(parse("-k", "Image", "-n", "mode=user"), 0);
+	ck_assert_int_eq(parse("-k", "Image", "-n",
+			       "mode=user,hostfwd=tcp:2222:22,hostfwd=udp:5353:53,hostfwd=tcp:65535:1"), 0);
+	ck_assert_int_eq(parse("-k", "Image", "-n", "hostfwd=tcp:8080:80,mode=user"), 0);
+	/* one port to both protocols is two forwards */
+	ck_assert_int_eq(parse("-k", "Image", "-n", "mode=user,hostfwd=tcp:53:53,hostfwd=udp:53:53"), 0);
+}
+END_TEST
+
+START_TEST(parse_error_network_user)
+{
+	static const char *const bad[] = {
+		"tcp", "tcp:", "tcp:1", "tcp:1:", "tcp::1", "sctp:1:1", "tcp:0:1", "tcp:1:0",
+		"tcp:65536:1", "tcp:1:65536", "tcp:01:1", "tcp:1:2:3", "tcp:-1:1", "tcp: 1:1",
+		"TCP:1:1", "tcp:1:1x", "tcp:123456:1",
+	};
+	char arg[64], msg[160];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		snprintf(arg, sizeof(arg), "mode=user,hostfwd=%s", bad[i]);
+		snprintf(msg, sizeof(msg), "--network %s: hostfwd must be tcp:HOSTPORT:GUESTPORT or udp:HOSTPORT:GUESTPORT, ports 1 to 65535",
+			 arg);
+		ck_parse_fails(msg, "-k", "Image", "-n", arg);
+	}
+	ck_parse_fails("--network mode=tap,hostfwd=tcp:1:1: hostfwd= is for mode=user (a running passt takes -t and -u itself)",
+		       "-k", "Image", "-n", "mode=tap,hostfwd=tcp:1:1");
+	ck_parse_fails("--network mode=user,hostfwd=tcp:80:80,hostfwd=tcp:80:81: host port tcp:80 forwarded twice",
+		       "-k", "Image", "-n", "mode=user,hostfwd=tcp:80:80,hostfwd=tcp:80:81");
+	ck_parse_fails("--network mode=user,socket=/x: socket= is for mode=passt",
+		       "-k", "Image", "-n", "mode=user,socket=/x");
+	ck_parse_fails("--network: more than 16 hostfwd in one NIC",
+		       "-k", "Image", "-n", "mode=user,hostfwd=tcp:1:1,hostfwd=tcp:2:1,hostfwd=tcp:3:1,hostfwd=tcp:4:1,hostfwd=tcp:5:1,hostfwd=tcp:6:1,hostfwd=tcp:7:1,hostfwd=tcp:8:1,hostfwd=tcp:9:1,hostfwd=tcp:10:1,hostfwd=tcp:11:1,hostfwd=tcp:12:1,hostfwd=tcp:13:1,hostfwd=tcp:14:1,hostfwd=tcp:15:1,hostfwd=tcp:16:1,hostfwd=tcp:17:1");
 }
 END_TEST
 
@@ -940,6 +976,8 @@ Suite *options_suite(void)
 	T(parse_error_irqchip_its_misspelt);
 	T(parse_error_loglevel_bogus);
 	T(parse_error_network);
+	T(parse_network_user);
+	T(parse_error_network_user);
 	T(parse_error_two_positional);
 	T(parse_error_empty_name);
 	T(parse_error_fits_small_buffer);
