@@ -97,6 +97,7 @@ PORTABLE_OBJS	+= devices/virtio/blk.o
 PORTABLE_OBJS	+= devices/virtio/console.o
 PORTABLE_OBJS	+= devices/virtio/net.o
 PORTABLE_OBJS	+= devices/virtio/passt.o
+PORTABLE_OBJS	+= devices/virtio/vhost.o
 
 # arm64 only: the KVM ioctls with arm64 structures, and the program.
 VMM_OBJS	+= $(PORTABLE_OBJS)

@@ -32,7 +32,7 @@ GUEST_MODULES="virtio_mmio virtio_pci virtio_blk virtio_net virtio_console
 # Modules the guest loads only when a test asks (guest-init's load_extra).
 GUEST_EXTRA_MODULES="crc32c_generic ext4"
 # Modules L1 loads only when a test asks (lib.sh's load_host_modules).
-HOST_MODULES="loop crc32c_generic ext4 dm-log-writes tun bridge"
+HOST_MODULES="loop crc32c_generic ext4 dm-log-writes tun bridge vhost_net"
 # Modules L1 loads at boot (host-init.sh): dummy, for the interface with a
 # default route that passt takes its addresses from.
 HOST_BOOT_MODULES="dummy"

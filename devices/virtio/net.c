@@ -67,6 +67,7 @@ struct net_params {
 	char		socket[108];		/* mode=passt: its UNIX socket */
 	u8		mac[6];
 	bool		has_mac;
+	bool		vhost;			/* mode=tap,vhost=on */
 	unsigned int	nr_fwds;
 	struct net_fwd	fwds[NET_MAX_FWDS];
 };
@@ -84,6 +85,8 @@ struct net {
 	bool				socket;		/* fd is a datagram socket */
 	bool				stream;		/* fd is passt's stream socket */
 	struct passt			passt;		/* mode=user: the passt we started */
+	struct vhost			vh;		/* vhost=on: the kernel's queues */
+	bool				vhost;
 	bool				tap;		/* fd takes TUNSETOFFLOAD */
 	bool				mergeable;	/* MRG_RXBUF, from DRIVER_OK */
 	u64				tx_dropped, rx_dropped;
@@ -193,7 +196,6 @@ static const struct {
 	{ "guest_ip",	"configure the address in the guest" },
 	{ "host_mac",	"set the tap's address beforehand (ip link)" },
 	{ "trans",	"use --virtio-transport" },
-	{ "vhost",	"vhost-net is not supported yet" },
 };
 
 /*
@@ -204,7 +206,7 @@ static int parse_network(const char *value, struct net_params *p, char *err,
 			 size_t errlen)
 {
 	const char *s = value, *end, *eq;
-	bool has_mode = false, has_tapif = false;
+	bool has_mode = false, has_tapif = false, has_vhost = false;
 	unsigned int i, j;
 
 	memset(p, 0, sizeof(*p));
@@ -254,6 +256,14 @@ static int parse_network(const char *value, struct net_params *p, char *err,
 					      value, sizeof(p->socket) - 1);
 			memcpy(p->socket, eq, len);
 			p->socket[len] = 0;
+		} else if (klen == 5 && !strncmp(s, "vhost", 5)) {
+			if (has_vhost)
+				return errorf(err, errlen, "--network %s: vhost given twice", value);
+			if (len == 2 && !strncmp(eq, "on", 2))
+				p->vhost = true;
+			else if (!(len == 3 && !strncmp(eq, "off", 3)))
+				return errorf(err, errlen, "--network %s: vhost is on or off", value);
+			has_vhost = true;
 		} else if (klen == 7 && !strncmp(s, "hostfwd", 7)) {
 			if (p->nr_fwds == NET_MAX_FWDS)
 				return errorf(err, errlen, "--network: more than %d hostfwd in one NIC",
@@ -282,7 +292,7 @@ static int parse_network(const char *value, struct net_params *p, char *err,
 					return errorf(err, errlen, "--network %s: '%s' is not supported: %s",
 						      value, unsupported[i].key,
 						      unsupported[i].instead);
-			return errorf(err, errlen, "--network %s: unknown key '%.*s' (expected mode, hostfwd, tapif, socket or guest_mac)",
+			return errorf(err, errlen, "--network %s: unknown key '%.*s' (expected mode, hostfwd, tapif, vhost, socket or guest_mac)",
 				      value, (int)klen, s);
 		}
 		if (!end)
@@ -301,6 +311,8 @@ static int parse_network(const char *value, struct net_params *p, char *err,
 		return errorf(err, errlen, "--network %s: socket= is for mode=passt", value);
 	if (p->mode != NET_MODE_TAP && has_tapif)
 		return errorf(err, errlen, "--network %s: tapif= is for mode=tap", value);
+	if (p->mode != NET_MODE_TAP && p->vhost)
+		return errorf(err, errlen, "--network %s: vhost=on is for mode=tap", value);
 	if (p->mode != NET_MODE_USER && p->nr_fwds)
 		return errorf(err, errlen, "--network %s: hostfwd= is for mode=user (a running passt takes -t and -u itself)",
 			      value);
@@ -928,10 +940,18 @@ static void set_offloads(struct net *n)
 static int net_start(struct virtio_dev *vdev)
 {
 	struct net *n = vdev->priv;
+	int ret;
 
 	n->mergeable = virtio_dev__has(vdev, VIRTIO_NET_F_MRG_RXBUF);
 	if (n->tap)
 		set_offloads(n);
+	if (n->vhost) {
+		ret = vhost__start(&n->vh, vdev, n->fd);
+		if (ret)
+			pr_warn("%s: vhost-net would not take the queues: %s", n->name,
+				strerror(-ret));
+		return ret;
+	}
 	n->started = true;
 	/* buffers posted before DRIVER_OK: look at both queues on the loop */
 	virtio_dev__kick(&vdev->vqs[RX_QUEUE]);
@@ -944,7 +964,10 @@ static void net_reset(struct virtio_dev *vdev)
 	struct net *n = vdev->priv;
 
 	n->started = false;	/* under the lock the queues are served with */
-	watch_frames(n, false);
+	if (n->vhost)
+		vhost__stop(&n->vh, vdev);
+	else
+		watch_frames(n, false);
 	/* the next driver may take no offloads (frames queued meanwhile: rx_header_ok()) */
 	if (n->tap && ioctl(n->fd, TUNSETOFFLOAD, 0))
 		pr_debug("%s: TUNSETOFFLOAD 0: %s", n->name, strerror(errno));
@@ -963,6 +986,26 @@ static const struct virtio_dev_ops net_ops = {
 
 /* ---- set-up ---------------------------------------------------------------- */
 
+/*
+ * vhost=on: from now on the kernel serves the queues, reading and writing
+ * the tap itself; the main loop no longer watches the tap or the notifies.
+ * 0 or -errno (@fd closed either way).
+ */
+static int use_vhost(struct net *n, int fd)
+{
+	struct loop *loop = &n->vm->loop;
+	int ret;
+
+	loop__del(loop, n->vdev.vqs[RX_QUEUE].notify_fd);
+	loop__del(loop, n->vdev.vqs[TX_QUEUE].notify_fd);
+	loop__del(loop, n->fd);
+	ret = vhost__init(&n->vh, &n->vdev, fd);
+	if (ret)
+		return ret;
+	n->vhost = true;
+	return 0;
+}
+
 void virtio_net__destroy(void *state)
 {
 	struct net *n = state;
@@ -973,6 +1016,8 @@ void virtio_net__destroy(void *state)
 		loop__del(loop, n->vdev.vqs[TX_QUEUE].notify_fd);
 	}
 	loop__del(loop, n->fd);
+	if (n->vhost)
+		vhost__destroy(&n->vh, &n->vdev);
 	close(n->fd);
 	passt__stop(&n->passt);
 	virtio_dev__remove(&n->vdev);
@@ -1136,11 +1181,11 @@ static const char *net_implicit(const struct vm_config *cfg)
 
 static int net_init(struct vm *vm, const char *arg, void **state)
 {
-	char err[256], ifname[IFNAMSIZ], backend[32];
+	char err[256], ifname[IFNAMSIZ], backend[48];
 	struct passt passt = { .pid = -1, .fd = -1 };
 	struct net_params p;
 	unsigned int index;
-	int fd, ret;
+	int fd, ret, vhost_fd = -1;
 
 	if (parse_network(arg, &p, err, sizeof(err))) {
 		pr_err("%s", err);
@@ -1163,12 +1208,31 @@ static int net_init(struct vm *vm, const char *arg, void **state)
 	}
 	if (fd < 0)
 		return -DEVICE_EREPORTED;
+	if (p.vhost) {
+		vhost_fd = vhost__open("/dev/vhost-net", err, sizeof(err));
+		if (vhost_fd < 0) {
+			pr_err("--network %s: %s", arg, err);
+			close(fd);
+			return -DEVICE_EREPORTED;
+		}
+		strncat(backend, ", vhost-net", sizeof(backend) - strlen(backend) - 1);
+	}
 	ret = virtio_net__create(vm, fd, p.mac, index, backend, state);
 	if (ret) {
+		if (vhost_fd >= 0)
+			close(vhost_fd);
 		passt__stop(&passt);
 		return ret;
 	}
 	((struct net *)*state)->passt = passt;
+	if (vhost_fd >= 0) {
+		ret = use_vhost(*state, vhost_fd);
+		if (ret) {
+			pr_err("--network %s: vhost-net: %s", arg, strerror(-ret));
+			virtio_net__destroy(*state);
+			return -DEVICE_EREPORTED;
+		}
+	}
 	return 0;
 }
 

@@ -175,6 +175,8 @@ struct virtio_dev {
 
 	const struct virtio_transport_ops *transport;
 	void				*transport_priv;
+
+	struct vhost			*vhost;		/* the queues are the kernel's */
 };
 
 /*
@@ -284,6 +286,34 @@ int virtio_dev__fdt(struct virtio_dev *vdev, void *fdt);
 int virtio_net__create(struct vm *vm, int fd, const u8 *mac, unsigned int index,
 		       const char *backend, void **state) __must_check;
 void virtio_net__destroy(void *state);
+
+/*
+ * A device's queues in a vhost worker (vhost.c): its device, the features
+ * it takes, a call eventfd per queue relayed to the transport.
+ */
+struct vhost {
+	int	fd;
+	u64	features;
+	int	call_fd[VIRTQ_MAX_QUEUES];
+	bool	running;
+};
+
+/* Open vhost device @path (/dev/vhost-net): its fd, or -1 with why in @err. */
+int vhost__open(const char *path, char *err, size_t errlen);
+/*
+ * Serve @vdev's queues with the vhost @fd (owned from now on, also on
+ * failure), after virtio_dev__init(): the ring features it lacks are no
+ * longer offered.  0 or -errno.
+ */
+int vhost__init(struct vhost *vh, struct virtio_dev *vdev, int fd) __must_check;
+void vhost__destroy(struct vhost *vh, struct virtio_dev *vdev);
+/*
+ * At DRIVER_OK: the negotiated features, guest RAM, each ready queue and
+ * its back-end fd @backend to the kernel.  0 or -errno (nothing running).
+ */
+int vhost__start(struct vhost *vh, struct virtio_dev *vdev, int backend) __must_check;
+/* At reset: the kernel lets go of the queues. */
+void vhost__stop(struct vhost *vh, struct virtio_dev *vdev);
 
 /* A passt the vmm started (passt.c), and our end of its socket. */
 struct passt {

@@ -2,7 +2,8 @@
 # net.sh - virtio-net on tap: two VMs, each on a tap the vmm makes, on one
 # bridge in L1, ping each other, then VM 0 sends VM 1 4 MiB over TCP (TSO
 # frames out of one guest, into the other's mergeable buffers); VM 0's NIC
-# is on virtio-mmio, VM 1's on the default transport (virtio-pci on KVM).
+# is on virtio-mmio with the vmm serving its queues, VM 1's on the default
+# transport (virtio-pci on KVM) with vhost-net serving them.
 # modes: vhe vhe-none
 # timeout: 300
 . /tests/lib.sh
@@ -12,14 +13,16 @@ ip link add br0 type bridge 2>/dev/null || brctl addbr br0 ||
 	fail "L1 cannot make a bridge"
 ip link set br0 up
 
-# start_vm N ROLE [ARGS...]: VM N on tap vmtapN, address 10.0.0.N+1,
-# pinging the other, then sending or receiving (ROLE send, recv).
+# start_vm N ROLE KEYS [ARGS...]: VM N on tap vmtapN (with -n's KEYS
+# besides), address 10.0.0.N+1, pinging the other, then sending or
+# receiving (ROLE send, recv).
 start_vm() {
 	n=$1
 	role=$2
-	shift 2
+	keys=$3
+	shift 3
 	vmm run "$@" -k $GUEST_KERNEL -i $GUEST_INITRD -c 1 -m 256 --name net$n \
-		--loglevel info -n mode=tap,tapif=vmtap$n \
+		--loglevel info -n mode=tap,tapif=vmtap$n$keys \
 		-p "quiet vmmtest=net vmmip=10.0.0.$((n + 1)) vmmpeer=10.0.0.$((2 - n)) vmmrole=$role" \
 		< /dev/null > /tmp/net$n.out 2>&1 &
 	eval pid$n=$!
@@ -34,8 +37,8 @@ start_vm() {
 		fail "vmtap$n cannot join the bridge"
 }
 
-start_vm 0 send --virtio-transport mmio
-start_vm 1 recv
+start_vm 0 send "" --virtio-transport mmio
+start_vm 1 recv ,vhost=on
 wait $pid0
 status0=$?
 wait $pid1
@@ -45,7 +48,9 @@ for n in 0 1; do
 	tr -d '\r' < /tmp/net$n.out > $out
 	cat $out
 	peer=$((2 - n))
-	expect_output "^vmm: virtio-net eth0: tap vmtap$n, MAC 02:15:" "VM $n's NIC"
+	vhost=
+	[ $n = 0 ] || vhost=", vhost-net"
+	expect_output "^vmm: virtio-net eth0: tap vmtap$n$vhost, MAC 02:15:" "VM $n's NIC"
 	expect_output "^guest-net-mac: 02:15:" "VM $n's MAC in the guest"
 	expect_output "^guest-net-up: 10.0.0.$((n + 1))$" "VM $n's address"
 	expect_output "^guest-ping: 10.0.0.$peer answers$" "VM $n reaching VM $((1 - n))"

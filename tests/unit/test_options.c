@@ -654,7 +654,7 @@ START_TEST(parse_error_network)
 		       "-k", "Image", "-n", "mode=none,tapif=x");
 	ck_parse_fails("--network mode=tap,script=/x: 'script' is not supported: set the tap up beforehand (ip link, a bridge)",
 		       "-k", "Image", "-n", "mode=tap,script=/x");
-	ck_parse_fails("--network mode=tap,colour=red: unknown key 'colour' (expected mode, hostfwd, tapif, socket or guest_mac)",
+	ck_parse_fails("--network mode=tap,colour=red: unknown key 'colour' (expected mode, hostfwd, tapif, vhost, socket or guest_mac)",
 		       "-k", "Image", "-n", "mode=tap,colour=red");
 	ck_parse_fails("--network mode=tap,tapif=0123456789abcdef: tapif must be an interface name: 1 to 15 characters, no '/', ':' or space, not . or ..",
 		       "-k", "Image", "-n", "mode=tap,tapif=0123456789abcdef");
@@ -691,7 +691,7 @@ START_TEST(parse_error_network)
 		       "-k", "Image", "-n", "mode=tap,guest_mac=02:00:00:00:00:0g");
 	ck_parse_fails("--network mode=tap,guest_mac=01:00:5e:00:00:01: guest_mac must not be a multicast address",
 		       "-k", "Image", "-n", "mode=tap,guest_mac=01:00:5e:00:00:01");
-	ck_parse_fails("--network mode=tap,=x: unknown key '' (expected mode, hostfwd, tapif, socket or guest_mac)",
+	ck_parse_fails("--network mode=tap,=x: unknown key '' (expected mode, hostfwd, tapif, vhost, socket or guest_mac)",
 		       "-k", "Image", "-n", "mode=tap,=x");
 }
 END_TEST
@@ -702,6 +702,8 @@ START_TEST(parse_network_user)
 	ck_assert_int_eq(parse("-k", "Image", "-n",
 			       "mode=user,hostfwd=tcp:2222:22,hostfwd=udp:5353:53,hostfwd=tcp:65535:1"), 0);
 	ck_assert_int_eq(parse("-k", "Image", "-n", "hostfwd=tcp:8080:80,mode=user"), 0);
+	ck_assert_int_eq(parse("-k", "Image", "-n", "mode=tap,vhost=on"), 0);
+	ck_assert_int_eq(parse("-k", "Image", "-n", "mode=tap,tapif=t0,vhost=off"), 0);
 	/* one port to both protocols is two forwards */
 	ck_assert_int_eq(parse("-k", "Image", "-n", "mode=user,hostfwd=tcp:53:53,hostfwd=udp:53:53"), 0);
 }
@@ -727,6 +729,12 @@ START_TEST(parse_error_network_user)
 		       "-k", "Image", "-n", "mode=tap,hostfwd=tcp:1:1");
 	ck_parse_fails("--network mode=user,hostfwd=tcp:80:80,hostfwd=tcp:80:81: host port tcp:80 forwarded twice",
 		       "-k", "Image", "-n", "mode=user,hostfwd=tcp:80:80,hostfwd=tcp:80:81");
+	ck_parse_fails("--network mode=user,vhost=on: vhost=on is for mode=tap",
+		       "-k", "Image", "-n", "mode=user,vhost=on");
+	ck_parse_fails("--network mode=tap,vhost=yes: vhost is on or off",
+		       "-k", "Image", "-n", "mode=tap,vhost=yes");
+	ck_parse_fails("--network mode=tap,vhost=on,vhost=on: vhost given twice",
+		       "-k", "Image", "-n", "mode=tap,vhost=on,vhost=on");
 	ck_parse_fails("--network mode=user,socket=/x: socket= is for mode=passt",
 		       "-k", "Image", "-n", "mode=user,socket=/x");
 	ck_parse_fails("--network: more than 16 hostfwd in one NIC",
