@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* main.c - the `vmm` command: lkvm's command layout, run/help/version. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -107,6 +108,15 @@ static int cmd_run(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const struct command *c;
+	int fd;
+
+	/*
+	 * fds 0-2 open, on /dev/null if they were closed: the console uses
+	 * them by number, and nothing the vmm opens may land there.
+	 */
+	for (fd = 0; fd <= STDERR_FILENO; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+			return VMM_EXIT_ERROR;
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		main_usage(argc < 2 ? stderr : stdout);

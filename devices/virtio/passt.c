@@ -9,8 +9,9 @@
  * on one end of a socketpair (`passt -F FD`), in the foreground so that
  * it stays the vmm's child, in a process group of its own so that a ^C at
  * the terminal reaches the vmm only, and with a parent-death signal so
- * that it cannot outlive a vmm that was killed.  The vmm ends it with the
- * VM.
+ * that it cannot outlive a vmm that was killed (as root, where passt
+ * drops to nobody and loses that signal, its socket's end ends it: -F
+ * serves one client).  The vmm ends it with the VM.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,8 +22,11 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <linux/close_range.h>
 
 #include "virtio.h"
 
@@ -50,33 +54,59 @@ bool passt__find(char *path, size_t len)
 	}
 }
 
+/* Above the standard fds and PASST_FD, whatever the vmm was started with. */
+#define CHILD_FD_BASE	10
+
 /*
  * In the child: become passt.  Only async-signal-safe calls between fork()
  * and execv() (the parent has threads); exec's errno goes back on @report.
+ * The vmm may have been started with some of fds 0-2 closed, so that
+ * @sock, @null or @report sit there: all three move up first, and only
+ * then are 0-3 made what passt needs.
  */
 static void __attribute__((noreturn))
-exec_passt(const char *path, char *const argv[], int sock, int null, int report)
+exec_passt(const char *path, char *const argv[], int sock, int null, int report,
+	   pid_t parent)
 {
+	int fds[3] = { sock, null, report }, up[3], i, err;
 	sigset_t none;
-	int err;
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);	/* the vmm blocks its signals */
 	signal(SIGPIPE, SIG_DFL);
 	setpgid(0, 0);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (dup2(null, STDIN_FILENO) < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
-		goto fail;
 	/*
-	 * Its socket at PASST_FD, kept across exec (dup2 clears FD_CLOEXEC).
-	 * @report is never PASST_FD: the socketpair took the lowest free fds.
+	 * Not to outlive a killed vmm (the vmm may have died already).  A
+	 * uid change clears it: a passt that drops to nobody relies on its
+	 * socket's end, which -F makes its own (one client, then exit).
 	 */
-	if (sock == PASST_FD) {
-		if (fcntl(sock, F_SETFD, 0))
-			goto fail;
-	} else if (dup2(sock, PASST_FD) < 0) {
-		goto fail;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
+	for (i = 0; i < 3; i++) {
+		up[i] = fcntl(fds[i], i == 2 ? F_DUPFD_CLOEXEC : F_DUPFD, CHILD_FD_BASE);
+		if (up[i] < 0)
+			goto fail;	/* @report is still where it was */
 	}
+	for (i = 0; i < 3; i++)
+		if (fds[i] <= STDERR_FILENO)
+			close(fds[i]);
+	sock = up[0];
+	null = up[1];
+	report = up[2];
+	/*
+	 * stdin /dev/null, stdout the vmm's stderr, the socket at 3.  A
+	 * close-on-exec fd 2 is none of the vmm's stdio but one of its own
+	 * (the vmm's end of the socket, say): /dev/null instead, as if closed.
+	 */
+	i = fcntl(STDERR_FILENO, F_GETFD);
+	if ((i < 0 || (i & FD_CLOEXEC)) && dup2(null, STDERR_FILENO) < 0)
+		goto fail;
+	if (dup2(null, STDIN_FILENO) < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0 ||
+	    dup2(sock, PASST_FD) < 0)
+		goto fail;
+	/* nothing else the vmm inherited without close-on-exec reaches passt */
+	syscall(SYS_close_range, PASST_FD + 1, ~0U, CLOSE_RANGE_CLOEXEC);
 	execv(path, argv);
 fail:
 	err = errno;
@@ -91,8 +121,8 @@ int passt__start(struct passt *p, const char *path, const char *const *args,
 	char *argv[PASST_MAX_ARGS + 8], fdarg[12];
 	int sv[2], pipefd[2] = { -1, -1 }, null = -1, e = 0;
 	unsigned int i, n = 0;
+	pid_t pid, parent = getpid();
 	ssize_t got;
-	pid_t pid;
 
 	p->pid = -1;
 	p->fd = -1;
@@ -127,7 +157,7 @@ int passt__start(struct passt *p, const char *path, const char *const *args,
 		goto out;
 	}
 	if (!pid)
-		exec_passt(path, argv, sv[1], null, pipefd[1]);
+		exec_passt(path, argv, sv[1], null, pipefd[1], parent);
 	close(pipefd[1]);
 	pipefd[1] = -1;
 	/* the report pipe closes on a successful exec: EOF */
@@ -135,7 +165,8 @@ int passt__start(struct passt *p, const char *path, const char *const *args,
 		got = read(pipefd[0], &e, sizeof(e));
 	while (got < 0 && errno == EINTR);
 	if (got > 0) {
-		waitpid(pid, NULL, 0);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
 		errorf(err, errlen, "cannot run %s: %s", path, strerror(e));
 		goto out;
 	}
