@@ -13,13 +13,16 @@
 # the initramfs's own root refuses: first move onto a tmpfs, as an
 # initramfs hands over to a real root (switch_root frees the old one).
 if [ ! -e /.tb-root ]; then
-	/bin/busybox mkdir /newroot
-	/bin/busybox mount -t tmpfs -o mode=755 root /newroot
-	for f in /*; do
-		[ "$f" = /newroot ] || /bin/busybox cp -a "$f" /newroot/
-	done
-	/bin/busybox touch /newroot/.tb-root
-	exec /bin/busybox switch_root /newroot /init
+	/bin/busybox mkdir /newroot &&
+		/bin/busybox mount -t tmpfs -o mode=755,size=75% root /newroot &&
+		for f in /*; do
+			[ "$f" = /newroot ] || /bin/busybox cp -a "$f" /newroot/ || exit 1
+		done &&
+		/bin/busybox touch /newroot/.tb-root &&
+		exec /bin/busybox switch_root /newroot /init
+	# not on a tmpfs: the tests run, and passt's will fail saying why
+	echo "@@@ L1: could not move the root onto a tmpfs"
+	/bin/busybox umount /newroot 2> /dev/null
 fi
 /bin/busybox --install -s /bin
 mount -t proc proc /proc

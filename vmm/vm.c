@@ -323,6 +323,8 @@ static int setup_memory(struct vm *vm)
 	 * are a side channel between guests and a target for bit flips.
 	 */
 	madvise(vm->ram, size, MADV_HUGEPAGE);
+	/* a helper the vmm forks (passt) neither copies nor is charged for it */
+	madvise(vm->ram, size, MADV_DONTFORK);
 	ret = vm__set_memslot(vm, MEMSLOT_RAM, vm->ram_base, size, vm->ram, false);
 	if (ret)
 		pr_err("KVM_SET_USER_MEMORY_REGION: %s", strerror(-ret));

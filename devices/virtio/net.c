@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * net.c - virtio-net (VIRTIO 1.2, 5.1): `-n/--network mode=tap[,tapif=NAME]
- * [,guest_mac=MAC]` as lkvm spells it, one NIC per use, on a tap device.
+ * net.c - virtio-net (VIRTIO 1.2, 5.1): `-n/--network mode=...` as lkvm
+ * spells it, one NIC per use: on a tap (mode=tap, its queues served here
+ * or, with vhost=on, by the host kernel's vhost-net: vhost.c), or on
+ * passt's stream socket (mode=user, a passt the vmm starts: passt.c; or
+ * mode=passt, one the user started).  Without -n, the implicit NIC is
+ * mode=user where passt is on PATH.
  *
  * The tap speaks the guest's own frame format: with IFF_VNET_HDR and a
  * 12-byte header (TUNSETVNETHDRSZ) every frame is a struct
@@ -29,6 +33,7 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -85,6 +90,7 @@ struct net {
 	bool				socket;		/* fd is a datagram socket */
 	bool				stream;		/* fd is passt's stream socket */
 	struct passt			passt;		/* mode=user: the passt we started */
+	int				passt_pidfd;	/* ... its pidfd, told when it ends */
 	struct vhost			vh;		/* vhost=on: the kernel's queues */
 	bool				vhost;
 	bool				tap;		/* fd takes TUNSETOFFLOAD */
@@ -199,8 +205,9 @@ static const struct {
 };
 
 /*
- * "mode=tap,tapif=NAME,guest_mac=MAC" in any order; mode=none alone.
- * 0, or -1 with the reason in @err.
+ * "mode=tap,tapif=NAME,vhost=on,guest_mac=MAC", "mode=user,hostfwd=...",
+ * "mode=passt,socket=PATH", keys in any order; mode=none alone.  0, or -1
+ * with the reason in @err.
  */
 static int parse_network(const char *value, struct net_params *p, char *err,
 			 size_t errlen)
@@ -369,7 +376,8 @@ static int open_tap(const struct net_params *p, const char *opt, char *ifname)
 	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		pr_err("--network %s: /dev/net/tun: %s%s", opt, strerror(errno),
-		       errno == ENOENT ? " (load the tun module)" : "");
+		       errno == ENOENT ? " (load the tun module)" :
+		       errno == EACCES ? " (distributions leave it open to all: chmod 666 it)" : "");
 		return -1;
 	}
 	memcpy(ifr.ifr_name, p->tapif, sizeof(p->tapif));
@@ -641,23 +649,6 @@ static void transmit(struct net *n)
 		virtio_dev__signal(vdev, vq);
 }
 
-/* The passt we started closed its socket: say how it ended, if it did. */
-static void passt_gone(struct net *n)
-{
-	char why[64];
-	int i;
-
-	/* its socket closes as it exits, a moment before it can be reaped */
-	for (i = 0; i < 20; i++) {
-		if (passt__exited(&n->passt, why, sizeof(why))) {
-			pr_warn("%s: passt %s: the link is down", n->name, why);
-			return;
-		}
-		usleep(5000);
-	}
-	pr_warn("%s: passt closed its socket: the link is down", n->name);
-}
-
 /*
  * The back-end hung up (a socket's peer closed) and what it sent before is
  * read: the link is down for good.
@@ -669,8 +660,9 @@ static void backend_gone(struct net *n, int err)
 		n->hup = true;
 		loop__del(&n->vm->loop, n->fd);
 	}
-	if (n->passt.pid > 0)
-		passt_gone(n);
+	if (n->stream)
+		pr_warn("%s: passt closed its socket%s%s%s: the link is down", n->name,
+			err ? " (" : "", err ? strerror(err) : "", err ? ")" : "");
 	else if (err)
 		pr_warn("%s: the network back-end failed (%s): the link is down", n->name,
 			strerror(err));
@@ -1019,6 +1011,10 @@ void virtio_net__destroy(void *state)
 	if (n->vhost)
 		vhost__destroy(&n->vh, &n->vdev);
 	close(n->fd);
+	if (n->passt_pidfd >= 0) {
+		loop__del(loop, n->passt_pidfd);
+		close(n->passt_pidfd);
+	}
 	passt__stop(&n->passt);
 	virtio_dev__remove(&n->vdev);
 	virtio_dev__destroy(&n->vdev);
@@ -1057,6 +1053,7 @@ int virtio_net__create(struct vm *vm, int fd, const u8 *mac, unsigned int index,
 	n->fd = fd;
 	n->passt.pid = -1;
 	n->passt.fd = -1;
+	n->passt_pidfd = -1;
 	snprintf(n->name, sizeof(n->name), "virtio-net eth%u", index);
 	features = (1ULL << VIRTIO_NET_F_MAC) | (1ULL << VIRTIO_NET_F_STATUS) |
 		   (1ULL << VIRTIO_NET_F_MRG_RXBUF);
@@ -1137,6 +1134,37 @@ static void passt_args(const struct net_params *p, const char **args,
 		args[n++] = udp;
 	}
 	args[n] = NULL;
+}
+
+/* The passt we started ended: say how (its socket's end takes the link down). */
+static void on_passt_exit(void *opaque, u32 events __unused)
+{
+	struct net *n = opaque;
+	char why[64];
+
+	if (!passt__exited(&n->passt, why, sizeof(why)))
+		return;
+	pr_warn("%s: passt %s", n->name, why);
+	loop__del(&n->vm->loop, n->passt_pidfd);
+	close(n->passt_pidfd);
+	n->passt_pidfd = -1;
+}
+
+/*
+ * The NIC owns @passt from now on; its end is reported as it happens
+ * (a pidfd in the loop, where the kernel has them: 5.3 and later).
+ */
+static void watch_passt(struct net *n, const struct passt *passt)
+{
+	n->passt = *passt;
+	n->passt_pidfd = syscall(SYS_pidfd_open, passt->pid, 0);
+	if (n->passt_pidfd < 0)
+		return;
+	fcntl(n->passt_pidfd, F_SETFD, FD_CLOEXEC);
+	if (loop__add(&n->vm->loop, n->passt_pidfd, EPOLLIN, on_passt_exit, n)) {
+		close(n->passt_pidfd);
+		n->passt_pidfd = -1;
+	}
 }
 
 /*
@@ -1224,7 +1252,8 @@ static int net_init(struct vm *vm, const char *arg, void **state)
 		passt__stop(&passt);
 		return ret;
 	}
-	((struct net *)*state)->passt = passt;
+	if (passt.pid > 0)
+		watch_passt(*state, &passt);
 	if (vhost_fd >= 0) {
 		ret = use_vhost(*state, vhost_fd);
 		if (ret) {
@@ -1251,14 +1280,15 @@ static void net_exit(struct vm *vm __unused, void *state)
 static const struct device_option network_option = {
 	.name		= "network",
 	.short_name	= 'n',
-	.metavar	= "mode=user[,hostfwd=tcp|udp:HOSTPORT:GUESTPORT]...|mode=tap[,tapif=NAME]|mode=passt,socket=PATH|mode=none, each [,guest_mac=MAC]",
+	.metavar	= "mode=user[,hostfwd=tcp|udp:HOSTPORT:GUESTPORT]...|mode=tap[,tapif=NAME][,vhost=on]|mode=passt,socket=PATH|mode=none, each [,guest_mac=MAC]",
 	.help		= "a NIC (virtio-net): given again, the next one (eth0,\n"
 			  "eth1, ...).  mode=user: user networking, no privilege\n"
 			  "needed, through a passt the vmm starts and stops (DHCP,\n"
 			  "DNS, the host's loopback at the gateway's address;\n"
 			  "hostfwd: a host port, on all its addresses, to the\n"
 			  "guest's).  mode=tap: on tap NAME (made if absent, which\n"
-			  "takes CAP_NET_ADMIN; brought up if allowed).\n"
+			  "takes CAP_NET_ADMIN; brought up if allowed); vhost=on:\n"
+			  "its queues in the host kernel (/dev/vhost-net).\n"
 			  "mode=passt: through the passt listening at PATH.\n"
 			  "guest_mac: default 02:15 and a hash of --name.\n"
 			  "Default: mode=user if passt is on PATH, else no NIC;\n"

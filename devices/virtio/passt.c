@@ -84,7 +84,7 @@ exec_passt(const char *path, char *const argv[], int sock, int null, int report,
 	if (getppid() != parent)
 		_exit(127);
 	for (i = 0; i < 3; i++) {
-		up[i] = fcntl(fds[i], i == 2 ? F_DUPFD_CLOEXEC : F_DUPFD, CHILD_FD_BASE);
+		up[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, CHILD_FD_BASE);
 		if (up[i] < 0)
 			goto fail;	/* @report is still where it was */
 	}
@@ -105,7 +105,7 @@ exec_passt(const char *path, char *const argv[], int sock, int null, int report,
 	if (dup2(null, STDIN_FILENO) < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0 ||
 	    dup2(sock, PASST_FD) < 0)
 		goto fail;
-	/* nothing else the vmm inherited without close-on-exec reaches passt */
+	/* nothing else the vmm inherited without close-on-exec reaches passt (5.11+) */
 	syscall(SYS_close_range, PASST_FD + 1, ~0U, CLOSE_RANGE_CLOEXEC);
 	execv(path, argv);
 fail:

@@ -30,20 +30,63 @@
 
 #include "virtio.h"
 
-/* The features vhost has a say in: the rings' and the header's. */
-#define VHOST_RING_FEATURES						\
-	((1ULL << VIRTIO_RING_F_EVENT_IDX) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC) | \
-	 (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_NET_F_MRG_RXBUF))
+/*
+ * The features vhost has a say in: every transport feature (bits 24 to
+ * 41: the ring layout, EVENT_IDX, VERSION_1, ...) and the header's
+ * (MRG_RXBUF).  One vhost lacks is never offered, so a guest can never
+ * have the kernel run a ring it does not know (a packed one, say).
+ */
+#define VHOST_CHECKED_FEATURES						\
+	((((1ULL << 42) - 1) & ~((1ULL << 24) - 1)) | (1ULL << VIRTIO_NET_F_MRG_RXBUF))
 
-/* The kernel signalled a queue's call: the transport interrupts the driver. */
+/*
+ * The kernel signalled a queue's call: the transport interrupts the
+ * driver, unless the device was reset meanwhile (the worker's last pass
+ * may signal after vhost__stop()).
+ */
 static void on_call(void *opaque, u32 events __unused)
 {
 	struct virtqueue *vq = opaque;
+	struct virtio_dev *vdev = vq->vdev;
 	u64 n;
 
-	if (read(vq->vdev->vhost->call_fd[vq->index], &n, sizeof(n)) < 0)
+	if (read(vdev->vhost->call_fd[vq->index], &n, sizeof(n)) < 0)
 		return;
-	vq->vdev->transport->interrupt(vq->vdev, vq);
+	pthread_mutex_lock(&vdev->lock);
+	if (vdev->vhost->running)
+		vdev->transport->interrupt(vdev, vq);
+	pthread_mutex_unlock(&vdev->lock);
+}
+
+/* The kernel refused a queue (the driver broke its ring): the device needs a reset. */
+static void on_err(void *opaque, u32 events __unused)
+{
+	struct virtqueue *vq = opaque;
+	struct virtio_dev *vdev = vq->vdev;
+	u64 n;
+
+	if (read(vdev->vhost->err_fd[vq->index], &n, sizeof(n)) < 0)
+		return;
+	pthread_mutex_lock(&vdev->lock);
+	if (vdev->vhost->running)
+		virtio_dev__fail(vdev, "vhost-net stopped queue %u", vq->index);
+	pthread_mutex_unlock(&vdev->lock);
+}
+
+/* An eventfd for queue @i's @fn, in the loop: 0 or -errno. */
+static int add_eventfd(struct virtio_dev *vdev, unsigned int i, int *fd, loop_fn fn)
+{
+	int ret;
+
+	*fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (*fd < 0)
+		return -errno;
+	ret = loop__add(&vdev->vm->loop, *fd, EPOLLIN, fn, &vdev->vqs[i]);
+	if (ret) {
+		close(*fd);
+		*fd = -1;
+	}
+	return ret;
 }
 
 int vhost__open(const char *path, char *err, size_t errlen)
@@ -76,7 +119,7 @@ int vhost__init(struct vhost *vh, struct virtio_dev *vdev, int fd)
 
 	memset(vh, 0, sizeof(*vh));
 	for (i = 0; i < VIRTQ_MAX_QUEUES; i++)
-		vh->call_fd[i] = -1;
+		vh->call_fd[i] = vh->err_fd[i] = -1;
 	vh->fd = fd;
 	if (ioctl(fd, VHOST_GET_FEATURES, &vh->features)) {
 		ret = -errno;
@@ -84,20 +127,13 @@ int vhost__init(struct vhost *vh, struct virtio_dev *vdev, int fd)
 	}
 	vdev->vhost = vh;
 	/* the ring features vhost lacks are not offered */
-	vdev->features &= ~(VHOST_RING_FEATURES & ~vh->features);
+	vdev->features &= ~(VHOST_CHECKED_FEATURES & ~vh->features);
 	for (i = 0; i < vdev->nr_queues; i++) {
-		vh->call_fd[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-		if (vh->call_fd[i] < 0) {
-			ret = -errno;
+		ret = add_eventfd(vdev, i, &vh->call_fd[i], on_call);
+		if (!ret)
+			ret = add_eventfd(vdev, i, &vh->err_fd[i], on_err);
+		if (ret)
 			goto fail;
-		}
-		ret = loop__add(&vdev->vm->loop, vh->call_fd[i], EPOLLIN, on_call,
-				&vdev->vqs[i]);
-		if (ret) {
-			close(vh->call_fd[i]);
-			vh->call_fd[i] = -1;
-			goto fail;
-		}
 	}
 	return 0;
 fail:
@@ -111,11 +147,15 @@ void vhost__destroy(struct vhost *vh, struct virtio_dev *vdev)
 
 	vhost__stop(vh, vdev);
 	for (i = 0; i < VIRTQ_MAX_QUEUES; i++) {
-		if (vh->call_fd[i] < 0)
-			continue;
-		loop__del(&vdev->vm->loop, vh->call_fd[i]);
-		close(vh->call_fd[i]);
-		vh->call_fd[i] = -1;
+		if (vh->call_fd[i] >= 0) {
+			loop__del(&vdev->vm->loop, vh->call_fd[i]);
+			close(vh->call_fd[i]);
+		}
+		if (vh->err_fd[i] >= 0) {
+			loop__del(&vdev->vm->loop, vh->err_fd[i]);
+			close(vh->err_fd[i]);
+		}
+		vh->call_fd[i] = vh->err_fd[i] = -1;
 	}
 	if (vh->fd >= 0)
 		close(vh->fd);
@@ -139,6 +179,9 @@ int vhost__start(struct vhost *vh, struct virtio_dev *vdev, int backend)
 	u64 features = vdev->driver_features & vh->features;
 	unsigned int i;
 
+	/* never offered (vhost__init()); a driver cannot have accepted them */
+	if (vdev->driver_features & VHOST_CHECKED_FEATURES & ~vh->features)
+		return -EINVAL;
 	if (ioctl(vh->fd, VHOST_SET_FEATURES, &features) ||
 	    ioctl(vh->fd, VHOST_SET_MEM_TABLE, &table))
 		return -errno;
@@ -154,6 +197,7 @@ int vhost__start(struct vhost *vh, struct virtio_dev *vdev, int backend)
 		};
 		struct vhost_vring_file kick = { .index = i, .fd = vq->notify_fd };
 		struct vhost_vring_file call = { .index = i, .fd = vh->call_fd[i] };
+		struct vhost_vring_file error = { .index = i, .fd = vh->err_fd[i] };
 		struct vhost_vring_file be = { .index = i, .fd = backend };
 
 		/* a queue the driver left disabled stays without a back-end */
@@ -164,6 +208,7 @@ int vhost__start(struct vhost *vh, struct virtio_dev *vdev, int backend)
 		    ioctl(vh->fd, VHOST_SET_VRING_ADDR, &addr) ||
 		    ioctl(vh->fd, VHOST_SET_VRING_KICK, &kick) ||
 		    ioctl(vh->fd, VHOST_SET_VRING_CALL, &call) ||
+		    ioctl(vh->fd, VHOST_SET_VRING_ERR, &error) ||
 		    ioctl(vh->fd, VHOST_NET_SET_BACKEND, &be)) {
 			int ret = -errno;
 
@@ -185,10 +230,19 @@ void vhost__stop(struct vhost *vh, struct virtio_dev *vdev)
 	for (i = 0; i < vdev->nr_queues; i++) {
 		struct vhost_vring_file be = { .index = i, .fd = -1 };
 		struct vhost_vring_state base = { .index = i };
+		u64 n;
 
-		/* the worker lets go of the queue; GET_VRING_BASE stops the ring */
+		/*
+		 * No back-end: the worker is flushed and touches the ring no
+		 * more (QEMU's order: then the ring's index is read back).
+		 * What it signalled last is dropped: a reset device raises
+		 * nothing.
+		 */
 		ioctl(vh->fd, VHOST_NET_SET_BACKEND, &be);
 		ioctl(vh->fd, VHOST_GET_VRING_BASE, &base);
+		if (read(vh->call_fd[i], &n, sizeof(n)) < 0 ||
+		    read(vh->err_fd[i], &n, sizeof(n)) < 0)
+			n = 0;
 	}
 	vh->running = false;
 }

@@ -289,12 +289,14 @@ void virtio_net__destroy(void *state);
 
 /*
  * A device's queues in a vhost worker (vhost.c): its device, the features
- * it takes, a call eventfd per queue relayed to the transport.
+ * it takes, per queue a call eventfd relayed to the transport and an
+ * error eventfd that fails the device.  @running under the device's lock.
  */
 struct vhost {
 	int	fd;
 	u64	features;
 	int	call_fd[VIRTQ_MAX_QUEUES];
+	int	err_fd[VIRTQ_MAX_QUEUES];
 	bool	running;
 };
 

@@ -123,6 +123,25 @@ expect_error '--network mode=tap,tapif=held0: cannot attach to tap held0: Device
 expect_status 1
 kill $holder
 wait $holder
+# As an ordinary user (/dev/net/tun open to all, as udev leaves it on
+# Debian): no new tap without CAP_NET_ADMIN
+mode=$(stat -c %a /dev/kvm)
+tun_mode=$(stat -c %a /dev/net/tun)
+chmod 666 /dev/kvm /dev/net/tun
+echo "+ (as tester) vmm run -k $GUEST_KERNEL -n mode=tap"
+su -s /bin/sh tester -c "exec vmm run -k $GUEST_KERNEL -n mode=tap" < /dev/null > $out 2>&1
+status=$?
+chmod "$mode" /dev/kvm
+chmod "$tun_mode" /dev/net/tun
+cat $out
+expect_error '--network mode=tap: cannot attach to tap \(new\): Operation not permitted \(it takes CAP_NET_ADMIN, or a tap made for you: ip tuntap add mode tap user \$USER vnet_hdr\)$'
+expect_status 1
+# vhost=on without vhost-net (the device node out of the way)
+mv /dev/vhost-net /dev/vhost-net.away
+vmm_run run -k $GUEST_KERNEL -n mode=tap,vhost=on
+mv /dev/vhost-net.away /dev/vhost-net
+expect_error '--network mode=tap,vhost=on: /dev/vhost-net: No such file or directory \(load the vhost_net module\)$'
+expect_status 1
 
 # Another VM holds the image (an idle payload that never ends): refused,
 # read-write or read-only, never shared.

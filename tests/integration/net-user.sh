@@ -14,17 +14,21 @@ command -v passt > /dev/null || fail "no passt in L1"
 mkdir -p /tmp/www
 dd if=/dev/urandom of=/tmp/www/blob bs=64k count=16 2> /dev/null
 want=$(md5sum < /tmp/www/blob | cut -d' ' -f1)
-httpd -p 127.0.0.1:8080 -h /tmp/www || fail "httpd would not start"
+httpd -f -p 127.0.0.1:8080 -h /tmp/www &
+httpd=$!
 rm -f /tmp/dns.log
 dns-stub 127.0.0.1 files.vmm.test=10.0.2.2 > /tmp/dns.log 2>&1 &
 dns=$!
 
 # the vmm as uid 1000 (tester), with the hypervisor's device opened up to it for
-# this test only
+# this test only (put back, and the servers stopped, however the test ends)
 dev=/dev/kvm
 ! on_vmm_ko || { kmod_load; dev=/dev/vmm; }
 mode=$(stat -c %a $dev)
+trap 'chmod $mode $dev; kill $httpd $dns 2> /dev/null' EXIT
 chmod 666 $dev
+# vmm.ko charges guest RAM to the user's locked memory, as for mlock()
+ulimit -l unlimited
 rm -f /tmp/user.out
 su -s /bin/sh tester -c "id; exec vmm run -k $GUEST_KERNEL -i $GUEST_INITRD -c 1 -m 256 \
 	--name user --loglevel info -n mode=user,hostfwd=tcp:8022:8000 \
@@ -41,8 +45,6 @@ until got=$(nc 127.0.0.1 8022 < /dev/null 2> /dev/null) && [ -n "$got" ]; do
 done
 wait $pid
 status=$?
-chmod "$mode" $dev
-kill $dns
 out=/tmp/user.txt
 tr -d '\r' < /tmp/user.out > $out
 cat $out
