@@ -172,7 +172,7 @@ FW_RAW_OBJS	:= $(BUILD)/fw-raw/head.o $(filter-out %/head.o,$(FW_OBJS))
 	provision provision-kernel
 
 all: $(BUILD)/vmm $(FW_IMAGES) $(FW_RAW_IMAGES) $(BUILD)/vmm.ko $(BUILD)/kmod-test \
-	$(BUILD)/dm-log $(BUILD)/dns-stub
+	$(BUILD)/dm-log $(BUILD)/dns-stub $(BUILD)/tcp-bench
 
 $(BUILD)/.provisioned: scripts/provision.sh
 	$(Q)scripts/provision.sh packages
@@ -232,6 +232,11 @@ $(BUILD)/dm-log: tests/tools/dm-log.c | $(BUILD)/.provisioned
 
 # dns-stub: the test bed host's resolver for the user-networking test.
 $(BUILD)/dns-stub: tests/tools/dns-stub.c | $(BUILD)/.provisioned
+	$(msg) CC $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+# tcp-bench: TCP request/response and send rate, in the guest and L1.
+$(BUILD)/tcp-bench: tests/tools/tcp-bench.c | $(BUILD)/.provisioned
 	$(msg) CC $@
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 

@@ -21,10 +21,13 @@
 #   virtio    the virtio tests' side: list the virtio disks, mount /dev/vda
 #             (ext4), read from-host.txt, write from-guest.txt, try to write
 #             /dev/vdb (given read-only), read /dev/hwrng, power off
-#   netbench  eth0 is 10.0.1.2/24 and the host 10.0.1.1 (which listens with
-#             nc on port 5001): "guest-netbench: ping_avg_ms MS" over 50
-#             back-to-back pings, then 64 MiB sent with nc, "guest-netbench:
-#             tx_64m START END" in /proc/uptime seconds
+#   netbench  eth0 is vmmip/24 (default 10.0.1.2, MTU vmmmtu if given) and
+#             the host vmmpeer (default 10.0.1.1, the default route; it runs
+#             tcp-bench's server on port 5002): "guest-netbench:
+#             ping_avg_ms MS" over 50 back-to-back pings (not with
+#             vmmping=no), then three rounds of "guest-netbench: rr_us US"
+#             (1000 one-byte request/responses on one connection) and
+#             "guest-netbench: tx_mib_s RATE" (64 MiB sent)
 #   user      user networking (passt): eth0 by DHCP ("guest-dhcp: ..."),
 #             resolve vmmname and nowhere.vmm.test ("guest-dns: NAME ..."),
 #             fetch http://GATEWAY:8080/blob ("guest-fetched: MD5 BYTES"),
@@ -101,17 +104,27 @@ virtio)
 	grep virtio /proc/interrupts | sed 's/^ *[0-9]*:\( *[0-9]*\)* */guest-virtio-irq: /'
 	poweroff -f ;;
 netbench)
-	ip addr add 10.0.1.2/24 dev eth0 && ip link set eth0 up
+	peer=${vmmpeer:-10.0.1.1}
+	ip addr add "${vmmip:-10.0.1.2}/24" dev eth0 && ip link set eth0 up
+	[ -z "${vmmmtu:-}" ] || ip link set eth0 mtu "$vmmmtu"
+	ip route add default via "$peer"
+	if [ "${vmmping:-}" != no ]; then
+		i=0
+		while [ $i -lt 60 ] && ! ping -c 1 -W 1 "$peer" > /dev/null 2>&1; do
+			i=$((i + 1))
+		done
+		ping -c 50 -A -q "$peer" |
+			sed -n 's|^round-trip min/avg/max = [0-9.]*/\([0-9.]*\)/.*|guest-netbench: ping_avg_ms \1|p'
+	fi
 	i=0
-	while [ $i -lt 60 ] && ! ping -c 1 -W 1 10.0.1.1 > /dev/null 2>&1; do
+	while [ $i -lt 60 ] && ! tcp-bench rr "$peer" 5002 1 > /dev/null 2>&1; do
 		i=$((i + 1))
+		sleep 1
 	done
-	ping -c 50 -A -q 10.0.1.1 |
-		sed -n 's|^round-trip min/avg/max = [0-9.]*/\([0-9.]*\)/.*|guest-netbench: ping_avg_ms \1|p'
-	t0=$(cut -d' ' -f1 /proc/uptime)
-	dd if=/dev/zero bs=64k count=1024 2>/dev/null | nc 10.0.1.1 5001 ||
-		echo "guest-netbench-failed: tx"
-	echo "guest-netbench: tx_64m $t0 $(cut -d' ' -f1 /proc/uptime)"
+	for round in 1 2 3; do
+		tcp-bench rr "$peer" 5002 1000 | sed 's/^/guest-netbench: /'
+		tcp-bench tx "$peer" 5002 64 | sed 's/^/guest-netbench: /'
+	done
 	echo "guest-netbench: eth0 $(cat /sys/class/net/eth0/statistics/tx_packets) packets out, $(cat /sys/class/net/eth0/statistics/rx_packets) in"
 	poweroff -f ;;
 user)

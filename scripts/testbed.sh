@@ -113,6 +113,7 @@ mk_guest_initrd() {
 	rm -rf "$root" && mkdir -p "$root"/{bin,etc,proc,sys,dev,mnt,lib/modules}
 	cp "$BUSYBOX" "$root/bin/busybox"
 	cp "$top/scripts/guest-init.sh" "$root/init"
+	[ -f "$build/tcp-bench" ] && cp "$build/tcp-bench" "$root/bin/tcp-bench"
 	find "$MODDIR/kernel" -name '*.ko' > "$tb/modules.list"
 	# shellcheck disable=SC2086
 	copy_modules "$root" etc/modules $GUEST_MODULES
@@ -142,6 +143,7 @@ mk_host_initrd() {
 	[ -f "$build/kmod-test" ] && cp "$build/kmod-test" "$root/bin/kmod-test"
 	[ -f "$build/dm-log" ] && cp "$build/dm-log" "$root/bin/dm-log"
 	[ -f "$build/dns-stub" ] && cp "$build/dns-stub" "$root/bin/dns-stub"
+	[ -f "$build/tcp-bench" ] && cp "$build/tcp-bench" "$root/bin/tcp-bench"
 	for f in "$build"/firmware/*.img "$build"/firmware/*.bin; do
 		[ -f "$f" ] && cp "$f" "$root/firmware/"
 	done
