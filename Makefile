@@ -168,11 +168,17 @@ FW_RAW_OBJS	:= $(BUILD)/fw-raw/head.o $(filter-out %/head.o,$(FW_OBJS))
 
 # ---- build ------------------------------------------------------------------
 
+# The test bed's own tools, one file each in tests/tools/: dm-log (the
+# device-mapper log-writes target for the durability test), dns-stub (L1's
+# resolver for the user-networking test), tcp-bench (TCP request/response
+# and send rate, in the guest and L1).
+TOOLS		:= dm-log dns-stub tcp-bench
+
 .PHONY: all check check-unit check-integration run shell bench install clean \
 	provision provision-kernel
 
 all: $(BUILD)/vmm $(FW_IMAGES) $(FW_RAW_IMAGES) $(BUILD)/vmm.ko $(BUILD)/kmod-test \
-	$(BUILD)/dm-log $(BUILD)/dns-stub $(BUILD)/tcp-bench
+	$(addprefix $(BUILD)/,$(TOOLS))
 
 $(BUILD)/.provisioned: scripts/provision.sh
 	$(Q)scripts/provision.sh packages
@@ -225,18 +231,8 @@ $(BUILD)/kmod-test: tests/kmod/kmod-test.c | $(BUILD)/.provisioned
 	$(msg) CC $@
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
-# dm-log: the device-mapper log-writes target for the durability test.
-$(BUILD)/dm-log: tests/tools/dm-log.c | $(BUILD)/.provisioned
-	$(msg) CC $@
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
-
-# dns-stub: the test bed host's resolver for the user-networking test.
-$(BUILD)/dns-stub: tests/tools/dns-stub.c | $(BUILD)/.provisioned
-	$(msg) CC $@
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
-
-# tcp-bench: TCP request/response and send rate, in the guest and L1.
-$(BUILD)/tcp-bench: tests/tools/tcp-bench.c | $(BUILD)/.provisioned
+# The tools (TOOLS above), natively for the test bed's arm64.
+$(addprefix $(BUILD)/,$(TOOLS)): $(BUILD)/%: tests/tools/%.c | $(BUILD)/.provisioned
 	$(msg) CC $@
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
