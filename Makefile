@@ -231,7 +231,7 @@ $(BUILD)/kmod-test: tests/kmod/kmod-test.c | $(BUILD)/.provisioned
 	$(msg) CC $@
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
-# The tools (TOOLS above), natively for the test bed's arm64.
+# The tools (TOOLS above): static arm64 programs for L1 and the guest.
 $(addprefix $(BUILD)/,$(TOOLS)): $(BUILD)/%: tests/tools/%.c | $(BUILD)/.provisioned
 	$(msg) CC $@
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
