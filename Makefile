@@ -89,6 +89,7 @@ PORTABLE_OBJS	+= devices/devices.o
 PORTABLE_OBJS	+= devices/uart8250.o
 PORTABLE_OBJS	+= devices/testdev.o
 PORTABLE_OBJS	+= devices/cfi_flash.o
+PORTABLE_OBJS	+= devices/9p.o
 PORTABLE_OBJS	+= devices/virtio/core.o
 PORTABLE_OBJS	+= devices/virtio/mmio.o
 PORTABLE_OBJS	+= devices/virtio/pci.o
@@ -98,6 +99,7 @@ PORTABLE_OBJS	+= devices/virtio/console.o
 PORTABLE_OBJS	+= devices/virtio/net.o
 PORTABLE_OBJS	+= devices/virtio/passt.o
 PORTABLE_OBJS	+= devices/virtio/vhost.o
+PORTABLE_OBJS	+= devices/virtio/9p.o
 
 # arm64 only: the KVM ioctls with arm64 structures, and the program.
 VMM_OBJS	+= $(PORTABLE_OBJS)
@@ -123,6 +125,7 @@ UNIT_OBJS	+= tests/unit/test_virtio_devices.o
 UNIT_OBJS	+= tests/unit/test_virtio_net.o
 UNIT_OBJS	+= tests/unit/test_pci.o
 UNIT_OBJS	+= tests/unit/test_passt.o
+UNIT_OBJS	+= tests/unit/test_9p.o
 UNIT_OBJS	+= tests/unit/virtio_driver.o
 
 ARM_OBJS	:= $(addprefix $(BUILD)/arm64/,$(VMM_OBJS))

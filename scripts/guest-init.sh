@@ -33,6 +33,11 @@
 #             fetch http://GATEWAY:8080/blob ("guest-fetched: MD5 BYTES"),
 #             then answer one connection on port 8000 with a line
 #             "hello from the guest" ("guest-listening: 8000" first)
+#   9p        mount the share tagged hostshare (read-only) on /mnt and say
+#             what the guest sees: "guest-9p-...: " lines for a file, one
+#             deeper, a big one's md5, the listing, a symlink out of the
+#             share (the guest resolves it in its own tree), a FIFO, a write
+#             (refused), then power off
 #   net       give eth0 address vmmip/24, ping vmmpeer until it answers (60
 #             tries); with vmmrole=send send it 4 MiB of noise over TCP
 #             (port 5001), with vmmrole=recv take them, each printing the
@@ -126,6 +131,27 @@ netbench)
 		tcp-bench tx "$peer" 5002 64 | sed 's/^/guest-netbench: /'
 	done
 	echo "guest-netbench: eth0 $(cat /sys/class/net/eth0/statistics/tx_packets) packets out, $(cat /sys/class/net/eth0/statistics/rx_packets) in"
+	poweroff -f ;;
+9p)
+	mount -t 9p -o trans=virtio,version=9p2000.L hostshare /mnt &&
+		echo "guest-9p-mounted"
+	echo "guest-9p-read: $(cat /mnt/hello.txt)"
+	echo "guest-9p-deep: $(cat /mnt/sub/deeper/deep.txt)"
+	echo "guest-9p-big: $(md5sum < /mnt/big.bin | cut -d' ' -f1) $(wc -c < /mnt/big.bin)"
+	echo "guest-9p-list: $(ls -a /mnt | tr '\n' ' ')"
+	echo "guest-9p-link: $(readlink /mnt/out) -> $(ls /mnt/out/ | tr '\n' ' ')"
+	echo "guest-9p-up: $(ls /mnt/.. | tr '\n' ' ')"
+	if timeout 5 cat /mnt/fifo > /dev/null 2>&1; then
+		echo "guest-9p-fifo: opened"
+	else
+		echo "guest-9p-fifo: refused"
+	fi
+	if echo x > /mnt/new.txt 2>/dev/null; then
+		echo "guest-9p-write: accepted"
+	else
+		echo "guest-9p-write: refused"
+	fi
+	umount /mnt && echo "guest-9p-unmounted"
 	poweroff -f ;;
 user)
 	mkdir -p /tmp

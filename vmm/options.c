@@ -145,7 +145,6 @@ static const struct option run_options[] = {
 	{ "vnc",	no_argument,	   NULL, OPT_UNSUPPORTED },
 	{ "gtk",	no_argument,	   NULL, OPT_UNSUPPORTED },
 	{ "sdl",	no_argument,	   NULL, OPT_UNSUPPORTED },
-	{ "9p",		required_argument, NULL, OPT_UNSUPPORTED },
 	{ "vsock",	required_argument, NULL, OPT_UNSUPPORTED },
 	{ "dev",	required_argument, NULL, OPT_UNSUPPORTED },
 	{ "tty",	required_argument, NULL, OPT_UNSUPPORTED },

@@ -100,6 +100,7 @@ static const struct {
 	{ "virtio_net",	virtio_net_suite },
 	{ "pci",	pci_suite },
 	{ "passt",	passt_suite },
+	{ "9p",		p9_suite },
 };
 
 /* Check gives a result its TCase's name; the suite is the one holding it. */

@@ -1069,6 +1069,13 @@ START_TEST(passt_dies_with_parent)
 			_exit(1);
 		if (write(pfd[1], &q.pid, sizeof(q.pid)) != sizeof(q.pid))
 			_exit(2);
+		/*
+		 * Once the stand-in has written its report and is only
+		 * sleeping: killed earlier, the programs its script runs for
+		 * the report would be orphans for us to reap too.
+		 */
+		wait_report();
+		usleep(50000);	/* mv, which wrote it, may still be exiting */
 		_exit(0);	/* without passt__stop() */
 	}
 	close(pfd[1]);
