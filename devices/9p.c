@@ -32,6 +32,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -92,6 +94,10 @@ enum {
 #define P9_DOTL_APPEND		02000
 
 #define FID_BUCKETS		1024
+/* fds the rest of the vmm keeps for itself, whatever the guest's fids take */
+#define FD_RESERVE		64
+/* file systems below the root told apart in qid.path's top byte */
+#define MAX_DEVS		255
 
 struct p9_fid {
 	u32		fid;
@@ -104,9 +110,13 @@ struct p9_fid {
 
 struct p9_server {
 	int		root;		/* O_PATH of the share's directory */
+	int		proc_fd;	/* /proc/self/fd, to reopen an O_PATH fd; or -1 */
 	bool		ro;
 	u32		msize;		/* 0 until Tversion */
+	u32		seed;		/* of the fid hash: the guest cannot aim at a bucket */
 	unsigned int	nr_fids;
+	unsigned int	nr_devs;
+	dev_t		devs[MAX_DEVS];	/* devs[0]: the root's */
 	struct p9_fid	*fids[FID_BUCKETS];
 };
 
@@ -216,18 +226,34 @@ static void put_str(struct out *out, const char *s, size_t len)
 		memcpy(p, s, len);
 }
 
-static void put_qid(struct out *out, const struct stat *st)
+/*
+ * qid.path: the inode number, and in the top byte which file system below
+ * the root it is on (btrfs subvolumes and overlayfs layers share a mount
+ * yet number their inodes each from scratch), as QEMU's multidevs=remap.
+ */
+static u64 qid_path(struct p9_server *s, dev_t dev, u64 ino)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nr_devs && s->devs[i] != dev; i++)
+		;
+	if (i == s->nr_devs && s->nr_devs < MAX_DEVS)
+		s->devs[s->nr_devs++] = dev;
+	return (ino & ((1ULL << 56) - 1)) | (u64)i << 56;
+}
+
+static void put_qid(struct p9_server *s, struct out *out, const struct stat *st)
 {
 	put8(out, S_ISDIR(st->st_mode) ? P9_QTDIR : S_ISLNK(st->st_mode) ? P9_QTSYMLINK : 0);
 	put32(out, 0);			/* version: the guest caches nothing on it */
-	put64(out, st->st_ino);
+	put64(out, qid_path(s, st->st_dev, st->st_ino));
 }
 
 /* ---- fids -------------------------------------------------------------------- */
 
 static struct p9_fid **bucket(struct p9_server *s, u32 fid)
 {
-	return &s->fids[(fid * 2654435761u) >> 22 & (FID_BUCKETS - 1)];
+	return &s->fids[((fid ^ s->seed) * 2654435761u) >> 22 & (FID_BUCKETS - 1)];
 }
 
 static struct p9_fid *find_fid(struct p9_server *s, u32 fid)
@@ -269,9 +295,12 @@ static int drop_fid(struct p9_server *s, u32 fid)
  */
 static int add_fid(struct p9_server *s, u32 fid, int fd, char *path)
 {
+	struct rlimit rl = { 0 };
 	struct p9_fid *f;
 
-	if (s->nr_fids >= P9_MAX_FIDS) {
+	/* each fid holds an fd: never so many that the vmm has none left */
+	getrlimit(RLIMIT_NOFILE, &rl);
+	if (s->nr_fids >= P9_MAX_FIDS || s->nr_fids + FD_RESERVE >= rl.rlim_cur) {
 		close(fd);
 		free(path);
 		return -EMFILE;
@@ -344,8 +373,13 @@ static int open_path(struct p9_server *s, const char *path, u64 flags)
 static char *join(const char *dir, const char *name)
 {
 	size_t dl = strlen(dir), nl = strlen(name);
-	char *p = malloc(dl + nl + 2);
+	char *p;
 
+	if (dl + nl + 2 > PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	p = malloc(dl + nl + 2);
 	if (!p)
 		return NULL;
 	memcpy(p, dir, dl);
@@ -360,6 +394,25 @@ static char *parent_of(const char *path)
 	const char *slash = strrchr(path, '/');
 
 	return strndup(path, slash ? (size_t)(slash - path) : 0);
+}
+
+/*
+ * @f's file (a regular file or a directory, checked) opened with @flags:
+ * the very inode its O_PATH fd holds, reopened through /proc/self/fd, so
+ * that nothing the path holds by now (a device swapped in) is ever
+ * opened; where /proc is not mounted, its path resolved again as a walk
+ * would (the caller checks it found the same file).
+ */
+static int reopen(struct p9_server *s, const struct p9_fid *f, u64 flags)
+{
+	char name[16];
+	int fd;
+
+	if (s->proc_fd < 0)
+		return open_path(s, f->path, flags);
+	snprintf(name, sizeof(name), "%d", f->fd);
+	fd = openat(s->proc_fd, name, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
 }
 
 static int stat_fd(int fd, struct stat *st)
@@ -384,28 +437,23 @@ static int do_version(struct p9_server *s, struct in *in, struct out *out)
 	u32 msize = get32(in);
 	u16 vlen = get16(in);
 	const u8 *v = take(in, vlen);
-	struct p9_fid *f, *next;
-	unsigned int i;
+	bool known;
 
-	if (!v)
+	if (!v || msize < P9_MIN_MSIZE)
 		return -EINVAL;
+	if (!fits(out, 4 + 2 + 8))
+		return -ENOBUFS;
 	/* a new session: every fid of the last one is gone */
-	for (i = 0; i < FID_BUCKETS; i++) {
-		for (f = s->fids[i]; f; f = next) {
-			next = f->next;
-			free_fid(f);
-		}
-		s->fids[i] = NULL;
-	}
-	s->nr_fids = 0;
-	if (msize < P9_MIN_MSIZE)
-		return -EINVAL;
-	s->msize = msize < P9_MAX_MSIZE ? msize : P9_MAX_MSIZE;
-	put32(out, s->msize);
-	if (vlen == 8 && !memcmp(v, "9P2000.L", 8))
+	p9__reset(s);
+	known = vlen == 8 && !memcmp(v, "9P2000.L", 8);
+	msize = msize < P9_MAX_MSIZE ? msize : P9_MAX_MSIZE;
+	put32(out, msize);
+	if (known)
 		put_str(out, "9P2000.L", 8);
 	else
 		put_str(out, "unknown", 7);	/* the only other answer 9P allows */
+	/* and with "unknown", no session: requests wait for another Tversion */
+	s->msize = known ? msize : 0;
 	return 0;
 }
 
@@ -439,7 +487,7 @@ static int do_attach(struct p9_server *s, struct in *in, struct out *out)
 	}
 	ret = add_fid(s, fid, fd, path);
 	if (!ret)
-		put_qid(out, &st);
+		put_qid(s, out, &st);
 	return ret;
 }
 
@@ -501,7 +549,7 @@ static int do_walk(struct p9_server *s, struct in *in, struct out *out)
 				p = join(path, names[i]);
 				if (!p) {
 					close(next);
-					ret = -ENOMEM;
+					ret = -errno;
 				} else {
 					free(path);
 					path = p;
@@ -515,7 +563,7 @@ static int do_walk(struct p9_server *s, struct in *in, struct out *out)
 		}
 		if (ret)
 			break;
-		put_qid(out, &st);
+		put_qid(s, out, &st);
 	}
 	if (ret && i == 0)
 		goto fail;		/* Rlerror: nothing was walked */
@@ -557,7 +605,7 @@ static int do_getattr(struct p9_server *s, struct in *in, struct out *out)
 	if (ret)
 		return ret;
 	put64(out, P9_GETATTR_BASIC);
-	put_qid(out, &st);
+	put_qid(s, out, &st);
 	put32(out, st.st_mode);
 	put32(out, st.st_uid);
 	put32(out, st.st_gid);
@@ -605,12 +653,23 @@ static int do_lopen(struct p9_server *s, struct in *in, struct out *out)
 	if ((flags & P9_DOTL_ACCMODE) != O_RDONLY || (flags & (P9_DOTL_TRUNC | P9_DOTL_APPEND)))
 		return s->ro ? -EROFS : -EACCES;
 	/*
-	 * Non-blocking, no controlling tty: whatever the path holds by now
-	 * (a FIFO swapped in would block the open, a device would see one)
-	 * is opened inertly, checked, and only then used.
+	 * The very inode the fid holds, reopened (non-blocking, no
+	 * controlling tty: without /proc it is the path opened again, and
+	 * whatever it holds by then, a FIFO or a device swapped in, must
+	 * neither block nor see an open before the check below).
 	 */
-	fd = open_path(s, f->path, O_RDONLY | O_NONBLOCK | O_NOCTTY |
-		       (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
+	/* its path still leads to it from the root: it was not moved out */
+	fd = open_path(s, f->path, O_PATH);
+	if (fd < 0)
+		return fd;
+	ret = stat_fd(fd, &now);
+	close(fd);
+	if (!ret && (now.st_dev != st.st_dev || now.st_ino != st.st_ino))
+		ret = -ESTALE;
+	if (ret)
+		return ret;
+	fd = reopen(s, f, O_RDONLY | O_NONBLOCK | O_NOCTTY |
+		    (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
 	if (fd < 0)
 		return fd;
 	/* what the walk found, and not something swapped in since */
@@ -628,7 +687,7 @@ static int do_lopen(struct p9_server *s, struct in *in, struct out *out)
 	f->fd = fd;
 	f->open = true;
 	f->dir = S_ISDIR(st.st_mode);
-	put_qid(out, &st);
+	put_qid(s, out, &st);
 	put32(out, s->msize - P9_IOHDR);
 	return 0;
 }
@@ -670,7 +729,8 @@ static int do_readdir(struct p9_server *s, struct in *in, struct out *out)
 	u64 offset = get64(in);
 	u32 count = get32(in);
 	size_t count_at, start;
-	char buf[8192];
+	char buf[8192] __attribute__((aligned(8)));
+	struct stat dir;
 	long got, pos;
 
 	if (in->bad)
@@ -681,6 +741,8 @@ static int do_readdir(struct p9_server *s, struct in *in, struct out *out)
 		return -ENOTDIR;
 	if (count > s->msize - P9_IOHDR)
 		count = s->msize - P9_IOHDR;
+	if (stat_fd(f->fd, &dir))
+		return -errno;
 	if (lseek(f->fd, offset, SEEK_SET) < 0)
 		return -errno;
 	count_at = out->off;
@@ -699,7 +761,7 @@ static int do_readdir(struct p9_server *s, struct in *in, struct out *out)
 			break;
 		put8(out, d->d_type == DT_DIR ? P9_QTDIR : d->d_type == DT_LNK ? P9_QTSYMLINK : 0);
 		put32(out, 0);
-		put64(out, d->d_ino);
+		put64(out, qid_path(s, dir.st_dev, d->d_ino));
 		put64(out, d->d_off);
 		put8(out, d->d_type);
 		put_str(out, d->d_name, nlen);
@@ -866,6 +928,7 @@ struct p9_server *p9__create(int root_fd, bool ro, char *err, size_t errlen)
 {
 	struct p9_server *s;
 	struct stat st;
+	int fd;
 
 	if (fstat(root_fd, &st) || !S_ISDIR(st.st_mode)) {
 		errorf(err, errlen, "not a directory");
@@ -885,21 +948,47 @@ struct p9_server *p9__create(int root_fd, bool ro, char *err, size_t errlen)
 	}
 	s->root = root_fd;
 	s->ro = ro;
+	s->devs[0] = st.st_dev;
+	s->nr_devs = 1;
+	if (getrandom(&s->seed, sizeof(s->seed), GRND_NONBLOCK) < 0)
+		s->seed = (u32)(uintptr_t)s;
+	s->proc_fd = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* the whole server stands on openat2 (Linux 5.6): say so at once */
+	fd = open_beneath(root_fd, ".", O_PATH);
+	if (fd < 0) {
+		errorf(err, errlen, "%s", fd == -ENOSYS ?
+		       "this kernel has no openat2 (Linux 5.6 and later have it)" :
+		       strerror(-fd));
+		p9__destroy(s);
+		return NULL;
+	}
+	close(fd);
 	return s;
 }
 
-void p9__destroy(struct p9_server *s)
+void p9__reset(struct p9_server *s)
 {
 	struct p9_fid *f, *next;
 	unsigned int i;
 
-	if (!s)
-		return;
-	for (i = 0; i < FID_BUCKETS; i++)
+	for (i = 0; i < FID_BUCKETS; i++) {
 		for (f = s->fids[i]; f; f = next) {
 			next = f->next;
 			free_fid(f);
 		}
+		s->fids[i] = NULL;
+	}
+	s->nr_fids = 0;
+	s->msize = 0;
+}
+
+void p9__destroy(struct p9_server *s)
+{
+	if (!s)
+		return;
+	p9__reset(s);
+	if (s->proc_fd >= 0)
+		close(s->proc_fd);
 	close(s->root);
 	free(s);
 }

@@ -27,6 +27,9 @@ struct p9_server;
 struct p9_server *p9__create(int root_fd, bool ro, char *err, size_t errlen);
 void p9__destroy(struct p9_server *s);
 
+/* The session ends (a device reset): every fid is dropped, Tversion next. */
+void p9__reset(struct p9_server *s);
+
 /*
  * Answer the request @req (@len bytes, its size field included) into
  * @resp, which has room for @cap bytes: the reply's length, 0 when there

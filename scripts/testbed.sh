@@ -154,10 +154,12 @@ mk_host_initrd() {
 	copy_modules "$root" etc/modules $HOST_MODULES
 	# shellcheck disable=SC2086
 	copy_modules "$root" etc/modules-boot $HOST_BOOT_MODULES
-	# passt and what it links against; a user "nobody" for it to drop to,
-	# "tester" for tests that run the vmm unprivileged
-	mkdir -p "$root/usr/bin" "$root/lib/aarch64-linux-gnu"
-	cp "$L1TOOLS/usr/bin/passt" "$root/usr/bin/"
+	# passt and what it links against, off PATH (/opt/passt/bin: only the
+	# tests that ask for user networking get the implicit NIC; a passt
+	# per VM is L1 time every other test would pay); a user "nobody" for
+	# it to drop to, "tester" for tests that run the vmm unprivileged
+	mkdir -p "$root/opt/passt/bin" "$root/lib/aarch64-linux-gnu"
+	cp "$L1TOOLS/usr/bin/passt" "$root/opt/passt/bin/"
 	cp -P "$L1TOOLS/lib/ld-linux-aarch64.so.1" "$root/lib/"
 	cp "$L1TOOLS"/lib/aarch64-linux-gnu/{ld-linux-aarch64.so.1,libc.so.6} "$root/lib/aarch64-linux-gnu/"
 	printf 'root:x:0:0:root:/:/bin/sh\ntester:x:1000:1000:tester:/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > "$root/etc/passwd"

@@ -2,6 +2,7 @@
 /* main.c - the `vmm` command: lkvm's command layout, run/help/version. */
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -108,6 +109,7 @@ static int cmd_run(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const struct command *c;
+	struct rlimit rl;
 	int fd;
 
 	/*
@@ -117,6 +119,14 @@ int main(int argc, char **argv)
 	for (fd = 0; fd <= STDERR_FILENO; fd++)
 		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
 			return VMM_EXIT_ERROR;
+	/*
+	 * As many fds as we may have (a 9p share holds one per fid the guest
+	 * keeps): the soft limit, often 1024, up to the hard one.
+	 */
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		main_usage(argc < 2 ? stderr : stdout);

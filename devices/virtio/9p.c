@@ -4,16 +4,18 @@
  * 9pnet_virtio and QEMU define: a mount tag in the configuration, one
  * queue): `--9p <dir>,<tag>,ro` as lkvm spells it shares a host directory; the
  * guest mounts it with `mount -t 9p -o trans=virtio,version=9p2000.L TAG
- * /mnt`.  One request queue, served on the main loop: each chain is one
- * T-message in its readable part and room for the R-message in its
- * writable part; the file server is ../9p.c.
+ * /mnt`.  One request queue, served on a thread of the device's own (a
+ * share on a slow file system stalls its guest's reads, never the main
+ * loop): each chain is one T-message in its readable part and room for the
+ * R-message in its writable part; the file server is ../9p.c.
  */
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <linux/virtio_9p.h>
@@ -36,6 +38,8 @@ struct virtio_9p {
 	struct p9_server	*server;
 	char			name[32 + P9_TAG_MAX];
 	bool			started;
+	pthread_t		thread;
+	int			stop_fd;	/* eventfd: the thread ends */
 	struct {
 		__le16		tag_len;
 		u8		tag[P9_TAG_MAX];
@@ -82,8 +86,8 @@ static int check_9p(const char *value, char *err, size_t errlen)
 }
 
 /*
- * Answer each request on the queue: at most a queue's worth per turn of
- * the main loop (the rest on the next), as the other devices do.
+ * Answer each request on the queue, a queue's worth at a time (then the
+ * signal, and the rest after it).
  */
 static void serve(struct virtio_9p *d)
 {
@@ -117,15 +121,29 @@ static void serve(struct virtio_9p *d)
 		virtio_dev__signal(vdev, vq);
 }
 
-static void on_notify(void *opaque, u32 events __unused)
+/* The device's thread: each notification served, until stop_fd. */
+static void *worker(void *opaque)
 {
 	struct virtio_9p *d = opaque;
+	struct pollfd pfd[2] = {
+		{ .fd = d->vdev.vqs[0].notify_fd, .events = POLLIN },
+		{ .fd = d->stop_fd, .events = POLLIN },
+	};
 
-	virtio_dev__clear_notify(&d->vdev.vqs[0]);
-	pthread_mutex_lock(&d->vdev.lock);
-	if (d->started && d->vdev.vqs[0].ready)
-		serve(d);
-	pthread_mutex_unlock(&d->vdev.lock);
+	for (;;) {
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (pfd[1].revents)
+			break;
+		if (!pfd[0].revents)
+			continue;
+		virtio_dev__clear_notify(&d->vdev.vqs[0]);
+		pthread_mutex_lock(&d->vdev.lock);
+		if (d->started && d->vdev.vqs[0].ready)
+			serve(d);
+		pthread_mutex_unlock(&d->vdev.lock);
+	}
+	return NULL;
 }
 
 static int p9_start(struct virtio_dev *vdev)
@@ -141,13 +159,23 @@ static void p9_reset(struct virtio_dev *vdev)
 {
 	struct virtio_9p *d = vdev->priv;
 
-	d->started = false;
+	d->started = false;	/* under the lock serve() runs with */
+	p9__reset(d->server);	/* the guest's fids are gone with its driver */
 }
 
 static const struct virtio_dev_ops p9_ops = {
 	.start	= p9_start,
 	.reset	= p9_reset,
 };
+
+static void stop_worker(struct virtio_9p *d)
+{
+	u64 one = 1;
+
+	if (write(d->stop_fd, &one, sizeof(one)) != sizeof(one))
+		pr_warn("%s: cannot stop its thread: %s", d->name, strerror(errno));
+	pthread_join(d->thread, NULL);
+}
 
 static int p9_init(struct vm *vm, const char *arg, void **state)
 {
@@ -187,18 +215,25 @@ static int p9_init(struct vm *vm, const char *arg, void **state)
 	memcpy(d->config.tag, p.tag, strlen(p.tag));
 	d->vdev.config = (u8 *)&d->config;
 	d->vdev.config_size = 2 + strlen(p.tag);
-	ret = loop__add(&vm->loop, d->vdev.vqs[0].notify_fd, EPOLLIN, on_notify, d);
-	if (ret)
+	d->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (d->stop_fd < 0) {
+		ret = -errno;
 		goto out_destroy;
+	}
+	ret = -pthread_create(&d->thread, NULL, worker, d);
+	if (ret)
+		goto out_stop;
 	ret = virtio_dev__add(&d->vdev);
 	if (ret)
-		goto out_loop;
+		goto out_thread;
 	pr_info("%s: %s, read-only", d->name, p.dir);
 	*state = d;
 	return 0;
 
-out_loop:
-	loop__del(&vm->loop, d->vdev.vqs[0].notify_fd);
+out_thread:
+	stop_worker(d);
+out_stop:
+	close(d->stop_fd);
 out_destroy:
 	virtio_dev__destroy(&d->vdev);
 out_server:
@@ -214,11 +249,12 @@ static int p9_fdt(struct vm *vm __unused, void *state, void *fdt)
 	return virtio_dev__fdt(&d->vdev, fdt);
 }
 
-static void p9_exit(struct vm *vm, void *state)
+static void p9_exit(struct vm *vm __unused, void *state)
 {
 	struct virtio_9p *d = state;
 
-	loop__del(&vm->loop, d->vdev.vqs[0].notify_fd);
+	stop_worker(d);
+	close(d->stop_fd);
 	virtio_dev__remove(&d->vdev);
 	virtio_dev__destroy(&d->vdev);
 	p9__destroy(d->server);

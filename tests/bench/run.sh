@@ -100,6 +100,7 @@ load_modules() {
 	done < /etc/modules
 }
 want net && load_modules
+want net && export PATH=/opt/passt/bin:$PATH
 want net && { tcp-bench server 5002 & }
 want net && backends | while read -r backend dev; do
 	for netdev in tap vhost passt; do

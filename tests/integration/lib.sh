@@ -4,6 +4,8 @@
 
 GUEST_KERNEL=/guest/Image
 GUEST_INITRD=/guest/initrd.cpio
+# passt, off PATH in L1: a test that wants user networking adds it
+PASST_DIR=/opt/passt/bin
 
 fail() {
 	# a newline first: guest output may have left a line unfinished

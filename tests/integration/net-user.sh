@@ -10,6 +10,7 @@
 # timeout: 240
 . /tests/lib.sh
 
+export PATH=$PASST_DIR:$PATH
 command -v passt > /dev/null || fail "no passt in L1"
 mkdir -p /tmp/www
 dd if=/dev/urandom of=/tmp/www/blob bs=64k count=16 2> /dev/null
@@ -30,7 +31,7 @@ chmod 666 $dev
 # vmm.ko charges guest RAM to the user's locked memory, as for mlock()
 ulimit -l unlimited
 rm -f /tmp/user.out
-su -s /bin/sh tester -c "id; exec vmm run -k $GUEST_KERNEL -i $GUEST_INITRD -c 1 -m 256 \
+su -s /bin/sh tester -c "id; PATH=$PATH; exec vmm run -k $GUEST_KERNEL -i $GUEST_INITRD -c 1 -m 256 \
 	--name user --loglevel info -n mode=user,hostfwd=tcp:8022:8000 \
 	-p 'quiet vmmtest=user'" < /dev/null > /tmp/user.out 2>&1 &
 pid=$!
