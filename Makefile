@@ -8,7 +8,7 @@
 #   make check-integration  integration tests only (emulated arm64 host)
 #   make run              boot the default guest (see README.md)
 #   make shell            an interactive shell in the emulated arm64 host
-#   make bench            micro-benchmarks (instruction counts); BENCH=fw,boot,blk,net
+#   make bench            micro-benchmarks (instruction counts); BENCH=fw,boot,blk,net,9p
 #                         picks some
 #   make install          PREFIX=/usr/local DESTDIR=
 #   make clean

@@ -38,6 +38,10 @@
 #             deeper, a big one's md5, the listing, a symlink out of the
 #             share (the guest resolves it in its own tree), a FIFO, a write
 #             (refused), then power off
+#   9pbench   mount the share tagged bench9 (read-only) and time (guest
+#             /proc/uptime) reading its 64 MiB big.bin, reading every file
+#             of tree/ (1000 of 4 KiB) and stat'ing them all (ls -lR):
+#             "guest-9pbench: NAME START END" each
 #   net       give eth0 address vmmip/24, ping vmmpeer until it answers (60
 #             tries); with vmmrole=send send it 4 MiB of noise over TCP
 #             (port 5001), with vmmrole=recv take them, each printing the
@@ -152,6 +156,20 @@ netbench)
 		echo "guest-9p-write: refused"
 	fi
 	umount /mnt && echo "guest-9p-unmounted"
+	poweroff -f ;;
+9pbench)
+	mount -t 9p -o trans=virtio,version=9p2000.L bench9 /mnt ||
+		echo "guest-9pbench-failed: mount"
+	bench() {
+		name=$1
+		shift
+		t0=$(cut -d' ' -f1 /proc/uptime)
+		sh -c "$*" > /dev/null 2>&1 || echo "guest-9pbench-failed: $name"
+		echo "guest-9pbench: $name $t0 $(cut -d' ' -f1 /proc/uptime)"
+	}
+	bench read_64m "cat /mnt/big.bin"
+	bench tree_read "find /mnt/tree -type f | xargs cat"
+	bench tree_stat "ls -lR /mnt/tree"
 	poweroff -f ;;
 user)
 	mkdir -p /tmp

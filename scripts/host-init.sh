@@ -6,7 +6,7 @@
 #   tb.action=check|shell|run|bench   what to do
 #   tb.tests=a,b,c                    tests to run (check)
 #   tb.mode=vhe|nvhe|vhe-none|nvhe-none|a72-none|vhe-gicv2
-#   tb.bench=all|fw,boot,blk          benchmarks to run (bench)
+#   tb.bench=all|fw,boot,blk,net,9p   benchmarks to run (bench)
 # Each test prints its output, then a result line the host side parses:
 #   @@@ RESULT <mode> <test> PASS|FAIL <reason>
 # passt (the vmm's user networking) sandboxes itself with pivot_root, which

@@ -85,40 +85,19 @@ static int check_9p(const char *value, char *err, size_t errlen)
 	return parse_9p(value, &p, err, errlen);
 }
 
-/*
- * Answer each request on the queue, a queue's worth at a time (then the
- * signal, and the rest after it).
- */
-static void serve(struct virtio_9p *d)
+/* Answer one request (virtio_dev__serve()): the reply's length. */
+static u32 answer(void *opaque, struct virtq_chain *chain)
 {
-	struct virtio_dev *vdev = &d->vdev;
-	struct virtqueue *vq = &vdev->vqs[0];
-	unsigned int budget = vq->size;
-	struct virtq_chain chain;
-	bool pushed = false;
-	size_t len, out;
+	struct virtio_9p *d = opaque;
+	size_t len, out = 0;
 
-	do {
-		while (budget && virtio_dev__pop(vdev, vq, &chain) > 0) {
-			out = 0;
-			/* a request larger than any msize gets no answer but its chain back */
-			if (chain.out_len <= sizeof(d->req)) {
-				len = virtq_chain__read(&chain, 0, d->req, chain.out_len);
-				out = p9__handle(d->server, d->req, len, d->resp,
-						 chain.in_len < sizeof(d->resp) ?
-						 chain.in_len : sizeof(d->resp));
-			}
-			virtq__push(vq, chain.head, virtq_chain__write(&chain, 0, d->resp, out));
-			pushed = true;
-			budget--;
-		}
-		if (!budget) {
-			virtio_dev__kick(vq);
-			break;
-		}
-	} while (!vdev->failed && virtq__arm_notify(vq));
-	if (pushed)
-		virtio_dev__signal(vdev, vq);
+	/* a request larger than any msize gets no answer but its chain back */
+	if (chain->out_len <= sizeof(d->req)) {
+		len = virtq_chain__read(chain, 0, d->req, chain->out_len);
+		out = p9__handle(d->server, d->req, len, d->resp,
+				 chain->in_len < sizeof(d->resp) ? chain->in_len : sizeof(d->resp));
+	}
+	return virtq_chain__write(chain, 0, d->resp, out);
 }
 
 /* The device's thread: each notification served, until stop_fd. */
@@ -140,7 +119,7 @@ static void *worker(void *opaque)
 		virtio_dev__clear_notify(&d->vdev.vqs[0]);
 		pthread_mutex_lock(&d->vdev.lock);
 		if (d->started && d->vdev.vqs[0].ready)
-			serve(d);
+			virtio_dev__serve(&d->vdev, &d->vdev.vqs[0], answer, d);
 		pthread_mutex_unlock(&d->vdev.lock);
 	}
 	return NULL;

@@ -52,32 +52,16 @@ static void write_out(int fd, struct iovec *iov, unsigned int n)
 
 /*
  * The guest's output: each chain's readable part, to stdout; at most a
- * queue's worth per turn of the main loop (see rng.c's serve()).  A stdout
+ * queue's worth per turn of the main loop (virtio_dev__serve()).  A stdout
  * that does not drain (a full pipe) blocks the loop as it blocks the
  * 8250's vCPU: output is never dropped while stdout is open.
  */
-static void transmit(struct vconsole *con)
+static u32 transmit(void *opaque, struct virtq_chain *chain)
 {
-	struct virtio_dev *vdev = &con->vdev;
-	struct virtqueue *vq = &vdev->vqs[TX_QUEUE];
-	unsigned int budget = vq->size;
-	struct virtq_chain chain;
-	bool pushed = false;
+	struct vconsole *con = opaque;
 
-	do {
-		while (budget && virtio_dev__pop(vdev, vq, &chain) > 0) {
-			write_out(vdev->vm->console.out_fd, chain.iov, chain.nr_out);
-			virtq__push(vq, chain.head, 0);
-			pushed = true;
-			budget--;
-		}
-		if (!budget) {
-			virtio_dev__kick(vq);
-			break;
-		}
-	} while (!vdev->failed && virtq__arm_notify(vq));
-	if (pushed)
-		virtio_dev__signal(vdev, vq);
+	write_out(con->vdev.vm->console.out_fd, chain->iov, chain->nr_out);
+	return 0;
 }
 
 static void on_tx(void *opaque, u32 events __unused)
@@ -87,7 +71,7 @@ static void on_tx(void *opaque, u32 events __unused)
 	virtio_dev__clear_notify(&con->vdev.vqs[TX_QUEUE]);
 	pthread_mutex_lock(&con->vdev.lock);
 	if (con->started && con->vdev.vqs[TX_QUEUE].ready)
-		transmit(con);
+		virtio_dev__serve(&con->vdev, &con->vdev.vqs[TX_QUEUE], transmit, con);
 	pthread_mutex_unlock(&con->vdev.lock);
 }
 

@@ -325,6 +325,29 @@ void virtio_dev__signal(struct virtio_dev *vdev, struct virtqueue *vq)
 		vdev->transport->interrupt(vdev, vq);
 }
 
+void virtio_dev__serve(struct virtio_dev *vdev, struct virtqueue *vq,
+		       u32 (*fn)(void *opaque, struct virtq_chain *chain),
+		       void *opaque)
+{
+	unsigned int budget = vq->size;
+	struct virtq_chain chain;
+	bool pushed = false;
+
+	do {
+		while (budget && virtio_dev__pop(vdev, vq, &chain) > 0) {
+			virtq__push(vq, chain.head, fn(opaque, &chain));
+			pushed = true;
+			budget--;
+		}
+		if (!budget) {
+			virtio_dev__kick(vq);	/* the rest on the next turn */
+			break;
+		}
+	} while (!vdev->failed && virtq__arm_notify(vq));
+	if (pushed)
+		virtio_dev__signal(vdev, vq);
+}
+
 void virtio_dev__fail(struct virtio_dev *vdev, const char *fmt, ...)
 {
 	char msg[160];

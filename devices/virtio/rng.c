@@ -24,38 +24,16 @@ struct rng {
 	bool			started;
 };
 
-/*
- * Fill each chain's writable part with random bytes: at most a queue's
- * worth per turn of the main loop, so that a guest reposting buffers as
- * fast as they come back cannot keep the loop from its other work.
- */
-static void serve(struct rng *rng)
+/* Fill a chain's writable part with random bytes (virtio_dev__serve()). */
+static u32 fill(void *opaque __unused, struct virtq_chain *chain)
 {
-	struct virtio_dev *vdev = &rng->vdev;
-	struct virtqueue *vq = &vdev->vqs[0];
-	unsigned int budget = vq->size;
-	struct virtq_chain chain;
 	u8 buf[RNG_CHUNK];
-	bool pushed = false;
+	size_t want = chain->in_len < sizeof(buf) ? chain->in_len : sizeof(buf);
+	ssize_t n = getrandom(buf, want, 0);
 
-	do {
-		while (budget && virtio_dev__pop(vdev, vq, &chain) > 0) {
-			size_t want = chain.in_len < sizeof(buf) ? chain.in_len : sizeof(buf);
-			ssize_t n = getrandom(buf, want, 0);
-
-			if (n < 0)
-				n = 0;	/* EINTR: an empty answer, the guest asks again */
-			virtq__push(vq, chain.head, virtq_chain__write(&chain, 0, buf, n));
-			pushed = true;
-			budget--;
-		}
-		if (!budget) {
-			virtio_dev__kick(vq);	/* the rest on the next turn */
-			break;
-		}
-	} while (!vdev->failed && virtq__arm_notify(vq));
-	if (pushed)
-		virtio_dev__signal(vdev, vq);
+	if (n < 0)
+		n = 0;	/* EINTR: an empty answer, the guest asks again */
+	return virtq_chain__write(chain, 0, buf, n);
 }
 
 static void on_notify(void *opaque, u32 events __unused)
@@ -65,7 +43,7 @@ static void on_notify(void *opaque, u32 events __unused)
 	virtio_dev__clear_notify(&rng->vdev.vqs[0]);
 	pthread_mutex_lock(&rng->vdev.lock);
 	if (rng->started && rng->vdev.vqs[0].ready)
-		serve(rng);
+		virtio_dev__serve(&rng->vdev, &rng->vdev.vqs[0], fill, NULL);
 	pthread_mutex_unlock(&rng->vdev.lock);
 }
 

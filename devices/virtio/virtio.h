@@ -203,6 +203,19 @@ static inline bool virtio_dev__has(const struct virtio_dev *vdev, unsigned int b
 void virtio_dev__signal(struct virtio_dev *vdev, struct virtqueue *vq);
 
 /*
+ * Serve @vq: each available chain goes to @fn, which answers it (its
+ * iovecs are @fn's to use up) and returns how many bytes it wrote into
+ * it, and is given back; at most a queue's worth at a time (the rest
+ * after a kick of the queue's own, so that a guest reposting buffers as
+ * fast as they come back cannot keep the thread from its other work), then
+ * one interrupt if the driver wants it.  Under the device's lock, by the
+ * thread that owns the queue.
+ */
+void virtio_dev__serve(struct virtio_dev *vdev, struct virtqueue *vq,
+		       u32 (*fn)(void *opaque, struct virtq_chain *chain),
+		       void *opaque);
+
+/*
  * The driver broke the device's queues (@fmt says how): log once, set
  * DEVICE_NEEDS_RESET and tell the driver through a config interrupt.
  * The device stops using its queues; only a reset brings it back.

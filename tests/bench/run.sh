@@ -8,7 +8,7 @@ backends() {
 	[ ! -c /dev/kvm ] || echo "kvm /dev/kvm"
 	[ ! -c /dev/vmm ] || echo "vmm.ko /dev/vmm"
 }
-# want NAME: TB_BENCH (make bench BENCH=fw,boot,blk,net) names it, or is all.
+# want NAME: TB_BENCH (make bench BENCH=fw,boot,blk,net,9p) names it, or is all.
 want() {
 	case ",${TB_BENCH:-all}," in *,all,*|*,$1,*) return 0 ;; esac
 	return 1
@@ -84,6 +84,43 @@ want blk && backends | while read -r backend dev; do
 		/tmp/blk.parts.$backend | sort
 done
 rm -f /tmp/bench.img
+
+# virtio-9p on each backend: a read-only share in L1's tmpfs with a 64 MiB
+# file and a tree of 1000 files of 4 KiB in 10 directories; the guest (2
+# vCPUs, 512 MiB, the default transport) reads the big file, reads every
+# file of the tree, and stat's them all; guest time from /proc/uptime.
+# Two runs; the slower is the figure: 9p_<name>_ms.
+want 9p && {
+	rm -rf /tmp/share9 && mkdir -p /tmp/share9
+	dd if=/dev/urandom of=/tmp/share9/big.bin bs=1M count=64 2> /dev/null
+	awk 'BEGIN {
+		pad = sprintf("%4095s", "")
+		for (d = 0; d < 10; d++) {
+			system("mkdir -p /tmp/share9/tree/d" d)
+			for (f = 0; f < 100; f++) {
+				name = "/tmp/share9/tree/d" d "/f" f
+				print pad > name
+				close(name)
+			}
+		}
+	}'
+}
+want 9p && backends | while read -r backend dev; do
+	: > /tmp/9p.parts
+	for i in 1 2; do
+		vmm run --kvm-dev $dev -k /guest/Image -i /guest/initrd.cpio -c 2 -m 512 \
+			-n mode=none --9p /tmp/share9,bench9,ro -p "quiet vmmtest=9pbench" \
+			< /dev/null > /tmp/9p.out 2>&1
+		echo "@@@ BENCH-STATUS 9p-$backend $TB_MODE $?"
+		tr -d '\r' < /tmp/9p.out | grep '^guest-9pbench' | sed "s/^/@@@ 9P-RUN $backend $TB_MODE /"
+		tr -d '\r' < /tmp/9p.out | awk '/^guest-9pbench: / {
+			printf "9p_%s_ms %d\n", $2, ($4 - $3) * 1000 + 0.5 }' >> /tmp/9p.parts
+	done
+	awk -v b=$backend -v m=$TB_MODE '{ if ($2 > worst[$1]) worst[$1] = $2; seen[$1] = 1 }
+		END { for (k in seen) printf "@@@ BENCH %s %s %s %d\n", b, m, k, worst[k] }' \
+		/tmp/9p.parts | sort
+done
+rm -rf /tmp/share9
 
 # virtio-net on each backend through each network back-end: a tap (the
 # vmm serving the queues), a tap with vhost-net, and passt (-n mode=user;
