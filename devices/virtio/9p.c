@@ -138,7 +138,7 @@ static void p9_reset(struct virtio_dev *vdev)
 {
 	struct virtio_9p *d = vdev->priv;
 
-	d->started = false;	/* under the lock serve() runs with */
+	d->started = false;	/* under the lock the queue is served with */
 	p9__reset(d->server);	/* the guest's fids are gone with its driver */
 }
 
