@@ -84,7 +84,7 @@ static const char usage_tail[] =
 "                          unless -n asks for one\n"
 "\n"
 "Not supported (refused with a message naming the option): lkvm's\n"
-"--balloon, --vnc, --gtk, --sdl, --9p, --vsock, --dev, --tty,\n"
+"--balloon, --vnc, --gtk, --sdl, --vsock, --dev, --tty,\n"
 "--sandbox, --hugetlbfs, --no-dhcp, --vfio-pci, --force-pci,\n"
 "--aarch32, --realm, --kaslr-seed, --vcpu-affinity,\n"
 "--override-bad-firmware-cntfrq and the --debug-* options.\n"
