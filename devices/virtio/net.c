@@ -91,8 +91,7 @@ struct net {
 	bool				stream;		/* fd is passt's stream socket */
 	struct passt			passt;		/* mode=user: the passt we started */
 	int				passt_pidfd;	/* ... its pidfd, told when it ends */
-	struct vhost			vh;		/* vhost=on: the kernel's queues */
-	bool				vhost;
+	struct vhost			vh;		/* vhost=on: the kernel's queues (vdev.vhost) */
 	bool				tap;		/* fd takes TUNSETOFFLOAD */
 	bool				mergeable;	/* MRG_RXBUF, from DRIVER_OK */
 	u64				tx_dropped, rx_dropped;
@@ -937,7 +936,7 @@ static int net_start(struct virtio_dev *vdev)
 	n->mergeable = virtio_dev__has(vdev, VIRTIO_NET_F_MRG_RXBUF);
 	if (n->tap)
 		set_offloads(n);
-	if (n->vhost) {
+	if (vdev->vhost) {
 		ret = vhost__start(&n->vh, vdev, n->fd);
 		if (ret)
 			pr_warn("%s: vhost-net would not take the queues: %s", n->name,
@@ -956,7 +955,7 @@ static void net_reset(struct virtio_dev *vdev)
 	struct net *n = vdev->priv;
 
 	n->started = false;	/* under the lock the queues are served with */
-	if (n->vhost)
+	if (vdev->vhost)
 		vhost__stop(&n->vh, vdev);
 	else
 		watch_frames(n, false);
@@ -986,16 +985,11 @@ static const struct virtio_dev_ops net_ops = {
 static int use_vhost(struct net *n, int fd)
 {
 	struct loop *loop = &n->vm->loop;
-	int ret;
 
 	loop__del(loop, n->vdev.vqs[RX_QUEUE].notify_fd);
 	loop__del(loop, n->vdev.vqs[TX_QUEUE].notify_fd);
 	loop__del(loop, n->fd);
-	ret = vhost__init(&n->vh, &n->vdev, fd);
-	if (ret)
-		return ret;
-	n->vhost = true;
-	return 0;
+	return vhost__init(&n->vh, &n->vdev, fd);
 }
 
 void virtio_net__destroy(void *state)
@@ -1008,7 +1002,7 @@ void virtio_net__destroy(void *state)
 		loop__del(loop, n->vdev.vqs[TX_QUEUE].notify_fd);
 	}
 	loop__del(loop, n->fd);
-	if (n->vhost)
+	if (n->vdev.vhost)
 		vhost__destroy(&n->vh, &n->vdev);
 	close(n->fd);
 	if (n->passt_pidfd >= 0) {
@@ -1159,8 +1153,7 @@ static void watch_passt(struct net *n, const struct passt *passt)
 	n->passt = *passt;
 	n->passt_pidfd = syscall(SYS_pidfd_open, passt->pid, 0);
 	if (n->passt_pidfd < 0)
-		return;
-	fcntl(n->passt_pidfd, F_SETFD, FD_CLOEXEC);
+		return;		/* (a pidfd is close-on-exec from the start) */
 	if (loop__add(&n->vm->loop, n->passt_pidfd, EPOLLIN, on_passt_exit, n)) {
 		close(n->passt_pidfd);
 		n->passt_pidfd = -1;
