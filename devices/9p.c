@@ -7,7 +7,9 @@
  * openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
  * RESOLVE_NO_XDEV): a name is never a path, the server never follows a
  * symlink (the guest reads links and resolves them itself), and the walk
- * stays on the share's file system.  ".." is taken off the fid's path and
+ * stays on the share's file system; a share that crosses mounts (the
+ * host's / in lkvm's boot-without-a-disk mode) enters only the data file
+ * systems mounted below it, never /proc, /sys or their like.  ".." is taken off the fid's path and
  * that path walked again from the root, one name at a time, so ".." at the
  * root is the root.  Opening a fid for I/O resolves its path again the
  * same way, non-blocking and without a controlling tty, and checks it
@@ -16,10 +18,21 @@
  * regular files and directories are ever opened: device nodes, FIFOs and
  * sockets can be walked to and stat'ed, never read or written.
  *
- * This first version serves read-only shares: every request that would
- * change the share is answered EROFS.  Files keep their owners and modes
- * on the host; the guest sees them as they are ("passthrough" as QEMU
- * names it, without any privilege to change them).
+ * Changes (on a share that is not read-only) are made by name below a
+ * directory fid whose path is walked again from the root first and must
+ * still lead to the directory the fid holds (ESTALE otherwise): a
+ * directory the host moved out of the share is never written through.
+ * A guest's rename moves the paths of the fids below it along.
+ *
+ * Ownership follows QEMU's "none" security model: the server acts as the
+ * user who runs the vmm, files it creates are that user's, and a guest's
+ * chown or chgrp is accepted and changes nothing (the guest sees the host's
+ * owners).  Modes are the guest's, but never with setuid or setgid: those
+ * bits are stripped on every create and chmod, so a guest cannot plant a
+ * privileged program on the host.  Device nodes, FIFOs and sockets are
+ * never created (Tmknod: EPERM), and no extended attribute is read or
+ * written (EOPNOTSUPP), security.* and trusted.* included.  Byte-range
+ * locks are the host's open-file-description locks, per fid.
  *
  * Every field of every message is bounds-checked; a request the server
  * cannot parse is answered with Rlerror(EINVAL), one it cannot even frame
@@ -39,6 +52,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/magic.h>
 #include <linux/openat2.h>
 
 #include "9p.h"
@@ -90,8 +104,29 @@ enum {
 /* Tlopen's flags are Linux's generic values, whatever the host's are */
 #define P9_DOTL_ACCMODE		03
 #define P9_DOTL_NOACCESS	03
+#define P9_DOTL_EXCL		0200
 #define P9_DOTL_TRUNC		01000
 #define P9_DOTL_APPEND		02000
+#define P9_DOTL_DSYNC		010000
+#define P9_DOTL_SYNC		04000000
+#define P9_DOTL_AT_REMOVEDIR	0x200
+
+/* Tsetattr's valid bits */
+#define P9_ATTR_MODE		0x001
+#define P9_ATTR_UID		0x002
+#define P9_ATTR_GID		0x004
+#define P9_ATTR_SIZE		0x008
+#define P9_ATTR_ATIME		0x010
+#define P9_ATTR_MTIME		0x020
+#define P9_ATTR_ATIME_SET	0x080
+#define P9_ATTR_MTIME_SET	0x100
+
+/* Tlock */
+#define P9_LOCK_RDLCK		0
+#define P9_LOCK_WRLCK		1
+#define P9_LOCK_UNLCK		2
+#define P9_LOCK_SUCCESS		0
+#define P9_LOCK_BLOCKED		1
 
 #define FID_BUCKETS		1024
 /* fds the rest of the vmm keeps for itself, whatever the guest's fids take */
@@ -104,6 +139,7 @@ struct p9_fid {
 	int		fd;		/* O_PATH; the open file once lopen'ed */
 	bool		open;
 	bool		dir;		/* lopen'ed as a directory */
+	bool		writable;	/* lopen'ed or lcreate'd for writing */
 	char		*path;		/* below the root: "" or "a/b" */
 	struct p9_fid	*next;		/* in its hash bucket */
 };
@@ -112,11 +148,15 @@ struct p9_server {
 	int		root;		/* O_PATH of the share's directory */
 	int		proc_fd;	/* /proc/self/fd, to reopen an O_PATH fd; or -1 */
 	bool		ro;
+	bool		cross_mounts;
+	mode_t		umask;		/* the vmm's, which creates apply first */
 	u32		msize;		/* 0 until Tversion */
 	u32		seed;		/* of the fid hash: the guest cannot aim at a bucket */
 	unsigned int	nr_fids;
 	unsigned int	nr_devs;
 	dev_t		devs[MAX_DEVS];	/* devs[0]: the root's */
+	unsigned int	nr_data_devs;
+	dev_t		data_devs[MAX_DEVS];	/* mounts below the root found fit to enter */
 	struct p9_fid	*fids[FID_BUCKETS];
 };
 
@@ -322,18 +362,73 @@ static int add_fid(struct p9_server *s, u32 fid, int fd, char *path)
 
 /* ---- the share --------------------------------------------------------------- */
 
+/*
+ * Whether a file system holds files to share: the ones data is kept on,
+ * and not the kernel's own (/proc, /sys, debugfs, ...), whose files are
+ * the host's controls and the vmm's own memory.
+ */
+static bool data_fs(long type)
+{
+	switch (type) {
+	case EXT4_SUPER_MAGIC: case XFS_SUPER_MAGIC: case BTRFS_SUPER_MAGIC:
+	case TMPFS_MAGIC: case RAMFS_MAGIC: case MSDOS_SUPER_MAGIC:
+	case EXFAT_SUPER_MAGIC: case F2FS_SUPER_MAGIC: case OVERLAYFS_SUPER_MAGIC:
+	case NFS_SUPER_MAGIC: case 0xfe534d42 /* smb2 */: case CIFS_SUPER_MAGIC:
+	case V9FS_MAGIC: case SQUASHFS_MAGIC: case ISOFS_SUPER_MAGIC:
+	case EROFS_SUPER_MAGIC_V1: case FUSE_SUPER_MAGIC: case 0x2fc12fc1 /* zfs */:
+	case 0xca451a4e /* bcachefs */: case 0x5346544e /* ntfs3 */:
+	case UDF_SUPER_MAGIC:
+		return true;
+	}
+	return false;
+}
+
+/* 0 if @fd (just opened below the root) is on a file system a walk may enter. */
+static int may_enter(struct p9_server *s, int fd)
+{
+	struct statfs sfs;
+	struct stat st;
+	unsigned int i;
+
+	if (fstat(fd, &st))
+		return -errno;
+	if (st.st_dev == s->devs[0])
+		return 0;
+	for (i = 0; i < s->nr_data_devs; i++)
+		if (s->data_devs[i] == st.st_dev)
+			return 0;
+	if (fstatfs(fd, &sfs))
+		return -errno;
+	if (!data_fs(sfs.f_type) || s->nr_data_devs == MAX_DEVS)
+		return -EXDEV;
+	s->data_devs[s->nr_data_devs++] = st.st_dev;
+	return 0;
+}
+
 /* The one way the server opens a name: below @dirfd, never through a link. */
-static int open_beneath(int dirfd, const char *path, u64 flags)
+static int open_beneath(struct p9_server *s, int dirfd, const char *path, u64 flags,
+			mode_t mode)
 {
 	struct open_how how = {
 		.flags = flags | O_NOFOLLOW | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-			   RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+		.mode = mode,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
-	int fd;
+	int fd, ret;
 
+	if (!s->cross_mounts)
+		how.resolve |= RESOLVE_NO_XDEV;
 	fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
-	return fd < 0 ? -errno : fd;
+	if (fd < 0)
+		return -errno;
+	if (s->cross_mounts) {
+		ret = may_enter(s, fd);
+		if (ret) {
+			close(fd);
+			return ret;
+		}
+	}
+	return fd;
 }
 
 /*
@@ -348,7 +443,7 @@ static int open_path(struct p9_server *s, const char *path, u64 flags)
 	size_t len;
 
 	if (!*path)
-		return open_beneath(s->root, ".", flags);
+		return open_beneath(s, s->root, ".", flags, 0);
 	fd = s->root;
 	for (;;) {
 		slash = strchrnul(p, '/');
@@ -358,7 +453,7 @@ static int open_path(struct p9_server *s, const char *path, u64 flags)
 		} else {
 			memcpy(name, p, len);
 			name[len] = 0;
-			next = open_beneath(fd, name, *slash ? O_PATH : flags);
+			next = open_beneath(s, fd, name, *slash ? O_PATH : flags, 0);
 		}
 		if (fd != s->root)
 			close(fd);
@@ -397,20 +492,19 @@ static char *parent_of(const char *path)
 }
 
 /*
- * @f's file (a regular file or a directory, checked) opened with @flags:
- * the very inode its O_PATH fd holds, reopened through /proc/self/fd, so
- * that nothing the path holds by now (a device swapped in) is ever
- * opened; where /proc is not mounted, its path resolved again as a walk
- * would (the caller checks it found the same file).
+ * A fid's file (@fd, at @path; a regular file or a directory, checked)
+ * opened with @flags: the very inode its O_PATH fd holds, reopened through
+ * /proc/self/fd, so that nothing the path holds by now (a device swapped
+ * in) is ever opened; where /proc is not mounted, its path resolved again
+ * as a walk would (the caller checks it found the same file).
  */
-static int reopen(struct p9_server *s, const struct p9_fid *f, u64 flags)
+static int reopen(struct p9_server *s, int fd, const char *path, u64 flags)
 {
 	char name[16];
-	int fd;
 
 	if (s->proc_fd < 0)
-		return open_path(s, f->path, flags);
-	snprintf(name, sizeof(name), "%d", f->fd);
+		return open_path(s, path, flags);
+	snprintf(name, sizeof(name), "%d", fd);
 	fd = openat(s->proc_fd, name, flags | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
@@ -418,6 +512,40 @@ static int reopen(struct p9_server *s, const struct p9_fid *f, u64 flags)
 static int stat_fd(int fd, struct stat *st)
 {
 	return fstatat(fd, "", st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) ? -errno : 0;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/*
+ * @path walked again from the root, checked to lead to the file @fd (a
+ * fid's) holds: a new O_PATH fd of it, or -ESTALE when the path leads
+ * elsewhere by now (the host moved the file, out of the share perhaps),
+ * or another -errno.  @st, if given, receives its stat.
+ */
+static int walk_again(struct p9_server *s, int fd, const char *path, struct stat *st)
+{
+	struct stat held, now;
+	int nfd, ret;
+
+	ret = stat_fd(fd, &held);
+	if (ret)
+		return ret;
+	nfd = open_path(s, path, O_PATH);
+	if (nfd < 0)
+		return nfd;
+	ret = stat_fd(nfd, &now);
+	if (!ret && !same_file(&held, &now))
+		ret = -ESTALE;
+	if (ret) {
+		close(nfd);
+		return ret;
+	}
+	if (st)
+		*st = now;
+	return nfd;
 }
 
 /* ---- requests ---------------------------------------------------------------- */
@@ -475,7 +603,7 @@ static int do_attach(struct p9_server *s, struct in *in, struct out *out)
 		return -EEXIST;
 	if (!fits(out, 13))
 		return -ENOBUFS;
-	fd = open_beneath(s->root, ".", O_PATH);
+	fd = open_beneath(s, s->root, ".", O_PATH, 0);
 	if (fd < 0)
 		return fd;
 	ret = stat_fd(fd, &st);
@@ -543,7 +671,7 @@ static int do_walk(struct p9_server *s, struct in *in, struct out *out)
 				ret = next < 0 ? next : 0;
 			}
 		} else {
-			next = open_beneath(fd, names[i], O_PATH);
+			next = open_beneath(s, fd, names[i], O_PATH, 0);
 			ret = next < 0 ? next : 0;
 			if (!ret) {
 				p = join(path, names[i]);
@@ -627,11 +755,77 @@ static int do_getattr(struct p9_server *s, struct in *in, struct out *out)
 	return 0;
 }
 
+/*
+ * Tlopen's and Tlcreate's flags (Linux's generic values, whatever the
+ * host's are: arm64 numbers O_DIRECTORY and O_DIRECT otherwise) as this
+ * host's open flags, those the server honours: the access mode, append and
+ * sync.  O_TRUNC is done apart, after the checks.
+ */
+static int host_flags(u32 flags)
+{
+	int o = flags & P9_DOTL_ACCMODE;	/* 0, 1 and 2 on every Linux */
+
+	if (flags & P9_DOTL_APPEND)
+		o |= O_APPEND;
+	if (flags & P9_DOTL_SYNC)
+		o |= O_SYNC;
+	else if (flags & P9_DOTL_DSYNC)
+		o |= O_DSYNC;
+	return o;
+}
+
+static bool wants_write(u32 flags)
+{
+	return (flags & P9_DOTL_ACCMODE) != O_RDONLY ||
+	       (flags & (P9_DOTL_TRUNC | P9_DOTL_APPEND));
+}
+
+/*
+ * The regular file or directory a fid holds (@fd at @path, @st its stat)
+ * opened for I/O with Tlopen's @flags: the very inode its O_PATH fd
+ * holds, reopened, once its path is checked to lead to it from the root
+ * still (it was not moved out).  The fd, or -errno.
+ */
+static int open_for_io(struct p9_server *s, int fd, const char *path,
+		       const struct stat *st, u32 flags)
+{
+	struct stat now;
+	int nfd, ret, o = host_flags(flags);
+
+	nfd = walk_again(s, fd, path, NULL);
+	if (nfd < 0)
+		return nfd;
+	close(nfd);
+	/*
+	 * Non-blocking and without a controlling tty: without /proc it is
+	 * the path opened again, and whatever it holds by then, a FIFO or a
+	 * device swapped in, must neither block nor see an open before the
+	 * check below.
+	 */
+	nfd = reopen(s, fd, path, o | O_NONBLOCK | O_NOCTTY |
+		     (S_ISDIR(st->st_mode) ? O_DIRECTORY : 0));
+	if (nfd < 0)
+		return nfd;
+	/* what the walk found, and not something swapped in since */
+	ret = stat_fd(nfd, &now);
+	if (!ret && (!same_file(st, &now) || (now.st_mode & S_IFMT) != (st->st_mode & S_IFMT)))
+		ret = -ESTALE;
+	if (!ret && fcntl(nfd, F_SETFL, o & O_APPEND))
+		ret = -errno;
+	if (!ret && (flags & P9_DOTL_TRUNC) && ftruncate(nfd, 0))
+		ret = -errno;
+	if (ret) {
+		close(nfd);
+		return ret;
+	}
+	return nfd;
+}
+
 static int do_lopen(struct p9_server *s, struct in *in, struct out *out)
 {
 	struct p9_fid *f = find_fid(s, get32(in));
 	u32 flags = get32(in);
-	struct stat st, now;
+	struct stat st;
 	int fd, ret;
 
 	if (in->bad)
@@ -650,43 +844,20 @@ static int do_lopen(struct p9_server *s, struct in *in, struct out *out)
 		return S_ISLNK(st.st_mode) ? -ELOOP : -EACCES;
 	if ((flags & P9_DOTL_ACCMODE) == P9_DOTL_NOACCESS)
 		return -EINVAL;
-	if ((flags & P9_DOTL_ACCMODE) != O_RDONLY || (flags & (P9_DOTL_TRUNC | P9_DOTL_APPEND)))
-		return s->ro ? -EROFS : -EACCES;
-	/*
-	 * The very inode the fid holds, reopened (non-blocking, no
-	 * controlling tty: without /proc it is the path opened again, and
-	 * whatever it holds by then, a FIFO or a device swapped in, must
-	 * neither block nor see an open before the check below).
-	 */
-	/* its path still leads to it from the root: it was not moved out */
-	fd = open_path(s, f->path, O_PATH);
-	if (fd < 0)
-		return fd;
-	ret = stat_fd(fd, &now);
-	close(fd);
-	if (!ret && (now.st_dev != st.st_dev || now.st_ino != st.st_ino))
-		ret = -ESTALE;
-	if (ret)
-		return ret;
-	fd = reopen(s, f, O_RDONLY | O_NONBLOCK | O_NOCTTY |
-		    (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
-	if (fd < 0)
-		return fd;
-	/* what the walk found, and not something swapped in since */
-	ret = stat_fd(fd, &now);
-	if (!ret && (now.st_dev != st.st_dev || now.st_ino != st.st_ino ||
-		     (now.st_mode & S_IFMT) != (st.st_mode & S_IFMT)))
-		ret = -ESTALE;
-	if (!ret && fcntl(fd, F_SETFL, 0))
-		ret = -errno;
-	if (ret) {
-		close(fd);
-		return ret;
+	if (wants_write(flags)) {
+		if (s->ro)
+			return -EROFS;
+		if (S_ISDIR(st.st_mode))
+			return -EISDIR;
 	}
+	fd = open_for_io(s, f->fd, f->path, &st, flags);
+	if (fd < 0)
+		return fd;
 	close(f->fd);
 	f->fd = fd;
 	f->open = true;
 	f->dir = S_ISDIR(st.st_mode);
+	f->writable = (flags & P9_DOTL_ACCMODE) != O_RDONLY;
 	put_qid(s, out, &st);
 	put32(out, s->msize - P9_IOHDR);
 	return 0;
@@ -829,27 +1000,665 @@ static int do_clunk(struct p9_server *s, struct in *in, struct out *out __unused
 	return in->bad ? -EINVAL : drop_fid(s, fid);
 }
 
+/* ---- changes to the share ------------------------------------------------------ */
+
+/* A name to create, remove or rename to: get_name's, never "." or "..". */
+static int get_new_name(struct in *in, char *name)
+{
+	int ret = get_name(in, name);
+
+	if (!ret && (!strcmp(name, ".") || !strcmp(name, "..")))
+		ret = -EINVAL;
+	return ret;
+}
+
+/* The directory fid @dfid as it stands now: a new O_PATH fd (walk_again). */
+static int dir_now(struct p9_server *s, u32 dfid)
+{
+	struct p9_fid *d = find_fid(s, dfid);
+	struct stat st;
+	int fd;
+
+	if (!d)
+		return -EBADF;
+	fd = walk_again(s, d->fd, d->path, &st);
+	if (fd >= 0 && !S_ISDIR(st.st_mode)) {
+		close(fd);
+		return -ENOTDIR;
+	}
+	return fd;
+}
+
+/*
+ * The directory that holds @f's file, and the file's name there in @name,
+ * both checked as they stand now: the directory's new O_PATH fd, or -errno
+ * (-EBUSY for the share's root, which has no name in the share).
+ */
+static int parent_now(struct p9_server *s, const struct p9_fid *f, char *name)
+{
+	const char *slash = strrchr(f->path, '/');
+	const char *base = slash ? slash + 1 : f->path;
+	struct stat held, now;
+	char *dir;
+	int fd, ret;
+
+	if (!*f->path)
+		return -EBUSY;
+	ret = stat_fd(f->fd, &held);
+	if (ret)
+		return ret;
+	dir = parent_of(f->path);
+	if (!dir)
+		return -ENOMEM;
+	fd = open_path(s, dir, O_PATH | O_DIRECTORY);
+	free(dir);
+	if (fd < 0)
+		return fd;
+	ret = fstatat(fd, base, &now, AT_SYMLINK_NOFOLLOW) ? -errno : 0;
+	if (!ret && !same_file(&held, &now))
+		ret = -ESTALE;
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	snprintf(name, P9_NAME_MAX + 1, "%s", base);
+	return fd;
+}
+
+/*
+ * The guest's @mode for a file it creates or chmods: its permissions and
+ * the sticky bit, never setuid or setgid.
+ */
+static mode_t safe_mode(u32 mode)
+{
+	return mode & (S_IRWXU | S_IRWXG | S_IRWXO | S_ISVTX);
+}
+
+/*
+ * chmod the file (not a symlink) that @fd holds: an open fd directly, an
+ * O_PATH one through /proc/self/fd, the very inode.
+ */
+static int chmod_fd(struct p9_server *s, int fd, bool open, mode_t mode)
+{
+	char name[16];
+
+	if (open)
+		return fchmod(fd, mode) ? -errno : 0;
+	if (s->proc_fd < 0)
+		return -EOPNOTSUPP;
+	snprintf(name, sizeof(name), "%d", fd);
+	return fchmodat(s->proc_fd, name, mode, 0) ? -errno : 0;
+}
+
+/*
+ * A path for a fid after its name changed: @path with @from (itself or an
+ * ancestor) replaced by @to.  A new string, or NULL.
+ */
+static char *repath(const char *path, const char *from, const char *to)
+{
+	size_t fl = strlen(from), tl = strlen(to), rest = strlen(path) - fl;
+	char *p = malloc(tl + rest + 1);
+
+	if (p) {
+		memcpy(p, to, tl);
+		memcpy(p + tl, path + fl, rest + 1);
+	}
+	return p;
+}
+
+/*
+ * @from was renamed @to: every fid at or below it follows, so that its
+ * path leads to its file again.  One that cannot (out of memory) is left
+ * where it was, and finds ESTALE there.
+ */
+static void moved(struct p9_server *s, const char *from, const char *to)
+{
+	size_t fl = strlen(from);
+	struct p9_fid *f;
+	unsigned int i;
+	char *p;
+
+	for (i = 0; i < FID_BUCKETS; i++)
+		for (f = s->fids[i]; f; f = f->next) {
+			if (strncmp(f->path, from, fl) || (f->path[fl] && f->path[fl] != '/'))
+				continue;
+			p = repath(f->path, from, to);
+			if (p) {
+				free(f->path);
+				f->path = p;
+			}
+		}
+}
+
+/* The file Tlcreate names, when it exists and O_EXCL was not asked: opened as Tlopen would. */
+static int open_existing(struct p9_server *s, int dfd, const char *name, const char *path,
+			 u32 flags, struct stat *st)
+{
+	int fd, ret;
+
+	fd = open_beneath(s, dfd, name, O_PATH, 0);
+	if (fd < 0)
+		return fd;
+	ret = stat_fd(fd, st);
+	if (!ret && !S_ISREG(st->st_mode))
+		ret = S_ISDIR(st->st_mode) ? -EISDIR : S_ISLNK(st->st_mode) ? -ELOOP : -EACCES;
+	if (!ret)
+		ret = open_for_io(s, fd, path, st, flags);
+	close(fd);
+	return ret;
+}
+
+static int do_lcreate(struct p9_server *s, struct in *in, struct out *out)
+{
+	struct p9_fid *f = find_fid(s, get32(in));
+	char name[P9_NAME_MAX + 1];
+	int ret = get_new_name(in, name);
+	u32 flags = get32(in), mode = get32(in);
+	struct stat st;
+	char *path;
+	int dfd, fd;
+
+	take(in, 4);		/* gid: a file is the vmm's user's */
+	if (in->bad)
+		return -EINVAL;
+	if (ret)
+		return ret;
+	if (!f || f->open)
+		return -EBADF;
+	if ((flags & P9_DOTL_ACCMODE) == P9_DOTL_NOACCESS)
+		return -EINVAL;
+	if (!fits(out, 17))
+		return -ENOBUFS;
+	path = join(f->path, name);
+	if (!path)
+		return -errno;
+	dfd = dir_now(s, f->fid);
+	if (dfd < 0) {
+		free(path);
+		return dfd;
+	}
+	mode = safe_mode(mode) & ~S_ISVTX;
+	fd = open_beneath(s, dfd, name, host_flags(flags) | O_CREAT | O_EXCL | O_NOCTTY, mode);
+	if (fd >= 0) {
+		/* exactly the guest's mode, which its own umask made */
+		ret = (mode & s->umask) && fchmod(fd, mode) ? -errno : 0;
+		if (!ret)
+			ret = stat_fd(fd, &st);
+	} else if (fd == -EEXIST && !(flags & P9_DOTL_EXCL)) {
+		fd = open_existing(s, dfd, name, path, flags, &st);
+		ret = fd < 0 ? fd : 0;
+	} else {
+		ret = fd;
+	}
+	close(dfd);
+	if (ret) {
+		if (fd >= 0)
+			close(fd);
+		free(path);
+		return ret;
+	}
+	/* the fid is the new file's now, open */
+	close(f->fd);
+	free(f->path);
+	f->fd = fd;
+	f->path = path;
+	f->open = true;
+	f->dir = false;
+	f->writable = (flags & P9_DOTL_ACCMODE) != O_RDONLY;
+	put_qid(s, out, &st);
+	put32(out, s->msize - P9_IOHDR);
+	return 0;
+}
+
+static int do_write(struct p9_server *s, struct in *in, struct out *out)
+{
+	struct p9_fid *f = find_fid(s, get32(in));
+	u64 offset = get64(in);
+	u32 count = get32(in);
+	const u8 *data = take(in, count);
+	ssize_t done;
+
+	if (!data)
+		return -EINVAL;
+	if (!f || !f->open || !f->writable)
+		return -EBADF;
+	if (offset > INT64_MAX)
+		return -EINVAL;
+	if (!fits(out, 4))
+		return -ENOBUFS;
+	done = pwrite(f->fd, data, count, offset);
+	if (done < 0)
+		return -errno;
+	put32(out, done);
+	return 0;
+}
+
+static int do_mkdir(struct p9_server *s, struct in *in, struct out *out)
+{
+	u32 dfid = get32(in);
+	char name[P9_NAME_MAX + 1];
+	int ret = get_new_name(in, name);
+	mode_t mode = safe_mode(get32(in));
+	struct stat st;
+	int dfd, fd;
+
+	take(in, 4);		/* gid */
+	if (in->bad)
+		return -EINVAL;
+	if (ret)
+		return ret;
+	if (!fits(out, 13))
+		return -ENOBUFS;
+	dfd = dir_now(s, dfid);
+	if (dfd < 0)
+		return dfd;
+	if (mkdirat(dfd, name, mode)) {
+		ret = -errno;
+		close(dfd);
+		return ret;
+	}
+	fd = open_beneath(s, dfd, name, O_RDONLY | O_DIRECTORY, 0);
+	close(dfd);
+	if (fd < 0)
+		return fd;
+	ret = (mode & s->umask) && fchmod(fd, mode) ? -errno : 0;
+	if (!ret)
+		ret = stat_fd(fd, &st);
+	close(fd);
+	if (!ret)
+		put_qid(s, out, &st);
+	return ret;
+}
+
+static int do_symlink(struct p9_server *s, struct in *in, struct out *out)
+{
+	u32 dfid = get32(in);
+	char name[P9_NAME_MAX + 1], target[PATH_MAX];
+	int ret = get_new_name(in, name);
+	u16 tlen = get16(in);
+	const u8 *t = take(in, tlen);
+	struct stat st;
+	int dfd;
+
+	take(in, 4);		/* gid */
+	if (in->bad)
+		return -EINVAL;
+	if (ret)
+		return ret;
+	/* the target is only text: the server never follows it */
+	if (!tlen || memchr(t, 0, tlen))
+		return -EINVAL;
+	if (tlen >= sizeof(target))
+		return -ENAMETOOLONG;
+	memcpy(target, t, tlen);
+	target[tlen] = 0;
+	if (!fits(out, 13))
+		return -ENOBUFS;
+	dfd = dir_now(s, dfid);
+	if (dfd < 0)
+		return dfd;
+	ret = symlinkat(target, dfd, name) ? -errno : 0;
+	if (!ret)
+		ret = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) ? -errno : 0;
+	close(dfd);
+	if (!ret)
+		put_qid(s, out, &st);
+	return ret;
+}
+
+static int do_link(struct p9_server *s, struct in *in)
+{
+	u32 dfid = get32(in);
+	struct p9_fid *f = find_fid(s, get32(in));
+	char name[P9_NAME_MAX + 1], old[P9_NAME_MAX + 1];
+	int ret = get_new_name(in, name);
+	int dfd, odfd;
+
+	if (in->bad)
+		return -EINVAL;
+	if (ret)
+		return ret;
+	if (!f)
+		return -EBADF;
+	/* by name, with no link followed: the file the fid holds, in the share */
+	odfd = parent_now(s, f, old);
+	if (odfd < 0)
+		return odfd;
+	dfd = dir_now(s, dfid);
+	if (dfd >= 0) {
+		ret = linkat(odfd, old, dfd, name, 0) ? -errno : 0;
+		close(dfd);
+	} else {
+		ret = dfd;
+	}
+	close(odfd);
+	return ret;
+}
+
+/* Rename @oname in @odfd to @nname in @ndfd, and the fids at @from to @to. */
+static int rename_to(struct p9_server *s, int odfd, const char *oname, int ndfd,
+		     const char *nname, const char *from, const char *to)
+{
+	if (renameat(odfd, oname, ndfd, nname))
+		return -errno;
+	moved(s, from, to);
+	return 0;
+}
+
+static int do_rename(struct p9_server *s, struct in *in)
+{
+	struct p9_fid *f = find_fid(s, get32(in));
+	struct p9_fid *d = find_fid(s, get32(in));
+	char name[P9_NAME_MAX + 1], old[P9_NAME_MAX + 1];
+	int ret = get_new_name(in, name);
+	char *to = NULL;
+	int odfd, ndfd;
+
+	if (in->bad)
+		return -EINVAL;
+	if (ret)
+		return ret;
+	if (!f || !d)
+		return -EBADF;
+	to = join(d->path, name);
+	if (!to)
+		return -errno;
+	odfd = parent_now(s, f, old);
+	ndfd = odfd < 0 ? odfd : dir_now(s, d->fid);
+	if (ndfd >= 0)
+		ret = rename_to(s, odfd, old, ndfd, name, f->path, to);
+	else
+		ret = ndfd;
+	if (ndfd >= 0)
+		close(ndfd);
+	if (odfd >= 0)
+		close(odfd);
+	free(to);
+	return ret;
+}
+
+static int do_renameat(struct p9_server *s, struct in *in)
+{
+	struct p9_fid *od = find_fid(s, get32(in));
+	char oname[P9_NAME_MAX + 1], nname[P9_NAME_MAX + 1];
+	int ret = get_new_name(in, oname);
+	struct p9_fid *nd = find_fid(s, get32(in));
+	int ret2 = get_new_name(in, nname);
+	char *from, *to;
+	int odfd, ndfd;
+
+	if (in->bad)
+		return -EINVAL;
+	if (ret || ret2)
+		return ret ? ret : ret2;
+	if (!od || !nd)
+		return -EBADF;
+	from = join(od->path, oname);
+	to = join(nd->path, nname);
+	if (!from || !to) {
+		ret = -errno;
+		goto out;
+	}
+	odfd = dir_now(s, od->fid);
+	ndfd = odfd < 0 ? odfd : dir_now(s, nd->fid);
+	if (ndfd >= 0)
+		ret = rename_to(s, odfd, oname, ndfd, nname, from, to);
+	else
+		ret = ndfd;
+	if (ndfd >= 0)
+		close(ndfd);
+	if (odfd >= 0)
+		close(odfd);
+out:
+	free(from);
+	free(to);
+	return ret;
+}
+
+static int do_unlinkat(struct p9_server *s, struct in *in)
+{
+	u32 dfid = get32(in);
+	char name[P9_NAME_MAX + 1];
+	int ret = get_new_name(in, name);
+	u32 flags = get32(in);
+	int dfd;
+
+	if (in->bad)
+		return -EINVAL;
+	if (ret)
+		return ret;
+	dfd = dir_now(s, dfid);
+	if (dfd < 0)
+		return dfd;
+	ret = unlinkat(dfd, name, flags & P9_DOTL_AT_REMOVEDIR ? AT_REMOVEDIR : 0) ? -errno : 0;
+	close(dfd);
+	return ret;
+}
+
 /* Tremove clunks its fid whatever the answer (the client forgets it). */
 static int do_remove(struct p9_server *s, struct in *in)
 {
 	u32 fid = get32(in);
-	int ret;
+	char name[P9_NAME_MAX + 1];
+	struct p9_fid *f;
+	struct stat st;
+	int dfd, ret;
 
 	if (in->bad)
 		return -EINVAL;
-	ret = drop_fid(s, fid);
-	return ret ? ret : -EROFS;
+	f = find_fid(s, fid);
+	if (!f)
+		return -EBADF;
+	ret = s->ro ? -EROFS : stat_fd(f->fd, &st);
+	if (!ret) {
+		dfd = parent_now(s, f, name);
+		ret = dfd < 0 ? dfd : 0;
+	}
+	if (!ret) {
+		ret = unlinkat(dfd, name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) ? -errno : 0;
+		close(dfd);
+	}
+	drop_fid(s, fid);
+	return ret;
 }
 
 static int do_fsync(struct p9_server *s, struct in *in)
 {
-	u32 fid = get32(in);
+	struct p9_fid *f = find_fid(s, get32(in));
+	u32 datasync = get32(in);
 
-	take(in, 4);		/* datasync */
 	if (in->bad)
 		return -EINVAL;
-	/* nothing of the guest's to make durable on a read-only share */
-	return find_fid(s, fid) ? 0 : -EBADF;
+	if (!f)
+		return -EBADF;
+	if (!f->open)
+		return 0;	/* nothing written through it */
+	return (datasync ? fdatasync(f->fd) : fsync(f->fd)) ? -errno : 0;
+}
+
+/* Tsetattr's new size for @fd's file (@st): through the fid's own open fd if it writes. */
+static int truncate_to(struct p9_server *s, const struct p9_fid *f, int fd,
+		       const struct stat *st, u64 size)
+{
+	struct stat now;
+	int wfd, ret;
+
+	if (S_ISDIR(st->st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st->st_mode) || size > INT64_MAX)
+		return -EINVAL;
+	if (f->open && f->writable)
+		return ftruncate(f->fd, size) ? -errno : 0;
+	wfd = reopen(s, fd, f->path, O_WRONLY | O_NONBLOCK | O_NOCTTY);
+	if (wfd < 0)
+		return wfd;
+	ret = stat_fd(wfd, &now);
+	if (!ret && !same_file(st, &now))
+		ret = -ESTALE;
+	if (!ret && ftruncate(wfd, size))
+		ret = -errno;
+	close(wfd);
+	return ret;
+}
+
+/* Tsetattr's times for @fd's file (@st). */
+static int set_times(struct p9_server *s, const struct p9_fid *f, int fd,
+		     const struct stat *st, const struct timespec *times)
+{
+	char name[P9_NAME_MAX + 1];
+	int dfd, ret;
+
+	if (f->open)
+		return futimens(fd, times) ? -errno : 0;
+	if (S_ISLNK(st->st_mode)) {
+		/* the link itself, by name */
+		dfd = parent_now(s, f, name);
+		if (dfd < 0)
+			return dfd;
+		ret = utimensat(dfd, name, times, AT_SYMLINK_NOFOLLOW) ? -errno : 0;
+		close(dfd);
+		return ret;
+	}
+	if (s->proc_fd < 0)
+		return -EOPNOTSUPP;
+	snprintf(name, sizeof(name), "%d", fd);
+	return utimensat(s->proc_fd, name, times, 0) ? -errno : 0;
+}
+
+/* Tsetattr's time from its valid bits: now, the one given, or unchanged. */
+static int attr_time(u32 valid, u32 bit, u32 set_bit, u64 sec, u64 nsec, struct timespec *t)
+{
+	if (!(valid & bit)) {
+		t->tv_nsec = UTIME_OMIT;
+	} else if (!(valid & set_bit)) {
+		t->tv_nsec = UTIME_NOW;
+	} else {
+		if (nsec >= 1000000000 || sec > INT64_MAX)
+			return -EINVAL;
+		t->tv_sec = sec;
+		t->tv_nsec = nsec;
+	}
+	return 0;
+}
+
+static int do_setattr(struct p9_server *s, struct in *in)
+{
+	struct p9_fid *f = find_fid(s, get32(in));
+	u32 valid = get32(in), mode = get32(in);
+	struct timespec times[2] = { 0 };
+	u64 size, at_s, at_ns, mt_s, mt_ns;
+	struct stat st;
+	int fd, ret;
+
+	take(in, 8);		/* uid, gid: accepted and ignored, see the head */
+	size = get64(in);
+	at_s = get64(in);
+	at_ns = get64(in);
+	mt_s = get64(in);
+	mt_ns = get64(in);
+	if (in->bad)
+		return -EINVAL;
+	if (!f)
+		return -EBADF;
+	ret = attr_time(valid, P9_ATTR_ATIME, P9_ATTR_ATIME_SET, at_s, at_ns, &times[0]);
+	if (!ret)
+		ret = attr_time(valid, P9_ATTR_MTIME, P9_ATTR_MTIME_SET, mt_s, mt_ns, &times[1]);
+	if (ret)
+		return ret;
+	/* an open fid's file is its own; any other is checked to be in the share */
+	if (f->open) {
+		fd = f->fd;
+		ret = stat_fd(fd, &st);
+	} else {
+		fd = walk_again(s, f->fd, f->path, &st);
+		ret = fd < 0 ? fd : 0;
+	}
+	if (!ret && (valid & P9_ATTR_MODE))
+		ret = S_ISLNK(st.st_mode) ? -EOPNOTSUPP :
+		      chmod_fd(s, fd, f->open, safe_mode(mode));
+	if (!ret && (valid & P9_ATTR_SIZE))
+		ret = truncate_to(s, f, fd, &st, size);
+	if (!ret && (valid & (P9_ATTR_ATIME | P9_ATTR_MTIME)))
+		ret = set_times(s, f, fd, &st, times);
+	if (!f->open && fd >= 0)
+		close(fd);
+	return ret;
+}
+
+/* ---- locks ------------------------------------------------------------------ */
+
+/* Tlock: the host's open-file-description lock on the fid's open file. */
+static int do_lock(struct p9_server *s, struct in *in, struct out *out)
+{
+	struct p9_fid *f = find_fid(s, get32(in));
+	u8 type = get8(in);
+	struct flock fl = { .l_whence = SEEK_SET };
+	u64 start, len;
+	u8 status = P9_LOCK_SUCCESS;
+
+	take(in, 4);		/* flags: a blocked lock the client asks again */
+	start = get64(in);
+	len = get64(in);
+	take(in, 4);		/* proc_id */
+	skip_str(in);		/* client_id */
+	if (in->bad || start > INT64_MAX || len > INT64_MAX)
+		return -EINVAL;
+	if (!f || !f->open)
+		return -EBADF;
+	switch (type) {
+	case P9_LOCK_RDLCK:	fl.l_type = F_RDLCK; break;
+	case P9_LOCK_WRLCK:	fl.l_type = F_WRLCK; break;
+	case P9_LOCK_UNLCK:	fl.l_type = F_UNLCK; break;
+	default:		return -EINVAL;
+	}
+	if (!fits(out, 1))
+		return -ENOBUFS;
+	fl.l_start = start;
+	fl.l_len = len;
+	if (fcntl(f->fd, F_OFD_SETLK, &fl)) {
+		if (errno != EAGAIN && errno != EACCES)
+			return -errno;
+		status = P9_LOCK_BLOCKED;
+	}
+	put8(out, status);
+	return 0;
+}
+
+/* Tgetlock: the first lock that would conflict, or the request with UNLCK. */
+static int do_getlock(struct p9_server *s, struct in *in, struct out *out)
+{
+	struct p9_fid *f = find_fid(s, get32(in));
+	u8 type = get8(in);
+	struct flock fl = { .l_whence = SEEK_SET };
+	u64 start = get64(in), len = get64(in);
+	u32 proc_id = get32(in);
+	u16 clen = get16(in);
+	const u8 *client = take(in, clen);
+
+	if (in->bad || start > INT64_MAX || len > INT64_MAX)
+		return -EINVAL;
+	if (!f || !f->open)
+		return -EBADF;
+	if (type != P9_LOCK_RDLCK && type != P9_LOCK_WRLCK)
+		return -EINVAL;
+	fl.l_type = type == P9_LOCK_RDLCK ? F_RDLCK : F_WRLCK;
+	fl.l_start = start;
+	fl.l_len = len;
+	if (fcntl(f->fd, F_OFD_GETLK, &fl))
+		return -errno;
+	if (fl.l_type == F_UNLCK) {
+		put8(out, P9_LOCK_UNLCK);
+		put64(out, start);
+		put64(out, len);
+		put32(out, proc_id);
+	} else {
+		put8(out, fl.l_type == F_RDLCK ? P9_LOCK_RDLCK : P9_LOCK_WRLCK);
+		put64(out, fl.l_start);
+		put64(out, fl.l_len);
+		put32(out, 0);		/* another open file's, not a guest process's */
+	}
+	put_str(out, (const char *)client, clen);
+	return 0;
 }
 
 /* Answer @type's request in @in into @out (after the header): 0 or -errno. */
@@ -875,17 +1684,30 @@ static int dispatch(struct p9_server *s, u8 type, struct in *in, struct out *out
 	case P9_TAUTH:		return -EOPNOTSUPP;
 	case P9_TXATTRWALK:	return -EOPNOTSUPP;	/* no xattrs: nothing to plant */
 	case P9_TXATTRCREATE:	return -EOPNOTSUPP;
-	/* everything that would change the share */
-	case P9_TLCREATE: case P9_TSYMLINK: case P9_TMKNOD: case P9_TRENAME:
-	case P9_TSETATTR: case P9_TLINK: case P9_TMKDIR: case P9_TRENAMEAT:
-	case P9_TUNLINKAT: case P9_TWRITE:
-		return -EROFS;
 	case P9_TREMOVE:	return do_remove(s, in);
 	case P9_TFSYNC:		return do_fsync(s, in);
-	case P9_TLOCK: case P9_TGETLOCK:
-		return -EOPNOTSUPP;
-	default:
-		return -EOPNOTSUPP;
+	case P9_TLOCK:		return do_lock(s, in, out);
+	case P9_TGETLOCK:	return do_getlock(s, in, out);
+	case P9_TLCREATE: case P9_TWRITE: case P9_TMKDIR: case P9_TSYMLINK:
+	case P9_TLINK: case P9_TMKNOD: case P9_TRENAME: case P9_TRENAMEAT:
+	case P9_TUNLINKAT: case P9_TSETATTR:
+		break;		/* below: these change the share */
+	default:		return -EOPNOTSUPP;
+	}
+	if (s->ro)
+		return -EROFS;
+	switch (type) {
+	case P9_TLCREATE:	return do_lcreate(s, in, out);
+	case P9_TWRITE:		return do_write(s, in, out);
+	case P9_TMKDIR:		return do_mkdir(s, in, out);
+	case P9_TSYMLINK:	return do_symlink(s, in, out);
+	case P9_TLINK:		return do_link(s, in);
+	case P9_TMKNOD:		return -EPERM;	/* no device, FIFO or socket */
+	case P9_TRENAME:	return do_rename(s, in);
+	case P9_TRENAMEAT:	return do_renameat(s, in);
+	case P9_TUNLINKAT:	return do_unlinkat(s, in);
+	case P9_TSETATTR:	return do_setattr(s, in);
+	default:		return -EOPNOTSUPP;
 	}
 }
 
@@ -924,7 +1746,7 @@ size_t p9__handle(struct p9_server *s, const u8 *req, size_t len, u8 *resp,
 	return out.off;
 }
 
-struct p9_server *p9__create(int root_fd, bool ro, char *err, size_t errlen)
+struct p9_server *p9__create(int root_fd, unsigned int flags, char *err, size_t errlen)
 {
 	struct p9_server *s;
 	struct stat st;
@@ -935,11 +1757,6 @@ struct p9_server *p9__create(int root_fd, bool ro, char *err, size_t errlen)
 		close(root_fd);
 		return NULL;
 	}
-	if (!ro) {
-		errorf(err, errlen, "read-write shares are not served yet: add ,ro");
-		close(root_fd);
-		return NULL;
-	}
 	s = calloc(1, sizeof(*s));
 	if (!s) {
 		errorf(err, errlen, "%s", strerror(ENOMEM));
@@ -947,14 +1764,18 @@ struct p9_server *p9__create(int root_fd, bool ro, char *err, size_t errlen)
 		return NULL;
 	}
 	s->root = root_fd;
-	s->ro = ro;
+	s->ro = flags & P9_RO;
+	s->cross_mounts = flags & P9_CROSS_MOUNTS;
+	/* what a create applies: the guest's modes are exact (set at start-up, one thread) */
+	s->umask = umask(0);
+	umask(s->umask);
 	s->devs[0] = st.st_dev;
 	s->nr_devs = 1;
 	if (getrandom(&s->seed, sizeof(s->seed), GRND_NONBLOCK) < 0)
 		s->seed = (u32)(uintptr_t)s;
 	s->proc_fd = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	/* the whole server stands on openat2 (Linux 5.6): say so at once */
-	fd = open_beneath(root_fd, ".", O_PATH);
+	fd = open_beneath(s, root_fd, ".", O_PATH, 0);
 	if (fd < 0) {
 		errorf(err, errlen, "%s", fd == -ENOSYS ?
 		       "this kernel has no openat2 (Linux 5.6 and later have it)" :

@@ -20,11 +20,16 @@
 
 struct p9_server;
 
+/* How a share is served (p9__create's @flags). */
+#define P9_RO			(1u << 0)	/* every change refused with EROFS */
+#define P9_CROSS_MOUNTS		(1u << 1)	/* walks enter the data file systems
+						   mounted below the root */
+
 /*
  * Serve the directory @root_fd (an O_PATH or O_DIRECTORY fd, owned from
- * now on), read-only if @ro.  NULL with the reason in @err.
+ * now on) as @flags say.  NULL with the reason in @err.
  */
-struct p9_server *p9__create(int root_fd, bool ro, char *err, size_t errlen);
+struct p9_server *p9__create(int root_fd, unsigned int flags, char *err, size_t errlen);
 void p9__destroy(struct p9_server *s);
 
 /* The session ends (a device reset): every fid is dropped, Tversion next. */

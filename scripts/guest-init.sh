@@ -36,8 +36,14 @@
 #   9p        mount the share tagged hostshare (read-only) on /mnt and say
 #             what the guest sees: "guest-9p-...: " lines for a file, one
 #             deeper, a big one's md5, the listing, a symlink out of the
-#             share (the guest resolves it in its own tree), a FIFO, a write
-#             (refused), then power off
+#             share (the guest resolves it in its own tree), a tmpfs and
+#             /proc mounted below the share, a FIFO, a write (refused), then
+#             power off
+#   9prw      mount the share tagged rwshare (read-write) on /mnt and change
+#             it: write, append, truncate, mkdir, rename, symlink, hard link,
+#             chmod u+s (dropped), chown (ignored), mknod (refused), remove;
+#             write through a symlink out of the share (lands in the guest's
+#             own tree); "guest-9prw-...: " lines say what it saw
 #   9pbench   mount the share tagged bench9 (read-only) and time (guest
 #             /proc/uptime) reading its 64 MiB big.bin, reading every file
 #             of tree/ (1000 of 4 KiB) and stat'ing them all (ls -lR):
@@ -145,6 +151,12 @@ netbench)
 	echo "guest-9p-list: $(ls -a /mnt | tr '\n' ' ')"
 	echo "guest-9p-link: $(readlink /mnt/out) -> $(ls /mnt/out/ | tr '\n' ' ')"
 	echo "guest-9p-up: $(ls /mnt/.. | tr '\n' ' ')"
+	echo "guest-9p-mount: $(cat /mnt/tmpfs/note.txt)"
+	if ls /mnt/proc/self/ > /dev/null 2>&1 || cat /mnt/proc/version > /dev/null 2>&1; then
+		echo "guest-9p-proc: entered"
+	else
+		echo "guest-9p-proc: refused"
+	fi
 	if timeout 5 cat /mnt/fifo > /dev/null 2>&1; then
 		echo "guest-9p-fifo: opened"
 	else
@@ -156,6 +168,41 @@ netbench)
 		echo "guest-9p-write: refused"
 	fi
 	umount /mnt && echo "guest-9p-unmounted"
+	poweroff -f ;;
+9prw)
+	mount -t 9p -o trans=virtio,version=9p2000.L rwshare /mnt &&
+		echo "guest-9prw-mounted"
+	echo "guest-9prw-read: $(cat /mnt/from-host.txt)"
+	echo "written by the guest" > /mnt/from-guest.txt
+	echo "and appended" >> /mnt/from-guest.txt
+	mkdir -p /mnt/made/deeper && echo deep > /mnt/made/deeper/file
+	dd if=/dev/urandom of=/mnt/noise.bin bs=64k count=16 2> /dev/null
+	echo "guest-9prw-noise: $(md5sum < /mnt/noise.bin | cut -d' ' -f1)"
+	echo "0123456789" > /mnt/trunc.txt && truncate -s 4 /mnt/trunc.txt
+	echo "before" > /mnt/old-name && mv /mnt/old-name /mnt/new-name
+	mv /mnt/made /mnt/moved && echo "guest-9prw-moved: $(cat /mnt/moved/deeper/file)"
+	ln -s ../outside /mnt/link && ln /mnt/new-name /mnt/hard
+	echo "guest-9prw-nlink: $(stat -c %h /mnt/new-name)"
+	echo "#!/bin/sh" > /mnt/suid && chmod 6755 /mnt/suid
+	echo "guest-9prw-suid: $(stat -c %a /mnt/suid)"
+	if chown 4321:4321 /mnt/suid 2> /dev/null; then
+		echo "guest-9prw-chown: accepted, $(stat -c %u /mnt/suid)"
+	else
+		echo "guest-9prw-chown: refused"
+	fi
+	if mknod /mnt/null c 1 3 2> /dev/null || mkfifo /mnt/fifo 2> /dev/null; then
+		echo "guest-9prw-mknod: made"
+	else
+		echo "guest-9prw-mknod: refused"
+	fi
+	echo gone > /mnt/gone && rm /mnt/gone && mkdir /mnt/gonedir && rmdir /mnt/gonedir
+	[ -e /mnt/gone ] || [ -e /mnt/gonedir ] || echo "guest-9prw-removed"
+	# the share's "out" is a link to /etc: the guest follows it into its own
+	echo "guest" > /mnt/out/written-through-link 2> /dev/null
+	echo "guest-9prw-through-link: $(cat /etc/written-through-link 2> /dev/null)"
+	sync
+	echo "guest-9prw-list: $(ls /mnt | tr '\n' ' ')"
+	umount /mnt && echo "guest-9prw-unmounted"
 	poweroff -f ;;
 9pbench)
 	mount -t 9p -o trans=virtio,version=9p2000.L bench9 /mnt ||

@@ -2,7 +2,7 @@
 /*
  * 9p.c - virtio-9p (device ID 9, which VIRTIO 1.2 reserves and Linux's
  * 9pnet_virtio and QEMU define: a mount tag in the configuration, one
- * queue): `--9p <dir>,<tag>,ro` as lkvm spells it shares a host directory; the
+ * queue): `--9p <dir>,<tag>[,ro]` as lkvm spells it shares a host directory; the
  * guest mounts it with `mount -t 9p -o trans=virtio,version=9p2000.L TAG
  * /mnt`.  One request queue, served on a thread of the device's own (a
  * share on a slow file system stalls its guest's reads, never the main
@@ -177,7 +177,8 @@ static int p9_init(struct vm *vm, const char *arg, void **state)
 		close(fd);
 		return -ENOMEM;
 	}
-	d->server = p9__create(fd, p.ro, err, sizeof(err));
+	/* mounts below the share are entered, but only data file systems */
+	d->server = p9__create(fd, (p.ro ? P9_RO : 0) | P9_CROSS_MOUNTS, err, sizeof(err));
 	if (!d->server) {
 		pr_err("--9p %s: %s", arg, err);
 		free(d);
@@ -205,7 +206,7 @@ static int p9_init(struct vm *vm, const char *arg, void **state)
 	ret = virtio_dev__add(&d->vdev);
 	if (ret)
 		goto out_thread;
-	pr_info("%s: %s, read-only", d->name, p.dir);
+	pr_info("%s: %s, %s", d->name, p.dir, p.ro ? "read-only" : "read-write");
 	*state = d;
 	return 0;
 
@@ -242,12 +243,14 @@ static void p9_exit(struct vm *vm __unused, void *state)
 
 static const struct device_option p9_option = {
 	.name		= "9p",
-	.metavar	= "<host dir>,<tag>,ro",
-	.help		= "share a host directory with the guest (virtio-9p),\n"
-			  "read-only for now: mount -t 9p -o trans=virtio TAG DIR.\n"
+	.metavar	= "<host dir>,<tag>[,ro]",
+	.help		= "share a host directory with the guest (virtio-9p):\n"
+			  "mount -t 9p -o trans=virtio TAG DIR in the guest.\n"
 			  "The guest never reaches outside it: no symlink is\n"
-			  "followed, no other file system entered, no device\n"
-			  "node opened",
+			  "followed, no device node opened, only data file\n"
+			  "systems mounted below it entered (never /proc, /sys).\n"
+			  "Files are the vmm user's: a guest chown changes\n"
+			  "nothing, setuid/setgid bits are dropped",
 	.check		= check_9p,
 };
 

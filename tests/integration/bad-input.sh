@@ -143,8 +143,8 @@ mv /dev/vhost-net.away /dev/vhost-net
 expect_error '--network mode=tap,vhost=on: /dev/vhost-net: No such file or directory \(load the vhost_net module\)$'
 expect_status 1
 
-# Shares: no tag, a directory that is not there or is a file, a
-# read-write share (not served yet), an unknown flag.
+# Shares: no tag, a directory that is not there or is a file, an unknown
+# flag.
 vmm_run run -k $GUEST_KERNEL --9p /tmp
 expect_error '--9p /tmp: expected <host dir>,<tag>\[,ro\]$'
 expect_status 2
@@ -153,8 +153,6 @@ expect_error '--9p /nonexistent,share,ro: /nonexistent: No such file or director
 expect_status 1
 vmm_run run -k $GUEST_KERNEL --9p /etc/passwd,share,ro
 expect_error '--9p /etc/passwd,share,ro: /etc/passwd: Not a directory$'
-vmm_run run -k $GUEST_KERNEL --9p /tmp,share
-expect_error '--9p /tmp,share: read-write shares are not served yet: add ,ro$'
 vmm_run run -k $GUEST_KERNEL --9p /tmp,share,rw
 expect_error "--9p /tmp,share,rw: unknown flag 'rw' \\(expected ro\\)$"
 expect_status 2
