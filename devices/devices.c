@@ -30,6 +30,16 @@ static int init_one(struct vm *vm, const struct device_desc *desc,
 	return 0;
 }
 
+const struct device_desc *devices__find(const char *name)
+{
+	const struct device_desc *const *d;
+
+	for (d = __start_vmm_devices; d < __stop_vmm_devices; d++)
+		if (!strcmp((*d)->name, name))
+			return *d;
+	return NULL;
+}
+
 void devices__implicit(struct vm_config *cfg)
 {
 	const struct device_desc *const *d;

@@ -33,6 +33,11 @@ GUEST_MODULES="virtio_mmio virtio_pci virtio_blk virtio_net virtio_console
 GUEST_EXTRA_MODULES="crc32c_generic ext4"
 # Modules L1 loads only when a test asks (lib.sh's load_host_modules).
 HOST_MODULES="loop crc32c_generic ext4 dm-log-writes tun bridge vhost_net"
+# The guest kernel's modules the boot without a disk puts in its initramfs
+# (vmm/rootfs.c), where a distribution installs them in L1:
+# /lib/modules/$ABI/kernel/..., with modules.builtin and no modules.dep (so
+# the vmm reads each module's own dependencies).
+ROOTFS_MODULES="virtio_mmio virtio_pci 9pnet_virtio 9p"
 # Modules L1 loads at boot (host-init.sh): dummy, for the interface with a
 # default route that passt takes its addresses from.
 HOST_BOOT_MODULES="dummy"
@@ -154,6 +159,15 @@ mk_host_initrd() {
 	copy_modules "$root" etc/modules $HOST_MODULES
 	# shellcheck disable=SC2086
 	copy_modules "$root" etc/modules-boot $HOST_BOOT_MODULES
+	seen_mod=()
+	# shellcheck disable=SC2086
+	for m in $ROOTFS_MODULES; do
+		module_order "$m"
+	done | while read -r rel; do
+		mkdir -p "$root/lib/modules/$ABI/$(dirname "$rel")"
+		cp "$MODDIR/$rel" "$root/lib/modules/$ABI/$rel"
+	done
+	cp "$MODDIR/modules.builtin" "$root/lib/modules/$ABI/"
 	# passt and what it links against, off PATH (/opt/passt/bin: only the
 	# tests that ask for user networking get the implicit NIC; a passt
 	# per VM is L1 time every other test would pay); a user "nobody" for

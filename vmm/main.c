@@ -102,6 +102,8 @@ static int cmd_run(int argc, char **argv)
 		snprintf(name, sizeof(name), "guest-%d", (int)getpid());
 		cfg.name = name;
 	}
+	if (rootfs__prepare(&cfg))
+		return VMM_EXIT_ERROR;
 	devices__implicit(&cfg);
 	return vm__run(&cfg);
 }
@@ -112,6 +114,9 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	int fd;
 
+	/* the guest's /init in the boot without a disk (rootfs.c) */
+	if (getpid() == 1 && argc > 0 && !strcmp(argv[0], "/init"))
+		return rootfs__init(argc, argv);
 	/*
 	 * fds 0-2 open, on /dev/null if they were closed: the console uses
 	 * them by number, and nothing the vmm opens may land there.

@@ -42,6 +42,19 @@ static const char usage_tail[] =
 "                          its first byte, as lkvm does)\n"
 "    -i, --initrd <file>   initial RAM disk\n"
 "    -p, --params <text>   kernel command line, appended to the defaults\n"
+"    --root <dir>          boot a Linux guest whose root is <dir>, shared\n"
+"                          read-write over virtio-9p (made, with links\n"
+"                          into the host's / for its programs, if it\n"
+"                          lacks them); the default for a Linux kernel\n"
+"                          given no --disk, --initrd or root= (lkvm's\n"
+"                          boot without a disk), in\n"
+"                          ~/.local/state/vmm/default.  The vmm writes the\n"
+"                          initramfs: 9p and virtio modules from\n"
+"                          /lib/modules/<the kernel's release>, and itself\n"
+"                          as /init; /virt/sandbox.sh runs if the root has\n"
+"                          one, else a shell; the guest powers off after\n"
+"    --hostfs <ro|rw|none> the host's / at the guest's /host in that mode\n"
+"                          (default ro: read-only)\n"
 "    -f, --firmware <file> firmware to boot instead of a kernel: loaded at\n"
 "                          the start of RAM (or --firmware-address) and\n"
 "                          entered there, the DTB at the next 2M boundary\n"
@@ -109,7 +122,7 @@ enum {
 	OPT_NAME = 0x100, OPT_CONSOLE, OPT_IRQCHIP, OPT_DUMP_DTB,
 	OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_DEBUG, OPT_PMU, OPT_KVM_DEV,
 	OPT_TESTDEV, OPT_FIRMWARE_ADDR, OPT_DTB, OPT_NOOP, OPT_UNSUPPORTED,
-	OPT_TRANSPORT, OPT_NO_EVENTFD,
+	OPT_TRANSPORT, OPT_NO_EVENTFD, OPT_ROOT, OPT_HOSTFS,
 	OPT_DEVICE = 0x1000,	/* + the index of a device with an option */
 };
 
@@ -117,6 +130,8 @@ static const struct option run_options[] = {
 	{ "kernel",	required_argument, NULL, 'k' },
 	{ "initrd",	required_argument, NULL, 'i' },
 	{ "params",	required_argument, NULL, 'p' },
+	{ "root",	required_argument, NULL, OPT_ROOT },
+	{ "hostfs",	required_argument, NULL, OPT_HOSTFS },
 	{ "cpus",	required_argument, NULL, 'c' },
 	{ "mem",	required_argument, NULL, 'm' },
 	{ "name",	required_argument, NULL, OPT_NAME },
@@ -415,6 +430,21 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 			if (cfg->mem_size % SZ_1M)
 				return errorf(err, errlen, "--mem %s: memory size must be a whole number of MiB",
 					    optarg);
+			break;
+		case OPT_ROOT:
+			if (!*optarg)
+				return errorf(err, errlen, "--root: the directory must not be empty");
+			cfg->root = optarg;
+			break;
+		case OPT_HOSTFS:
+			if (!strcmp(optarg, "ro"))
+				cfg->hostfs = HOSTFS_RO;
+			else if (!strcmp(optarg, "rw"))
+				cfg->hostfs = HOSTFS_RW;
+			else if (!strcmp(optarg, "none"))
+				cfg->hostfs = HOSTFS_NONE;
+			else
+				return errorf(err, errlen, "--hostfs %s: expected ro, rw or none", optarg);
 			break;
 		case OPT_NAME:
 			if (!*optarg)

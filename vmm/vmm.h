@@ -72,6 +72,11 @@ enum virtio_transport_kind {
 	VIRTIO_TRANSPORT_AUTO, VIRTIO_TRANSPORT_MMIO, VIRTIO_TRANSPORT_PCI,
 };
 
+/* How the boot without a disk shares the host's / (--hostfs). */
+enum hostfs_kind {
+	HOSTFS_RO, HOSTFS_RW, HOSTFS_NONE,
+};
+
 struct device_desc;
 
 /* One use of a device's own option (--disk x), in command-line order. */
@@ -94,6 +99,8 @@ struct vm_config {
 	const char	*flash;		/* -F: the CFI flash image */
 	const char	*dtb;		/* --dtb: instead of the generated one */
 	const char	*params;	/* appended to the default command line */
+	const char	*root;		/* --root: the guest's root over 9p */
+	enum hostfs_kind hostfs;	/* --hostfs */
 	const char	*name;
 	const char	*dump_dtb;
 	const char	*kvm_dev;	/* NULL: /dev/vmm if present, else /dev/kvm */
@@ -583,6 +590,8 @@ struct device_inst {
  * it is built for them.
  */
 void devices__implicit(struct vm_config *cfg);
+/* The registered device called @name, or NULL. */
+const struct device_desc *devices__find(const char *name);
 /* Run every registered device's init in order; -errno on failure. */
 int devices__init(struct vm *vm, struct device_inst *inst, unsigned int *nr);
 int devices__fdt(struct vm *vm, struct device_inst *inst, unsigned int nr,
@@ -669,5 +678,32 @@ int loader__load(struct vm *vm) __must_check;
  * printing a one-line reason.  The caller frees it.
  */
 void *loader__read_dtb(struct vm *vm) __must_check;
+
+/* ---- lkvm's boot without a disk (rootfs.c, rootfs-init.c) ----------------- */
+
+/*
+ * With --root, or a Linux kernel and no --disk, --initrd, --firmware,
+ * --dtb, root= or --nodefaults: make @cfg boot a host directory as the
+ * guest's root over virtio-9p, the host's / at /host, from an initramfs
+ * the vmm writes.  0 (also when the mode does not apply), or -1 after a
+ * one-line error.
+ */
+int rootfs__prepare(struct vm_config *cfg);
+
+/*
+ * The release in the first "Linux version <release> " of @data (a kernel
+ * Image) into @rel: 0, or -1 if there is none that fits in @cap.
+ */
+int rootfs__release(const void *data, size_t len, char *rel, size_t cap);
+
+/*
+ * The value of "depends=" in the .modinfo section of the kernel module
+ * (ELF64, little-endian) in @b: 0 with it in @out ("" for none), or -1
+ * for a file that is not one or a value longer than @cap.
+ */
+int rootfs__modinfo_depends(const u8 *b, size_t len, char *out, size_t cap);
+
+/* The guest's /init in that mode: the vmm binary run as the guest's PID 1. */
+int rootfs__init(int argc, char **argv);
 
 #endif

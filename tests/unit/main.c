@@ -101,6 +101,7 @@ static const struct {
 	{ "pci",	pci_suite },
 	{ "passt",	passt_suite },
 	{ "9p",		p9_suite },
+	{ "rootfs",	rootfs_suite },
 };
 
 /* Check gives a result its TCase's name; the suite is the one holding it. */

@@ -7,6 +7,7 @@
 
 #include <check.h>
 
+Suite *rootfs_suite(void);
 Suite *options_suite(void);
 Suite *image_suite(void);
 Suite *fdt_suite(void);
