@@ -44,9 +44,10 @@
 #             chmod u+s (dropped), chown (ignored), mknod (refused), remove;
 #             write through a symlink out of the share (lands in the guest's
 #             own tree); "guest-9prw-...: " lines say what it saw
-#   9pbench   mount the share tagged bench9 (read-only) and time (guest
-#             /proc/uptime) reading its 64 MiB big.bin, reading every file
-#             of tree/ (1000 of 4 KiB) and stat'ing them all (ls -lR):
+#   9pbench   mount the share tagged bench9 and time (guest /proc/uptime)
+#             reading its 64 MiB big.bin, reading every file of tree/ (1000
+#             of 4 KiB) and stat'ing them all (ls -lR), writing 64 MiB
+#             (fsync'ed), writing a copy of tree/ (tar) and removing both:
 #             "guest-9pbench: NAME START END" each
 #   net       give eth0 address vmmip/24, ping vmmpeer until it answers (60
 #             tries); with vmmrole=send send it 4 MiB of noise over TCP
@@ -217,6 +218,10 @@ netbench)
 	bench read_64m "cat /mnt/big.bin"
 	bench tree_read "find /mnt/tree -type f | xargs cat"
 	bench tree_stat "ls -lR /mnt/tree"
+	mkdir -p /tmp && tar -C /mnt/tree -cf /tmp/tree.tar .
+	bench write_64m "dd if=/dev/zero of=/mnt/out.bin bs=1M count=64 conv=fsync"
+	bench tree_write "mkdir /mnt/wtree && tar -C /mnt/wtree -xf /tmp/tree.tar"
+	bench tree_rm "rm -r /mnt/wtree /mnt/out.bin"
 	poweroff -f ;;
 user)
 	mkdir -p /tmp

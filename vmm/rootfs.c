@@ -612,6 +612,27 @@ static int default_root(char *path, size_t cap)
 	return n < (int)cap ? 0 : -1;
 }
 
+/* @path made absolute (it may not exist yet) into @abs: 0, or -1 with errno. */
+static int absolute(const char *path, char *abs, size_t cap)
+{
+	char cwd[PATH_MAX];
+
+	if (realpath(path, abs))
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	if (*path == '/') {
+		cwd[0] = 0;
+	} else if (!getcwd(cwd, sizeof(cwd))) {
+		return -1;
+	}
+	if (snprintf(abs, cap, "%s%s%s", cwd, *cwd ? "/" : "", path) >= (int)cap) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- the mode ---------------------------------------------------------------------------- */
 
 static bool has_disk(const struct vm_config *cfg)
@@ -695,8 +716,7 @@ int rootfs__prepare(struct vm_config *cfg)
 			       cfg->root, cfg->kernel ? cfg->kernel : "(none: give -k)");
 			return -1;
 		}
-		if (!realpath(cfg->root, dir) && (errno != ENOENT ||
-		    snprintf(dir, sizeof(dir), "%s", cfg->root) >= (int)sizeof(dir))) {
+		if (absolute(cfg->root, dir, sizeof(dir))) {
 			pr_err("--root %s: %s", cfg->root, strerror(errno));
 			return -1;
 		}

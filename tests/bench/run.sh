@@ -85,10 +85,11 @@ want blk && backends | while read -r backend dev; do
 done
 rm -f /tmp/bench.img
 
-# virtio-9p on each backend: a read-only share in L1's tmpfs with a 64 MiB
-# file and a tree of 1000 files of 4 KiB in 10 directories; the guest (2
-# vCPUs, 512 MiB, the default transport) reads the big file, reads every
-# file of the tree, and stat's them all; guest time from /proc/uptime.
+# virtio-9p on each backend: a share in L1's tmpfs with a 64 MiB file and a
+# tree of 1000 files of 4 KiB in 10 directories; the guest (2 vCPUs, 512
+# MiB, the default transport) reads the big file, reads every file of the
+# tree, stat's them all, writes 64 MiB (fsync'ed), writes a copy of the
+# tree (tar) and removes both; guest time from /proc/uptime.
 # Two runs; the slower is the figure: 9p_<name>_ms.
 want 9p && {
 	rm -rf /tmp/share9 && mkdir -p /tmp/share9
@@ -109,7 +110,7 @@ want 9p && backends | while read -r backend dev; do
 	: > /tmp/9p.parts
 	for i in 1 2; do
 		vmm run --kvm-dev $dev -k /guest/Image -i /guest/initrd.cpio -c 2 -m 512 \
-			-n mode=none --9p /tmp/share9,bench9,ro -p "quiet vmmtest=9pbench" \
+			-n mode=none --9p /tmp/share9,bench9 -p "quiet vmmtest=9pbench" \
 			< /dev/null > /tmp/9p.out 2>&1
 		echo "@@@ BENCH-STATUS 9p-$backend $TB_MODE $?"
 		tr -d '\r' < /tmp/9p.out | grep '^guest-9pbench' | sed "s/^/@@@ 9P-RUN $backend $TB_MODE /"

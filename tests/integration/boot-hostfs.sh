@@ -5,8 +5,10 @@
 # guest kernel's 9p and virtio modules in L1's /lib/modules/<release> (no
 # modules.dep there: it reads their own dependencies) and puts them and
 # itself (as /init) in the initramfs it writes.  The root's
-# /virt/sandbox.sh runs; the guest powers off after it.  Then --root with
-# --initrd, and with a kernel that is not Linux: refused.
+# /virt/sandbox.sh runs; the guest powers off after it.  Then --root, made
+# from nothing, with no script: a shell on the console, which the test
+# talks to; and --root with --initrd, and with a kernel that is not Linux:
+# refused.
 # modes: vhe vhe-none
 # timeout: 180
 . /tests/lib.sh
@@ -45,6 +47,33 @@ expect_output '^sandbox-wrote$' "a write to the guest's root"
 [ "$(readlink $root/bin)" = /host/bin ] || fail "$root/bin: $(readlink $root/bin)"
 [ "$(readlink $root/etc/passwd)" = /host/etc/passwd ] || fail "$root/etc/passwd: $(readlink $root/etc/passwd)"
 expect_output '^sandbox-pid1: /init' "the vmm as the guest's init"
+
+# --root, made from nothing, and no sandbox script: a shell on the console
+# (commands sent until it answers: what arrives before it reads is lost)
+rm -rf /tmp/myroot /tmp/shell.raw && mkfifo /tmp/shell.in
+vmm run -k $GUEST_KERNEL -c 1 -m 256 -n mode=none --root /tmp/myroot -p quiet \
+	< /tmp/shell.in > /tmp/shell.raw 2>&1 &
+pid=$!
+exec 3> /tmp/shell.in
+i=0
+until grep -q '^shell-says-42' /tmp/shell.raw 2> /dev/null; do
+	i=$((i + 1))
+	[ $i -le 90 ] || fail "no answer from the guest's shell in 90 s: $(tail -n 3 /tmp/shell.raw)"
+	echo 'echo shell-says-$((6 * 7)) $(cat /proc/1/cmdline) $(ls -d /host/tests)' >&3
+	sleep 1
+done
+echo 'touch /root/was-here; exit' >&3
+wait $pid
+status=$?
+exec 3>&-
+rm -f /tmp/shell.in
+out=/tmp/shell.out
+tr -d '\r' < /tmp/shell.raw > $out
+cat $out
+expect_status 0 "the vmm, after the shell's exit"
+expect_output '^shell-says-42 /init /host/tests' "the shell, with L1's / at /host"
+[ -e /tmp/myroot/root/was-here ] || fail "the shell's file is not in /tmp/myroot/root"
+[ "$(readlink /tmp/myroot/bin)" = /host/bin ] || fail "/tmp/myroot was not given its links"
 
 vmm_run run -k $GUEST_KERNEL -i $GUEST_INITRD --root /tmp/elsewhere
 expect_error '--root builds the guest.s initramfs: drop --initrd$'
