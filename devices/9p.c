@@ -3,20 +3,22 @@
  * 9p.c - a 9P2000.L server for one host directory, which it never leaves.
  *
  * Every fid holds an O_PATH fd of its file and the file's path below the
- * share's root.  A walk opens one name at a time below the fid's fd with
- * openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
- * RESOLVE_NO_XDEV): a name is never a path, the server never follows a
- * symlink (the guest reads links and resolves them itself), and the walk
- * stays on the share's file system; a share that crosses mounts (the
- * host's / in lkvm's boot-without-a-disk mode) enters only the data file
- * systems mounted below it, never /proc, /sys or their like.  ".." is taken off the fid's path and
- * that path walked again from the root, one name at a time, so ".." at the
- * root is the root.  Opening a fid for I/O resolves its path again the
- * same way, non-blocking and without a controlling tty, and checks it
- * found the same file (else ESTALE): a file swapped for a symlink, a
- * directory or a FIFO between walk and open is refused.  Only
- * regular files and directories are ever opened: device nodes, FIFOs and
- * sockets can be walked to and stat'ed, never read or written.
+ * share's root.  A walk starts where the fid's path leads from the root
+ * now, checked to be the file the fid holds (else ESTALE: a directory the
+ * host moved out of the share is not walked into), and opens one name at a
+ * time below it with openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+ * RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV): a name is never a path, the
+ * server never follows a symlink (the guest reads links and resolves them
+ * itself), and the walk stays on the share's file system; a share that
+ * crosses mounts enters only the data file systems mounted below it, never
+ * /proc, /sys or their like.  ".." is taken off the fid's path and that
+ * path walked again from the root, one name at a time, so ".." at the root
+ * is the root.  Opening a fid for I/O resolves its path again the same
+ * way, non-blocking and without a controlling tty, and checks it found the
+ * same file (else ESTALE): a file swapped for a symlink, a directory or a
+ * FIFO between walk and open is refused.  Only regular files and
+ * directories are ever opened: device nodes, FIFOs and sockets can be
+ * walked to and stat'ed, never read or written.
  *
  * Changes (on a share that is not read-only) are made by name below a
  * directory fid whose path is walked again from the root first and must
@@ -520,6 +522,15 @@ static bool same_file(const struct stat *a, const struct stat *b)
 }
 
 /*
+ * A fid's path that no longer resolves (the host moved or removed what it
+ * names, or put a link or a file in the way): the fid is stale.
+ */
+static int gone(int err)
+{
+	return err == -ENOENT || err == -ENOTDIR || err == -ELOOP ? -ESTALE : err;
+}
+
+/*
  * @path walked again from the root, checked to lead to the file @fd (a
  * fid's) holds: a new O_PATH fd of it, or -ESTALE when the path leads
  * elsewhere by now (the host moved the file, out of the share perhaps),
@@ -535,7 +546,7 @@ static int walk_again(struct p9_server *s, int fd, const char *path, struct stat
 		return ret;
 	nfd = open_path(s, path, O_PATH);
 	if (nfd < 0)
-		return nfd;
+		return gone(nfd);
 	ret = stat_fd(nfd, &now);
 	if (!ret && !same_file(&held, &now))
 		ret = -ESTALE;
@@ -648,10 +659,21 @@ static int do_walk(struct p9_server *s, struct in *in, struct out *out)
 	if (!fits(out, 2 + 13 * nwname))
 		return -ENOBUFS;
 
-	fd = fcntl(f->fd, F_DUPFD_CLOEXEC, 0);
+	/*
+	 * From the fid's file as its path from the root finds it now: a
+	 * directory the host moved out of the share is not walked into.
+	 * (A clone reaches nothing new.)
+	 */
+	if (nwname) {
+		fd = walk_again(s, f->fd, f->path, NULL);
+	} else {
+		fd = fcntl(f->fd, F_DUPFD_CLOEXEC, 0);
+		if (fd < 0)
+			fd = -errno;
+	}
 	path = strdup(f->path);
 	if (fd < 0 || !path) {
-		ret = fd < 0 ? -errno : -ENOMEM;
+		ret = fd < 0 ? fd : -ENOMEM;
 		goto fail;
 	}
 	count_at = out->off;
@@ -1053,8 +1075,8 @@ static int parent_now(struct p9_server *s, const struct p9_fid *f, char *name)
 	fd = open_path(s, dir, O_PATH | O_DIRECTORY);
 	free(dir);
 	if (fd < 0)
-		return fd;
-	ret = fstatat(fd, base, &now, AT_SYMLINK_NOFOLLOW) ? -errno : 0;
+		return gone(fd);
+	ret = fstatat(fd, base, &now, AT_SYMLINK_NOFOLLOW) ? gone(-errno) : 0;
 	if (!ret && !same_file(&held, &now))
 		ret = -ESTALE;
 	if (ret) {
@@ -1257,11 +1279,12 @@ static int do_mkdir(struct p9_server *s, struct in *in, struct out *out)
 		close(dfd);
 		return ret;
 	}
-	fd = open_beneath(s, dfd, name, O_RDONLY | O_DIRECTORY, 0);
+	/* O_PATH: a mode without read permission is the guest's to give */
+	fd = open_beneath(s, dfd, name, O_PATH | O_DIRECTORY, 0);
 	close(dfd);
 	if (fd < 0)
 		return fd;
-	ret = (mode & s->umask) && fchmod(fd, mode) ? -errno : 0;
+	ret = mode & s->umask ? chmod_fd(s, fd, false, mode) : 0;
 	if (!ret)
 		ret = stat_fd(fd, &st);
 	close(fd);
@@ -1351,7 +1374,7 @@ static int do_rename(struct p9_server *s, struct in *in)
 	struct p9_fid *d = find_fid(s, get32(in));
 	char name[P9_NAME_MAX + 1], old[P9_NAME_MAX + 1];
 	int ret = get_new_name(in, name);
-	char *to = NULL;
+	char *from = NULL, *to = NULL;
 	int odfd, ndfd;
 
 	if (in->bad)
@@ -1360,19 +1383,25 @@ static int do_rename(struct p9_server *s, struct in *in)
 		return ret;
 	if (!f || !d)
 		return -EBADF;
+	/* moved() rewrites f->path itself: its own copy of the old one */
 	to = join(d->path, name);
-	if (!to)
-		return -errno;
+	from = strdup(f->path);
+	if (!to || !from) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	odfd = parent_now(s, f, old);
 	ndfd = odfd < 0 ? odfd : dir_now(s, d->fid);
 	if (ndfd >= 0)
-		ret = rename_to(s, odfd, old, ndfd, name, f->path, to);
+		ret = rename_to(s, odfd, old, ndfd, name, from, to);
 	else
 		ret = ndfd;
 	if (ndfd >= 0)
 		close(ndfd);
 	if (odfd >= 0)
 		close(odfd);
+out:
+	free(from);
 	free(to);
 	return ret;
 }
@@ -1476,19 +1505,19 @@ static int do_fsync(struct p9_server *s, struct in *in)
 	return (datasync ? fdatasync(f->fd) : fsync(f->fd)) ? -errno : 0;
 }
 
-/* Tsetattr's new size for @fd's file (@st): through the fid's own open fd if it writes. */
+/*
+ * Tsetattr's new size for @fd's file (@st, checked to be a regular file):
+ * through @fd itself when it is the fid's own file open for writing, else
+ * through the inode @fd holds (checked to be in the share) opened for it.
+ */
 static int truncate_to(struct p9_server *s, const struct p9_fid *f, int fd,
-		       const struct stat *st, u64 size)
+		       bool writable, const struct stat *st, u64 size)
 {
 	struct stat now;
 	int wfd, ret;
 
-	if (S_ISDIR(st->st_mode))
-		return -EISDIR;
-	if (!S_ISREG(st->st_mode) || size > INT64_MAX)
-		return -EINVAL;
-	if (f->open && f->writable)
-		return ftruncate(f->fd, size) ? -errno : 0;
+	if (writable)
+		return ftruncate(fd, size) ? -errno : 0;
 	wfd = reopen(s, fd, f->path, O_WRONLY | O_NONBLOCK | O_NOCTTY);
 	if (wfd < 0)
 		return wfd;
@@ -1501,14 +1530,14 @@ static int truncate_to(struct p9_server *s, const struct p9_fid *f, int fd,
 	return ret;
 }
 
-/* Tsetattr's times for @fd's file (@st). */
-static int set_times(struct p9_server *s, const struct p9_fid *f, int fd,
+/* Tsetattr's times for @fd's file (@st): @own, the fid's open file. */
+static int set_times(struct p9_server *s, const struct p9_fid *f, int fd, bool own,
 		     const struct stat *st, const struct timespec *times)
 {
 	char name[P9_NAME_MAX + 1];
 	int dfd, ret;
 
-	if (f->open)
+	if (own)
 		return futimens(fd, times) ? -errno : 0;
 	if (S_ISLNK(st->st_mode)) {
 		/* the link itself, by name */
@@ -1549,6 +1578,7 @@ static int do_setattr(struct p9_server *s, struct in *in)
 	u64 size, at_s, at_ns, mt_s, mt_ns;
 	struct stat st;
 	int fd, ret;
+	bool own;
 
 	take(in, 8);		/* uid, gid: accepted and ignored, see the head */
 	size = get64(in);
@@ -1565,22 +1595,32 @@ static int do_setattr(struct p9_server *s, struct in *in)
 		ret = attr_time(valid, P9_ATTR_MTIME, P9_ATTR_MTIME_SET, mt_s, mt_ns, &times[1]);
 	if (ret)
 		return ret;
-	/* an open fid's file is its own; any other is checked to be in the share */
-	if (f->open) {
+	/*
+	 * An open fid's file is its own, but for a new size through a fid
+	 * not open for writing (which opens the file for it): that file and
+	 * any other is checked to be in the share still.
+	 */
+	own = f->open && (f->writable || !(valid & P9_ATTR_SIZE));
+	if (own) {
 		fd = f->fd;
 		ret = stat_fd(fd, &st);
 	} else {
 		fd = walk_again(s, f->fd, f->path, &st);
 		ret = fd < 0 ? fd : 0;
 	}
-	if (!ret && (valid & P9_ATTR_MODE))
-		ret = S_ISLNK(st.st_mode) ? -EOPNOTSUPP :
-		      chmod_fd(s, fd, f->open, safe_mode(mode));
+	/* all of it can be done, or none of it is */
+	if (!ret && (valid & P9_ATTR_MODE) && S_ISLNK(st.st_mode))
+		ret = -EOPNOTSUPP;
 	if (!ret && (valid & P9_ATTR_SIZE))
-		ret = truncate_to(s, f, fd, &st, size);
+		ret = S_ISDIR(st.st_mode) ? -EISDIR :
+		      !S_ISREG(st.st_mode) || size > INT64_MAX ? -EINVAL : 0;
+	if (!ret && (valid & P9_ATTR_MODE))
+		ret = chmod_fd(s, fd, own, safe_mode(mode));
+	if (!ret && (valid & P9_ATTR_SIZE))
+		ret = truncate_to(s, f, fd, own && f->writable, &st, size);
 	if (!ret && (valid & (P9_ATTR_ATIME | P9_ATTR_MTIME)))
-		ret = set_times(s, f, fd, &st, times);
-	if (!f->open && fd >= 0)
+		ret = set_times(s, f, fd, own, &st, times);
+	if (!own && fd >= 0)
 		close(fd);
 	return ret;
 }
