@@ -3,8 +3,10 @@
 # vmm - an arm64 virtual machine monitor and its hypervisor module.
 #
 #   make                  build/vmm (static aarch64), build/vmm.ko, build/firmware/
-#   make check            unit tests, then integration tests in the test bed
+#   make check            unit tests, the fuzz corpora, then integration tests in the test bed
 #   make check-unit       unit tests only (native, seconds)
+#   make check-fuzz       the fuzz harnesses over their seed corpora (ASan, UBSan)
+#   make fuzz             the fuzz harnesses with libFuzzer, FUZZ_SECONDS each (clang)
 #   make check-integration  integration tests only (emulated arm64 host)
 #   make run              boot the default guest (see README.md)
 #   make shell            an interactive shell in the emulated arm64 host
@@ -297,6 +299,7 @@ $(BUILD)/firmware/%.bin: $(BUILD)/firmware-raw/%.elf
 check:
 	$(Q)rm -rf $(BUILD)/results
 	-$(Q)$(MAKE) --no-print-directory check-unit
+	-$(Q)$(MAKE) --no-print-directory check-fuzz
 	-$(Q)$(MAKE) --no-print-directory check-integration
 	$(Q)scripts/summary.sh $(BUILD)/results
 
@@ -324,6 +327,10 @@ shell: all provision-kernel
 
 bench: all provision-kernel
 	$(Q)BENCH="$(BENCH)" scripts/testbed.sh bench
+
+# The fuzz harnesses: check-fuzz (their seeds, replayed under ASan and
+# UBSan; part of check), fuzz (libFuzzer, FUZZ_SECONDS each).
+include tests/fuzz/fuzz.mk
 
 # ---- install and clean ------------------------------------------------------
 

@@ -64,7 +64,8 @@ int rootfs__release(const void *data, size_t len, char *rel, size_t cap)
 		r = hit + sizeof(tag) - 1;
 		for (n = 0; r + n < end && n + 1 < cap && release_char(r[n]); n++)
 			;
-		if (n && r + n < end && r[n] == ' ') {
+		/* a name, not "." or "..": it becomes a directory in /lib/modules */
+		if (n && r + n < end && r[n] == ' ' && *r != '.') {
 			memcpy(rel, r, n);
 			rel[n] = 0;
 			return 0;
@@ -562,16 +563,26 @@ static int skeleton(const char *root)
 	struct dirent *e;
 	size_t i;
 	DIR *etc;
-	int rfd, efd;
+	int rfd, efd, fd;
 
 	rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rfd < 0) {
 		pr_err("boot without a disk: %s: %s", root, strerror(errno));
 		return -1;
 	}
-	for (i = 0; i < ARRAY_SIZE(dirs); i++)
-		if (!mkdirat(rfd, dirs[i].name, dirs[i].mode))
-			fchmodat(rfd, dirs[i].name, dirs[i].mode, 0);
+	/*
+	 * The root is a guest's (maybe one running now on it): a name made
+	 * here is opened without following a link before it is changed.
+	 */
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		if (mkdirat(rfd, dirs[i].name, dirs[i].mode))
+			continue;
+		fd = openat(rfd, dirs[i].name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0) {
+			fchmod(fd, dirs[i].mode);	/* past the umask */
+			close(fd);
+		}
+	}
 	for (i = 0; i < ARRAY_SIZE(links); i++) {
 		snprintf(path, sizeof(path), "/%s", links[i]);
 		snprintf(target, sizeof(target), "/host/%s", links[i]);
@@ -580,7 +591,7 @@ static int skeleton(const char *root)
 	}
 	/* /etc: made once, a link per entry of the host's at the time */
 	if (!mkdirat(rfd, "etc", 0755)) {
-		efd = openat(rfd, "etc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		efd = openat(rfd, "etc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		etc = opendir("/etc");
 		while (efd >= 0 && etc && (e = readdir(etc))) {
 			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))

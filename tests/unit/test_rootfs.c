@@ -28,6 +28,7 @@ START_TEST(release_refused)
 	static const char none[] = "Linux versio 6.1.0 ";
 	static const char lng[] = "Linux version 6.1.0-41-arm64-and-a-very-long-tail ";
 	static const char later[] = "Linux version /x Linux version 6.2.0 ";
+	static const char dots[] = "Linux version .. ";
 	char rel[16];
 
 	ck_assert_int_eq(rootfs__release(slash, sizeof(slash) - 1, rel, sizeof(rel)), -1);
@@ -35,6 +36,7 @@ START_TEST(release_refused)
 	ck_assert_int_eq(rootfs__release(none, sizeof(none) - 1, rel, sizeof(rel)), -1);
 	ck_assert_int_eq(rootfs__release(lng, sizeof(lng) - 1, rel, sizeof(rel)), -1);
 	ck_assert_int_eq(rootfs__release("", 0, rel, sizeof(rel)), -1);
+	ck_assert_int_eq(rootfs__release(dots, sizeof(dots) - 1, rel, sizeof(rel)), -1);
 	ck_assert_int_eq(rootfs__release(later, sizeof(later) - 1, rel, sizeof(rel)), 0);
 	ck_assert_str_eq(rel, "6.2.0");
 }
