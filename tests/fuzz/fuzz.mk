@@ -60,7 +60,7 @@ $(BUILD)/fuzz-replay/fuzz_%: $(BUILD)/fuzz-replay/tests/fuzz/fuzz_%.o \
 	$(msg) HOSTLD $@
 	$(Q)$(HOSTCC) $(filter-out -MMD -MP,$(FUZZ_SAN_CFLAGS)) -o $@ $^
 
-$(BUILD)/fuzz-replay/%.o: %.c
+$(BUILD)/fuzz-replay/%.o: %.c | $(BUILD)/.provisioned
 	$(msg) HOSTCC $@
 	$(Q)mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(FUZZ_SAN_CFLAGS) -c -o $@ $<
