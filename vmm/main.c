@@ -115,7 +115,7 @@ int main(int argc, char **argv)
 	int fd;
 
 	/* the guest's /init in the boot without a disk (rootfs.c) */
-	if (getpid() == 1 && argc > 0 && !strcmp(argv[0], "/init"))
+	if (getpid() == 1 && argc > 0 && !strcmp(argv[0], "/init") && !access("/config", R_OK))
 		return rootfs__init(argc, argv);
 	/*
 	 * fds 0-2 open, on /dev/null if they were closed: the console uses

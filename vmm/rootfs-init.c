@@ -7,8 +7,10 @@
  * shared) at /host in it, moves /dev, /proc and /sys over, switches root,
  * and runs /virt/sandbox.sh if the root has one (lkvm's name for a guest
  * script) or else a login shell on the console; when that ends, the guest
- * powers off (the vmm exits 0).  A failure before that is said on the
- * console and resets the guest (the vmm exits 3).
+ * powers off (the vmm exits 0).  A failure before that (a shell that
+ * cannot run included) is said on the console and resets the guest (the
+ * vmm exits 3).  /config says how the host's / is shared (hostfs=ro, rw or
+ * none).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -110,56 +112,106 @@ static int mount_9p(const char *tag, const char *dir, unsigned long flags)
 	return -1;
 }
 
+/* How the host's / is shared: "ro", "rw" or "none", from /config. */
+static void read_config(char *hostfs, size_t cap)
+{
+	char line[64];
+	FILE *f = fopen("/config", "re");
+
+	snprintf(hostfs, cap, "ro");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "hostfs=", 7))
+			snprintf(hostfs, cap, "%.*s", (int)strcspn(line + 7, "\n"), line + 7);
+	if (f)
+		fclose(f);
+}
+
+/* Why a 9p mount failed, in words a user can act on. */
+static const char *mount_hint(int err)
+{
+	switch (err) {
+	case ENODEV:	return " (the kernel has no 9p: build it in or install its modules)";
+	case ENOENT:	return " (no virtio-9p device with that tag: no virtio transport?)";
+	default:	return "";
+	}
+}
+
 static void move_to(const char *from, const char *to)
 {
 	if (mount(from, to, NULL, MS_MOVE, NULL))
 		say("cannot move %s to %s: %s", from, to, strerror(errno));
 }
 
-/* The guest's program: /virt/sandbox.sh, else a login shell; its pid. */
+/*
+ * The guest's program: /virt/sandbox.sh, else a login shell; its pid, or
+ * -1 after saying why it could not start (its exec failing included: a
+ * root with no shell is a failed boot, not a guest that ran).
+ */
 static pid_t start_shell(void)
 {
 	static char login[] = "-sh", sh[] = "sh", path[] = "/virt/sandbox.sh";
 	char *const shell_argv[] = { login, NULL }, *const script_argv[] = { sh, path, NULL };
 	bool sandbox = !access("/virt/sandbox.sh", R_OK);
-	pid_t pid = fork();
+	int p[2], err = 0;
+	pid_t pid;
 
-	if (pid)
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid) {
+		close(p[1]);
+		if (pid > 0 && read(p[0], &err, sizeof(err)) == sizeof(err)) {
+			say("cannot run /bin/sh: %s (the root has no shell: is the host's / shared?)",
+			    strerror(err));
+			waitpid(pid, NULL, 0);
+			pid = -1;
+		}
+		close(p[0]);
 		return pid;
+	}
+	close(p[0]);
 	setsid();
 	ioctl(STDIN_FILENO, TIOCSCTTY, 1);
 	if (chdir("/root") && chdir("/"))
 		say("no /root and no /: %s", strerror(errno));
 	execv("/bin/sh", sandbox ? script_argv : shell_argv);
-	say("cannot run /bin/sh: %s (the root has no shell: is the host's / shared?)",
-	    strerror(errno));
+	err = errno;
+	if (write(p[1], &err, sizeof(err)) < 0)
+		say("cannot run /bin/sh: %s", strerror(err));
 	_exit(127);
 }
 
 int rootfs__init(int argc __unused, char **argv __unused)
 {
 	static const char *const points[] = { "host", "dev", "proc", "sys", "tmp" };
-	char path[64];
-	int status;
+	char path[64], hostfs[8];
+	int status = 0, err;
 	size_t i;
 	pid_t pid;
 
-	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	err = mount("devtmpfs", "/dev", "devtmpfs", 0, NULL) ? errno : 0;
 	console_fds();
+	if (err)
+		say("cannot mount devtmpfs on /dev: %s", strerror(err));
 	mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	read_config(hostfs, sizeof(hostfs));
 	load_modules();
+	console_fds();		/* a virtio console (hvc0) is there only now */
 	if (mount_9p("/dev/root", NEWROOT, 0)) {
-		say("cannot mount the root share (tag /dev/root): %s", strerror(errno));
+		say("cannot mount the root share (tag /dev/root): %s%s", strerror(errno),
+		    mount_hint(errno));
 		give_up();
 	}
 	for (i = 0; i < ARRAY_SIZE(points); i++) {
 		snprintf(path, sizeof(path), NEWROOT "/%s", points[i]);
 		mkdir(path, 0755);
 	}
-	/* the host's /, when the vmm shares it (not with --hostfs none) */
-	if (mount_9p("hostfs", NEWROOT "/host", 0) && errno != ENOENT)
-		say("cannot mount the host's / (tag hostfs) on /host: %s", strerror(errno));
+	/* the host's /, as the vmm shares it (--hostfs) */
+	if (strcmp(hostfs, "none") &&
+	    mount_9p("hostfs", NEWROOT "/host", strcmp(hostfs, "rw") ? MS_RDONLY : 0))
+		say("cannot mount the host's / (tag hostfs) on /host: %s%s", strerror(errno),
+		    mount_hint(errno));
 	move_to("/dev", NEWROOT "/dev");
 	move_to("/proc", NEWROOT "/proc");
 	move_to("/sys", NEWROOT "/sys");
@@ -190,5 +242,6 @@ int rootfs__init(int argc __unused, char **argv __unused)
 		say("/bin/sh exited with status %d", WEXITSTATUS(status));
 	sync();
 	reboot(RB_POWER_OFF);
-	return 0;
+	for (;;)		/* PID 1 never returns: the kernel would panic */
+		pause();
 }

@@ -75,7 +75,11 @@ int rootfs__release(const void *data, size_t len, char *rel, size_t cap)
 	return -1;
 }
 
-/* The release of the kernel at @path into @rel: 0, or -1 (not Linux, unreadable). */
+/*
+ * The release of the kernel at @path into @rel: 0, or -1 (not Linux, not
+ * a regular file, unreadable).  It runs before the loader's checks, so it
+ * makes its own: a FIFO named as the kernel must not block it.
+ */
 static int kernel_release(const char *path, char *rel, size_t cap)
 {
 	u8 head[KERNEL_PROBE_SIZE];
@@ -83,12 +87,14 @@ static int kernel_release(const char *path, char *rel, size_t cap)
 	char err[256];
 	struct stat st;
 	u64 len = 0;
-	void *buf = MAP_FAILED;
+	void *buf;
 	ssize_t n;
 	int fd, ret = -1;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st))
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !st.st_size)
 		goto out;
 	n = pread(fd, head, sizeof(head), 0);
 	if (n < 0 || kernel__probe(&kp, head, n, st.st_size, err, sizeof(err)))
@@ -96,26 +102,20 @@ static int kernel_release(const char *path, char *rel, size_t cap)
 	if (kp.format == KERNEL_GZIP || kp.format == KERNEL_ZBOOT) {
 		buf = mmap(NULL, KERNEL_SCAN_MAX, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-		if (buf == MAP_FAILED ||
-		    lseek(fd, kp.format == KERNEL_ZBOOT ? (off_t)kp.payload_offset : 0, SEEK_SET) < 0)
-			goto out;
-		if (gunzip_fd(fd, buf, KERNEL_SCAN_MAX, &len))
-			goto out;
-		ret = rootfs__release(buf, len, rel, cap);
-		munmap(buf, KERNEL_SCAN_MAX);
-		buf = MAP_FAILED;
-	} else if (st.st_size > 0) {
-		len = st.st_size;
-		buf = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (buf == MAP_FAILED)
 			goto out;
-		ret = rootfs__release(buf, len, rel, cap);
-		munmap(buf, len);
-		buf = MAP_FAILED;
+		if (lseek(fd, kp.format == KERNEL_ZBOOT ? (off_t)kp.payload_offset : 0,
+			  SEEK_SET) >= 0 && !gunzip_fd(fd, buf, KERNEL_SCAN_MAX, &len))
+			ret = rootfs__release(buf, len, rel, cap);
+		munmap(buf, KERNEL_SCAN_MAX);
+	} else if ((u64)st.st_size <= KERNEL_SCAN_MAX) {
+		buf = malloc(st.st_size);
+		if (buf && !file__pread_all(fd, buf, st.st_size, 0))
+			ret = rootfs__release(buf, st.st_size, rel, cap);
+		free(buf);
 	}
 out:
-	if (fd >= 0)
-		close(fd);
+	close(fd);
 	return ret;
 }
 
@@ -170,6 +170,8 @@ static void kmods_scan(struct kmods *m, const char *rel, int depth)
 {
 	char path[PATH_MAX], sub[PATH_MAX];
 	struct dirent *e;
+	struct stat st;
+	unsigned char type;
 	DIR *d;
 
 	if (snprintf(path, sizeof(path), "%s/%s", m->dir, rel) >= (int)sizeof(path))
@@ -183,27 +185,52 @@ static void kmods_scan(struct kmods *m, const char *rel, int depth)
 		if (snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", e->d_name) >=
 		    (int)sizeof(sub))
 			continue;
-		if (e->d_type == DT_DIR && depth > 0)
+		type = e->d_type;
+		if (type == DT_UNKNOWN)		/* a file system that does not say */
+			type = fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) ? DT_UNKNOWN :
+			       S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+		if (type == DT_DIR && depth > 0)
 			kmods_scan(m, sub, depth - 1);
-		else if (e->d_type == DT_REG && is_module_file(e->d_name))
+		else if (type == DT_REG && is_module_file(e->d_name))
 			kmods_add(m, sub);
 	}
 	closedir(d);
 }
 
-/* A whole small file as a string, or NULL. */
+/* The module files modules.dep (@m->dep) names: depmod's choice, updates/ first. */
+static void kmods_from_dep(struct kmods *m)
+{
+	const char *line = m->dep, *colon, *nl;
+	char rel[PATH_MAX];
+
+	while (line && *line) {
+		nl = strchrnul(line, '\n');
+		colon = memchr(line, ':', nl - line);
+		if (colon && colon > line && (size_t)(colon - line) < sizeof(rel)) {
+			memcpy(rel, line, colon - line);
+			rel[colon - line] = 0;
+			kmods_add(m, rel);
+		}
+		line = *nl ? nl + 1 : NULL;
+	}
+}
+
+/* A whole small file as a string, or NULL with errno. */
 static char *slurp(const char *path, size_t max, size_t *len)
 {
 	struct stat st;
 	char *buf = NULL;
-	int fd;
+	int fd, n;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && (u64)st.st_size <= max) {
+	if (fstat(fd, &st))
+		st.st_mode = 0;
+	errno = !S_ISREG(st.st_mode) ? EINVAL : (u64)st.st_size > max ? EFBIG : 0;
+	if (!errno) {
 		buf = malloc(st.st_size + 1);
-		if (buf && file__pread_all(fd, buf, st.st_size, 0)) {
+		if (buf && (errno = -file__pread_all(fd, buf, st.st_size, 0))) {
 			free(buf);
 			buf = NULL;
 		}
@@ -213,7 +240,9 @@ static char *slurp(const char *path, size_t max, size_t *len)
 				*len = st.st_size;
 		}
 	}
+	n = errno;
 	close(fd);
+	errno = n;
 	return buf;
 }
 
@@ -345,8 +374,10 @@ static int module_deps(const struct kmods *m, const char *rel, char *out, size_t
 					memcpy(dep, p, sp - p);
 					dep[sp - p] = 0;
 					module_name(dep, name, sizeof(name));
-					if (o + strlen(name) + 2 > cap)
+					if (o + strlen(name) + 2 > cap) {
+						pr_err("boot without a disk: %s needs too many modules", rel);
 						return -1;
+					}
 					o += sprintf(out + o, "%s%s", o ? "," : "", name);
 				}
 				p = sp;
@@ -363,13 +394,14 @@ static int module_deps(const struct kmods *m, const char *rel, char *out, size_t
 		return -1;
 	b = (u8 *)slurp(path, MODULE_MAX, &len);
 	if (!b) {
-		pr_err("boot without a disk: %s: %s", path, strerror(errno ? errno : EFBIG));
+		pr_err("boot without a disk: %s: %s", path, strerror(errno));
 		return -1;
 	}
 	ret = rootfs__modinfo_depends(b, len, out, cap);
 	free(b);
 	if (ret)
-		pr_err("boot without a disk: %s: not a module this vmm can read", path);
+		pr_err("boot without a disk: %s: not an ELF64 module whose dependencies this vmm can read",
+		       path);
 	return ret;
 }
 
@@ -388,15 +420,15 @@ static int resolve(const struct kmods *m, const char *name, const char **order,
 		return 0;
 	rel = find_file(m, name);
 	if (!rel) {
-		pr_err("boot without a disk: the guest kernel needs module %s, which is neither in %s nor built in (modules.builtin): install the kernel's modules, or give --disk or --initrd",
-		       name, m->dir);
+		pr_err("boot without a disk: the guest kernel needs module %s, which is neither in %s nor built in (%s): install the kernel's modules, or give --disk or --initrd",
+		       name, m->dir, m->builtin ? "modules.builtin" : "and there is no modules.builtin to say");
 		return -1;
 	}
 	for (i = 0; i < *nr; i++)
 		if (order[i] == rel)
 			return 0;
-	if (depth > 16 || *nr == MAX_MODULES) {
-		pr_err("boot without a disk: %s: dependencies too deep or too many", rel);
+	if (depth > 16) {
+		pr_err("boot without a disk: %s: its dependencies loop or go too deep", rel);
 		return -1;
 	}
 	if (module_deps(m, rel, deps, sizeof(deps)))
@@ -407,6 +439,10 @@ static int resolve(const struct kmods *m, const char *name, const char **order,
 	for (i = 0; i < *nr; i++)
 		if (order[i] == rel)
 			return 0;
+	if (*nr == MAX_MODULES) {
+		pr_err("boot without a disk: more than %d modules needed", MAX_MODULES);
+		return -1;
+	}
 	order[(*nr)++] = rel;
 	return 0;
 }
@@ -436,14 +472,14 @@ static void cpio_put(struct cpio *c, const void *p, size_t n)
 	}
 }
 
-static void cpio_entry(struct cpio *c, const char *name, u32 mode, u32 rdev,
-			const void *data, size_t len)
+static void cpio_entry(struct cpio *c, const char *name, u32 mode, u32 major, u32 minor,
+		       const void *data, size_t len)
 {
 	char hdr[128];
 
 	/* sizes below 4 GiB: MODULE_MAX and PATH_MAX bound them */
 	snprintf(hdr, sizeof(hdr), "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
-		 ++c->ino, mode, 0, 0, 1, 0, (u32)len, 0, 0, rdev >> 8, rdev & 0xff,
+		 ++c->ino, mode, 0, 0, 1, 0, (u32)len, 0, 0, major, minor,
 		 (u32)strlen(name) + 1, 0);
 	/* the header and the name, padded together; then the data, padded */
 	if (c->err)
@@ -455,17 +491,17 @@ static void cpio_entry(struct cpio *c, const char *name, u32 mode, u32 rdev,
 		cpio_put(c, data, len);
 }
 
-/* A host file into the initramfs as @name: 0, or -1 after an error. */
-static int cpio_file(struct cpio *c, const char *name, const char *path)
+/* A host file into the initramfs as @name with @mode: 0, or -1 after an error. */
+static int cpio_file(struct cpio *c, const char *name, u32 mode, const char *path)
 {
 	size_t len;
 	char *b = slurp(path, MODULE_MAX, &len);
 
 	if (!b) {
-		pr_err("boot without a disk: %s: %s", path, strerror(errno ? errno : EFBIG));
+		pr_err("boot without a disk: %s: %s", path, strerror(errno));
 		return -1;
 	}
-	cpio_entry(c, name, S_IFREG | 0755, 0, b, len);
+	cpio_entry(c, name, mode, 0, 0, b, len);
 	free(b);
 	return 0;
 }
@@ -473,9 +509,10 @@ static int cpio_file(struct cpio *c, const char *name, const char *path)
 /*
  * The guest's initramfs, in a memfd: this binary as /init, the modules of
  * @mods (@nr, relative to @dir) in /lib/modules and their load order in
- * /modules.  The memfd, or -1 after an error.
+ * /modules, and @config as /config (what rootfs-init.c reads: "hostfs=ro"
+ * and the like, a line each).  The memfd, or -1 after an error.
  */
-static int make_initramfs(const char *dir, const char **mods, size_t nr)
+static int make_initramfs(const char *dir, const char **mods, size_t nr, const char *config)
 {
 	static const char *const dirs[] = { "dev", "proc", "sys", "newroot", "lib", "lib/modules" };
 	struct cpio c = { .fd = -1 };
@@ -488,9 +525,9 @@ static int make_initramfs(const char *dir, const char **mods, size_t nr)
 		return -1;
 	}
 	for (i = 0; i < ARRAY_SIZE(dirs); i++)
-		cpio_entry(&c, dirs[i], S_IFDIR | 0755, 0, NULL, 0);
-	cpio_entry(&c, "dev/console", S_IFCHR | 0600, 5 << 8 | 1, NULL, 0);
-	if (cpio_file(&c, "init", "/proc/self/exe"))
+		cpio_entry(&c, dirs[i], S_IFDIR | 0755, 0, 0, NULL, 0);
+	cpio_entry(&c, "dev/console", S_IFCHR | 0600, 5, 1, NULL, 0);
+	if (cpio_file(&c, "init", S_IFREG | 0755, "/proc/self/exe"))
 		goto fail;
 	list = malloc(nr * 80 + 1);
 	if (!list)
@@ -502,15 +539,16 @@ static int make_initramfs(const char *dir, const char **mods, size_t nr)
 		base = base ? base + 1 : mods[i];
 		snprintf(name, sizeof(name), "lib/modules/%s", base);
 		snprintf(path, sizeof(path), "%s/%s", dir, mods[i]);
-		if (cpio_file(&c, name, path)) {
+		if (cpio_file(&c, name, S_IFREG | 0644, path)) {
 			free(list);
 			goto fail;
 		}
 		o += snprintf(list + o, 80, "%.78s\n", base);
 	}
-	cpio_entry(&c, "modules", S_IFREG | 0644, 0, list, o);
+	cpio_entry(&c, "modules", S_IFREG | 0644, 0, 0, list, o);
 	free(list);
-	cpio_entry(&c, "TRAILER!!!", 0, 0, NULL, 0);
+	cpio_entry(&c, "config", S_IFREG | 0644, 0, 0, config, strlen(config));
+	cpio_entry(&c, "TRAILER!!!", 0, 0, 0, NULL, 0);
 	if (c.err) {
 		pr_err("boot without a disk: writing the initramfs: %s", strerror(-c.err));
 		goto fail;
@@ -523,7 +561,7 @@ fail:
 
 /* ---- the root directory ------------------------------------------------------------- */
 
-/* mkdir -p @path (0755): 0 or -errno. */
+/* mkdir -p @path: the parents 0755, itself 0700 (its /tmp is the guest's). */
 static int mkdirs(const char *path)
 {
 	char p[PATH_MAX];
@@ -536,7 +574,7 @@ static int mkdirs(const char *path)
 			char c = *s;
 
 			*s = 0;
-			if (mkdir(p, 0755) && errno != EEXIST)
+			if (mkdir(p, c ? 0755 : 0700) && errno != EEXIST)
 				return -errno;
 			*s = c;
 			if (!c)
@@ -552,10 +590,11 @@ static int mkdirs(const char *path)
  */
 static int skeleton(const char *root)
 {
-	static const struct { const char *name; mode_t mode; } dirs[] = {
-		{ "dev", 0755 }, { "proc", 0555 }, { "sys", 0555 }, { "host", 0755 },
-		{ "tmp", 01777 }, { "root", 0700 }, { "run", 0755 }, { "mnt", 0755 },
-		{ "var", 0755 }, { "var/tmp", 01777 }, { "virt", 0755 },
+	static const struct { const char *parent, *name; mode_t mode; } dirs[] = {
+		{ NULL, "dev", 0755 }, { NULL, "proc", 0555 }, { NULL, "sys", 0555 },
+		{ NULL, "host", 0755 }, { NULL, "tmp", 01777 }, { NULL, "root", 0700 },
+		{ NULL, "run", 0755 }, { NULL, "mnt", 0755 }, { NULL, "var", 0755 },
+		{ "var", "tmp", 01777 }, { NULL, "virt", 0755 },
 	};
 	static const char *const links[] = { "bin", "sbin", "lib", "lib64", "usr" };
 	char path[PATH_MAX], target[PATH_MAX];
@@ -564,6 +603,7 @@ static int skeleton(const char *root)
 	size_t i;
 	DIR *etc;
 	int rfd, efd, fd;
+	mode_t old;
 
 	rfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rfd < 0) {
@@ -571,18 +611,21 @@ static int skeleton(const char *root)
 		return -1;
 	}
 	/*
-	 * The root is a guest's (maybe one running now on it): a name made
-	 * here is opened without following a link before it is changed.
+	 * The root is a guest's (maybe one running on it now, planting links):
+	 * nothing here follows a link, and nothing is changed after it is
+	 * made.  The modes are exact: no umask, for this moment (the vmm has
+	 * one thread yet).
 	 */
+	old = umask(0);
 	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
-		if (mkdirat(rfd, dirs[i].name, dirs[i].mode))
-			continue;
-		fd = openat(rfd, dirs[i].name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0) {
-			fchmod(fd, dirs[i].mode);	/* past the umask */
+		fd = dirs[i].parent ? openat(rfd, dirs[i].parent, O_PATH | O_DIRECTORY |
+					     O_NOFOLLOW | O_CLOEXEC) : rfd;
+		if (fd >= 0)
+			mkdirat(fd, dirs[i].name, dirs[i].mode);	/* EEXIST: the root's own */
+		if (fd >= 0 && fd != rfd)
 			close(fd);
-		}
 	}
+	umask(old);
 	for (i = 0; i < ARRAY_SIZE(links); i++) {
 		snprintf(path, sizeof(path), "/%s", links[i]);
 		snprintf(target, sizeof(target), "/host/%s", links[i]);
@@ -668,8 +711,12 @@ static int add_share(struct vm_config *cfg, const char *value)
 	return 0;
 }
 
-/* The initramfs with the modules a 9p root needs for @release: its memfd, or -1. */
-static int root_initramfs(const char *release)
+/*
+ * The initramfs with the modules a 9p root needs for @release (and
+ * virtio_console for a virtio console), @config as its /config: its memfd,
+ * or -1 after an error.
+ */
+static int root_initramfs(const char *release, bool virtio_console, const char *config)
 {
 	struct kmods m = { 0 };
 	const char *order[MAX_MODULES];
@@ -680,19 +727,28 @@ static int root_initramfs(const char *release)
 
 	snprintf(m.dir, sizeof(m.dir), "/lib/modules/%s", release);
 	if (stat(m.dir, &st)) {
+		if (errno != ENOENT) {
+			pr_err("boot without a disk: %s: %s", m.dir, strerror(errno));
+			return -1;
+		}
 		pr_info("boot without a disk: no %s: taking 9p and virtio to be built into the kernel",
 			m.dir);
-		return make_initramfs(m.dir, order, 0);
+		return make_initramfs(m.dir, order, 0, config);
 	}
 	if (snprintf(path, sizeof(path), "%s/modules.builtin", m.dir) < (int)sizeof(path))
 		m.builtin = slurp(path, 16 << 20, NULL);
 	if (snprintf(path, sizeof(path), "%s/modules.dep", m.dir) < (int)sizeof(path))
 		m.dep = slurp(path, 16 << 20, NULL);
-	kmods_scan(&m, "", 8);
+	if (m.dep)
+		kmods_from_dep(&m);
+	else
+		kmods_scan(&m, "", 8);
 	for (i = 0; i < ARRAY_SIZE(root_modules); i++)
 		if (resolve(&m, root_modules[i], order, &nr, 0))
 			goto out;
-	fd = make_initramfs(m.dir, order, nr);
+	if (virtio_console && resolve(&m, "virtio_console", order, &nr, 0))
+		goto out;
+	fd = make_initramfs(m.dir, order, nr, config);
 	if (fd >= 0)
 		pr_info("boot without a disk: %zu modules from %s in the initramfs", nr, m.dir);
 out:
@@ -700,16 +756,55 @@ out:
 	return fd;
 }
 
+/* Whether @dir is / or the user's home: never a guest's root. */
+static bool too_wide(const char *dir)
+{
+	const char *home = getenv("HOME");
+	char real[PATH_MAX];
+
+	return !strcmp(dir, "/") || (home && realpath(home, real) && !strcmp(dir, real));
+}
+
+/* The mode's shares, initrd and command line into @cfg, for @dir and @initramfs. */
+static int configure(struct vm_config *cfg, const char *dir, int initramfs)
+{
+	const char *term = getenv("TERM");
+	char *v;
+
+	if (asprintf(&v, "/proc/self/fd/%d", initramfs) < 0)
+		return -1;
+	cfg->initrd = v;
+	if (asprintf(&v, "%s,%s", dir, ROOT_TAG) < 0 || add_share(cfg, v))
+		return -1;
+	if (cfg->hostfs != HOSTFS_NONE &&
+	    (asprintf(&v, "/,%s%s", HOSTFS_TAG, cfg->hostfs == HOSTFS_RW ? "" : ",ro") < 0 ||
+	     add_share(cfg, v)))
+		return -1;
+	/*
+	 * The terminal's type for the guest's shell: an environment variable
+	 * for init, so before the user's parameters (after a "--" among them
+	 * it would be an argument)
+	 */
+	if (term && *term && strlen(term) < 64 && strspn(term, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_+") == strlen(term)) {
+		if (asprintf(&v, "TERM=%s%s%s", term, cfg->params ? " " : "",
+			     cfg->params ? cfg->params : "") < 0)
+			return -1;
+		cfg->params = v;
+	}
+	return 0;
+}
+
 int rootfs__prepare(struct vm_config *cfg)
 {
-	char release[128], dir[PATH_MAX], *params, *v;
-	const char *term = getenv("TERM");
-	int fd;
+	char release[128], dir[PATH_MAX], config[64];
+	int fd, ret;
 
 	if (!cfg->root) {
-		/* lkvm's default: a Linux kernel with nothing to mount */
+		/* lkvm's default: a Linux kernel with nothing to mount, nor an init of its own */
 		if (!cfg->kernel || cfg->initrd || cfg->firmware || cfg->dtb || cfg->nodefaults ||
-		    has_disk(cfg) || (cfg->params && strstr(cfg->params, "root=")))
+		    has_disk(cfg) ||
+		    (cfg->params && (strstr(cfg->params, "root=") || strstr(cfg->params, "init="))))
 			return 0;
 		if (kernel_release(cfg->kernel, release, sizeof(release)))
 			return 0;	/* not Linux: a bare-metal payload */
@@ -737,34 +832,35 @@ int rootfs__prepare(struct vm_config *cfg)
 		       dir);
 		return -1;
 	}
-	fd = mkdirs(dir);
-	if (fd) {
-		pr_err("boot without a disk: %s: %s", dir, strerror(-fd));
+	if (too_wide(dir)) {
+		pr_err("boot without a disk: the guest's root must be a directory of its own, not %s",
+		       dir);
 		return -1;
 	}
-	if (skeleton(dir))
-		return -1;
-	fd = root_initramfs(release);
+	/* what can fail for want of modules fails before anything is made */
+	snprintf(config, sizeof(config), "hostfs=%s\n", cfg->hostfs == HOSTFS_NONE ? "none" :
+		 cfg->hostfs == HOSTFS_RW ? "rw" : "ro");
+	fd = root_initramfs(release, cfg->console == CONSOLE_VIRTIO, config);
 	if (fd < 0)
 		return -1;
-	if (asprintf(&v, "/proc/self/fd/%d", fd) < 0)
-		return -1;
-	cfg->initrd = v;
-	if (asprintf(&v, "%s,%s", dir, ROOT_TAG) < 0 || add_share(cfg, v))
-		return -1;
-	if (cfg->hostfs != HOSTFS_NONE &&
-	    (asprintf(&v, "/,%s%s", HOSTFS_TAG, cfg->hostfs == HOSTFS_RW ? "" : ",ro") < 0 ||
-	     add_share(cfg, v)))
-		return -1;
-	/* the terminal's type for the guest's shell, as an environment variable */
-	if (term && *term && strlen(term) < 64 && strspn(term, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_+") == strlen(term)) {
-		if (asprintf(&params, "%s%sTERM=%s", cfg->params ? cfg->params : "",
-			     cfg->params ? " " : "", term) >= 0)
-			cfg->params = params;
+	ret = mkdirs(dir);
+	if (ret) {
+		pr_err("boot without a disk: %s: %s", dir, strerror(-ret));
+		goto fail;
+	}
+	if (skeleton(dir))
+		goto fail;
+	if (configure(cfg, dir, fd)) {
+		pr_err("boot without a disk: %s", strerror(ENOMEM));
+		goto fail;
 	}
 	pr_info("boot without a disk: the guest's root is %s over 9p, the host's / at /host %s",
 		dir, cfg->hostfs == HOSTFS_NONE ? "(not shared)" :
 		cfg->hostfs == HOSTFS_RW ? "(read-write)" : "(read-only)");
+	if (cfg->hostfs != HOSTFS_NONE && !geteuid())
+		pr_warn("boot without a disk: the guest can read every file of the host that root can (--hostfs none shares nothing)");
 	return 0;
+fail:
+	close(fd);
+	return -1;
 }

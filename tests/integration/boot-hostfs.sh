@@ -75,8 +75,18 @@ expect_output '^shell-says-42 /init /host/tests' "the shell, with L1's / at /hos
 [ -e /tmp/myroot/root/was-here ] || fail "the shell's file is not in /tmp/myroot/root"
 [ "$(readlink /tmp/myroot/bin)" = /host/bin ] || fail "/tmp/myroot was not given its links"
 
+# the host's / not shared: a new root has no shell (its /bin is a link
+# into /host), and that is a failed boot, said at once
+vmm_run run -k $GUEST_KERNEL -c 1 -m 256 -n mode=none --root /tmp/noshell --hostfs none -p quiet
+expect_status 3 "a boot without a shell"
+expect_output '^vmm-init: cannot run /bin/sh: No such file or directory \(the root has no shell: is the host.s / shared\?\)' "the reason"
+grep -q 'hostfs' $out && fail "--hostfs none: the vmm or the guest still tried the host's /"
+
 vmm_run run -k $GUEST_KERNEL -i $GUEST_INITRD --root /tmp/elsewhere
 expect_error '--root builds the guest.s initramfs: drop --initrd$'
+expect_status 1
+vmm_run run -k $GUEST_KERNEL --root /
+expect_error "boot without a disk: the guest's root must be a directory of its own, not /$"
 expect_status 1
 vmm_run run -k /firmware/psci.img --root /tmp/elsewhere
 expect_error '--root /tmp/elsewhere: the kernel /firmware/psci.img is not a Linux kernel'
