@@ -111,6 +111,7 @@ VMM_OBJS	+= vmm/memslot.o
 VMM_OBJS	+= vmm/eventfd.o
 VMM_OBJS	+= vmm/arm64/kvm.o
 VMM_OBJS	+= vmm/rootfs-init.o
+VMM_OBJS	+= vmm/control.o
 VMM_OBJS	+= vmm/main.o
 
 UNIT_OBJS	+= $(PORTABLE_OBJS)

@@ -70,6 +70,7 @@ struct uart8250 {
 	u64		base;
 	unsigned int	intid;
 	int		out_fd;
+	struct console	*con;		/* the VM's console it is, or NULL */
 	int		irq_level;
 
 	u8		ier, lcr, mcr, scr, dll, dlm, fcr;
@@ -131,6 +132,12 @@ static void transmit(struct uart8250 *u, u8 c)
 
 	if (u->mcr & UART_MCR_LOOP) {
 		rx_push(u, c);
+		return;
+	}
+	if (u->con) {		/* the VM's console: stdout and --console-log */
+		struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+
+		console__output(u->con, &iov, 1);
 		return;
 	}
 	do {
@@ -297,6 +304,7 @@ static int console_init(struct vm *vm, const char *arg __unused, void **state)
 			  vm->console.out_fd);
 	if (!u)
 		return -ENOMEM;
+	u->con = &vm->console;
 	snprintf(path, sizeof(path), "/serial@%llx", LAYOUT_UART_BASE);
 	ret = console__attach(vm, &uart_console_ops, u, path);
 	if (ret)

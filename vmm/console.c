@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/timerfd.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "vmm.h"
@@ -21,8 +22,46 @@ void console__init(struct console *con, int in_fd, int out_fd)
 {
 	memset(con, 0, sizeof(*con));
 	con->out_fd = out_fd;
+	con->log_fd = -1;
 	con->timer_fd = -1;
 	term_input__init(&con->in, in_fd);
+}
+
+/* All of @iov (@n buffers, a copy of the caller's) to @fd, or as much as it takes. */
+static void write_all(int fd, struct iovec *iov, unsigned int n)
+{
+	ssize_t done;
+
+	while (n) {
+		done = writev(fd, iov, n);
+		if (done < 0 && errno == EINTR)
+			continue;
+		if (done <= 0)
+			return;
+		while (n && (size_t)done >= iov->iov_len) {
+			done -= iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n) {
+			iov->iov_base = (u8 *)iov->iov_base + done;
+			iov->iov_len -= done;
+		}
+	}
+}
+
+void console__output(struct console *con, const struct iovec *iov, unsigned int n)
+{
+	struct iovec copy[CONSOLE_MAX_IOV];
+
+	if (n > ARRAY_SIZE(copy))
+		n = ARRAY_SIZE(copy);
+	memcpy(copy, iov, n * sizeof(*iov));
+	write_all(con->out_fd, copy, n);
+	if (con->log_fd >= 0) {
+		memcpy(copy, iov, n * sizeof(*iov));
+		write_all(con->log_fd, copy, n);
+	}
 }
 
 int console__attach(struct vm *vm, const struct console_ops *ops, void *opaque,

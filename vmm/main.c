@@ -31,6 +31,12 @@ static void version_usage(FILE *f)
 
 static const struct command commands[] = {
 	{ "run",	"Start the virtual machine", cmd_run, run_usage },
+	{ "list",	"List the running virtual machines", control__command, control__usage },
+	{ "stop",	"Stop a running virtual machine", control__command, control__usage },
+	{ "pause",	"Pause a virtual machine", control__command, control__usage },
+	{ "resume",	"Resume a paused virtual machine", control__command, control__usage },
+	{ "stat",	"Print a virtual machine's counters", control__command, control__usage },
+	{ "debug",	"Print every vCPU's registers (--dump)", control__command, control__usage },
 	{ "help",	"Display help on using vmm", cmd_help, help_usage },
 	{ "version",	"Print the version of vmm", cmd_version, version_usage },
 };

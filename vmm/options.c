@@ -18,7 +18,8 @@ static const char usage_head[] =
 "Boot an arm64 Linux kernel or a bare-metal payload in a VM.\n"
 "\n"
 "Basic options:\n"
-"    --name <name>         a name for the guest (default: guest-<pid>)\n"
+"    --name <name>         a name for the guest (default: guest-<pid>): letters,\n"
+"                          digits, ., _ and -; it names its control socket\n"
 "    -c, --cpus <n>        number of vCPUs (default: the host's online CPUs)\n"
 "    -m, --mem <size>      guest RAM in MiB, or with a K, M, G or T suffix\n"
 "                          (default: 64M x (cpus + 3), as lkvm)\n"
@@ -42,6 +43,10 @@ static const char usage_tail[] =
 "                          its first byte, as lkvm does)\n"
 "    -i, --initrd <file>   initial RAM disk\n"
 "    -p, --params <text>   kernel command line, appended to the defaults\n"
+"    --timeout <duration>  stop the guest after this long (90, 90s, 1500ms,\n"
+"                          5m, 1h), first printing every vCPU's PC, PSTATE\n"
+"                          and exception registers to stderr; exit 124\n"
+"    --console-log <file>  keep the guest's console output in <file> too\n"
 "    --root <dir>          boot a Linux guest whose root is <dir>, shared\n"
 "                          read-write over virtio-9p (made, with links\n"
 "                          into the host's / for its programs, if it\n"
@@ -115,6 +120,8 @@ static const char usage_tail[] =
 "    3        the guest reset (PSCI SYSTEM_RESET): a reboot, or a kernel\n"
 "             panic under the default panic=-1\n"
 "    4        the hypervisor reported a guest crash\n"
+"    5        stopped by vmm stop\n"
+"    124      --timeout ran out\n"
 "    128+N    stopped by signal N (SIGINT 130, SIGTERM 143, SIGHUP 129);\n"
 "             Ctrl-A x gives 130\n";
 
@@ -122,7 +129,7 @@ enum {
 	OPT_NAME = 0x100, OPT_CONSOLE, OPT_IRQCHIP, OPT_DUMP_DTB,
 	OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_DEBUG, OPT_PMU, OPT_KVM_DEV,
 	OPT_TESTDEV, OPT_FIRMWARE_ADDR, OPT_DTB, OPT_NOOP, OPT_UNSUPPORTED,
-	OPT_TRANSPORT, OPT_NO_EVENTFD, OPT_ROOT, OPT_HOSTFS,
+	OPT_TRANSPORT, OPT_NO_EVENTFD, OPT_ROOT, OPT_HOSTFS, OPT_TIMEOUT, OPT_CONSOLE_LOG,
 	OPT_DEVICE = 0x1000,	/* + the index of a device with an option */
 };
 
@@ -131,6 +138,8 @@ static const struct option run_options[] = {
 	{ "initrd",	required_argument, NULL, 'i' },
 	{ "params",	required_argument, NULL, 'p' },
 	{ "root",	required_argument, NULL, OPT_ROOT },
+	{ "timeout",	required_argument, NULL, OPT_TIMEOUT },
+	{ "console-log", required_argument, NULL, OPT_CONSOLE_LOG },
 	{ "hostfs",	required_argument, NULL, OPT_HOSTFS },
 	{ "cpus",	required_argument, NULL, 'c' },
 	{ "mem",	required_argument, NULL, 'm' },
@@ -286,6 +295,31 @@ static int add_device_arg(struct vm_config *cfg, const struct device_desc *desc,
 	return 0;
 }
 
+int parse_duration(const char *s, u64 *ns)
+{
+	static const struct { const char *suffix; u64 ns; } units[] = {
+		{ "", 1000000000ULL }, { "s", 1000000000ULL }, { "ms", 1000000ULL },
+		{ "m", 60000000000ULL }, { "h", 3600000000000ULL },
+	};
+	unsigned long long v;
+	unsigned int i;
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(units); i++)
+		if (!strcmp(end, units[i].suffix))
+			break;
+	if (i == ARRAY_SIZE(units) || v > 366ULL * 24 * 3600000000000ULL / units[i].ns)
+		return -1;
+	*ns = v * units[i].ns;
+	return 0;
+}
+
 int parse_size(const char *s, u64 *bytes)
 {
 	unsigned long long v;
@@ -430,6 +464,16 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 			if (cfg->mem_size % SZ_1M)
 				return errorf(err, errlen, "--mem %s: memory size must be a whole number of MiB",
 					    optarg);
+			break;
+		case OPT_TIMEOUT:
+			if (parse_duration(optarg, &cfg->timeout_ns) || !cfg->timeout_ns)
+				return errorf(err, errlen, "--timeout %s: expected a duration: 90, 90s, 1500ms, 5m or 1h (up to a year)",
+					    optarg);
+			break;
+		case OPT_CONSOLE_LOG:
+			if (!*optarg)
+				return errorf(err, errlen, "--console-log: the file name must not be empty");
+			cfg->console_log = optarg;
 			break;
 		case OPT_ROOT:
 			if (!*optarg)

@@ -857,8 +857,9 @@ int rootfs__prepare(struct vm_config *cfg)
 	pr_info("boot without a disk: the guest's root is %s over 9p, the host's / at /host %s",
 		dir, cfg->hostfs == HOSTFS_NONE ? "(not shared)" :
 		cfg->hostfs == HOSTFS_RW ? "(read-write)" : "(read-only)");
+	/* said as the guest boots: an error before that stays one line */
 	if (cfg->hostfs != HOSTFS_NONE && !geteuid())
-		pr_warn("boot without a disk: the guest can read every file of the host that root can (--hostfs none shares nothing)");
+		cfg->boot_warning = "boot without a disk: the guest can read every file of the host that root can (--hostfs none shares nothing)";
 	return 0;
 fail:
 	close(fd);

@@ -22,6 +22,7 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -64,6 +65,10 @@ void vm__stop(struct vm *vm, int status)
 	pthread_mutex_unlock(&vm->stop_lock);
 	if (first && write(vm->wake_fd, &one, sizeof(one)) < 0)
 		pr_debug("waking the main loop: %s", strerror(errno));
+	/* parked vCPUs see the stop too */
+	pthread_mutex_lock(&vm->pause_lock);
+	pthread_cond_broadcast(&vm->pause_cond);
+	pthread_mutex_unlock(&vm->pause_lock);
 }
 
 /* ---- vCPU threads -------------------------------------------------------- */
@@ -96,6 +101,11 @@ static void handle_system_event(struct vcpu *vcpu)
 	}
 }
 
+static void count(u64 *counter, u64 n)
+{
+	__atomic_add_fetch(counter, n, __ATOMIC_RELAXED);
+}
+
 /* Handle one exit; false when the vCPU must stop. */
 static bool handle_exit(struct vcpu *vcpu)
 {
@@ -103,6 +113,7 @@ static bool handle_exit(struct vcpu *vcpu)
 
 	switch (run->exit_reason) {
 	case KVM_EXIT_MMIO:
+		count(&vcpu->stat.mmio, 1);
 		if (run->mmio.len > sizeof(run->mmio.data)) {
 			pr_err("vcpu %u: MMIO access of %u bytes", vcpu->id, run->mmio.len);
 			return false;
@@ -112,9 +123,11 @@ static bool handle_exit(struct vcpu *vcpu)
 				 run->mmio.is_write);
 		return true;
 	case KVM_EXIT_SYSTEM_EVENT:
+		count(&vcpu->stat.system, 1);
 		handle_system_event(vcpu);
 		return !vm__stopping(vcpu->vm);
 	case KVM_EXIT_INTR:
+		count(&vcpu->stat.intr, 1);
 		return true;
 	case KVM_EXIT_ARM_NISV:
 		pr_err("vcpu %u: the guest accessed MMIO at 0x%llx with an instruction the hypervisor cannot decode",
@@ -136,11 +149,33 @@ static bool handle_exit(struct vcpu *vcpu)
 	return false;
 }
 
+/*
+ * Out of the guest until vm__resume() (or a stop): the thread says it is
+ * parked, and the pauser reads registers and the counter meanwhile.
+ */
+static void park(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	pthread_mutex_lock(&vm->pause_lock);
+	vm->parked++;
+	pthread_cond_broadcast(&vm->pause_cond);
+	while (vm->paused && !vm__stopping(vm))
+		pthread_cond_wait(&vm->pause_cond, &vm->pause_lock);
+	vm->parked--;
+	pthread_mutex_unlock(&vm->pause_lock);
+	/* the pause's kick is spent: the next KVM_RUN runs */
+	__atomic_store_n(&vcpu->run->immediate_exit, 0, __ATOMIC_RELEASE);
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
+	struct vm *vm = vcpu->vm;
 	sigset_t kick;
 	char name[16];
+	u64 t0;
+	int ret;
 
 	snprintf(name, sizeof(name), "vcpu%u", vcpu->id);
 	pthread_setname_np(pthread_self(), name);
@@ -148,10 +183,19 @@ static void *vcpu_thread(void *arg)
 	sigaddset(&kick, KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 
-	while (!vm__stopping(vcpu->vm)) {
-		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR || errno == EAGAIN)
+	while (!vm__stopping(vm)) {
+		if (__atomic_load_n(&vm->paused, __ATOMIC_ACQUIRE)) {
+			park(vcpu);
+			continue;
+		}
+		t0 = now_ns();
+		ret = ioctl(vcpu->fd, KVM_RUN, 0);
+		count(&vcpu->stat.guest_ns, now_ns() - t0);
+		if (ret < 0) {
+			if (errno == EINTR || errno == EAGAIN) {
+				count(&vcpu->stat.intr, 1);
 				continue;
+			}
 			pr_err("vcpu %u: KVM_RUN: %s%s", vcpu->id, strerror(errno),
 			       errno == ENOSYS ? " (an MMIO access the hypervisor cannot decode?)" :
 			       errno == ENOMEM ? " (vmm.ko counts guest RAM as locked memory: raise 'ulimit -l' or give CAP_IPC_LOCK)" : "");
@@ -161,6 +205,10 @@ static void *vcpu_thread(void *arg)
 		if (!handle_exit(vcpu))
 			break;
 	}
+	pthread_mutex_lock(&vm->pause_lock);
+	vm->alive--;
+	pthread_cond_broadcast(&vm->pause_cond);
+	pthread_mutex_unlock(&vm->pause_lock);
 	return NULL;
 }
 
@@ -173,6 +221,101 @@ static void kick_vcpus(struct vm *vm)
 			continue;
 		__atomic_store_n(&vm->vcpus[i].run->immediate_exit, 1, __ATOMIC_RELEASE);
 		pthread_kill(vm->vcpus[i].thread, KICK_SIGNAL);
+	}
+}
+
+/* ---- pausing ----------------------------------------------------------------- */
+
+bool vm__paused(struct vm *vm)
+{
+	return __atomic_load_n(&vm->paused, __ATOMIC_ACQUIRE);
+}
+
+int vm__pause(struct vm *vm)
+{
+	struct timespec deadline;
+	bool all;
+	int ret;
+
+	pthread_mutex_lock(&vm->pause_lock);
+	if (vm->paused) {
+		pthread_mutex_unlock(&vm->pause_lock);
+		return 0;
+	}
+	__atomic_store_n(&vm->paused, true, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&vm->pause_lock);
+	kick_vcpus(vm);
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 5;
+	pthread_mutex_lock(&vm->pause_lock);
+	while (vm->parked < vm->alive && !vm__stopping(vm))
+		if (pthread_cond_timedwait(&vm->pause_cond, &vm->pause_lock, &deadline))
+			break;
+	all = vm->parked == vm->alive;
+	pthread_mutex_unlock(&vm->pause_lock);
+	if (vm__stopping(vm) || !all) {
+		ret = vm__stopping(vm) ? -ESHUTDOWN : -ETIMEDOUT;
+		vm__resume(vm);
+		return ret;
+	}
+	/*
+	 * The guest's time stands still while it is paused (as QEMU's for
+	 * KVM/arm64): its virtual counter is read now and written back at
+	 * resume, so that no timer, watchdog or clocksource sees the pause.
+	 */
+	vm->cnt_saved = vm->nr_vcpus && !vcpu_arch__get_counter(&vm->vcpus[0], &vm->paused_cnt);
+	return 0;
+}
+
+void vm__resume(struct vm *vm)
+{
+	if (vm->cnt_saved && vcpu_arch__set_counter(&vm->vcpus[0], vm->paused_cnt))
+		pr_warn("resuming: the guest's counter could not be set back: its time jumped");
+	vm->cnt_saved = false;
+	pthread_mutex_lock(&vm->pause_lock);
+	__atomic_store_n(&vm->paused, false, __ATOMIC_RELEASE);
+	pthread_cond_broadcast(&vm->pause_cond);
+	pthread_mutex_unlock(&vm->pause_lock);
+}
+
+int vm__regs(struct vm *vm, struct vcpu_regs *regs)
+{
+	unsigned int i;
+	int ret;
+
+	if (!vm__paused(vm))
+		return -EBUSY;
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		ret = vcpu_arch__get_regs(&vm->vcpus[i], &regs[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+void vcpu_regs__print(FILE *f, unsigned int id, const struct vcpu_regs *r)
+{
+	static const char *const modes[16] = {
+		[0] = "EL0t", [4] = "EL1t", [5] = "EL1h", [8] = "EL2t", [9] = "EL2h",
+	};
+	const char *mode = modes[r->pstate & 0xf];
+	unsigned int i;
+
+	fprintf(f, "vcpu %u: pc 0x%016" PRIx64 " pstate 0x%08" PRIx64 " (%s%s)\n", id, r->pc,
+		r->pstate, r->pstate & 0x10 ? "AArch32" : mode ? mode : "?",
+		r->pstate & 0x80 ? ", IRQs masked" : "");
+	fprintf(f, "vcpu %u: esr_el1 0x%016" PRIx64 " far_el1 0x%016" PRIx64 "\n", id,
+		r->esr_el1, r->far_el1);
+	fprintf(f, "vcpu %u: elr_el1 0x%016" PRIx64 " spsr_el1 0x%016" PRIx64 "\n", id,
+		r->elr_el1, r->spsr_el1);
+	fprintf(f, "vcpu %u: sp_el0 0x%016" PRIx64 " sp_el1 0x%016" PRIx64 "\n", id,
+		r->sp_el0, r->sp_el1);
+	for (i = 0; i < 31; i += 4) {
+		fprintf(f, "vcpu %u:", id);
+		for (unsigned int j = i; j < i + 4 && j < 31; j++)
+			fprintf(f, " x%-2u 0x%016" PRIx64, j, r->x[j]);
+		fputc('\n', f);
 	}
 }
 
@@ -202,6 +345,47 @@ static void on_wake(void *opaque, u32 events __unused)
 	/* vm__stop() woke us: the loop condition sees the stop */
 	if (read(vm->wake_fd, &n, sizeof(n)) < 0)
 		return;
+}
+
+/* --timeout ran out: every vCPU's registers to stderr, then the stop. */
+static void on_timeout(void *opaque, u32 events __unused)
+{
+	struct vm *vm = opaque;
+	struct vcpu_regs *regs = calloc(vm->nr_vcpus, sizeof(*regs));
+	unsigned int i;
+	u64 n;
+	int ret;
+
+	if (read(vm->timeout_fd, &n, sizeof(n)) < 0)
+		return;
+	pr_err("--timeout: the guest ran for %.1f s: stopping it; its vCPUs were at:",
+	       vm->cfg->timeout_ns / 1e9);
+	ret = regs ? vm__pause(vm) : -ENOMEM;
+	if (!ret)
+		ret = vm__regs(vm, regs);
+	if (ret)
+		pr_err("--timeout: the vCPUs' registers cannot be read: %s", strerror(-ret));
+	for (i = 0; !ret && i < vm->nr_vcpus; i++)
+		vcpu_regs__print(stderr, i, &regs[i]);
+	free(regs);
+	vm__stop(vm, VMM_EXIT_TIMEOUT);
+}
+
+/* The --timeout watchdog, counting from now. */
+static int start_timeout(struct vm *vm)
+{
+	struct itimerspec its = {
+		.it_value.tv_sec = vm->cfg->timeout_ns / 1000000000,
+		.it_value.tv_nsec = vm->cfg->timeout_ns % 1000000000,
+	};
+
+	vm->timeout_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (vm->timeout_fd < 0 || timerfd_settime(vm->timeout_fd, 0, &its, NULL) ||
+	    loop__add(&vm->loop, vm->timeout_fd, EPOLLIN, on_timeout, vm)) {
+		pr_err("--timeout: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static void main_loop(struct vm *vm)
@@ -440,9 +624,15 @@ static int start_vcpus(struct vm *vm)
 	int ret;
 
 	for (i = 0; i < vm->nr_vcpus; i++) {
+		pthread_mutex_lock(&vm->pause_lock);
+		vm->alive++;
+		pthread_mutex_unlock(&vm->pause_lock);
 		ret = pthread_create(&vm->vcpus[i].thread, NULL, vcpu_thread,
 				     &vm->vcpus[i]);
 		if (ret) {
+			pthread_mutex_lock(&vm->pause_lock);
+			vm->alive--;
+			pthread_mutex_unlock(&vm->pause_lock);
 			pr_err("vcpu %u: cannot start its thread: %s", i, strerror(ret));
 			return -ret;
 		}
@@ -484,19 +674,30 @@ int vm__run(struct vm_config *cfg)
 
 	vm->cfg = cfg;
 	vm->start_ns = now_ns();
-	vm->sys_fd = vm->vm_fd = vm->gic_fd = -1;
+	vm->sys_fd = vm->vm_fd = vm->gic_fd = vm->timeout_fd = -1;
 	vm->nr_vcpus = cfg->nr_cpus;
 	vm->next_spi = GIC_SPI_BASE;
 	vm->irq_line = vm__irq_line;
 	vm->signal_msi = vm__signal_msi;
 	vm->next_virtio_mmio = LAYOUT_VIRTIO_MMIO_BASE;
 	pthread_mutex_init(&vm->stop_lock, NULL);
+	pthread_mutex_init(&vm->pause_lock, NULL);
+	pthread_cond_init(&vm->pause_cond, NULL);
 	mmio_bus__init(&vm->bus);
 	pci__init(&vm->pci);
 	console__init(&vm->console, STDIN_FILENO, STDOUT_FILENO);
 	if (loop__init(&vm->loop)) {
 		pr_err("epoll_create1: %s", strerror(errno));
 		return VMM_EXIT_ERROR;
+	}
+	if (cfg->console_log) {
+		vm->console.log_fd = open(cfg->console_log, O_WRONLY | O_CREAT | O_TRUNC |
+					  O_NOCTTY | O_CLOEXEC, 0644);
+		if (vm->console.log_fd < 0) {
+			pr_err("--console-log %s: %s", cfg->console_log, strerror(errno));
+			loop__destroy(&vm->loop);
+			return VMM_EXIT_ERROR;
+		}
 	}
 
 	vm->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -506,6 +707,9 @@ int vm__run(struct vm_config *cfg)
 		goto out;
 	}
 	if (open_hypervisor(vm) || check_caps(vm))
+		goto out;
+	/* before anything slow: another VM of this name is an error at once */
+	if (!cfg->dump_dtb && control__open(vm))
 		goto out;
 	vm->run_size = ioctl(vm->sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if ((ssize_t)vm->run_size < (ssize_t)sizeof(struct kvm_run)) {
@@ -577,11 +781,13 @@ int vm__run(struct vm_config *cfg)
 		pr_err("watching stdin: %s", strerror(-type));
 		goto out;
 	}
+	if (cfg->boot_warning)
+		pr_warn("%s", cfg->boot_warning);
 	term_raw(STDIN_FILENO);
 	pr_info("booting %s with %u vCPUs and %" PRIu64 " MiB", cfg->name,
 		vm->nr_vcpus, vm->ram_size >> 20);
 	vm->run_ns = now_ns();
-	if (start_vcpus(vm))
+	if (start_vcpus(vm) || (cfg->timeout_ns && start_timeout(vm)))
 		vm__stop(vm, VMM_EXIT_ERROR);
 	main_loop(vm);
 
@@ -592,7 +798,12 @@ int vm__run(struct vm_config *cfg)
 	term_restore();
 	status = vm->status;
 out:
+	control__close(vm);
+	if (vm->timeout_fd >= 0)
+		close(vm->timeout_fd);
 	console__stop(vm);
+	if (vm->console.log_fd >= 0)
+		close(vm->console.log_fd);
 	free(user_dtb);
 	devices__exit(vm, dev, nr_dev);
 	destroy_vcpus(vm);

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/uio.h>
 
 #include <vmm/compiler.h>
 
@@ -38,6 +39,8 @@ enum vmm_status {
 	VMM_EXIT_USAGE		= 2,	/* bad command line */
 	VMM_EXIT_RESET		= 3,	/* PSCI SYSTEM_RESET (also a panic=-1 panic) */
 	VMM_EXIT_CRASH		= 4,	/* the hypervisor reported a guest crash */
+	VMM_EXIT_STOPPED	= 5,	/* stopped by `vmm stop` */
+	VMM_EXIT_TIMEOUT	= 124,	/* --timeout ran out (as timeout(1)) */
 	VMM_EXIT_SIGNAL		= 128,	/* + signal number: stopped by SIGINT/TERM/HUP */
 };
 
@@ -100,6 +103,9 @@ struct vm_config {
 	const char	*dtb;		/* --dtb: instead of the generated one */
 	const char	*params;	/* appended to the default command line */
 	const char	*root;		/* --root: the guest's root over 9p */
+	const char	*console_log;	/* --console-log: the console kept in a file */
+	u64		timeout_ns;	/* --timeout: 0 for none */
+	const char	*boot_warning;	/* said as the guest boots, or NULL */
 	enum hostfs_kind hostfs;	/* --hostfs */
 	const char	*name;
 	const char	*dump_dtb;
@@ -259,6 +265,7 @@ bool mmio_bus__access(struct mmio_bus *bus, u64 addr, void *data,
 		      unsigned int len, bool is_write);
 
 struct vm;
+struct control;
 
 #include "pci.h"
 
@@ -325,6 +332,7 @@ struct console {
 	const struct console_ops *ops;	/* NULL: no console device */
 	void			*opaque;
 	int			out_fd;		/* stdout */
+	int			log_fd;		/* --console-log, or -1 */
 	char			dt_path[32];	/* /chosen/stdout-path; "" if none */
 	struct term_input	in;		/* stdin, through the Ctrl-A filter */
 	int			timer_fd;	/* retries input the device had no room for */
@@ -333,6 +341,14 @@ struct console {
 };
 
 void console__init(struct console *con, int in_fd, int out_fd);
+
+/*
+ * What the guest wrote to its console (@n buffers): to stdout, and to the
+ * --console-log file if there is one.  A closed or full stdout drops it;
+ * the guest goes on.
+ */
+#define CONSOLE_MAX_IOV		130	/* a virtqueue chain's most */
+void console__output(struct console *con, const struct iovec *iov, unsigned int n);
 
 /* Make the device (@ops, @opaque) the console; -EBUSY if there is one. */
 int console__attach(struct vm *vm, const struct console_ops *ops, void *opaque,
@@ -364,6 +380,14 @@ typedef void (*irq_line_fn)(struct vm *vm, unsigned int intid, int level);
 /* Send the MSI (@addr, @data) from the device with requester ID @devid. */
 typedef void (*msi_fn)(struct vm *vm, u64 addr, u32 data, u32 devid);
 
+/* What a vCPU's thread counts (relaxed atomics: `vmm stat` reads them). */
+struct vcpu_stat {
+	u64			guest_ns;	/* inside KVM_RUN */
+	u64			mmio;		/* exits: MMIO the vmm emulated */
+	u64			system;		/* PSCI off/reset, crashes */
+	u64			intr;		/* KVM_RUN interrupted (a kick, a signal) */
+};
+
 struct vcpu {
 	struct vm		*vm;
 	unsigned int		id;
@@ -372,6 +396,14 @@ struct vcpu {
 	pthread_t		thread;
 	bool			started;
 	u64			mpidr;
+	struct vcpu_stat	stat;
+};
+
+/* A vCPU's registers as `vmm debug --dump` and --timeout show them. */
+struct vcpu_regs {
+	u64	x[31];
+	u64	sp_el0, sp_el1, pc, pstate;
+	u64	elr_el1, spsr_el1, esr_el1, far_el1;
 };
 
 enum gic_kind { GIC_NONE = 0, GIC_V2 = 2, GIC_V3 = 3 };
@@ -421,6 +453,21 @@ struct vm {
 
 	/* CLOCK_MONOTONIC: vm__run's start, the vCPUs' start, the stop */
 	u64			start_ns, run_ns, stop_ns;
+
+	/*
+	 * Pausing (vm__pause): the vCPU threads park on pause_cond until
+	 * resumed; @alive counts the threads running, @parked those parked.
+	 */
+	pthread_mutex_t		pause_lock;
+	pthread_cond_t		pause_cond;
+	bool			paused;
+	unsigned int		alive, parked;
+	bool			cnt_saved;	/* the guest's counter, held still */
+	u64			paused_cnt;
+
+	struct control		*control;	/* the control socket, or NULL */
+	int			timeout_fd;	/* --timeout's timerfd, or -1 */
+	int			console_log_fd;	/* --console-log, or -1 */
 };
 
 /*
@@ -451,6 +498,20 @@ static inline bool vm__stopping(struct vm *vm)
  * thread; wakes the main loop, which kicks the vCPUs out of the guest.
  */
 void vm__stop(struct vm *vm, int status);
+
+/*
+ * Park every vCPU out of the guest (main thread): 0, or -ETIMEDOUT when
+ * one did not come out in 5 s (the VM runs on), -ESHUTDOWN when it is
+ * stopping.  The guest's virtual counter is held still until vm__resume().
+ */
+int vm__pause(struct vm *vm);
+void vm__resume(struct vm *vm);
+bool vm__paused(struct vm *vm);
+
+/* Each vCPU's registers (the VM paused) into @regs[nr_vcpus]: 0 or -errno. */
+int vm__regs(struct vm *vm, struct vcpu_regs *regs);
+/* Print @regs of vCPU @id as text to @f: PC, PSTATE, the exception registers, x0-x30. */
+void vcpu_regs__print(FILE *f, unsigned int id, const struct vcpu_regs *r);
 
 /* Create, boot and run a VM described by @cfg; returns an enum vmm_status. */
 int vm__run(struct vm_config *cfg);
@@ -519,6 +580,12 @@ int vcpu_arch__init_pmu(struct vcpu *vcpu) __must_check;
 
 /* Set the boot CPU's registers: PC at the Image, x0 the DTB (booting.rst). */
 int vcpu_arch__set_boot_regs(struct vcpu *vcpu, u64 pc, u64 dtb) __must_check;
+
+/* Read @vcpu's registers (it is not running): 0 or -errno. */
+int vcpu_arch__get_regs(struct vcpu *vcpu, struct vcpu_regs *r) __must_check;
+/* The guest's virtual counter (CNTVCT), read and set through @vcpu (one for the VM). */
+int vcpu_arch__get_counter(struct vcpu *vcpu, u64 *cnt) __must_check;
+int vcpu_arch__set_counter(struct vcpu *vcpu, u64 cnt) __must_check;
 
 /* ---- devices (devices/) ------------------------------------------------- */
 
@@ -678,6 +745,27 @@ int loader__load(struct vm *vm) __must_check;
  * printing a one-line reason.  The caller frees it.
  */
 void *loader__read_dtb(struct vm *vm) __must_check;
+
+/* ---- the control socket and its commands (control.c) ---------------------- */
+
+/*
+ * Open @vm's control socket (<run dir>/<name>.sock, 0600) and serve it
+ * from the main loop: 0, or -1 after a one-line error (another VM of that
+ * name runs, the directory is not the user's).
+ */
+int control__open(struct vm *vm);
+/* Close and remove it (every exit path of vm__run). */
+void control__close(struct vm *vm);
+
+/* `vmm list`, `stop`, `pause`, `resume`, `stat`, `debug` (argv[0]): the exit status. */
+int control__command(int argc, char **argv);
+void control__usage(FILE *f);
+
+/*
+ * Parse a duration ("90", "90s", "1500ms", "5m", "1h") into ns: 0, or -1
+ * for a malformed one or one over a year.
+ */
+int parse_duration(const char *s, u64 *ns) __must_check;
 
 /* ---- lkvm's boot without a disk (rootfs.c, rootfs-init.c) ----------------- */
 

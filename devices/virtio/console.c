@@ -28,28 +28,6 @@ struct vconsole {
 };
 
 /* Write all of @iov to @fd; what the host cannot take is dropped. */
-static void write_out(int fd, struct iovec *iov, unsigned int n)
-{
-	ssize_t done;
-
-	while (n) {
-		done = writev(fd, iov, n);
-		if (done < 0 && errno == EINTR)
-			continue;
-		if (done <= 0)
-			return;	/* a closed or broken stdout: the guest goes on */
-		while (n && (size_t)done >= iov->iov_len) {
-			done -= iov->iov_len;
-			iov++;
-			n--;
-		}
-		if (n) {
-			iov->iov_base = (u8 *)iov->iov_base + done;
-			iov->iov_len -= done;
-		}
-	}
-}
-
 /*
  * The guest's output: each chain's readable part, to stdout; at most a
  * queue's worth per turn of the main loop (virtio_dev__serve()).  A stdout
@@ -60,7 +38,7 @@ static u32 transmit(void *opaque, struct virtq_chain *chain)
 {
 	struct vconsole *con = opaque;
 
-	write_out(con->vdev.vm->console.out_fd, chain->iov, chain->nr_out);
+	console__output(&con->vdev.vm->console, chain->iov, chain->nr_out);
 	return 0;
 }
 

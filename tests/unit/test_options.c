@@ -770,6 +770,45 @@ END_TEST
 
 /* ---- parse_size --------------------------------------------------------- */
 
+/* Durations: seconds by default, ms/s/m/h suffixes, at most a year. */
+START_TEST(duration_units)
+{
+	u64 ns;
+
+	ck_assert_int_eq(parse_duration("90", &ns), 0);
+	ck_assert_uint_eq(ns, 90000000000ULL);
+	ck_assert_int_eq(parse_duration("90s", &ns), 0);
+	ck_assert_uint_eq(ns, 90000000000ULL);
+	ck_assert_int_eq(parse_duration("1500ms", &ns), 0);
+	ck_assert_uint_eq(ns, 1500000000ULL);
+	ck_assert_int_eq(parse_duration("5m", &ns), 0);
+	ck_assert_uint_eq(ns, 300000000000ULL);
+	ck_assert_int_eq(parse_duration("1h", &ns), 0);
+	ck_assert_uint_eq(ns, 3600000000000ULL);
+	ck_assert_int_eq(parse_duration("8784h", &ns), 0);
+	ck_assert_int_eq(parse_duration("8785h", &ns), -1);
+	ck_assert_int_eq(parse_duration("99999999999999999999", &ns), -1);
+	ck_assert_int_eq(parse_duration("", &ns), -1);
+	ck_assert_int_eq(parse_duration("-5", &ns), -1);
+	ck_assert_int_eq(parse_duration(" 5", &ns), -1);
+	ck_assert_int_eq(parse_duration("5 s", &ns), -1);
+	ck_assert_int_eq(parse_duration("5d", &ns), -1);
+	ck_assert_int_eq(parse_duration("1.5s", &ns), -1);
+}
+END_TEST
+
+/* --timeout and --console-log; a zero or malformed timeout is refused. */
+START_TEST(parse_timeout_console_log)
+{
+	ck_assert_int_eq(parse("-k", "Image", "--timeout", "2m", "--console-log", "c.log"), 0);
+	ck_assert_uint_eq(cfg.timeout_ns, 120000000000ULL);
+	ck_assert_str_eq(cfg.console_log, "c.log");
+	ck_assert_int_eq(parse("-k", "Image", "--timeout", "0"), -1);
+	ck_assert_int_eq(parse("-k", "Image", "--timeout", "soon"), -1);
+	ck_assert_int_eq(parse("-k", "Image", "--console-log", ""), -1);
+}
+END_TEST
+
 START_TEST(size_units)
 {
 	u64 b;
@@ -989,6 +1028,8 @@ Suite *options_suite(void)
 	T(parse_error_two_positional);
 	T(parse_error_empty_name);
 	T(parse_error_fits_small_buffer);
+	T(duration_units);
+	T(parse_timeout_console_log);
 	T(size_units);
 	T(size_largest);
 	T(size_overflow);

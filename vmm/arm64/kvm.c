@@ -296,6 +296,58 @@ int vcpu_arch__set_boot_regs(struct vcpu *vcpu, u64 pc, u64 dtb)
 	return ret;
 }
 
+static int get_reg(struct vcpu *vcpu, u64 id, u64 *val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (u64)(unsigned long)val };
+
+	return ioctl(vcpu->fd, KVM_GET_ONE_REG, &reg) ? -errno : 0;
+}
+
+#define CORE(field)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
+			 KVM_REG_ARM_CORE_REG(field))
+
+int vcpu_arch__get_regs(struct vcpu *vcpu, struct vcpu_regs *r)
+{
+	static const u64 esr_el1 = ARM64_SYS_REG(3, 0, 5, 2, 0);
+	static const u64 far_el1 = ARM64_SYS_REG(3, 0, 6, 0, 0);
+	unsigned int i;
+	int ret = 0;
+
+	memset(r, 0, sizeof(*r));
+	for (i = 0; !ret && i < 31; i++)
+		ret = get_reg(vcpu, CORE(regs.regs[i]), &r->x[i]);
+	if (!ret)
+		ret = get_reg(vcpu, CORE(regs.sp), &r->sp_el0);
+	if (!ret)
+		ret = get_reg(vcpu, CORE(regs.pc), &r->pc);
+	if (!ret)
+		ret = get_reg(vcpu, CORE(regs.pstate), &r->pstate);
+	if (!ret)
+		ret = get_reg(vcpu, CORE(sp_el1), &r->sp_el1);
+	if (!ret)
+		ret = get_reg(vcpu, CORE(elr_el1), &r->elr_el1);
+	if (!ret)
+		ret = get_reg(vcpu, CORE(spsr[KVM_SPSR_EL1]), &r->spsr_el1);
+	/* the exception syndrome: what a hung guest took last */
+	if (!ret)
+		ret = get_reg(vcpu, esr_el1, &r->esr_el1);
+	if (!ret)
+		ret = get_reg(vcpu, far_el1, &r->far_el1);
+	return ret;
+}
+
+int vcpu_arch__get_counter(struct vcpu *vcpu, u64 *cnt)
+{
+	return get_reg(vcpu, KVM_REG_ARM_TIMER_CNT, cnt);
+}
+
+int vcpu_arch__set_counter(struct vcpu *vcpu, u64 cnt)
+{
+	struct kvm_one_reg reg = { .id = KVM_REG_ARM_TIMER_CNT, .addr = (u64)(unsigned long)&cnt };
+
+	return ioctl(vcpu->fd, KVM_SET_ONE_REG, &reg) ? -errno : 0;
+}
+
 void vm__irq_line(struct vm *vm, unsigned int intid, int level)
 {
 	struct kvm_irq_level irq = {

@@ -1,0 +1,793 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * control.c - a VM's control socket, and the commands that talk to it
+ * (`vmm list`, `stop`, `pause`, `resume`, `stat`, `debug`), as lkvm has them.
+ *
+ * Each running VM listens on <dir>/<name>.sock, where <dir> is
+ * $XDG_RUNTIME_DIR/vmm, else /run/vmm for root, else /tmp/vmm-<uid>: a
+ * directory that must be the user's alone (0700), the socket 0600, and a
+ * peer of another uid (root aside) refused with an error reply.  A socket
+ * nobody listens on is a VM that crashed: `vmm run` of that name and
+ * `vmm list` remove it.
+ *
+ * The protocol is a line each way: a request word ("info", "stat",
+ * "pause", "resume", "stop", "regs") ended by '\n', at most 255 bytes; one
+ * JSON object in reply, ended by '\n', then the socket closes.  Every
+ * reply has "ok" (true, or false with "error"); "stat" and "regs" carry
+ * their human form in "text" too.  The VM side serves at most four
+ * connections at once from its main loop, never blocking on one: a fifth
+ * evicts the oldest.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vmm.h"
+
+#define CTL_MAX_REQ		256
+#define CTL_MAX_CONNS		4
+#define CTL_MAX_REPLY		(1 << 20)
+#define CTL_NAME_MAX		64
+
+struct ctl_conn {
+	struct control	*ctl;
+	int		fd;		/* -1: a free slot */
+	u64		seq;		/* the oldest is evicted */
+	size_t		len;
+	char		buf[CTL_MAX_REQ];
+};
+
+struct control {
+	struct vm	*vm;
+	int		fd;
+	u64		seq;
+	char		path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct ctl_conn	conns[CTL_MAX_CONNS];
+};
+
+/* ---- where the sockets are ------------------------------------------------------ */
+
+static int control_dir(char *dir, size_t cap)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	int n;
+
+	if (xdg && *xdg == '/')
+		n = snprintf(dir, cap, "%s/vmm", xdg);
+	else if (!geteuid())
+		n = snprintf(dir, cap, "/run/vmm");
+	else
+		n = snprintf(dir, cap, "/tmp/vmm-%u", (unsigned int)geteuid());
+	return n < (int)cap ? 0 : -1;
+}
+
+/* The directory, made if need be, checked to be the user's alone: 0 or -1 after an error. */
+static int own_dir(const char *dir)
+{
+	struct stat st;
+
+	char parent[PATH_MAX], *slash;
+
+	/* /run or $XDG_RUNTIME_DIR itself may be missing (a bare initramfs) */
+	if (mkdir(dir, 0700) && errno == ENOENT) {
+		snprintf(parent, sizeof(parent), "%s", dir);
+		slash = strrchr(parent, '/');
+		if (slash && slash != parent) {
+			*slash = 0;
+			mkdir(parent, 0755);
+		}
+	}
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		pr_err("control socket: %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (lstat(dir, &st) || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 077)) {
+		pr_err("control socket: %s is not a directory of this user's alone (0700)", dir);
+		return -1;
+	}
+	return 0;
+}
+
+static bool valid_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n && n <= CTL_NAME_MAX && *name != '.' &&
+	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
+}
+
+static int socket_path(const char *dir, const char *name, char *path, size_t cap)
+{
+	return snprintf(path, cap, "%s/%s.sock", dir, name) < (int)cap ? 0 : -1;
+}
+
+/* Connect to @path: the fd, or -errno. */
+static int dial(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, ret;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/* ---- JSON out ----------------------------------------------------------------------- */
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+/* ---- the VM's side -------------------------------------------------------------------- */
+
+static u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void put_info(FILE *f, struct vm *vm)
+{
+	const struct vm_config *cfg = vm->cfg;
+
+	fputs("\"ok\":true,\"name\":", f);
+	json_str(f, cfg->name);
+	fprintf(f, ",\"pid\":%d,\"state\":\"%s\",\"vcpus\":%u,\"memory_mib\":%" PRIu64
+		",\"uptime_s\":%.1f,\"hypervisor\":", (int)getpid(),
+		vm__paused(vm) ? "paused" : "running", vm->nr_vcpus, vm->ram_size >> 20,
+		vm->run_ns ? (mono_ns() - vm->run_ns) / 1e9 : 0.0);
+	json_str(f, vm->dev_path ? vm->dev_path : "");
+	fputs(",\"kernel\":", f);
+	json_str(f, cfg->kernel ? cfg->kernel : cfg->firmware ? cfg->firmware : "");
+}
+
+static u64 rss_kib(void)
+{
+	unsigned long size = 0, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "re");
+
+	if (f && fscanf(f, "%lu %lu", &size, &resident) != 2)
+		resident = 0;
+	if (f)
+		fclose(f);
+	return (u64)resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+static u64 stat_of(u64 *counter)
+{
+	return __atomic_load_n(counter, __ATOMIC_RELAXED);
+}
+
+static void put_stat(FILE *f, struct vm *vm)
+{
+	char *text = NULL;
+	size_t tlen = 0;
+	FILE *t = open_memstream(&text, &tlen);
+	unsigned int i;
+	u64 rss = rss_kib();
+
+	put_info(f, vm);
+	fprintf(f, ",\"rss_kib\":%" PRIu64 ",\"vcpu_stats\":[", rss);
+	if (t)
+		fprintf(t, "%s: %s, %u vCPUs, %" PRIu64 " MiB of RAM, %" PRIu64 " MiB resident\n",
+			vm->cfg->name, vm__paused(vm) ? "paused" : "running", vm->nr_vcpus,
+			vm->ram_size >> 20, rss >> 10);
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu_stat *st = &vm->vcpus[i].stat;
+		double guest = stat_of(&st->guest_ns) / 1e9;
+		u64 mmio = stat_of(&st->mmio), sys = stat_of(&st->system), intr = stat_of(&st->intr);
+
+		fprintf(f, "%s{\"id\":%u,\"guest_s\":%.3f,\"exits_mmio\":%" PRIu64
+			",\"exits_system_event\":%" PRIu64 ",\"interrupted\":%" PRIu64 "}",
+			i ? "," : "", i, guest, mmio, sys, intr);
+		if (t)
+			fprintf(t, "vcpu %u: %.3f s in KVM_RUN, exits: %" PRIu64 " MMIO, %" PRIu64
+				" system events, %" PRIu64 " interrupted\n", i, guest, mmio, sys, intr);
+	}
+	fputs("],\"text\":", f);
+	if (t)
+		fclose(t);
+	json_str(f, text ? text : "");
+	free(text);
+}
+
+/* "regs": every vCPU's registers, pausing the VM for it if it runs. */
+static void put_regs(FILE *f, struct vm *vm)
+{
+	struct vcpu_regs *regs = calloc(vm->nr_vcpus, sizeof(*regs));
+	bool was_paused = vm__paused(vm);
+	char *text = NULL;
+	size_t tlen = 0;
+	unsigned int i, j;
+	FILE *t;
+	int ret;
+
+	ret = regs ? (was_paused ? 0 : vm__pause(vm)) : -ENOMEM;
+	if (!ret) {
+		ret = vm__regs(vm, regs);
+		if (!was_paused)
+			vm__resume(vm);
+	}
+	if (ret) {
+		fputs("\"ok\":false,\"error\":", f);
+		json_str(f, ret == -ETIMEDOUT ? "a vCPU did not leave the guest in 5 s" :
+			 strerror(-ret));
+		free(regs);
+		return;
+	}
+	fputs("\"ok\":true,\"vcpus\":[", f);
+	t = open_memstream(&text, &tlen);
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		const struct vcpu_regs *r = &regs[i];
+
+		fprintf(f, "%s{\"id\":%u,\"pc\":\"0x%" PRIx64 "\",\"pstate\":\"0x%" PRIx64
+			"\",\"sp_el0\":\"0x%" PRIx64 "\",\"sp_el1\":\"0x%" PRIx64
+			"\",\"elr_el1\":\"0x%" PRIx64 "\",\"spsr_el1\":\"0x%" PRIx64
+			"\",\"esr_el1\":\"0x%" PRIx64 "\",\"far_el1\":\"0x%" PRIx64 "\",\"x\":[",
+			i ? "," : "", i, r->pc, r->pstate, r->sp_el0, r->sp_el1, r->elr_el1,
+			r->spsr_el1, r->esr_el1, r->far_el1);
+		for (j = 0; j < 31; j++)
+			fprintf(f, "%s\"0x%" PRIx64 "\"", j ? "," : "", r->x[j]);
+		fputs("]}", f);
+		if (t)
+			vcpu_regs__print(t, i, r);
+	}
+	if (t)
+		fclose(t);
+	fputs("],\"text\":", f);
+	json_str(f, text ? text : "");
+	free(text);
+	free(regs);
+}
+
+/* The reply to @req, a malloc'ed line; *@stop when the VM stops after it. */
+static char *answer(struct vm *vm, const char *req, bool *stop)
+{
+	char *reply = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&reply, &len);
+	int ret;
+
+	if (!f)
+		return NULL;
+	fputc('{', f);
+	if (!strcmp(req, "info")) {
+		put_info(f, vm);
+	} else if (!strcmp(req, "stat")) {
+		put_stat(f, vm);
+	} else if (!strcmp(req, "regs")) {
+		put_regs(f, vm);
+	} else if (!strcmp(req, "pause") || !strcmp(req, "resume")) {
+		ret = 0;
+		if (req[0] == 'p')
+			ret = vm__pause(vm);
+		else if (vm__paused(vm))
+			vm__resume(vm);
+		if (ret) {
+			fputs("\"ok\":false,\"error\":", f);
+			json_str(f, ret == -ETIMEDOUT ? "a vCPU did not leave the guest in 5 s" :
+				 strerror(-ret));
+		} else {
+			fprintf(f, "\"ok\":true,\"state\":\"%s\"", vm__paused(vm) ? "paused" : "running");
+		}
+	} else if (!strcmp(req, "stop")) {
+		fputs("\"ok\":true,\"state\":\"stopping\"", f);
+		*stop = true;
+	} else {
+		fputs("\"ok\":false,\"error\":", f);
+		json_str(f, "unknown request (info, stat, regs, pause, resume, stop)");
+	}
+	fputs("}\n", f);
+	fclose(f);
+	return reply;
+}
+
+static void drop(struct ctl_conn *c)
+{
+	if (c->fd < 0)
+		return;
+	loop__del(&c->ctl->vm->loop, c->fd);
+	close(c->fd);
+	c->fd = -1;
+	c->len = 0;
+}
+
+/* A reply, whole or not at all: the socket blocks for up to 2 s for it. */
+static void reply(struct ctl_conn *c, const char *line)
+{
+	struct timeval tv = { .tv_sec = 2 };
+	size_t len = strlen(line), off = 0;
+	ssize_t n;
+
+	fcntl(c->fd, F_SETFL, 0);
+	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	while (off < len) {
+		n = send(c->fd, line + off, len - off, MSG_NOSIGNAL);
+		if (n <= 0)
+			break;
+		off += n;
+	}
+}
+
+static void on_conn(void *opaque, u32 events __unused)
+{
+	struct ctl_conn *c = opaque;
+	struct vm *vm = c->ctl->vm;
+	bool stop = false;
+	char *nl, *line;
+	ssize_t n;
+
+	n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len, MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {		/* gone mid-request: nothing to answer */
+		drop(c);
+		return;
+	}
+	c->len += n;
+	c->buf[c->len] = 0;
+	nl = memchr(c->buf, '\n', c->len);
+	if (!nl && c->len == sizeof(c->buf) - 1) {
+		reply(c, "{\"ok\":false,\"error\":\"a request is one line of at most 255 bytes\"}\n");
+		drop(c);
+		return;
+	}
+	if (!nl)
+		return;
+	*nl = 0;
+	if (nl > c->buf && nl[-1] == '\r')
+		nl[-1] = 0;
+	line = answer(vm, c->buf, &stop);
+	reply(c, line ? line : "{\"ok\":false,\"error\":\"out of memory\"}\n");
+	free(line);
+	drop(c);
+	if (stop) {
+		pr_info("stopping the guest: vmm stop");
+		vm__stop(vm, VMM_EXIT_STOPPED);
+	}
+}
+
+static void on_accept(void *opaque, u32 events __unused)
+{
+	struct control *ctl = opaque;
+	struct ctl_conn *c = NULL;
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	unsigned int i;
+	int fd;
+
+	fd = accept4(ctl->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd < 0)
+		return;
+	/* the directory keeps others out; the peer's uid says so again */
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) ||
+	    (cred.uid != geteuid() && cred.uid != 0)) {
+		static const char no[] = "{\"ok\":false,\"error\":\"this VM is another user's\"}\n";
+
+		if (send(fd, no, sizeof(no) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+			pr_debug("control socket: %s", strerror(errno));
+		close(fd);
+		return;
+	}
+	/* a free slot, else the oldest connection's */
+	for (i = 0; i < CTL_MAX_CONNS; i++) {
+		struct ctl_conn *k = &ctl->conns[i];
+
+		if (k->fd < 0) {
+			c = k;
+			break;
+		}
+		if (!c || k->seq < c->seq)
+			c = k;
+	}
+	drop(c);
+	c->fd = fd;
+	c->seq = ++ctl->seq;
+	if (loop__add(&ctl->vm->loop, fd, EPOLLIN, on_conn, c)) {
+		close(fd);
+		c->fd = -1;
+	}
+}
+
+int control__open(struct vm *vm)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *name = vm->cfg->name;
+	struct control *ctl;
+	char dir[PATH_MAX];
+	unsigned int i;
+	int probe, ret;
+
+	if (!valid_name(name)) {
+		pr_err("--name %s: a VM's name is 1 to %d letters, digits, '.', '_' and '-' (not first '.'): it names its control socket",
+		       name, CTL_NAME_MAX);
+		return -1;
+	}
+	if (control_dir(dir, sizeof(dir)) || own_dir(dir))
+		return -1;
+	ctl = calloc(1, sizeof(*ctl));
+	if (!ctl)
+		return -1;
+	ctl->vm = vm;
+	ctl->fd = -1;
+	for (i = 0; i < CTL_MAX_CONNS; i++) {
+		ctl->conns[i].fd = -1;
+		ctl->conns[i].ctl = ctl;
+	}
+	if (socket_path(dir, name, ctl->path, sizeof(ctl->path))) {
+		pr_err("control socket: %s/%s.sock: the path is too long", dir, name);
+		goto fail;
+	}
+	memcpy(sa.sun_path, ctl->path, sizeof(ctl->path));
+	ctl->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (ctl->fd < 0)
+		goto fail_errno;
+	ret = bind(ctl->fd, (struct sockaddr *)&sa, sizeof(sa));
+	if (ret && errno == EADDRINUSE) {
+		probe = dial(ctl->path);
+		if (probe >= 0) {
+			close(probe);
+			pr_err("a VM named %s is running (%s): give another --name", name, ctl->path);
+			close(ctl->fd);
+			free(ctl);
+			return -1;
+		}
+		/* nobody listens: a VM of that name that crashed */
+		pr_info("control socket: removing %s, left by a VM that is gone", ctl->path);
+		unlink(ctl->path);
+		ret = bind(ctl->fd, (struct sockaddr *)&sa, sizeof(sa));
+	}
+	if (ret)
+		goto fail_errno;
+	if (chmod(ctl->path, 0600) || listen(ctl->fd, 8) ||
+	    loop__add(&vm->loop, ctl->fd, EPOLLIN, on_accept, ctl)) {
+		unlink(ctl->path);
+		goto fail_errno;
+	}
+	vm->control = ctl;
+	return 0;
+fail_errno:
+	pr_err("control socket %s: %s", ctl->path, strerror(errno));
+	if (ctl->fd >= 0)
+		close(ctl->fd);
+fail:
+	free(ctl);
+	return -1;
+}
+
+void control__close(struct vm *vm)
+{
+	struct control *ctl = vm->control;
+	unsigned int i;
+
+	if (!ctl)
+		return;
+	for (i = 0; i < CTL_MAX_CONNS; i++)
+		drop(&ctl->conns[i]);
+	loop__del(&vm->loop, ctl->fd);
+	close(ctl->fd);
+	unlink(ctl->path);
+	free(ctl);
+	vm->control = NULL;
+}
+
+/* ---- the commands -------------------------------------------------------------------- */
+
+/*
+ * Ask the VM at @path @req: its reply line, malloc'ed, in *@out; 0, or
+ * -errno from connecting (ENOENT: no such VM; ECONNREFUSED: it is gone).
+ */
+static int ask(const char *path, const char *req, char **out)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	struct timeval tv = { .tv_sec = 10 };
+	ssize_t n;
+	int fd;
+
+	*out = NULL;
+	if (!buf)
+		return -ENOMEM;
+	fd = dial(path);
+	if (fd < 0) {
+		free(buf);
+		return fd;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (send(fd, req, strlen(req), MSG_NOSIGNAL) < 0 || send(fd, "\n", 1, MSG_NOSIGNAL) < 0) {
+		n = -errno;
+		goto fail;
+	}
+	while ((n = recv(fd, buf + len, cap - 1 - len, 0)) > 0) {
+		len += n;
+		if (len == cap - 1) {
+			char *more = cap < CTL_MAX_REPLY ? realloc(buf, cap * 2) : NULL;
+
+			if (!more) {
+				n = -EMSGSIZE;
+				goto fail;
+			}
+			buf = more;
+			cap *= 2;
+		}
+	}
+	if (n < 0 || !len) {
+		n = n < 0 ? -errno : -ECONNRESET;
+		goto fail;
+	}
+	buf[len] = 0;
+	close(fd);
+	*out = buf;
+	return 0;
+fail:
+	close(fd);
+	free(buf);
+	return n;
+}
+
+/*
+ * The value of top-level @key in the JSON @reply (ours: no nesting before
+ * it) into @out, a string unescaped or a number as its text: 0, or -1.
+ */
+static int json_get(const char *reply, const char *key, char *out, size_t cap)
+{
+	char pat[72];
+	const char *p;
+	size_t o = 0;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(reply, pat);
+	if (!p || !cap)
+		return -1;
+	p += strlen(pat);
+	if (*p != '"') {
+		while (*p && *p != ',' && *p != '}' && o + 1 < cap)
+			out[o++] = *p++;
+		out[o] = 0;
+		return 0;
+	}
+	for (p++; *p && *p != '"' && o + 1 < cap; p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+			if (*p == 'n') {
+				out[o++] = '\n';
+			} else if (*p == 'u' && strlen(p) >= 5) {
+				out[o++] = (char)strtol((char[]){ p[3], p[4], 0 }, NULL, 16);
+				p += 4;
+			} else {
+				out[o++] = *p;
+			}
+		} else {
+			out[o++] = *p;
+		}
+	}
+	out[o] = 0;
+	return 0;
+}
+
+static bool reply_ok(const char *reply)
+{
+	return strstr(reply, "\"ok\":true") == reply + 1;
+}
+
+/* The function a System.map names at or before @addr, as "name+0xoff", or "". */
+static void symbolise(const char *map, u64 addr, char *out, size_t cap)
+{
+	char line[512], type, name[256], best[256] = "";
+	unsigned long long a, best_a = 0;
+	FILE *f = fopen(map, "re");
+
+	*out = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %255s", &a, &type, name) != 3)
+			continue;
+		if ((type == 't' || type == 'T' || type == 'w' || type == 'W') &&
+		    a <= addr && a >= best_a) {
+			best_a = a;
+			snprintf(best, sizeof(best), "%s", name);
+		}
+	}
+	if (f)
+		fclose(f);
+	if (*best)
+		snprintf(out, cap, " <%s+0x%llx>", best, (unsigned long long)addr - best_a);
+}
+
+/* The text of a reply, each "vcpu N: pc 0x..." line given its symbol. */
+static void print_text(const char *text, const char *map)
+{
+	const char *line = text, *nl;
+	unsigned long long pc;
+	unsigned int id;
+	char sym[300];
+
+	for (; *line; line = *nl ? nl + 1 : nl) {
+		nl = strchrnul(line, '\n');
+		sym[0] = 0;
+		if (map && sscanf(line, "vcpu %u: pc 0x%llx", &id, &pc) == 2)
+			symbolise(map, pc, sym, sizeof(sym));
+		printf("%.*s%s\n", (int)(nl - line), line, sym);
+	}
+}
+
+static void list_usage(FILE *f)
+{
+	fputs("usage: vmm list [--json]\n"
+	      "       vmm stop --name NAME [--json]\n"
+	      "       vmm pause --name NAME [--json]\n"
+	      "       vmm resume --name NAME [--json]\n"
+	      "       vmm stat --name NAME [--json]\n"
+	      "       vmm debug --name NAME --dump [--system-map FILE] [--json]\n\n"
+	      "Talk to running VMs through their control sockets ($XDG_RUNTIME_DIR/vmm,\n"
+	      "/run/vmm for root, else /tmp/vmm-UID): list them (name, pid, state,\n"
+	      "vCPUs, memory, uptime); stop one at once (its vmm exits 5); pause its\n"
+	      "vCPUs out of the guest, its virtual counter held still, and resume them;\n"
+	      "its counters (time in the guest and exits per vCPU, resident memory);\n"
+	      "every vCPU's registers (the VM paused for the moment of reading them),\n"
+	      "PCs named from a System.map.  --json prints the VM's reply, one JSON\n"
+	      "object (for list: {\"vms\":[...]}).\n", f);
+}
+
+void control__usage(FILE *f)
+{
+	list_usage(f);
+}
+
+static int cmd_list(bool json)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 8], *reply, v[6][128];
+	struct dirent *e;
+	bool first = true;
+	DIR *d;
+	size_t n;
+
+	if (control_dir(dir, sizeof(dir)))
+		return VMM_EXIT_ERROR;
+	d = opendir(dir);
+	if (json)
+		fputs("{\"vms\":[", stdout);
+	else
+		printf("%-20s %8s %-8s %5s %8s %10s\n", "NAME", "PID", "STATE", "VCPUS", "MEMORY",
+		       "UPTIME");
+	while (d && (e = readdir(d))) {
+		n = strlen(e->d_name);
+		if (n < 6 || strcmp(e->d_name + n - 5, ".sock"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (ask(path, "info", &reply) == -ECONNREFUSED) {
+			unlink(path);		/* a VM that crashed */
+			continue;
+		}
+		if (!reply || !reply_ok(reply)) {
+			free(reply);
+			continue;
+		}
+		if (json) {
+			printf("%s%.*s", first ? "" : ",", (int)strcspn(reply, "\n"), reply);
+		} else if (!json_get(reply, "name", v[0], sizeof(v[0])) &&
+			   !json_get(reply, "pid", v[1], sizeof(v[1])) &&
+			   !json_get(reply, "state", v[2], sizeof(v[2])) &&
+			   !json_get(reply, "vcpus", v[3], sizeof(v[3])) &&
+			   !json_get(reply, "memory_mib", v[4], sizeof(v[4])) &&
+			   !json_get(reply, "uptime_s", v[5], sizeof(v[5]))) {
+			printf("%-20s %8s %-8s %5s %5s MiB %8s s\n", v[0], v[1], v[2], v[3], v[4], v[5]);
+		}
+		first = false;
+		free(reply);
+	}
+	if (json)
+		puts("]}");
+	if (d)
+		closedir(d);
+	return 0;
+}
+
+int control__command(int argc, char **argv)
+{
+	const char *cmd = argv[0], *name = NULL, *map = NULL, *req;
+	char dir[PATH_MAX], path[PATH_MAX + 80], *reply, *text;
+	bool json = false, dump = false;
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[i], "--dump") && !strcmp(cmd, "debug")) {
+			dump = true;
+		} else if ((!strcmp(argv[i], "--name") || !strcmp(argv[i], "-n")) && i + 1 < argc) {
+			name = argv[++i];
+		} else if (!strcmp(argv[i], "--system-map") && !strcmp(cmd, "debug") && i + 1 < argc) {
+			map = argv[++i];
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			list_usage(stdout);
+			return 0;
+		} else {
+			pr_err("%s: unknown option '%s' (see 'vmm help %s')", cmd, argv[i], cmd);
+			return VMM_EXIT_USAGE;
+		}
+	}
+	if (!strcmp(cmd, "list"))
+		return cmd_list(json);
+	if (!name) {
+		pr_err("%s: which VM? give --name NAME (vmm list shows them)", cmd);
+		return VMM_EXIT_USAGE;
+	}
+	if (!strcmp(cmd, "debug") && !dump) {
+		pr_err("debug: give --dump (the registers of every vCPU)");
+		return VMM_EXIT_USAGE;
+	}
+	if (map && access(map, R_OK)) {
+		pr_err("debug: --system-map %s: %s", map, strerror(errno));
+		return VMM_EXIT_ERROR;
+	}
+	if (!valid_name(name)) {
+		pr_err("%s: --name %s: no VM has such a name", cmd, name);
+		return VMM_EXIT_ERROR;
+	}
+	req = !strcmp(cmd, "debug") ? "regs" : cmd;
+	if (control_dir(dir, sizeof(dir)) || socket_path(dir, name, path, sizeof(path)))
+		return VMM_EXIT_ERROR;
+	ret = ask(path, req, &reply);
+	if (ret == -ECONNREFUSED)
+		unlink(path);
+	if (ret) {
+		pr_err("%s: %s: %s", cmd, name,
+		       ret == -ENOENT ? "no such VM (vmm list shows them)" :
+		       ret == -ECONNREFUSED ? "that VM is gone (its stale socket is removed)" :
+		       ret == -EACCES ? "permission denied: the VM is another user's" :
+		       strerror(-ret));
+		return VMM_EXIT_ERROR;
+	}
+	if (json) {
+		fputs(reply, stdout);
+	} else if (!reply_ok(reply)) {
+		char err[256] = "a malformed reply";
+
+		json_get(reply, "error", err, sizeof(err));
+		pr_err("%s: %s: %s", cmd, name, err);
+	} else {
+		text = malloc(strlen(reply) + 1);
+		if (text && !json_get(reply, "text", text, strlen(reply) + 1))
+			print_text(text, map);
+		else if (text && !json_get(reply, "state", text, strlen(reply) + 1))
+			printf("%s: %s\n", name, text);
+		free(text);
+	}
+	ret = reply_ok(reply) ? 0 : VMM_EXIT_ERROR;
+	free(reply);
+	return ret;
+}
