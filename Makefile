@@ -91,6 +91,7 @@ PORTABLE_OBJS	+= vmm/arm64/fdt.o
 PORTABLE_OBJS	+= devices/devices.o
 PORTABLE_OBJS	+= devices/uart8250.o
 PORTABLE_OBJS	+= devices/testdev.o
+PORTABLE_OBJS	+= devices/pl061.o
 PORTABLE_OBJS	+= devices/cfi_flash.o
 PORTABLE_OBJS	+= devices/9p.o
 PORTABLE_OBJS	+= devices/virtio/core.o
@@ -180,8 +181,9 @@ FW_RAW_OBJS	:= $(BUILD)/fw-raw/head.o $(filter-out %/head.o,$(FW_OBJS))
 # The test bed's own tools, one file each in tests/tools/: dm-log (the
 # device-mapper log-writes target for the durability test), dns-stub (L1's
 # resolver for the user-networking test), tcp-bench (TCP request/response
-# and send rate, in the guest and L1).
-TOOLS		:= dm-log dns-stub tcp-bench
+# and send rate, in the guest and L1), powerkey (the guest's power-button
+# handler for a graceful vmm stop).
+TOOLS		:= dm-log dns-stub tcp-bench powerkey
 
 .PHONY: all check check-unit check-integration run shell bench install clean \
 	provision provision-kernel

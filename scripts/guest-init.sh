@@ -44,6 +44,9 @@
 #             chmod u+s (dropped), chown (ignored), mknod (refused), remove;
 #             write through a symlink out of the share (lands in the guest's
 #             own tree); "guest-9prw-...: " lines say what it saw
+#   powerkey  load gpio_keys and evdev, run powerkey (the power button's
+#             handler: "guest-powerkey: ready", then on a press
+#             "guest-powerkey: pressed" and a poweroff) and wait
 #   9pbench   mount the share tagged bench9 and time (guest /proc/uptime)
 #             reading its 64 MiB big.bin, reading every file of tree/ (1000
 #             of 4 KiB) and stat'ing them all (ls -lR), writing 64 MiB
@@ -205,6 +208,9 @@ netbench)
 	echo "guest-9prw-list: $(ls /mnt | tr '\n' ' ')"
 	umount /mnt && echo "guest-9prw-unmounted"
 	poweroff -f ;;
+powerkey)
+	load_extra
+	exec powerkey ;;
 9pbench)
 	mount -t 9p -o trans=virtio,version=9p2000.L bench9 /mnt ||
 		echo "guest-9pbench-failed: mount"

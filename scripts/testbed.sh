@@ -30,7 +30,7 @@ eval "$env_out"		# ABI KDIR IMAGE MODDIR BUSYBOX L1TOOLS
 GUEST_MODULES="virtio_mmio virtio_pci virtio_blk virtio_net virtio_console
 	virtio-rng 9pnet_virtio 9p"
 # Modules the guest loads only when a test asks (guest-init's load_extra).
-GUEST_EXTRA_MODULES="crc32c_generic ext4"
+GUEST_EXTRA_MODULES="crc32c_generic ext4 gpio_keys evdev"
 # Modules L1 loads only when a test asks (lib.sh's load_host_modules).
 HOST_MODULES="loop crc32c_generic ext4 dm-log-writes tun bridge vhost_net"
 # The guest kernel's modules the boot without a disk puts in its initramfs
@@ -119,6 +119,7 @@ mk_guest_initrd() {
 	cp "$BUSYBOX" "$root/bin/busybox"
 	cp "$top/scripts/guest-init.sh" "$root/init"
 	[ -f "$build/tcp-bench" ] && cp "$build/tcp-bench" "$root/bin/tcp-bench"
+	[ -f "$build/powerkey" ] && cp "$build/powerkey" "$root/bin/powerkey"
 	find "$MODDIR/kernel" -name '*.ko' > "$tb/modules.list"
 	# shellcheck disable=SC2086
 	copy_modules "$root" etc/modules $GUEST_MODULES

@@ -28,6 +28,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,6 +51,7 @@ struct ctl_conn {
 struct control {
 	struct vm	*vm;
 	int		fd;
+	int		grace_fd;	/* timerfd: a powerdown's hard stop, or -1 */
 	u64		seq;
 	char		path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct ctl_conn	conns[CTL_MAX_CONNS];
@@ -274,12 +276,51 @@ static void put_regs(FILE *f, struct vm *vm)
 	free(regs);
 }
 
+static void on_grace(void *opaque, u32 events __unused)
+{
+	struct control *ctl = opaque;
+	u64 n;
+
+	if (read(ctl->grace_fd, &n, sizeof(n)) < 0)
+		return;
+	pr_warn("vmm stop: the guest did not power off in time: stopping it");
+	vm__stop(ctl->vm, VMM_EXIT_STOPPED);
+}
+
+/*
+ * "powerdown N": the power button pressed, and a hard stop in N s unless
+ * the guest powers off first (a second powerdown presses again and
+ * starts the count again).
+ */
+static int powerdown(struct vm *vm, unsigned int grace)
+{
+	struct control *ctl = vm->control;
+	struct itimerspec its = { .it_value.tv_sec = grace };
+	int ret = vm__power_button(vm);
+
+	if (ret)
+		return ret;
+	if (ctl->grace_fd < 0) {
+		ctl->grace_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (ctl->grace_fd < 0)
+			return -errno;
+		if (loop__add(&vm->loop, ctl->grace_fd, EPOLLIN, on_grace, ctl)) {
+			close(ctl->grace_fd);
+			ctl->grace_fd = -1;
+			return -ENOSPC;
+		}
+	}
+	pr_info("vmm stop: the power button pressed; a hard stop in %u s", grace);
+	return timerfd_settime(ctl->grace_fd, 0, &its, NULL) ? -errno : 0;
+}
+
 /* The reply to @req, a malloc'ed line; *@stop when the VM stops after it. */
 static char *answer(struct vm *vm, const char *req, bool *stop)
 {
 	char *reply = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&reply, &len);
+	unsigned int grace;
 	int ret;
 
 	if (!f)
@@ -307,9 +348,18 @@ static char *answer(struct vm *vm, const char *req, bool *stop)
 	} else if (!strcmp(req, "stop")) {
 		fputs("\"ok\":true,\"state\":\"stopping\"", f);
 		*stop = true;
+	} else if (sscanf(req, "powerdown %u", &grace) == 1 && grace) {
+		ret = powerdown(vm, grace);
+		if (ret) {
+			fputs("\"ok\":false,\"error\":", f);
+			json_str(f, ret == -ENODEV ? "this VM has no power button (no interrupt controller, or a firmware): stop it with --force" :
+				 strerror(-ret));
+		} else {
+			fprintf(f, "\"ok\":true,\"state\":\"powering-down\",\"grace_s\":%u", grace);
+		}
 	} else {
 		fputs("\"ok\":false,\"error\":", f);
-		json_str(f, "unknown request (info, stat, regs, pause, resume, stop)");
+		json_str(f, "unknown request (info, stat, regs, pause, resume, powerdown SECONDS, stop)");
 	}
 	fputs("}\n", f);
 	fclose(f);
@@ -444,6 +494,7 @@ int control__open(struct vm *vm)
 		return -1;
 	ctl->vm = vm;
 	ctl->fd = -1;
+	ctl->grace_fd = -1;
 	for (i = 0; i < CTL_MAX_CONNS; i++) {
 		ctl->conns[i].fd = -1;
 		ctl->conns[i].ctl = ctl;
@@ -500,6 +551,10 @@ void control__close(struct vm *vm)
 		drop(&ctl->conns[i]);
 	loop__del(&vm->loop, ctl->fd);
 	close(ctl->fd);
+	if (ctl->grace_fd >= 0) {
+		loop__del(&vm->loop, ctl->grace_fd);
+		close(ctl->grace_fd);
+	}
 	unlink(ctl->path);
 	free(ctl);
 	vm->control = NULL;
@@ -647,14 +702,17 @@ static void print_text(const char *text, const char *map)
 static void list_usage(FILE *f)
 {
 	fputs("usage: vmm list [--json]\n"
-	      "       vmm stop --name NAME [--json]\n"
+	      "       vmm stop --name NAME [--force] [--grace DURATION] [--json]\n"
 	      "       vmm pause --name NAME [--json]\n"
 	      "       vmm resume --name NAME [--json]\n"
 	      "       vmm stat --name NAME [--json]\n"
 	      "       vmm debug --name NAME --dump [--system-map FILE] [--json]\n\n"
 	      "Talk to running VMs through their control sockets ($XDG_RUNTIME_DIR/vmm,\n"
 	      "/run/vmm for root, else /tmp/vmm-UID): list them (name, pid, state,\n"
-	      "vCPUs, memory, uptime); stop one at once (its vmm exits 5); pause its\n"
+	      "vCPUs, memory, uptime); stop one: its power button pressed (gpio-keys,\n"
+	      "KEY_POWER: the guest powers off if something in it acts on that), and\n"
+	      "if it has not in --grace (default 30 s) or with --force at once, a hard\n"
+	      "stop (its vmm exits 5); pause its\n"
 	      "vCPUs out of the guest, its virtual counter held still, and resume them;\n"
 	      "its counters (time in the guest and exits per vCPU, resident memory);\n"
 	      "every vCPU's registers (the VM paused for the moment of reading them),\n"
@@ -719,8 +777,9 @@ static int cmd_list(bool json)
 int control__command(int argc, char **argv)
 {
 	const char *cmd = argv[0], *name = NULL, *map = NULL, *req;
-	char dir[PATH_MAX], path[PATH_MAX + 80], *reply, *text;
-	bool json = false, dump = false;
+	char dir[PATH_MAX], path[PATH_MAX + 80], *reply, *text, powerdown_req[32];
+	bool json = false, dump = false, force = false;
+	u64 grace = 30000000000ULL;
 	int i, ret;
 
 	for (i = 1; i < argc; i++) {
@@ -728,6 +787,14 @@ int control__command(int argc, char **argv)
 			json = true;
 		} else if (!strcmp(argv[i], "--dump") && !strcmp(cmd, "debug")) {
 			dump = true;
+		} else if (!strcmp(argv[i], "--force") && !strcmp(cmd, "stop")) {
+			force = true;
+		} else if (!strcmp(argv[i], "--grace") && !strcmp(cmd, "stop") && i + 1 < argc) {
+			if (parse_duration(argv[++i], &grace) || grace < 1000000000ULL) {
+				pr_err("stop: --grace %s: expected a duration of 1 s or more (30, 30s, 2m)",
+				       argv[i]);
+				return VMM_EXIT_USAGE;
+			}
 		} else if ((!strcmp(argv[i], "--name") || !strcmp(argv[i], "-n")) && i + 1 < argc) {
 			name = argv[++i];
 		} else if (!strcmp(argv[i], "--system-map") && !strcmp(cmd, "debug") && i + 1 < argc) {
@@ -759,6 +826,11 @@ int control__command(int argc, char **argv)
 		return VMM_EXIT_ERROR;
 	}
 	req = !strcmp(cmd, "debug") ? "regs" : cmd;
+	if (!strcmp(cmd, "stop") && !force) {
+		snprintf(powerdown_req, sizeof(powerdown_req), "powerdown %u",
+			 (unsigned int)(grace / 1000000000ULL));
+		req = powerdown_req;
+	}
 	if (control_dir(dir, sizeof(dir)) || socket_path(dir, name, path, sizeof(path)))
 		return VMM_EXIT_ERROR;
 	ret = ask(path, req, &reply);

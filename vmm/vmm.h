@@ -508,6 +508,12 @@ int vm__pause(struct vm *vm);
 void vm__resume(struct vm *vm);
 bool vm__paused(struct vm *vm);
 
+/*
+ * Press the guest's power button (devices/pl061.c) for 100 ms: 0, or
+ * -ENODEV when the VM has none (no interrupt controller, a firmware).
+ */
+int vm__power_button(struct vm *vm);
+
 /* Each vCPU's registers (the VM paused) into @regs[nr_vcpus]: 0 or -errno. */
 int vm__regs(struct vm *vm, struct vcpu_regs *regs);
 /* Print @regs of vCPU @id as text to @f: PC, PSTATE, the exception registers, x0-x30. */

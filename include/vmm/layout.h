@@ -30,6 +30,8 @@
 /* vmm's own devices after the four UART slots: the firmware test device */
 #define LAYOUT_DEVICES_BASE	(LAYOUT_MMIO_BASE + 0x10000ULL)
 #define LAYOUT_TESTDEV_BASE	LAYOUT_DEVICES_BASE
+/* the power button's PL061 GPIO controller, after the test device */
+#define LAYOUT_PL061_BASE	(LAYOUT_DEVICES_BASE + 0x1000ULL)
 
 #define LAYOUT_FLASH_BASE	0x02000000ULL
 #define LAYOUT_FLASH_SIZE	0x01000000ULL

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # control.sh - a running VM through its control socket: vmm list (text and
 # JSON), stat, pause (the vCPUs parked: no time in the guest, no exits),
-# debug --dump, resume, stop (the vmm exits 5, its socket gone); a second
+# debug --dump, resume, stop --force (the vmm exits 5, its socket gone); a
+# graceful stop (the power button: a Linux guest's handler powers off, exit
+# 0; a guest that ignores it is stopped after --grace, exit 5); a second
 # VM of the same name refused; a VM killed with SIGKILL leaves a stale
 # socket that list removes and a new VM of that name replaces; commands
 # for a VM that is not there; --timeout (exit 124, the vCPUs' registers on
@@ -63,8 +65,9 @@ vmm_run run -k /firmware/idle.img -c 1 -m 64 --name ctl1
 expect_error "a VM named ctl1 is running \\($sock\\): give another --name$"
 expect_status 1
 
-ctl stop --name ctl1
+ctl stop --name ctl1 --force
 expect_status 0
+expect_output '^ctl1: stopping$' "vmm stop --force"
 wait $pid
 status=$?
 expect_status 5 "the stopped vmm"
@@ -83,9 +86,38 @@ grep -q ctl2 $out && fail "vmm list shows a VM that is gone"
 vmm run -k /firmware/idle.img -c 1 -m 64 -p idle=forever --name ctl2 < /dev/null > /tmp/ctl2.out 2>&1 &
 pid=$!
 wait_until 30 test -S /run/vmm/ctl2.sock || fail "no control socket for the second ctl2"
-ctl stop --name ctl2 --json
+ctl stop --name ctl2 --force --json
 expect_output '^\{"ok":true,"state":"stopping"\}$' "stop --json"
 wait $pid
+
+# a graceful stop: the power button, which the guest's handler acts on
+rm -f /tmp/pk.out
+vmm run -k $GUEST_KERNEL -i $GUEST_INITRD -c 1 -m 256 -n mode=none --name pk \
+	-p "quiet vmmtest=powerkey" < /dev/null > /tmp/pk.out 2>&1 &
+pid=$!
+wait_for_output '^guest-powerkey: ready' /tmp/pk.out 120
+ctl stop --name pk
+expect_status 0
+expect_output '^pk: powering-down$' "vmm stop"
+wait $pid
+status=$?
+cat /tmp/pk.out
+expect_status 0 "a guest that powered off on its power button"
+grep -q '^guest-powerkey: pressed' /tmp/pk.out || fail "the guest saw no KEY_POWER"
+# a guest that does not act on it: the hard stop after --grace
+vmm run -k /firmware/idle.img -c 1 -m 64 -p idle=forever --name deaf < /dev/null > /tmp/deaf.out 2>&1 &
+pid=$!
+wait_until 30 test -S /run/vmm/deaf.sock || fail "no control socket for deaf"
+ctl stop --name deaf --grace 2
+expect_output '^deaf: powering-down$' "vmm stop of a deaf guest"
+wait $pid
+status=$?
+cat /tmp/deaf.out
+expect_status 5 "a guest stopped after its grace"
+grep -q "^vmm: warning: vmm stop: the guest did not power off in time: stopping it$" /tmp/deaf.out ||
+	fail "no word of the hard stop"
+ctl stop --name deaf --grace 0
+expect_status 2
 
 # no such VM, no name, a bad name
 ctl stop --name nosuch

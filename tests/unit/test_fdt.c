@@ -27,9 +27,13 @@ static u8 seed[72];
 static u64 blob_words[FDT_MAX_SIZE / sizeof(u64)];
 static void *const blob = blob_words;
 
-static void stub_irq_line(struct vm *v __unused, unsigned int intid __unused,
-			  int level __unused)
+static unsigned int last_intid;
+static int last_level = -1;
+
+static void stub_irq_line(struct vm *v __unused, unsigned int intid, int level)
 {
+	last_intid = intid;
+	last_level = level;
 }
 
 /* A VM as vm.c leaves it before building the DTB, with @n vCPUs. */
@@ -67,11 +71,17 @@ static void make_vm(unsigned int n, enum gic_kind gic)
 	nr_inst = 0;
 }
 
-/* Bring up the registered devices: in the unit tests, the serial console. */
+/*
+ * Bring up the registered devices: in the unit tests, the serial console,
+ * and the power button where there is an interrupt controller.
+ */
 static void add_console(void)
 {
 	ck_assert_int_eq(devices__init(&vm, inst, &nr_inst), 0);
-	ck_assert_uint_eq(nr_inst, 1);
+	ck_assert_uint_eq(nr_inst, vm.gic == GIC_NONE ? 1 : 2);
+	ck_assert_str_eq(inst[0].desc->name, "console");
+	if (vm.gic != GIC_NONE)
+		ck_assert_str_eq(inst[1].desc->name, "pl061");
 	ck_assert_str_eq(vm.console.dt_path, "/serial@1000000");
 }
 
@@ -545,6 +555,87 @@ START_TEST(fdt_serial)
 }
 END_TEST
 
+/* The power button: a PL061 with its clock, and gpio-keys on its line 3. */
+START_TEST(fdt_power_button)
+{
+	static const u32 reg[] = { 0, 0x1011000, 0, 0x1000 };
+	static const u32 gpios[] = { 3, 3, 0 };
+
+	build_vm(1, GIC_V3, true);
+	ck_assert_int_eq(fdt_node_check_compatible(blob, node("/pl061@1011000"), "arm,primecell"), 0);
+	ck_cells("/pl061@1011000", "reg", reg, 4);
+	ck_assert_uint_eq(prop_u32("/pl061@1011000", "#gpio-cells"), 2);
+	ck_assert_uint_eq(prop_u32("/pl061@1011000", "clocks"), prop_u32("/apb-pclk", "phandle"));
+	ck_string("/pl061@1011000", "clock-names", "apb_pclk");
+	ck_string("/gpio-keys", "compatible", "gpio-keys");
+	ck_assert_uint_eq(prop_u32("/gpio-keys/poweroff", "linux,code"), 116);
+	ck_cells("/gpio-keys/poweroff", "gpios", gpios, 3);
+	/* none without an interrupt controller */
+	build_vm(1, GIC_NONE, true);
+	ck_assert_int_lt(fdt_path_offset(blob, "/gpio-keys"), 0);
+}
+END_TEST
+
+static u32 gpio_read(u64 off)
+{
+	u32 v = 0;
+
+	ck_assert(mmio_bus__access(&vm.bus, 0x1011000 + off, &v, 4, false));
+	return v;
+}
+
+static void gpio_write(u64 off, u32 v)
+{
+	ck_assert(mmio_bus__access(&vm.bus, 0x1011000 + off, &v, 4, true));
+}
+
+/*
+ * The PL061 as gpio_keys drives it: both edges on line 3, unmasked; a
+ * press raises the SPI with the line's bit in RIS/MIS and the masked data
+ * read; a clear lowers it; a masked line raises nothing.  The PrimeCell
+ * ID the AMBA bus probes.
+ */
+START_TEST(pl061_power_button)
+{
+	make_vm(1, GIC_V3);
+	ck_assert_int_eq(devices__init(&vm, inst, &nr_inst), 0);
+	ck_assert_uint_eq(gpio_read(0xff0), 0x0d);
+	ck_assert_uint_eq(gpio_read(0xffc), 0xb1);
+	ck_assert_uint_eq(gpio_read(0xfe0), 0x61);
+	/* masked: a press is latched, no interrupt */
+	last_level = -1;
+	ck_assert_int_eq(vm__power_button(&vm), 0);
+	ck_assert_int_eq(last_level, -1);
+	ck_assert_uint_eq(gpio_read(0x414), 0);	/* no edge sense yet: not both edges, IEV low */
+	ck_assert_uint_eq(gpio_read(0x3fc), 0x08);	/* all lines: 3 is high */
+	ck_assert_uint_eq(gpio_read(0x020), 0x08);	/* address bit 3+2 selects line 3 */
+	ck_assert_uint_eq(gpio_read(0x010), 0);
+	gpio_write(0x408, 0x08);		/* IBE: both edges */
+	gpio_write(0x410, 0x08);		/* IE */
+	remove_devices();
+	/* from the top: both edges, unmasked, then a press */
+	make_vm(1, GIC_V3);
+	ck_assert_int_eq(devices__init(&vm, inst, &nr_inst), 0);
+	gpio_write(0x408, 0x08);
+	gpio_write(0x410, 0x08);
+	last_level = -1;
+	ck_assert_int_eq(vm__power_button(&vm), 0);
+	ck_assert_int_eq(last_level, 1);
+	ck_assert_uint_eq(last_intid, GIC_SPI_BASE + 1);
+	ck_assert_uint_eq(gpio_read(0x414), 0x08);
+	ck_assert_uint_eq(gpio_read(0x418), 0x08);
+	gpio_write(0x41c, 0x08);		/* IC */
+	ck_assert_int_eq(last_level, 0);
+	ck_assert_uint_eq(gpio_read(0x418), 0);
+	remove_devices();
+	/* no button without an interrupt controller */
+	make_vm(1, GIC_NONE);
+	ck_assert_int_eq(devices__init(&vm, inst, &nr_inst), 0);
+	ck_assert_int_eq(vm__power_button(&vm), -ENODEV);
+	remove_devices();
+}
+END_TEST
+
 START_TEST(fdt_console_device_registers)
 {
 	make_vm(1, GIC_V3);
@@ -552,7 +643,7 @@ START_TEST(fdt_console_device_registers)
 	ck_assert_ptr_nonnull(vm.console.ops);
 	ck_assert_ptr_eq(inst[0].state, vm.console.opaque);
 	ck_assert_str_eq(inst[0].desc->name, "console");
-	ck_assert_uint_eq(vm.next_spi, GIC_SPI_BASE + 1);
+	ck_assert_uint_eq(vm.next_spi, GIC_SPI_BASE + 2);	/* and the power button's */
 	ck_assert_ptr_nonnull(mmio_bus__find(&vm.bus, 0x1000000, 1));
 	ck_assert_ptr_null(mmio_bus__find(&vm.bus, 0x1000008, 1));
 	remove_devices();
@@ -566,11 +657,11 @@ START_TEST(fdt_console_device_not_wanted)
 	make_vm(1, GIC_V3);
 	vcfg.console = CONSOLE_VIRTIO;
 	ck_assert_int_eq(devices__init(&vm, inst, &nr_inst), 0);
-	ck_assert_uint_eq(nr_inst, 1);
+	ck_assert_uint_eq(nr_inst, 2);		/* and the power button */
 	ck_assert_str_eq(inst[0].desc->name, "virtio-console");
 	ck_assert_ptr_eq(vm.console.opaque, inst[0].state);
 	ck_assert_str_eq(vm.console.dt_path, "");
-	ck_assert_uint_eq(vm.bus.nr, 1);
+	ck_assert_uint_eq(vm.bus.nr, 2);
 	ck_assert_ptr_nonnull(mmio_bus__find(&vm.bus, LAYOUT_VIRTIO_MMIO_BASE, 4));
 	remove_devices();
 	ck_assert_ptr_null(vm.console.ops);
@@ -657,9 +748,10 @@ START_TEST(devices_init_ascending_order)
 	ck_assert_uint_ge(probe_calls, 2);
 	ck_assert_int_eq(probe_log[0], 'e');
 	ck_assert_int_eq(probe_log[1], 'l');
-	ck_assert_uint_eq(nr_inst, 2);
+	ck_assert_uint_eq(nr_inst, 3);
 	ck_assert_str_eq(inst[0].desc->name, "console");
 	ck_assert_str_eq(inst[1].desc->name, "probe-late");
+	ck_assert_str_eq(inst[2].desc->name, "pl061");
 	remove_devices();
 	ck_assert_uint_eq(probe_exits, 1);
 }
@@ -810,6 +902,8 @@ Suite *fdt_suite(void)
 	UNIT_TEST(s, fdt_no_devices_no_serial);
 	UNIT_TEST(s, fdt_serial);
 	UNIT_TEST(s, fdt_console_device_registers);
+	UNIT_TEST(s, fdt_power_button);
+	UNIT_TEST(s, pl061_power_button);
 	UNIT_TEST(s, fdt_console_device_not_wanted);
 	UNIT_TEST(s, devices_init_ascending_order);
 	UNIT_TEST(s, devices_init_runs_order_int_max);
