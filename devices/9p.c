@@ -1358,14 +1358,28 @@ static int do_link(struct p9_server *s, struct in *in)
 	return ret;
 }
 
-/* Rename @oname in @odfd to @nname in @ndfd, and the fids at @from to @to. */
-static int rename_to(struct p9_server *s, int odfd, const char *oname, int ndfd,
-		     const char *nname, const char *from, const char *to)
+/*
+ * Rename @oname in @odfd (an O_PATH fd or -errno; closed here) to @nname
+ * in the directory fid @nfid as it stands now, and the fids at @from to
+ * @to (both freed here).
+ */
+static int rename_to(struct p9_server *s, int odfd, const char *oname, u32 nfid,
+		     const char *nname, char *from, char *to)
 {
-	if (renameat(odfd, oname, ndfd, nname))
-		return -errno;
-	moved(s, from, to);
-	return 0;
+	int ndfd = odfd < 0 ? odfd : dir_now(s, nfid);
+	int ret = ndfd < 0 ? ndfd : 0;
+
+	if (!ret && renameat(odfd, oname, ndfd, nname))
+		ret = -errno;
+	if (!ret)
+		moved(s, from, to);
+	if (ndfd >= 0)
+		close(ndfd);
+	if (odfd >= 0)
+		close(odfd);
+	free(from);
+	free(to);
+	return ret;
 }
 
 static int do_rename(struct p9_server *s, struct in *in)
@@ -1374,8 +1388,7 @@ static int do_rename(struct p9_server *s, struct in *in)
 	struct p9_fid *d = find_fid(s, get32(in));
 	char name[P9_NAME_MAX + 1], old[P9_NAME_MAX + 1];
 	int ret = get_new_name(in, name);
-	char *from = NULL, *to = NULL;
-	int odfd, ndfd;
+	char *from, *to;
 
 	if (in->bad)
 		return -EINVAL;
@@ -1387,23 +1400,11 @@ static int do_rename(struct p9_server *s, struct in *in)
 	to = join(d->path, name);
 	from = strdup(f->path);
 	if (!to || !from) {
-		ret = -ENOMEM;
-		goto out;
+		free(to);
+		free(from);
+		return -ENOMEM;
 	}
-	odfd = parent_now(s, f, old);
-	ndfd = odfd < 0 ? odfd : dir_now(s, d->fid);
-	if (ndfd >= 0)
-		ret = rename_to(s, odfd, old, ndfd, name, from, to);
-	else
-		ret = ndfd;
-	if (ndfd >= 0)
-		close(ndfd);
-	if (odfd >= 0)
-		close(odfd);
-out:
-	free(from);
-	free(to);
-	return ret;
+	return rename_to(s, parent_now(s, f, old), old, d->fid, name, from, to);
 }
 
 static int do_renameat(struct p9_server *s, struct in *in)
@@ -1414,7 +1415,6 @@ static int do_renameat(struct p9_server *s, struct in *in)
 	struct p9_fid *nd = find_fid(s, get32(in));
 	int ret2 = get_new_name(in, nname);
 	char *from, *to;
-	int odfd, ndfd;
 
 	if (in->bad)
 		return -EINVAL;
@@ -1425,23 +1425,12 @@ static int do_renameat(struct p9_server *s, struct in *in)
 	from = join(od->path, oname);
 	to = join(nd->path, nname);
 	if (!from || !to) {
-		ret = -errno;
-		goto out;
+		ret = -errno;		/* join(): ENAMETOOLONG or ENOMEM */
+		free(from);
+		free(to);
+		return ret;
 	}
-	odfd = dir_now(s, od->fid);
-	ndfd = odfd < 0 ? odfd : dir_now(s, nd->fid);
-	if (ndfd >= 0)
-		ret = rename_to(s, odfd, oname, ndfd, nname, from, to);
-	else
-		ret = ndfd;
-	if (ndfd >= 0)
-		close(ndfd);
-	if (odfd >= 0)
-		close(odfd);
-out:
-	free(from);
-	free(to);
-	return ret;
+	return rename_to(s, dir_now(s, od->fid), oname, nd->fid, nname, from, to);
 }
 
 static int do_unlinkat(struct p9_server *s, struct in *in)
