@@ -804,10 +804,13 @@ int rootfs__prepare(struct vm_config *cfg)
 		/* lkvm's default: a Linux kernel with nothing to mount, nor an init of its own */
 		if (!cfg->kernel || cfg->initrd || cfg->firmware || cfg->dtb || cfg->nodefaults ||
 		    has_disk(cfg) ||
-		    (cfg->params && (strstr(cfg->params, "root=") || strstr(cfg->params, "init="))))
+		    (cfg->params && (strstr(cfg->params, "root=") || strstr(cfg->params, "init="))) ||
+		    kernel_release(cfg->kernel, release, sizeof(release))) {
+			/* (a kernel with no Linux version: a bare-metal payload) */
+			if (cfg->hostfs != HOSTFS_UNSET)
+				pr_warn("--hostfs: ignored: this guest does not boot without a disk (it has a disk, an initrd, a root= or init=, or is not Linux)");
 			return 0;
-		if (kernel_release(cfg->kernel, release, sizeof(release)))
-			return 0;	/* not Linux: a bare-metal payload */
+		}
 		if (default_root(dir, sizeof(dir))) {
 			pr_err("boot without a disk: no $HOME for the default root directory: give --root, --disk or --initrd");
 			return -1;

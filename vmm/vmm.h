@@ -75,9 +75,9 @@ enum virtio_transport_kind {
 	VIRTIO_TRANSPORT_AUTO, VIRTIO_TRANSPORT_MMIO, VIRTIO_TRANSPORT_PCI,
 };
 
-/* How the boot without a disk shares the host's / (--hostfs). */
+/* How the boot without a disk shares the host's / (--hostfs; unset: ro). */
 enum hostfs_kind {
-	HOSTFS_RO, HOSTFS_RW, HOSTFS_NONE,
+	HOSTFS_UNSET, HOSTFS_RO, HOSTFS_RW, HOSTFS_NONE,
 };
 
 struct device_desc;

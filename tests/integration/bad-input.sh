@@ -177,6 +177,14 @@ rm -f /tmp/locked.img /tmp/empty.img
 vmm_run run -k $GUEST_KERNEL --dump-dtb /nonexistent/dir/x.dtb
 expect_error '--dump-dtb /nonexistent/dir/x.dtb: No such file or directory'
 
+# --console-log where no file can be made, --timeout that is no duration
+vmm_run run -k /firmware/idle.img --console-log /nonexistent/dir/c.log
+expect_error '--console-log /nonexistent/dir/c.log: No such file or directory$'
+expect_status 1
+vmm_run run -k /firmware/idle.img --timeout 5x
+expect_error '--timeout 5x: expected a duration'
+expect_status 2
+
 vmm_run frobnicate
 expect_error "'frobnicate' is not a vmm command"
 expect_status 2
