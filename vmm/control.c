@@ -19,6 +19,7 @@
  * evicts the oldest.
  */
 #include <dirent.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -26,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/file.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
@@ -51,6 +54,9 @@ struct ctl_conn {
 struct control {
 	struct vm	*vm;
 	int		fd;
+	int		lock_fd;	/* <name>.lock, flock'ed for the VM's life */
+	dev_t		dev;		/* the socket's, to unlink only our own */
+	ino_t		ino;
 	int		grace_fd;	/* timerfd: a powerdown's hard stop, or -1 */
 	u64		seq;
 	char		path[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -73,28 +79,34 @@ static int control_dir(char *dir, size_t cap)
 	return n < (int)cap ? 0 : -1;
 }
 
-/* The directory, made if need be, checked to be the user's alone: 0 or -1 after an error. */
-static int own_dir(const char *dir)
+/* Whether @dir is a directory of this user's alone (0700, not a link). */
+static bool dir_is_ours(const char *dir)
 {
 	struct stat st;
 
-	char parent[PATH_MAX], *slash;
+	return !lstat(dir, &st) && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+	       !(st.st_mode & 077);
+}
 
-	/* /run or $XDG_RUNTIME_DIR itself may be missing (a bare initramfs) */
-	if (mkdir(dir, 0700) && errno == ENOENT) {
+/* The directory, made if need be, checked to be the user's alone: 0 or -1 after an error. */
+static int own_dir(const char *dir)
+{
+	char parent[PATH_MAX], *slash;
+	int ret = mkdir(dir, 0700) ? errno : 0;
+
+	/* /run itself may be missing (a bare initramfs); not $XDG_RUNTIME_DIR */
+	if (ret == ENOENT && !strcmp(dir, "/run/vmm")) {
 		snprintf(parent, sizeof(parent), "%s", dir);
 		slash = strrchr(parent, '/');
-		if (slash && slash != parent) {
-			*slash = 0;
-			mkdir(parent, 0755);
-		}
+		*slash = 0;
+		mkdir(parent, 0755);
+		ret = mkdir(dir, 0700) ? errno : 0;
 	}
-	if (mkdir(dir, 0700) && errno != EEXIST) {
-		pr_err("control socket: %s: %s", dir, strerror(errno));
+	if (ret && ret != EEXIST) {
+		pr_err("control socket: %s: %s", dir, strerror(ret));
 		return -1;
 	}
-	if (lstat(dir, &st) || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
-	    (st.st_mode & 077)) {
+	if (!dir_is_ours(dir)) {
 		pr_err("control socket: %s is not a directory of this user's alone (0700)", dir);
 		return -1;
 	}
@@ -114,22 +126,53 @@ static int socket_path(const char *dir, const char *name, char *path, size_t cap
 	return snprintf(path, cap, "%s/%s.sock", dir, name) < (int)cap ? 0 : -1;
 }
 
-/* Connect to @path: the fd, or -errno. */
+/*
+ * Connect to @path, whose listener must be this user (or root): the fd,
+ * or -errno (-EPERM for another user's).  A wedged VM with a full backlog
+ * makes it give up after 5 s (SO_SNDTIMEO bounds a UNIX connect).
+ */
 static int dial(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct timeval tv = { .tv_sec = 5 };
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
 	int fd, ret;
 
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		ret = -errno;
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	ret = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ? -errno : 0;
+	if (!ret && (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) ||
+		     (cred.uid != geteuid() && cred.uid != 0)))
+		ret = -EPERM;
+	if (ret) {
 		close(fd);
-		return ret;
+		return ret == -EINPROGRESS || ret == -EAGAIN ? -ETIMEDOUT : ret;
 	}
 	return fd;
+}
+
+/*
+ * Whether the VM called @name (its lock in @dir) is gone: nobody holds
+ * its lock, so a socket left behind is stale and may go.
+ */
+static bool gone(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	bool free_lock;
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s/%s.lock", dir, name) >= (int)sizeof(path))
+		return false;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT;
+	free_lock = !flock(fd, LOCK_SH | LOCK_NB);
+	close(fd);
+	return free_lock;
 }
 
 /* ---- JSON out ----------------------------------------------------------------------- */
@@ -177,6 +220,13 @@ static void put_info(FILE *f, struct vm *vm)
 	json_str(f, cfg->kernel ? cfg->kernel : cfg->firmware ? cfg->firmware : "");
 }
 
+/* Why vm__pause() failed, in words. */
+static const char *pause_error(int err)
+{
+	return err == -ETIMEDOUT ? "a vCPU did not leave the guest in 5 s" :
+	       err == -ESHUTDOWN ? "the VM is stopping" : strerror(-err);
+}
+
 static u64 rss_kib(void)
 {
 	unsigned long size = 0, resident = 0;
@@ -213,7 +263,7 @@ static void put_stat(FILE *f, struct vm *vm)
 		double guest = stat_of(&st->guest_ns) / 1e9;
 		u64 mmio = stat_of(&st->mmio), sys = stat_of(&st->system), intr = stat_of(&st->intr);
 
-		fprintf(f, "%s{\"id\":%u,\"guest_s\":%.3f,\"exits_mmio\":%" PRIu64
+		fprintf(f, "%s{\"id\":%u,\"run_s\":%.3f,\"exits_mmio\":%" PRIu64
 			",\"exits_system_event\":%" PRIu64 ",\"interrupted\":%" PRIu64 "}",
 			i ? "," : "", i, guest, mmio, sys, intr);
 		if (t)
@@ -246,8 +296,7 @@ static void put_regs(FILE *f, struct vm *vm)
 	}
 	if (ret) {
 		fputs("\"ok\":false,\"error\":", f);
-		json_str(f, ret == -ETIMEDOUT ? "a vCPU did not leave the guest in 5 s" :
-			 strerror(-ret));
+		json_str(f, pause_error(ret));
 		free(regs);
 		return;
 	}
@@ -340,8 +389,7 @@ static char *answer(struct vm *vm, const char *req, bool *stop)
 			vm__resume(vm);
 		if (ret) {
 			fputs("\"ok\":false,\"error\":", f);
-			json_str(f, ret == -ETIMEDOUT ? "a vCPU did not leave the guest in 5 s" :
-				 strerror(-ret));
+			json_str(f, pause_error(ret));
 		} else {
 			fprintf(f, "\"ok\":true,\"state\":\"%s\"", vm__paused(vm) ? "paused" : "running");
 		}
@@ -376,20 +424,28 @@ static void drop(struct ctl_conn *c)
 	c->len = 0;
 }
 
-/* A reply, whole or not at all: the socket blocks for up to 2 s for it. */
+/*
+ * A reply, as much of it as the client takes in 2 s in all: the one time
+ * the main loop waits on a client (a reply is small; a reader that slow
+ * gets it cut).
+ */
 static void reply(struct ctl_conn *c, const char *line)
 {
-	struct timeval tv = { .tv_sec = 2 };
+	struct pollfd pfd = { .fd = c->fd, .events = POLLOUT };
 	size_t len = strlen(line), off = 0;
+	u64 deadline = mono_ns() + 2000000000ULL, now;
 	ssize_t n;
 
-	fcntl(c->fd, F_SETFL, 0);
-	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	while (off < len) {
-		n = send(c->fd, line + off, len - off, MSG_NOSIGNAL);
-		if (n <= 0)
+		n = send(c->fd, line + off, len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n > 0) {
+			off += n;
+			continue;
+		}
+		now = mono_ns();
+		if ((n < 0 && errno != EAGAIN && errno != EINTR) || now >= deadline ||
+		    poll(&pfd, 1, (deadline - now) / 1000000 + 1) < 0)
 			break;
-		off += n;
 	}
 }
 
@@ -421,6 +477,11 @@ static void on_conn(void *opaque, u32 events __unused)
 	*nl = 0;
 	if (nl > c->buf && nl[-1] == '\r')
 		nl[-1] = 0;
+	if (strlen(c->buf) + 1 < (size_t)(nl - c->buf)) {
+		reply(c, "{\"ok\":false,\"error\":\"a request has no NUL in it\"}\n");
+		drop(c);
+		return;
+	}
 	line = answer(vm, c->buf, &stop);
 	reply(c, line ? line : "{\"ok\":false,\"error\":\"out of memory\"}\n");
 	free(line);
@@ -473,14 +534,40 @@ static void on_accept(void *opaque, u32 events __unused)
 	}
 }
 
+/*
+ * The name's lock, <dir>/<name>.lock, held (flock) for the VM's life: 0,
+ * or -1 after an error (another VM of that name holds it).  Whoever holds
+ * it owns <name>.sock; a socket without a holder is stale.
+ */
+static int take_name(struct control *ctl, const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s/%s.lock", dir, name) >= (int)sizeof(path)) {
+		pr_err("control socket: %s/%s.lock: the path is too long", dir, name);
+		return -1;
+	}
+	ctl->lock_fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (ctl->lock_fd < 0) {
+		pr_err("control socket: %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(ctl->lock_fd, LOCK_EX | LOCK_NB)) {
+		pr_err("a VM named %s is running (%s): give another --name", name, ctl->path);
+		return -1;
+	}
+	return 0;
+}
+
 int control__open(struct vm *vm)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	const char *name = vm->cfg->name;
 	struct control *ctl;
 	char dir[PATH_MAX];
+	struct stat st;
 	unsigned int i;
-	int probe, ret;
+	int ret;
 
 	if (!valid_name(name)) {
 		pr_err("--name %s: a VM's name is 1 to %d letters, digits, '.', '_' and '-' (not first '.'): it names its control socket",
@@ -493,8 +580,7 @@ int control__open(struct vm *vm)
 	if (!ctl)
 		return -1;
 	ctl->vm = vm;
-	ctl->fd = -1;
-	ctl->grace_fd = -1;
+	ctl->fd = ctl->lock_fd = ctl->grace_fd = -1;
 	for (i = 0; i < CTL_MAX_CONNS; i++) {
 		ctl->conns[i].fd = -1;
 		ctl->conns[i].ctl = ctl;
@@ -503,39 +589,36 @@ int control__open(struct vm *vm)
 		pr_err("control socket: %s/%s.sock: the path is too long", dir, name);
 		goto fail;
 	}
+	if (take_name(ctl, dir, name))
+		goto fail;
+	/* the name is ours: a socket there is a crashed VM's */
+	if (!unlink(ctl->path))
+		pr_info("control socket: removed %s, left by a VM that is gone", ctl->path);
 	memcpy(sa.sun_path, ctl->path, sizeof(ctl->path));
 	ctl->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (ctl->fd < 0)
+	if (ctl->fd < 0 || bind(ctl->fd, (struct sockaddr *)&sa, sizeof(sa)))
 		goto fail_errno;
-	ret = bind(ctl->fd, (struct sockaddr *)&sa, sizeof(sa));
-	if (ret && errno == EADDRINUSE) {
-		probe = dial(ctl->path);
-		if (probe >= 0) {
-			close(probe);
-			pr_err("a VM named %s is running (%s): give another --name", name, ctl->path);
-			close(ctl->fd);
-			free(ctl);
-			return -1;
-		}
-		/* nobody listens: a VM of that name that crashed */
-		pr_info("control socket: removing %s, left by a VM that is gone", ctl->path);
+	if (lstat(ctl->path, &st) || chmod(ctl->path, 0600) || listen(ctl->fd, 8)) {
 		unlink(ctl->path);
-		ret = bind(ctl->fd, (struct sockaddr *)&sa, sizeof(sa));
+		goto fail_errno;
 	}
-	if (ret)
-		goto fail_errno;
-	if (chmod(ctl->path, 0600) || listen(ctl->fd, 8) ||
-	    loop__add(&vm->loop, ctl->fd, EPOLLIN, on_accept, ctl)) {
+	ctl->dev = st.st_dev;
+	ctl->ino = st.st_ino;
+	ret = loop__add(&vm->loop, ctl->fd, EPOLLIN, on_accept, ctl);
+	if (ret) {
 		unlink(ctl->path);
-		goto fail_errno;
+		pr_err("control socket %s: %s", ctl->path, strerror(-ret));
+		goto fail;
 	}
 	vm->control = ctl;
 	return 0;
 fail_errno:
 	pr_err("control socket %s: %s", ctl->path, strerror(errno));
+fail:
 	if (ctl->fd >= 0)
 		close(ctl->fd);
-fail:
+	if (ctl->lock_fd >= 0)
+		close(ctl->lock_fd);
 	free(ctl);
 	return -1;
 }
@@ -543,6 +626,7 @@ fail:
 void control__close(struct vm *vm)
 {
 	struct control *ctl = vm->control;
+	struct stat st;
 	unsigned int i;
 
 	if (!ctl)
@@ -555,7 +639,10 @@ void control__close(struct vm *vm)
 		loop__del(&vm->loop, ctl->grace_fd);
 		close(ctl->grace_fd);
 	}
-	unlink(ctl->path);
+	/* our socket only, and before the name is free for another VM */
+	if (!lstat(ctl->path, &st) && st.st_dev == ctl->dev && st.st_ino == ctl->ino)
+		unlink(ctl->path);
+	close(ctl->lock_fd);
 	free(ctl);
 	vm->control = NULL;
 }
@@ -601,7 +688,7 @@ static int ask(const char *path, const char *req, char **out)
 		}
 	}
 	if (n < 0 || !len) {
-		n = n < 0 ? -errno : -ECONNRESET;
+		n = n < 0 ? (errno == EAGAIN ? -ETIMEDOUT : -errno) : -ECONNRESET;
 		goto fail;
 	}
 	buf[len] = 0;
@@ -640,8 +727,16 @@ static int json_get(const char *reply, const char *key, char *out, size_t cap)
 			p++;
 			if (*p == 'n') {
 				out[o++] = '\n';
-			} else if (*p == 'u' && strlen(p) >= 5) {
-				out[o++] = (char)strtol((char[]){ p[3], p[4], 0 }, NULL, 16);
+			} else if (*p == 'u') {
+				/* \uXXXX: ASCII as itself, anything else '?' */
+				unsigned int i, v = 0;
+
+				for (i = 1; i <= 4 && isxdigit((unsigned char)p[i]); i++)
+					v = v * 16 + (isdigit((unsigned char)p[i]) ? p[i] - '0' :
+						      (tolower((unsigned char)p[i]) - 'a' + 10));
+				if (i <= 4)
+					return -1;
+				out[o++] = v && v < 0x80 ? (char)v : '?';
 				p += 4;
 			} else {
 				out[o++] = *p;
@@ -695,7 +790,9 @@ static void print_text(const char *text, const char *map)
 		sym[0] = 0;
 		if (map && sscanf(line, "vcpu %u: pc 0x%llx", &id, &pc) == 2)
 			symbolise(map, pc, sym, sizeof(sym));
-		printf("%.*s%s\n", (int)(nl - line), line, sym);
+		for (const char *c = line; c < nl; c++)	/* no terminal escapes from a VM */
+			putchar(isprint((unsigned char)*c) || *c == '\t' ? *c : '?');
+		printf("%s\n", sym);
 	}
 }
 
@@ -735,7 +832,19 @@ static int cmd_list(bool json)
 
 	if (control_dir(dir, sizeof(dir)))
 		return VMM_EXIT_ERROR;
-	d = opendir(dir);
+	if (access(dir, F_OK)) {
+		d = NULL;		/* no VM has run here yet */
+	} else if (!dir_is_ours(dir)) {
+		pr_err("list: %s is not a directory of this user's alone (0700): not asking what is in it",
+		       dir);
+		return VMM_EXIT_ERROR;
+	} else {
+		d = opendir(dir);
+		if (!d) {
+			pr_err("list: %s: %s", dir, strerror(errno));
+			return VMM_EXIT_ERROR;
+		}
+	}
 	if (json)
 		fputs("{\"vms\":[", stdout);
 	else
@@ -746,11 +855,19 @@ static int cmd_list(bool json)
 		if (n < 6 || strcmp(e->d_name + n - 5, ".sock"))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (ask(path, "info", &reply) == -ECONNREFUSED) {
+		e->d_name[n - 5] = 0;		/* the name */
+		if (ask(path, "info", &reply) == -ECONNREFUSED && gone(dir, e->d_name)) {
 			unlink(path);		/* a VM that crashed */
 			continue;
 		}
 		if (!reply || !reply_ok(reply)) {
+			/* alive (its name held) but not answering */
+			if (json)
+				printf("%s{\"ok\":false,\"name\":\"%s\",\"state\":\"unresponsive\"}",
+				       first ? "" : ",", e->d_name);
+			else
+				printf("%-20s %8s %-8s\n", e->d_name, "-", "unresponsive");
+			first = false;
 			free(reply);
 			continue;
 		}
@@ -833,14 +950,24 @@ int control__command(int argc, char **argv)
 	}
 	if (control_dir(dir, sizeof(dir)) || socket_path(dir, name, path, sizeof(path)))
 		return VMM_EXIT_ERROR;
+	if (!access(dir, F_OK) && !dir_is_ours(dir)) {
+		pr_err("%s: %s is not a directory of this user's alone (0700): not talking to what is in it",
+		       cmd, dir);
+		return VMM_EXIT_ERROR;
+	}
 	ret = ask(path, req, &reply);
-	if (ret == -ECONNREFUSED)
+	if (ret == -ECONNREFUSED && gone(dir, name))
 		unlink(path);
+	else if (ret == -ECONNREFUSED)
+		ret = -EBUSY;
 	if (ret) {
 		pr_err("%s: %s: %s", cmd, name,
 		       ret == -ENOENT ? "no such VM (vmm list shows them)" :
 		       ret == -ECONNREFUSED ? "that VM is gone (its stale socket is removed)" :
-		       ret == -EACCES ? "permission denied: the VM is another user's" :
+		       ret == -EBUSY ? "the VM does not answer (starting, or wedged)" :
+		       ret == -EACCES || ret == -EPERM ? "permission denied: the VM is another user's" :
+		       ret == -ECONNRESET ? "the VM closed the connection without replying" :
+		       ret == -ETIMEDOUT ? "the VM did not answer in time" :
 		       strerror(-ret));
 		return VMM_EXIT_ERROR;
 	}

@@ -493,6 +493,12 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 		case OPT_NAME:
 			if (!*optarg)
 				return errorf(err, errlen, "--name: the name must not be empty");
+			/* it names the control socket: a file name, no path */
+			if (strlen(optarg) > 64 || *optarg == '.' ||
+			    strspn(optarg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
+			    strlen(optarg))
+				return errorf(err, errlen, "--name %s: a VM's name is 1 to 64 letters, digits, '.', '_' and '-' (not first '.'): it names its control socket",
+					    optarg);
 			cfg->name = optarg;
 			break;
 		case OPT_CONSOLE:

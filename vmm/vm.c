@@ -164,8 +164,6 @@ static void park(struct vcpu *vcpu)
 		pthread_cond_wait(&vm->pause_cond, &vm->pause_lock);
 	vm->parked--;
 	pthread_mutex_unlock(&vm->pause_lock);
-	/* the pause's kick is spent: the next KVM_RUN runs */
-	__atomic_store_n(&vcpu->run->immediate_exit, 0, __ATOMIC_RELEASE);
 }
 
 static void *vcpu_thread(void *arg)
@@ -183,8 +181,19 @@ static void *vcpu_thread(void *arg)
 	sigaddset(&kick, KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 
-	while (!vm__stopping(vm)) {
-		if (__atomic_load_n(&vm->paused, __ATOMIC_ACQUIRE)) {
+	for (;;) {
+		/*
+		 * A kick's immediate_exit is spent once the flags are read
+		 * after it: cleared first, then a full fence (kick_vcpus()
+		 * stores it sequentially consistent after setting the flag),
+		 * so a kick is seen either here or by KVM_RUN, and a pause
+		 * that gave up leaves no vCPU returning EINTR forever.
+		 */
+		__atomic_store_n(&vcpu->run->immediate_exit, 0, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (vm__stopping(vm))
+			break;
+		if (vm__paused(vm)) {
 			park(vcpu);
 			continue;
 		}
@@ -219,7 +228,7 @@ static void kick_vcpus(struct vm *vm)
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		if (!vm->vcpus[i].started)
 			continue;
-		__atomic_store_n(&vm->vcpus[i].run->immediate_exit, 1, __ATOMIC_RELEASE);
+		__atomic_store_n(&vm->vcpus[i].run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 		pthread_kill(vm->vcpus[i].thread, KICK_SIGNAL);
 	}
 }
@@ -246,7 +255,7 @@ int vm__pause(struct vm *vm)
 	pthread_mutex_unlock(&vm->pause_lock);
 	kick_vcpus(vm);
 
-	clock_gettime(CLOCK_REALTIME, &deadline);
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += 5;
 	pthread_mutex_lock(&vm->pause_lock);
 	while (vm->parked < vm->alive && !vm__stopping(vm))
@@ -265,6 +274,8 @@ int vm__pause(struct vm *vm)
 	 * resume, so that no timer, watchdog or clocksource sees the pause.
 	 */
 	vm->cnt_saved = vm->nr_vcpus && !vcpu_arch__get_counter(&vm->vcpus[0], &vm->paused_cnt);
+	if (!vm->cnt_saved)
+		pr_warn("pausing: the guest's counter cannot be read: its time runs on while paused");
 	return 0;
 }
 
@@ -364,7 +375,9 @@ static void on_timeout(void *opaque, u32 events __unused)
 	if (!ret)
 		ret = vm__regs(vm, regs);
 	if (ret)
-		pr_err("--timeout: the vCPUs' registers cannot be read: %s", strerror(-ret));
+		pr_err("--timeout: the vCPUs' registers cannot be read: %s",
+		       ret == -ETIMEDOUT ? "a vCPU did not leave the guest in 5 s" :
+		       ret == -ESHUTDOWN ? "the VM is stopping" : strerror(-ret));
 	for (i = 0; !ret && i < vm->nr_vcpus; i++)
 		vcpu_regs__print(stderr, i, &regs[i]);
 	free(regs);
@@ -378,14 +391,14 @@ static int start_timeout(struct vm *vm)
 		.it_value.tv_sec = vm->cfg->timeout_ns / 1000000000,
 		.it_value.tv_nsec = vm->cfg->timeout_ns % 1000000000,
 	};
+	int ret;
 
 	vm->timeout_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (vm->timeout_fd < 0 || timerfd_settime(vm->timeout_fd, 0, &its, NULL) ||
-	    loop__add(&vm->loop, vm->timeout_fd, EPOLLIN, on_timeout, vm)) {
-		pr_err("--timeout: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
+	ret = vm->timeout_fd < 0 || timerfd_settime(vm->timeout_fd, 0, &its, NULL) ? -errno :
+	      loop__add(&vm->loop, vm->timeout_fd, EPOLLIN, on_timeout, vm);
+	if (ret)
+		pr_err("--timeout: %s", strerror(-ret));
+	return ret;
 }
 
 static void main_loop(struct vm *vm)
@@ -669,6 +682,7 @@ int vm__run(struct vm_config *cfg)
 	void *dtb = dtb_buf, *user_dtb = NULL;
 	int status = VMM_EXIT_ERROR, type;
 	struct signal_source sig = { .vm = vm, .fd = -1 };
+	pthread_condattr_t cattr;
 	sigset_t old_mask;
 	bool masked = false;
 
@@ -682,22 +696,16 @@ int vm__run(struct vm_config *cfg)
 	vm->next_virtio_mmio = LAYOUT_VIRTIO_MMIO_BASE;
 	pthread_mutex_init(&vm->stop_lock, NULL);
 	pthread_mutex_init(&vm->pause_lock, NULL);
-	pthread_cond_init(&vm->pause_cond, NULL);
+	pthread_condattr_init(&cattr);
+	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);	/* the 5 s of a pause */
+	pthread_cond_init(&vm->pause_cond, &cattr);
+	pthread_condattr_destroy(&cattr);
 	mmio_bus__init(&vm->bus);
 	pci__init(&vm->pci);
 	console__init(&vm->console, STDIN_FILENO, STDOUT_FILENO);
 	if (loop__init(&vm->loop)) {
 		pr_err("epoll_create1: %s", strerror(errno));
 		return VMM_EXIT_ERROR;
-	}
-	if (cfg->console_log) {
-		vm->console.log_fd = open(cfg->console_log, O_WRONLY | O_CREAT | O_TRUNC |
-					  O_NOCTTY | O_CLOEXEC, 0644);
-		if (vm->console.log_fd < 0) {
-			pr_err("--console-log %s: %s", cfg->console_log, strerror(errno));
-			loop__destroy(&vm->loop);
-			return VMM_EXIT_ERROR;
-		}
 	}
 
 	vm->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -711,6 +719,15 @@ int vm__run(struct vm_config *cfg)
 	/* before anything slow: another VM of this name is an error at once */
 	if (!cfg->dump_dtb && control__open(vm))
 		goto out;
+	/* truncated only once the name is this VM's */
+	if (cfg->console_log) {
+		vm->console.log_fd = open(cfg->console_log, O_WRONLY | O_CREAT | O_TRUNC |
+					  O_NOCTTY | O_CLOEXEC, 0644);
+		if (vm->console.log_fd < 0) {
+			pr_err("--console-log %s: %s", cfg->console_log, strerror(errno));
+			goto out;
+		}
+	}
 	vm->run_size = ioctl(vm->sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if ((ssize_t)vm->run_size < (ssize_t)sizeof(struct kvm_run)) {
 		pr_err("%s: KVM_GET_VCPU_MMAP_SIZE: %s", vm->dev_path, strerror(errno));
@@ -790,6 +807,7 @@ int vm__run(struct vm_config *cfg)
 	if (start_vcpus(vm) || (cfg->timeout_ns && start_timeout(vm)))
 		vm__stop(vm, VMM_EXIT_ERROR);
 	main_loop(vm);
+	control__close(vm);	/* no client waits on a VM that is going */
 
 	kick_vcpus(vm);
 	for (i = 0; i < vm->nr_vcpus; i++)

@@ -467,7 +467,6 @@ struct vm {
 
 	struct control		*control;	/* the control socket, or NULL */
 	int			timeout_fd;	/* --timeout's timerfd, or -1 */
-	int			console_log_fd;	/* --console-log, or -1 */
 };
 
 /*

@@ -27,7 +27,6 @@ struct vconsole {
 	bool				started;
 };
 
-/* Write all of @iov to @fd; what the host cannot take is dropped. */
 /*
  * The guest's output: each chain's readable part, to stdout; at most a
  * queue's worth per turn of the main loop (virtio_dev__serve()).  A stdout

@@ -3,7 +3,8 @@
 # JSON), stat, pause (the vCPUs parked: no time in the guest, no exits),
 # debug --dump, resume, stop --force (the vmm exits 5, its socket gone); a
 # graceful stop (the power button: a Linux guest's handler powers off, exit
-# 0; a guest that ignores it is stopped after --grace, exit 5); a second
+# 0; a guest that ignores it is stopped after --grace, exit 5); the
+# guest's clock held still while paused; a second
 # VM of the same name refused; a VM killed with SIGKILL leaves a stale
 # socket that list removes and a new VM of that name replaces; commands
 # for a VM that is not there; --timeout (exit 124, the vCPUs' registers on
@@ -104,6 +105,28 @@ status=$?
 cat /tmp/pk.out
 expect_status 0 "a guest that powered off on its power button"
 grep -q '^guest-powerkey: pressed' /tmp/pk.out || fail "the guest saw no KEY_POWER"
+# the guest's time stands still while paused: a 5 s sleep paused for 4 s
+# is 5 s of the guest's uptime, 9 or more of L1's
+rm -f /tmp/clock.out
+vmm run -k $GUEST_KERNEL -i $GUEST_INITRD -c 1 -m 256 -n mode=none --name clk \
+	-p "quiet vmmtest=clock" < /dev/null > /tmp/clock.out 2>&1 &
+pid=$!
+wait_for_output '^guest-clock-start: ' /tmp/clock.out 120
+t0=$(cut -d' ' -f1 /proc/uptime)
+ctl pause --name clk
+sleep 4
+ctl resume --name clk
+wait $pid
+t1=$(cut -d' ' -f1 /proc/uptime)
+cat /tmp/clock.out
+g0=$(tr -d '\r' < /tmp/clock.out | sed -n 's/^guest-clock-start: //p')
+g1=$(tr -d '\r' < /tmp/clock.out | sed -n 's/^guest-clock-end: //p')
+[ -n "$g1" ] || fail "the paused guest never woke"
+awk -v g0=$g0 -v g1=$g1 -v t0=$t0 -v t1=$t1 'BEGIN {
+	printf "guest %.2f s, L1 %.2f s\n", g1 - g0, t1 - t0
+	exit !(g1 - g0 < 6.5 && t1 - t0 >= 8.5) }' ||
+	fail "the guest's clock ran while it was paused (or the pause did not hold)"
+
 # a guest that does not act on it: the hard stop after --grace
 vmm run -k /firmware/idle.img -c 1 -m 64 -p idle=forever --name deaf < /dev/null > /tmp/deaf.out 2>&1 &
 pid=$!
@@ -129,6 +152,7 @@ ctl stat --name ../etc
 expect_status 1
 vmm_run run -k /firmware/idle.img --name 'a/b'
 expect_error "--name a/b: a VM's name is 1 to 64 letters"
+expect_status 2
 
 # --timeout: the registers, then exit 124; --console-log: the console kept
 vmm_run run -k /firmware/idle.img -c 2 -m 64 -p idle=forever --timeout 3 \

@@ -149,6 +149,13 @@ START_TEST(parse_name)
 {
 	ck_assert_int_eq(parse("-k", "Image", "--name", "vm1"), 0);
 	ck_assert_str_eq(cfg.name, "vm1");
+	ck_assert_int_eq(parse("-k", "Image", "--name", "ci.run-4_b"), 0);
+	/* it names a socket file: no path, no hidden file, not too long */
+	ck_assert_int_eq(parse("-k", "Image", "--name", "a/b"), -1);
+	ck_assert_int_eq(parse("-k", "Image", "--name", ".."), -1);
+	ck_assert_int_eq(parse("-k", "Image", "--name", "a b"), -1);
+	ck_assert_int_eq(parse("-k", "Image", "--name",
+			       "x1234567890123456789012345678901234567890123456789012345678901234"), -1);
 }
 END_TEST
 
