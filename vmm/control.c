@@ -478,7 +478,7 @@ static void on_conn(void *opaque, u32 events __unused)
 	if (nl > c->buf && nl[-1] == '\r')
 		nl[-1] = 0;
 	if (strlen(c->buf) + 1 < (size_t)(nl - c->buf)) {
-		reply(c, "{\"ok\":false,\"error\":\"a request has no NUL in it\"}\n");
+		reply(c, "{\"ok\":false,\"error\":\"a request may not hold a NUL byte\"}\n");
 		drop(c);
 		return;
 	}
