@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # control.sh - a running VM through its control socket: vmm list (text and
 # JSON), stat, pause (the vCPUs parked: no time in the guest, no exits),
-# debug --dump, resume, stop --force (the vmm exits 5, its socket gone); a
+# debug --dump, resume, a client sending garbage, NULs, overlong lines or
+# hanging up mid-request (an error reply, the VM runs on), stop --force
+# (the vmm exits 5, its socket gone); a
 # graceful stop (the power button: a Linux guest's handler powers off, exit
 # 0; a guest that ignores it is stopped after --grace, exit 5); the
 # guest's clock held still while paused; a second
@@ -60,6 +62,29 @@ ctl debug --name ctl1 --dump --json
 expect_output '^\{"ok":true,"vcpus":\[\{"id":0,"pc":"0x' "debug --dump --json"
 ctl list
 expect_output "^ctl1 +$pid +running" "running again after debug"
+
+# what a confused or hostile client sends gets an error reply and nothing
+# else: garbage, a NUL inside, a line of 300 bytes, half a request and a
+# hang-up, 40 connections at once; the VM runs on
+raw() {		# raw HEX [close]: ctl-raw to ctl1, its output in $out
+	out=/tmp/raw.out
+	echo "+ ctl-raw $*"
+	ctl-raw $sock "$@" > $out 2>&1
+	cat $out; echo
+}
+raw 6761726261676521210a
+expect_output '^\{"ok":false,"error":"unknown request' "garbage"
+raw 73746f70006a756e6b0a
+expect_output '^\{"ok":false,"error":"a request may not hold a NUL byte"\}$' "a NUL inside"
+long=$(i=0; while [ $i -lt 300 ]; do printf 61; i=$((i + 1)); done)
+raw "${long}0a"
+expect_output '^\{"ok":false,"error":"a request is one line of at most 255 bytes"\}$' "a long line"
+raw 7374 close
+raw ""  close
+i=0
+while [ $i -lt 40 ]; do ctl-raw $sock 7374 close; i=$((i + 1)); done
+ctl list
+expect_output "^ctl1 +$pid +running" "the VM after a hostile client"
 
 # the name is taken while it runs
 vmm_run run -k /firmware/idle.img -c 1 -m 64 --name ctl1
