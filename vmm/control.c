@@ -41,7 +41,6 @@
 #define CTL_MAX_REQ		256
 #define CTL_MAX_CONNS		4
 #define CTL_MAX_REPLY		(1 << 20)
-#define CTL_NAME_MAX		64
 
 struct ctl_conn {
 	struct control	*ctl;
@@ -111,14 +110,6 @@ static int own_dir(const char *dir)
 		return -1;
 	}
 	return 0;
-}
-
-static bool valid_name(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n && n <= CTL_NAME_MAX && *name != '.' &&
-	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
 }
 
 static int socket_path(const char *dir, const char *name, char *path, size_t cap)
@@ -197,14 +188,6 @@ static void json_str(FILE *f, const char *s)
 
 /* ---- the VM's side -------------------------------------------------------------------- */
 
-static u64 mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (u64)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static void put_info(FILE *f, struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
@@ -214,17 +197,10 @@ static void put_info(FILE *f, struct vm *vm)
 	fprintf(f, ",\"pid\":%d,\"state\":\"%s\",\"vcpus\":%u,\"memory_mib\":%" PRIu64
 		",\"uptime_s\":%.1f,\"hypervisor\":", (int)getpid(),
 		vm__paused(vm) ? "paused" : "running", vm->nr_vcpus, vm->ram_size >> 20,
-		vm->run_ns ? (mono_ns() - vm->run_ns) / 1e9 : 0.0);
+		vm->run_ns ? (monotonic_ns() - vm->run_ns) / 1e9 : 0.0);
 	json_str(f, vm->dev_path ? vm->dev_path : "");
 	fputs(",\"kernel\":", f);
 	json_str(f, cfg->kernel ? cfg->kernel : cfg->firmware ? cfg->firmware : "");
-}
-
-/* Why vm__pause() failed, in words. */
-static const char *pause_error(int err)
-{
-	return err == -ETIMEDOUT ? "a vCPU did not leave the guest in 5 s" :
-	       err == -ESHUTDOWN ? "the VM is stopping" : strerror(-err);
 }
 
 static u64 rss_kib(void)
@@ -296,7 +272,7 @@ static void put_regs(FILE *f, struct vm *vm)
 	}
 	if (ret) {
 		fputs("\"ok\":false,\"error\":", f);
-		json_str(f, pause_error(ret));
+		json_str(f, vm__pause_error(ret));
 		free(regs);
 		return;
 	}
@@ -389,7 +365,7 @@ static char *answer(struct vm *vm, const char *req, bool *stop)
 			vm__resume(vm);
 		if (ret) {
 			fputs("\"ok\":false,\"error\":", f);
-			json_str(f, pause_error(ret));
+			json_str(f, vm__pause_error(ret));
 		} else {
 			fprintf(f, "\"ok\":true,\"state\":\"%s\"", vm__paused(vm) ? "paused" : "running");
 		}
@@ -433,7 +409,7 @@ static void reply(struct ctl_conn *c, const char *line)
 {
 	struct pollfd pfd = { .fd = c->fd, .events = POLLOUT };
 	size_t len = strlen(line), off = 0;
-	u64 deadline = mono_ns() + 2000000000ULL, now;
+	u64 deadline = monotonic_ns() + 2000000000ULL, now;
 	ssize_t n;
 
 	while (off < len) {
@@ -442,7 +418,7 @@ static void reply(struct ctl_conn *c, const char *line)
 			off += n;
 			continue;
 		}
-		now = mono_ns();
+		now = monotonic_ns();
 		if ((n < 0 && errno != EAGAIN && errno != EINTR) || now >= deadline ||
 		    poll(&pfd, 1, (deadline - now) / 1000000 + 1) < 0)
 			break;
@@ -569,11 +545,7 @@ int control__open(struct vm *vm)
 	unsigned int i;
 	int ret;
 
-	if (!valid_name(name)) {
-		pr_err("--name %s: a VM's name is 1 to %d letters, digits, '.', '_' and '-' (not first '.'): it names its control socket",
-		       name, CTL_NAME_MAX);
-		return -1;
-	}
+	/* the name is valid: options.c checked --name, guest-<pid> is */
 	if (control_dir(dir, sizeof(dir)) || own_dir(dir))
 		return -1;
 	ctl = calloc(1, sizeof(*ctl));
@@ -938,7 +910,7 @@ int control__command(int argc, char **argv)
 		pr_err("debug: --system-map %s: %s", map, strerror(errno));
 		return VMM_EXIT_ERROR;
 	}
-	if (!valid_name(name)) {
+	if (!vm_name__valid(name)) {
 		pr_err("%s: --name %s: no VM has such a name", cmd, name);
 		return VMM_EXIT_ERROR;
 	}

@@ -295,6 +295,14 @@ static int add_device_arg(struct vm_config *cfg, const struct device_desc *desc,
 	return 0;
 }
 
+bool vm_name__valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n && n <= VM_NAME_MAX && *name != '.' &&
+	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
+}
+
 int parse_duration(const char *s, u64 *ns)
 {
 	static const struct { const char *suffix; u64 ns; } units[] = {
@@ -493,12 +501,9 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 		case OPT_NAME:
 			if (!*optarg)
 				return errorf(err, errlen, "--name: the name must not be empty");
-			/* it names the control socket: a file name, no path */
-			if (strlen(optarg) > 64 || *optarg == '.' ||
-			    strspn(optarg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
-			    strlen(optarg))
-				return errorf(err, errlen, "--name %s: a VM's name is 1 to 64 letters, digits, '.', '_' and '-' (not first '.'): it names its control socket",
-					    optarg);
+			if (!vm_name__valid(optarg))
+				return errorf(err, errlen, "--name %s: a VM's name is 1 to %d letters, digits, '.', '_' and '-' (not first '.'): it names its control socket",
+					    optarg, VM_NAME_MAX);
 			cfg->name = optarg;
 			break;
 		case OPT_CONSOLE:

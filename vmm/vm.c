@@ -41,8 +41,7 @@ static const char *const default_params[] = {
 	[CONSOLE_VIRTIO]	= "console=hvc0 panic=-1",
 };
 
-/* CLOCK_MONOTONIC in ns: under the test bed's -icount, instructions. */
-static u64 now_ns(void)
+u64 monotonic_ns(void)
 {
 	struct timespec ts;
 
@@ -59,7 +58,7 @@ void vm__stop(struct vm *vm, int status)
 	first = !vm->stopping;
 	if (first) {
 		vm->status = status;
-		vm->stop_ns = now_ns();
+		vm->stop_ns = monotonic_ns();
 		__atomic_store_n(&vm->stopping, true, __ATOMIC_RELEASE);
 	}
 	pthread_mutex_unlock(&vm->stop_lock);
@@ -197,9 +196,9 @@ static void *vcpu_thread(void *arg)
 			park(vcpu);
 			continue;
 		}
-		t0 = now_ns();
+		t0 = monotonic_ns();
 		ret = ioctl(vcpu->fd, KVM_RUN, 0);
-		count(&vcpu->stat.guest_ns, now_ns() - t0);
+		count(&vcpu->stat.guest_ns, monotonic_ns() - t0);
 		if (ret < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				count(&vcpu->stat.intr, 1);
@@ -277,6 +276,12 @@ int vm__pause(struct vm *vm)
 	if (!vm->cnt_saved)
 		pr_warn("pausing: the guest's counter cannot be read: its time runs on while paused");
 	return 0;
+}
+
+const char *vm__pause_error(int err)
+{
+	return err == -ETIMEDOUT ? "a vCPU did not leave the guest in 5 s" :
+	       err == -ESHUTDOWN ? "the VM is stopping" : strerror(-err);
 }
 
 void vm__resume(struct vm *vm)
@@ -376,8 +381,7 @@ static void on_timeout(void *opaque, u32 events __unused)
 		ret = vm__regs(vm, regs);
 	if (ret)
 		pr_err("--timeout: the vCPUs' registers cannot be read: %s",
-		       ret == -ETIMEDOUT ? "a vCPU did not leave the guest in 5 s" :
-		       ret == -ESHUTDOWN ? "the VM is stopping" : strerror(-ret));
+		       vm__pause_error(ret));
 	for (i = 0; !ret && i < vm->nr_vcpus; i++)
 		vcpu_regs__print(stderr, i, &regs[i]);
 	free(regs);
@@ -687,7 +691,7 @@ int vm__run(struct vm_config *cfg)
 	bool masked = false;
 
 	vm->cfg = cfg;
-	vm->start_ns = now_ns();
+	vm->start_ns = monotonic_ns();
 	vm->sys_fd = vm->vm_fd = vm->gic_fd = vm->timeout_fd = -1;
 	vm->nr_vcpus = cfg->nr_cpus;
 	vm->next_spi = GIC_SPI_BASE;
@@ -803,7 +807,7 @@ int vm__run(struct vm_config *cfg)
 	term_raw(STDIN_FILENO);
 	pr_info("booting %s with %u vCPUs and %" PRIu64 " MiB", cfg->name,
 		vm->nr_vcpus, vm->ram_size >> 20);
-	vm->run_ns = now_ns();
+	vm->run_ns = monotonic_ns();
 	if (start_vcpus(vm) || (cfg->timeout_ns && start_timeout(vm)))
 		vm__stop(vm, VMM_EXIT_ERROR);
 	main_loop(vm);
@@ -844,6 +848,6 @@ out:
 	if (vm->run_ns && vm->stop_ns)
 		pr_debug("time in ns: setup %" PRIu64 ", guest %" PRIu64 ", teardown %" PRIu64,
 			 vm->run_ns - vm->start_ns, vm->stop_ns - vm->run_ns,
-			 now_ns() - vm->stop_ns);
+			 monotonic_ns() - vm->stop_ns);
 	return status;
 }

@@ -767,6 +767,20 @@ int control__command(int argc, char **argv);
 void control__usage(FILE *f);
 
 /*
+ * Whether @name may name a VM: it names its control socket, a file, so 1
+ * to VM_NAME_MAX letters, digits, '.', '_' and '-', not first '.'.
+ * (options.c, which checks --name with it)
+ */
+#define VM_NAME_MAX	64
+bool vm_name__valid(const char *name);
+
+/* Why vm__pause() failed, in words. */
+const char *vm__pause_error(int err);
+
+/* CLOCK_MONOTONIC in ns: under the test bed's -icount, instructions. (vm.c) */
+u64 monotonic_ns(void);
+
+/*
  * Parse a duration ("90", "90s", "1500ms", "5m", "1h") into ns: 0, or -1
  * for a malformed one or one over a year.
  */
