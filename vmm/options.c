@@ -4,6 +4,7 @@
  * forms.  Parsing is pure: it fills a struct vm_config or returns a one-line
  * reason, so every error path is unit-tested.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -98,6 +99,17 @@ static const char usage_tail[] =
 "                          KVM_IRQ_LINE (the path hypervisors without them\n"
 "                          take)\n"
 "    --debug               same as --loglevel debug\n"
+"    --gdb [host:]port     serve the GDB remote protocol on this TCP port,\n"
+"                          on 127.0.0.1 unless a host is given (gdb has no\n"
+"                          authentication); gdb's `target remote :port`\n"
+"                          stops the guest: each vCPU is a thread,\n"
+"                          memory is read by virtual address (`monitor\n"
+"                          phys on`: physical); breakpoints, watchpoints\n"
+"                          and single-step where the hypervisor has guest\n"
+"                          debug (the kernel's KVM; not vmm.ko)\n"
+"    --gdb-wait            with --gdb: hold the guest before its first\n"
+"                          instruction until gdb continues it (use\n"
+"                          hbreak for code the MMU is not yet on for)\n"
 "    --nodefaults          no default kernel parameters, and no NIC\n"
 "                          unless -n asks for one\n"
 "\n"
@@ -120,7 +132,7 @@ static const char usage_tail[] =
 "    3        the guest reset (PSCI SYSTEM_RESET): a reboot, or a kernel\n"
 "             panic under the default panic=-1\n"
 "    4        the hypervisor reported a guest crash\n"
-"    5        stopped by vmm stop\n"
+"    5        stopped by vmm stop (or gdb's kill)\n"
 "    124      --timeout ran out\n"
 "    128+N    stopped by signal N (SIGINT 130, SIGTERM 143, SIGHUP 129);\n"
 "             Ctrl-A x gives 130\n";
@@ -130,6 +142,7 @@ enum {
 	OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_DEBUG, OPT_PMU, OPT_KVM_DEV,
 	OPT_TESTDEV, OPT_FIRMWARE_ADDR, OPT_DTB, OPT_NOOP, OPT_UNSUPPORTED,
 	OPT_TRANSPORT, OPT_NO_EVENTFD, OPT_ROOT, OPT_HOSTFS, OPT_TIMEOUT, OPT_CONSOLE_LOG,
+	OPT_GDB, OPT_GDB_WAIT,
 	OPT_DEVICE = 0x1000,	/* + the index of a device with an option */
 };
 
@@ -140,6 +153,8 @@ static const struct option run_options[] = {
 	{ "root",	required_argument, NULL, OPT_ROOT },
 	{ "timeout",	required_argument, NULL, OPT_TIMEOUT },
 	{ "console-log", required_argument, NULL, OPT_CONSOLE_LOG },
+	{ "gdb",	required_argument, NULL, OPT_GDB },
+	{ "gdb-wait",	no_argument,	   NULL, OPT_GDB_WAIT },
 	{ "hostfs",	required_argument, NULL, OPT_HOSTFS },
 	{ "cpus",	required_argument, NULL, 'c' },
 	{ "mem",	required_argument, NULL, 'm' },
@@ -422,6 +437,21 @@ static int parse_addr(const char *s, u64 *addr)
 	return 0;
 }
 
+/* [host:]port with a port from 1 to 65535 (the host is resolved at run time). */
+static bool gdb_addr_valid(const char *s)
+{
+	const char *port = strrchr(s, ':');
+	char *end;
+	long n;
+
+	port = port ? port + 1 : s;
+	if (port == s + 1 || !isdigit((unsigned char)*port))
+		return false;
+	errno = 0;
+	n = strtol(port, &end, 10);
+	return !*end && !errno && n >= 1 && n <= 65535;
+}
+
 int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 		     char *err, size_t errlen)
 {
@@ -482,6 +512,15 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 			if (!*optarg)
 				return errorf(err, errlen, "--console-log: the file name must not be empty");
 			cfg->console_log = optarg;
+			break;
+		case OPT_GDB:
+			if (!gdb_addr_valid(optarg))
+				return errorf(err, errlen, "--gdb %s: expected [host:]port, a port from 1 to 65535",
+					      optarg);
+			cfg->gdb = optarg;
+			break;
+		case OPT_GDB_WAIT:
+			cfg->gdb_wait = true;
 			break;
 		case OPT_ROOT:
 			if (!*optarg)
@@ -606,6 +645,8 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 	}
 	if (cfg->firmware_addr && !cfg->firmware)
 		return errorf(err, errlen, "--firmware-address: only valid with -f/--firmware");
+	if (cfg->gdb_wait && !cfg->gdb)
+		return errorf(err, errlen, "--gdb-wait: only valid with --gdb [host:]port");
 	/* As lkvm: a firmware boots on its own and loads the kernel itself. */
 	if (cfg->firmware && (cfg->kernel || cfg->initrd))
 		return errorf(err, errlen, "--firmware %s: vmm loads no %s with a firmware; the firmware loads it",

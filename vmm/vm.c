@@ -30,7 +30,7 @@
 #include <linux/kvm.h>
 
 #include <vmm/layout.h>
-#include "vmm.h"
+#include "gdb.h"
 
 #define KICK_SIGNAL		SIGUSR1
 #define KVM_API_VERSION_OK	12
@@ -128,6 +128,15 @@ static bool handle_exit(struct vcpu *vcpu)
 	case KVM_EXIT_INTR:
 		count(&vcpu->stat.intr, 1);
 		return true;
+	case KVM_EXIT_DEBUG:
+		if (vcpu->vm->gdb) {
+			count(&vcpu->stat.debug, 1);
+			gdb__vcpu_exit(vcpu, run->debug.arch.hsr, run->debug.arch.far);
+			return true;
+		}
+		pr_err("vcpu %u: a debug exit (ESR 0x%x) with no debugger", vcpu->id,
+		       run->debug.arch.hsr);
+		break;
 	case KVM_EXIT_ARM_NISV:
 		pr_err("vcpu %u: the guest accessed MMIO at 0x%llx with an instruction the hypervisor cannot decode",
 		       vcpu->id, (unsigned long long)run->arm_nisv.fault_ipa);
@@ -149,9 +158,15 @@ static bool handle_exit(struct vcpu *vcpu)
 }
 
 /*
- * Out of the guest until vm__resume() (or a stop): the thread says it is
- * parked, and the pauser reads registers and the counter meanwhile.
+ * Out of the guest until vm__resume() (or a stop) and, while a debugger
+ * holds it, until it lets go: the thread says it is parked, and the pauser
+ * reads registers and the counter meanwhile.
  */
+static bool held(struct vcpu *vcpu)
+{
+	return __atomic_load_n(&vcpu->gdb_held, __ATOMIC_ACQUIRE);
+}
+
 static void park(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
@@ -159,7 +174,7 @@ static void park(struct vcpu *vcpu)
 	pthread_mutex_lock(&vm->pause_lock);
 	vm->parked++;
 	pthread_cond_broadcast(&vm->pause_cond);
-	while (vm->paused && !vm__stopping(vm))
+	while ((vm->paused || vcpu->gdb_held) && !vm__stopping(vm))
 		pthread_cond_wait(&vm->pause_cond, &vm->pause_lock);
 	vm->parked--;
 	pthread_mutex_unlock(&vm->pause_lock);
@@ -192,7 +207,7 @@ static void *vcpu_thread(void *arg)
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (vm__stopping(vm))
 			break;
-		if (vm__paused(vm)) {
+		if (vm__paused(vm) || held(vcpu)) {
 			park(vcpu);
 			continue;
 		}
@@ -796,6 +811,8 @@ int vm__run(struct vm_config *cfg)
 		goto out;
 	if (vcpu_arch__set_boot_regs(&vm->vcpus[0], vm->boot.kernel, vm->boot.dtb))
 		goto out;
+	if (cfg->gdb && gdb__open(vm))
+		goto out;
 
 	type = console__start(vm);
 	if (type) {
@@ -820,6 +837,7 @@ int vm__run(struct vm_config *cfg)
 	term_restore();
 	status = vm->status;
 out:
+	gdb__close(vm);		/* once no vCPU can take a debug exit */
 	control__close(vm);
 	if (vm->timeout_fd >= 0)
 		close(vm->timeout_fd);

@@ -104,6 +104,8 @@ struct vm_config {
 	const char	*params;	/* appended to the default command line */
 	const char	*root;		/* --root: the guest's root over 9p */
 	const char	*console_log;	/* --console-log: the console kept in a file */
+	const char	*gdb;		/* --gdb [host:]port */
+	bool		gdb_wait;	/* --gdb-wait: stopped until gdb continues */
 	u64		timeout_ns;	/* --timeout: 0 for none */
 	const char	*boot_warning;	/* said as the guest boots, or NULL */
 	enum hostfs_kind hostfs;	/* --hostfs */
@@ -266,6 +268,7 @@ bool mmio_bus__access(struct mmio_bus *bus, u64 addr, void *data,
 
 struct vm;
 struct control;
+struct gdb_server;
 
 #include "pci.h"
 
@@ -386,6 +389,17 @@ struct vcpu_stat {
 	u64			mmio;		/* exits: MMIO the vmm emulated */
 	u64			system;		/* PSCI off/reset, crashes */
 	u64			intr;		/* KVM_RUN interrupted (a kick, a signal) */
+	u64			debug;		/* debug exits (--gdb) */
+};
+
+/*
+ * A debug exit a vCPU took, recorded by its thread for the GDB stub to
+ * decide on once the VM is paused (gdb.c).
+ */
+struct gdb_exit {
+	bool	pending;
+	u32	esr;		/* ESR_EL2 */
+	u64	far;		/* FAR_EL2: a watchpoint's data address */
 };
 
 struct vcpu {
@@ -397,6 +411,9 @@ struct vcpu {
 	bool			started;
 	u64			mpidr;
 	struct vcpu_stat	stat;
+	/* under vm->pause_lock: the debugger keeps it out of the guest */
+	bool			gdb_held;
+	struct gdb_exit		gdb_exit;
 };
 
 /* A vCPU's registers as `vmm debug --dump` and --timeout show them. */
@@ -466,6 +483,7 @@ struct vm {
 	u64			paused_cnt;
 
 	struct control		*control;	/* the control socket, or NULL */
+	struct gdb_server	*gdb;		/* --gdb's, or NULL */
 	int			timeout_fd;	/* --timeout's timerfd, or -1 */
 };
 

@@ -14,7 +14,7 @@
 #include <linux/kvm.h>
 
 #include <vmm/layout.h>
-#include "../vmm.h"
+#include "../gdb.h"
 
 #define GICV2_MAX_CPUS		8
 
@@ -380,4 +380,164 @@ void vm__signal_msi(struct vm *vm, u64 addr, u32 data, u32 devid)
 	if (ioctl(vm->vm_fd, KVM_SIGNAL_MSI, &msi) < 0 && errno != EBUSY &&
 	    errno != EINVAL && !__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED))
 		pr_warn("KVM_SIGNAL_MSI from device 0x%x: %s", devid, strerror(errno));
+}
+
+/* ---- the GDB stub's view of a vCPU (gdb.c) -------------------------------- */
+
+#define CORE_SZ(size, field)	(KVM_REG_ARM64 | (size) | KVM_REG_ARM_CORE | \
+				 KVM_REG_ARM_CORE_REG(field))
+#define SYSREG_VBAR_EL1		ARM64_SYS_REG(3, 0, 12, 0, 0)
+#define SYSREG_SCTLR_EL1	ARM64_SYS_REG(3, 0, 1, 0, 0)
+#define SYSREG_ESR_EL1		ARM64_SYS_REG(3, 0, 5, 2, 0)
+#define PSR_MODE_EL1H		0x5
+#define PSR_DAIF		0x3c0
+#define PSR_PAN			(1ULL << 22)
+#define PSR_SSBS		(1ULL << 12)
+#define PSR_DIT			(1ULL << 24)
+#define SCTLR_SPAN		(1ULL << 23)
+#define SCTLR_DSSBS		(1ULL << 44)
+
+static int one_reg(struct vcpu *vcpu, u64 id, void *val, bool write)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (u64)(unsigned long)val };
+
+	return ioctl(vcpu->fd, write ? KVM_SET_ONE_REG : KVM_GET_ONE_REG, &reg) ? -errno : 0;
+}
+
+/* The ONE_REG id behind gdb register @regno and its size in the ioctl. */
+static int gdb_reg_id(struct vcpu *vcpu, unsigned int regno, u64 *id)
+{
+	u64 pstate;
+
+	if (regno < 31) {
+		*id = CORE(regs.regs[regno]);
+	} else if (regno == GDB_REG_SP) {
+		/* the stack in use: SP_EL1 in EL1h, else SP_EL0 */
+		if (get_reg(vcpu, CORE(regs.pstate), &pstate))
+			return -EIO;
+		*id = (pstate & 0xf) == PSR_MODE_EL1H ? CORE(sp_el1) : CORE(regs.sp);
+	} else if (regno == GDB_REG_PC) {
+		*id = CORE(regs.pc);
+	} else if (regno == GDB_REG_CPSR) {
+		*id = CORE(regs.pstate);
+	} else if (regno >= GDB_REG_V0 && regno < GDB_REG_FPSR) {
+		*id = CORE_SZ(KVM_REG_SIZE_U128, fp_regs.vregs[regno - GDB_REG_V0]);
+	} else if (regno == GDB_REG_FPSR) {
+		*id = CORE_SZ(KVM_REG_SIZE_U32, fp_regs.fpsr);
+	} else if (regno == GDB_REG_FPCR) {
+		*id = CORE_SZ(KVM_REG_SIZE_U32, fp_regs.fpcr);
+	} else if (regno == GDB_REG_TPIDR) {
+		*id = ARM64_SYS_REG(3, 3, 13, 0, 2);
+	} else if (regno >= GDB_REG_SYS0 && regno < GDB_REG_SYS0 + gdb_nr_sys_regs) {
+		static const u64 core[] = {
+			CORE(regs.sp), CORE(sp_el1), CORE(elr_el1), CORE(spsr[KVM_SPSR_EL1]),
+		};
+		unsigned int i = regno - GDB_REG_SYS0;
+
+		*id = i < ARRAY_SIZE(core) ? core[i] : gdb_sys_regs[i].id;
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int vcpu_arch__gdb_reg(struct vcpu *vcpu, unsigned int regno, u8 *val, bool write)
+{
+	unsigned int size = gdb_arch__reg_size(regno);
+	u8 buf[GDB_REG_MAX_BYTES] = { 0 };
+	u64 id;
+	int ret;
+
+	ret = gdb_reg_id(vcpu, regno, &id);
+	if (ret)
+		return ret;
+	/* cpsr is 32 bits to gdb, PSTATE a 64-bit register to KVM */
+	if (regno == GDB_REG_CPSR && write) {
+		ret = one_reg(vcpu, id, buf, false);
+		memcpy(buf, val, size);
+		return ret ? ret : one_reg(vcpu, id, buf, true);
+	}
+	if (write)
+		memcpy(buf, val, size);
+	ret = one_reg(vcpu, id, buf, write);
+	if (ret)
+		return ret;
+	if (!write)
+		memcpy(val, buf, size);
+	return size;
+}
+
+int vcpu_arch__get_s1(struct vcpu *vcpu, struct s1_regs *r)
+{
+	int ret;
+
+	ret = get_reg(vcpu, ARM64_SYS_REG(3, 0, 1, 0, 0), &r->sctlr);
+	if (!ret)
+		ret = get_reg(vcpu, ARM64_SYS_REG(3, 0, 2, 0, 2), &r->tcr);
+	if (!ret)
+		ret = get_reg(vcpu, ARM64_SYS_REG(3, 0, 2, 0, 0), &r->ttbr0);
+	if (!ret)
+		ret = get_reg(vcpu, ARM64_SYS_REG(3, 0, 2, 0, 1), &r->ttbr1);
+	return ret;
+}
+
+int vcpu_arch__set_guest_debug(struct vcpu *vcpu, const struct gdb_debug *d)
+{
+	struct kvm_guest_debug dbg = { 0 };
+
+	if (d && (d->sw_bps || d->hw || d->step)) {
+		dbg.control = KVM_GUESTDBG_ENABLE |
+			      (d->sw_bps ? KVM_GUESTDBG_USE_SW_BP : 0) |
+			      (d->hw ? KVM_GUESTDBG_USE_HW : 0) |
+			      (d->step ? KVM_GUESTDBG_SINGLESTEP : 0);
+		_Static_assert(sizeof(dbg.arch.dbg_bcr) == sizeof(d->regs.bcr), "DBG regs");
+		memcpy(dbg.arch.dbg_bcr, d->regs.bcr, sizeof(d->regs.bcr));
+		memcpy(dbg.arch.dbg_bvr, d->regs.bvr, sizeof(d->regs.bvr));
+		memcpy(dbg.arch.dbg_wcr, d->regs.wcr, sizeof(d->regs.wcr));
+		memcpy(dbg.arch.dbg_wvr, d->regs.wvr, sizeof(d->regs.wvr));
+	}
+	return ioctl(vcpu->fd, KVM_SET_GUEST_DEBUG, &dbg) ? -errno : 0;
+}
+
+/*
+ * What the CPU does on a synchronous exception to EL1 (the Arm ARM's
+ * AArch64.TakeException), as KVM's own injection does it: ESR, ELR = the
+ * BRK (its preferred return address), SPSR = PSTATE, then EL1h with DAIF
+ * masked, PAN kept and set unless SCTLR_EL1.SPAN, SSBS from
+ * SCTLR_EL1.DSSBS, DIT kept, at VBAR_EL1 + the offset for where it came from.
+ */
+int vcpu_arch__inject_brk(struct vcpu *vcpu, u32 esr)
+{
+	u64 pc, pstate, vbar, sctlr, off, val, esr64 = esr;
+	int ret;
+
+	ret = get_reg(vcpu, CORE(regs.pc), &pc);
+	if (!ret)
+		ret = get_reg(vcpu, CORE(regs.pstate), &pstate);
+	if (!ret)
+		ret = get_reg(vcpu, SYSREG_VBAR_EL1, &vbar);
+	if (!ret)
+		ret = get_reg(vcpu, SYSREG_SCTLR_EL1, &sctlr);
+	if (ret)
+		return ret;
+	if (pstate & 0x10)
+		off = 0x600;			/* from AArch32 EL0 */
+	else if (!(pstate & 0xc))
+		off = 0x400;			/* from EL0 */
+	else if ((pstate & 0xc) == 0x4)
+		off = pstate & 1 ? 0x200 : 0;	/* EL1h / EL1t: the current EL */
+	else
+		return -EINVAL;			/* the guest is never at EL2 */
+	ret = one_reg(vcpu, SYSREG_ESR_EL1, &esr64, true);
+	if (!ret)
+		ret = set_core_reg(vcpu, KVM_REG_ARM_CORE_REG(elr_el1), pc);
+	if (!ret)
+		ret = set_core_reg(vcpu, KVM_REG_ARM_CORE_REG(spsr[KVM_SPSR_EL1]), pstate);
+	val = PSR_MODE_EL1H | PSR_DAIF | (pstate & (PSR_DIT | PSR_PAN)) |
+	      (sctlr & SCTLR_SPAN ? 0 : PSR_PAN) | (sctlr & SCTLR_DSSBS ? PSR_SSBS : 0);
+	if (!ret)
+		ret = set_core_reg(vcpu, KVM_REG_ARM_CORE_REG(regs.pstate), val);
+	if (!ret)
+		ret = set_core_reg(vcpu, KVM_REG_ARM_CORE_REG(regs.pc), vbar + off);
+	return ret;
 }
