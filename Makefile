@@ -186,8 +186,8 @@ FW_RAW_OBJS	:= $(BUILD)/fw-raw/head.o $(filter-out %/head.o,$(FW_OBJS))
 # resolver for the user-networking test), tcp-bench (TCP request/response
 # and send rate, in the guest and L1), powerkey (the guest's power-button
 # handler for a graceful vmm stop), ctl-raw (raw bytes to the control
-# socket).
-TOOLS		:= dm-log dns-stub tcp-bench powerkey ctl-raw
+# socket), rsp (a scripted GDB remote-protocol client).
+TOOLS		:= dm-log dns-stub tcp-bench powerkey ctl-raw rsp
 
 .PHONY: all check check-unit check-integration run shell bench install clean \
 	provision provision-kernel

@@ -151,6 +151,7 @@ mk_host_initrd() {
 	[ -f "$build/dns-stub" ] && cp "$build/dns-stub" "$root/bin/dns-stub"
 	[ -f "$build/tcp-bench" ] && cp "$build/tcp-bench" "$root/bin/tcp-bench"
 	[ -f "$build/ctl-raw" ] && cp "$build/ctl-raw" "$root/bin/ctl-raw"
+	[ -f "$build/rsp" ] && cp "$build/rsp" "$root/bin/rsp"
 	for f in "$build"/firmware/*.img "$build"/firmware/*.bin; do
 		[ -f "$f" ] && cp "$f" "$root/firmware/"
 	done
