@@ -11,15 +11,17 @@
  * `vmm list` remove it.
  *
  * The protocol is a line each way: a request word ("info", "stat",
- * "pause", "resume", "stop", "regs") ended by '\n', at most 255 bytes; one
- * JSON object in reply, ended by '\n', then the socket closes.  Every
- * reply has "ok" (true, or false with "error"); "stat" and "regs" carry
- * their human form in "text" too.  The VM side serves at most four
- * connections at once from its main loop, never blocking on one: a fifth
- * evicts the oldest.
+ * "pause", "resume", "stop", "regs", "powerdown N") ended by '\n', at most
+ * 255 bytes; one JSON object in reply, ended by '\n', then the socket
+ * closes.  Every reply has "ok" (true, or false with "error"); "stat" and
+ * "regs" carry their human form in "text" too.  The VM side serves at
+ * most four connections at once from its main loop, never blocking on
+ * one: a fifth evicts the oldest.  ctlproto.c has the protocol without
+ * the sockets: a request framed and parsed, a JSON string written, a
+ * reply's fields read back, a System.map line.
  */
-#include <dirent.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -38,16 +40,16 @@
 
 #include "vmm.h"
 
-#define CTL_MAX_REQ		256
 #define CTL_MAX_CONNS		4
 #define CTL_MAX_REPLY		(1 << 20)
+#define KSYM_NAME_LEN		512	/* Linux's longest symbol, its NUL in (6.1) */
 
 struct ctl_conn {
 	struct control	*ctl;
 	int		fd;		/* -1: a free slot */
 	u64		seq;		/* the oldest is evicted */
 	size_t		len;
-	char		buf[CTL_MAX_REQ];
+	char		buf[CTL_REQUEST_MAX];
 };
 
 struct control {
@@ -166,26 +168,6 @@ static bool gone(const char *dir, const char *name)
 	return free_lock;
 }
 
-/* ---- JSON out ----------------------------------------------------------------------- */
-
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 /* ---- the VM's side -------------------------------------------------------------------- */
 
 static void put_info(FILE *f, struct vm *vm)
@@ -193,14 +175,14 @@ static void put_info(FILE *f, struct vm *vm)
 	const struct vm_config *cfg = vm->cfg;
 
 	fputs("\"ok\":true,\"name\":", f);
-	json_str(f, cfg->name);
+	ctl_json__put_string(f, cfg->name);
 	fprintf(f, ",\"pid\":%d,\"state\":\"%s\",\"vcpus\":%u,\"memory_mib\":%" PRIu64
 		",\"uptime_s\":%.1f,\"hypervisor\":", (int)getpid(),
 		vm__paused(vm) ? "paused" : "running", vm->nr_vcpus, vm->ram_size >> 20,
 		vm->run_ns ? (monotonic_ns() - vm->run_ns) / 1e9 : 0.0);
-	json_str(f, vm->dev_path ? vm->dev_path : "");
+	ctl_json__put_string(f, vm->dev_path ? vm->dev_path : "");
 	fputs(",\"kernel\":", f);
-	json_str(f, cfg->kernel ? cfg->kernel : cfg->firmware ? cfg->firmware : "");
+	ctl_json__put_string(f, cfg->kernel ? cfg->kernel : cfg->firmware ? cfg->firmware : "");
 }
 
 static u64 rss_kib(void)
@@ -249,7 +231,7 @@ static void put_stat(FILE *f, struct vm *vm)
 	fputs("],\"text\":", f);
 	if (t)
 		fclose(t);
-	json_str(f, text ? text : "");
+	ctl_json__put_string(f, text ? text : "");
 	free(text);
 }
 
@@ -272,7 +254,7 @@ static void put_regs(FILE *f, struct vm *vm)
 	}
 	if (ret) {
 		fputs("\"ok\":false,\"error\":", f);
-		json_str(f, vm__pause_error(ret));
+		ctl_json__put_string(f, vm__pause_error(ret));
 		free(regs);
 		return;
 	}
@@ -296,7 +278,7 @@ static void put_regs(FILE *f, struct vm *vm)
 	if (t)
 		fclose(t);
 	fputs("],\"text\":", f);
-	json_str(f, text ? text : "");
+	ctl_json__put_string(f, text ? text : "");
 	free(text);
 	free(regs);
 }
@@ -339,52 +321,69 @@ static int powerdown(struct vm *vm, unsigned int grace)
 	return timerfd_settime(ctl->grace_fd, 0, &its, NULL) ? -errno : 0;
 }
 
-/* The reply to @req, a malloc'ed line; *@stop when the VM stops after it. */
-static char *answer(struct vm *vm, const char *req, bool *stop)
+/* The reply to the request @line, a malloc'ed line; *@stop when the VM stops after it. */
+static char *answer(struct vm *vm, const char *line, bool *stop)
 {
 	char *reply = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&reply, &len);
-	unsigned int grace;
+	struct ctl_request req;
 	int ret;
 
 	if (!f)
 		return NULL;
 	fputc('{', f);
-	if (!strcmp(req, "info")) {
+	ret = ctl_request__parse(line, &req);
+	if (ret == -ERANGE) {
+		fprintf(f, "\"ok\":false,\"error\":\"powerdown SECONDS: a whole number of seconds, 1 to %u\"",
+			CTL_POWERDOWN_MAX_S);
+		goto out;
+	} else if (ret) {
+		fputs("\"ok\":false,\"error\":", f);
+		ctl_json__put_string(f, "unknown request (info, stat, regs, pause, resume, powerdown SECONDS, stop)");
+		goto out;
+	}
+	switch (req.kind) {
+	case CTL_REQ_INFO:
 		put_info(f, vm);
-	} else if (!strcmp(req, "stat")) {
+		break;
+	case CTL_REQ_STAT:
 		put_stat(f, vm);
-	} else if (!strcmp(req, "regs")) {
+		break;
+	case CTL_REQ_REGS:
 		put_regs(f, vm);
-	} else if (!strcmp(req, "pause") || !strcmp(req, "resume")) {
-		ret = 0;
-		if (req[0] == 'p')
+		break;
+	case CTL_REQ_PAUSE:
+	case CTL_REQ_RESUME:
+		if (req.kind == CTL_REQ_PAUSE)
 			ret = vm__pause(vm);
 		else if (vm__paused(vm))
 			vm__resume(vm);
 		if (ret) {
 			fputs("\"ok\":false,\"error\":", f);
-			json_str(f, vm__pause_error(ret));
+			ctl_json__put_string(f, vm__pause_error(ret));
 		} else {
 			fprintf(f, "\"ok\":true,\"state\":\"%s\"", vm__paused(vm) ? "paused" : "running");
 		}
-	} else if (!strcmp(req, "stop")) {
+		break;
+	case CTL_REQ_STOP:
 		fputs("\"ok\":true,\"state\":\"stopping\"", f);
 		*stop = true;
-	} else if (sscanf(req, "powerdown %u", &grace) == 1 && grace) {
-		ret = powerdown(vm, grace);
+		break;
+	case CTL_REQ_POWERDOWN:
+		ret = powerdown(vm, req.grace_s);
 		if (ret) {
 			fputs("\"ok\":false,\"error\":", f);
-			json_str(f, ret == -ENODEV ? "this VM has no power button (no interrupt controller, or a firmware): stop it with --force" :
-				 strerror(-ret));
+			ctl_json__put_string(f, ret == -ENODEV ?
+					     "this VM has no power button (no interrupt controller, or a firmware): stop it with --force" :
+					     strerror(-ret));
 		} else {
-			fprintf(f, "\"ok\":true,\"state\":\"powering-down\",\"grace_s\":%u", grace);
+			fprintf(f, "\"ok\":true,\"state\":\"powering-down\",\"grace_s\":%u",
+				req.grace_s);
 		}
-	} else {
-		fputs("\"ok\":false,\"error\":", f);
-		json_str(f, "unknown request (info, stat, regs, pause, resume, powerdown SECONDS, stop)");
+		break;
 	}
+out:
 	fputs("}\n", f);
 	fclose(f);
 	return reply;
@@ -430,10 +429,12 @@ static void on_conn(void *opaque, u32 events __unused)
 	struct ctl_conn *c = opaque;
 	struct vm *vm = c->ctl->vm;
 	bool stop = false;
-	char *nl, *line;
+	size_t req_len;
+	char *line;
 	ssize_t n;
 
-	n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len, MSG_DONTWAIT);
+	/* a full buffer is TOO_LONG, so there is always room here */
+	n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len, MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {		/* gone mid-request: nothing to answer */
@@ -441,23 +442,21 @@ static void on_conn(void *opaque, u32 events __unused)
 		return;
 	}
 	c->len += n;
-	c->buf[c->len] = 0;
-	nl = memchr(c->buf, '\n', c->len);
-	if (!nl && c->len == sizeof(c->buf) - 1) {
+	switch (ctl_request__frame(c->buf, c->len, &req_len)) {
+	case CTL_FRAME_MORE:
+		return;
+	case CTL_FRAME_TOO_LONG:
 		reply(c, "{\"ok\":false,\"error\":\"a request is one line of at most 255 bytes\"}\n");
 		drop(c);
 		return;
-	}
-	if (!nl)
-		return;
-	*nl = 0;
-	if (nl > c->buf && nl[-1] == '\r')
-		nl[-1] = 0;
-	if (strlen(c->buf) + 1 < (size_t)(nl - c->buf)) {
+	case CTL_FRAME_NUL:
 		reply(c, "{\"ok\":false,\"error\":\"a request may not hold a NUL byte\"}\n");
 		drop(c);
 		return;
+	case CTL_FRAME_LINE:
+		break;
 	}
+	c->buf[req_len] = 0;		/* its '\r' or '\n': in the buffer */
 	line = answer(vm, c->buf, &stop);
 	reply(c, line ? line : "{\"ok\":false,\"error\":\"out of memory\"}\n");
 	free(line);
@@ -674,79 +673,43 @@ fail:
 }
 
 /*
- * The value of top-level @key in the JSON @reply (ours: no nesting before
- * it) into @out, a string unescaped or a number as its text: 0, or -1.
+ * The function a System.map names at or before @addr, as " <name+0xoff>",
+ * or "": the text ('t', 'T') or weak ('w', 'W') symbol with the greatest
+ * address not above it, the last of equals.
  */
-static int json_get(const char *reply, const char *key, char *out, size_t cap)
-{
-	char pat[72];
-	const char *p;
-	size_t o = 0;
-
-	snprintf(pat, sizeof(pat), "\"%s\":", key);
-	p = strstr(reply, pat);
-	if (!p || !cap)
-		return -1;
-	p += strlen(pat);
-	if (*p != '"') {
-		while (*p && *p != ',' && *p != '}' && o + 1 < cap)
-			out[o++] = *p++;
-		out[o] = 0;
-		return 0;
-	}
-	for (p++; *p && *p != '"' && o + 1 < cap; p++) {
-		if (*p == '\\' && p[1]) {
-			p++;
-			if (*p == 'n') {
-				out[o++] = '\n';
-			} else if (*p == 'u') {
-				/* \uXXXX: ASCII as itself, anything else '?' */
-				unsigned int i, v = 0;
-
-				for (i = 1; i <= 4 && isxdigit((unsigned char)p[i]); i++)
-					v = v * 16 + (isdigit((unsigned char)p[i]) ? p[i] - '0' :
-						      (tolower((unsigned char)p[i]) - 'a' + 10));
-				if (i <= 4)
-					return -1;
-				out[o++] = v && v < 0x80 ? (char)v : '?';
-				p += 4;
-			} else {
-				out[o++] = *p;
-			}
-		} else {
-			out[o++] = *p;
-		}
-	}
-	out[o] = 0;
-	return 0;
-}
-
-static bool reply_ok(const char *reply)
-{
-	return strstr(reply, "\"ok\":true") == reply + 1;
-}
-
-/* The function a System.map names at or before @addr, as "name+0xoff", or "". */
 static void symbolise(const char *map, u64 addr, char *out, size_t cap)
 {
-	char line[512], type, name[256], best[256] = "";
-	unsigned long long a, best_a = 0;
+	char type, name[KSYM_NAME_LEN], best[KSYM_NAME_LEN] = "";
+	char *line = NULL;
+	size_t linecap = 0;
+	u64 a, best_a = 0;
 	FILE *f = fopen(map, "re");
 
 	*out = 0;
-	while (f && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %c %255s", &a, &type, name) != 3)
+	/* getline: a long line is one line, its tail never read as another */
+	while (f && getline(&line, &linecap, f) > 0) {
+		if (system_map__parse_line(line, &a, &type, name, sizeof(name)))
 			continue;
 		if ((type == 't' || type == 'T' || type == 'w' || type == 'W') &&
 		    a <= addr && a >= best_a) {
 			best_a = a;
-			snprintf(best, sizeof(best), "%s", name);
+			memcpy(best, name, strlen(name) + 1);
 		}
 	}
+	free(line);
 	if (f)
 		fclose(f);
 	if (*best)
-		snprintf(out, cap, " <%s+0x%llx>", best, (unsigned long long)addr - best_a);
+		snprintf(out, cap, " <%s+0x%" PRIx64 ">", best, addr - best_a);
+}
+
+/* @s (from a reply) made safe to print: no control character reaches the terminal. */
+static char *printable(char *s)
+{
+	for (char *c = s; *c; c++)
+		if (!isprint((unsigned char)*c))
+			*c = '?';
+	return s;
 }
 
 /* The text of a reply, each "vcpu N: pc 0x..." line given its symbol. */
@@ -755,7 +718,7 @@ static void print_text(const char *text, const char *map)
 	const char *line = text, *nl;
 	unsigned long long pc;
 	unsigned int id;
-	char sym[300];
+	char sym[KSYM_NAME_LEN + 32];
 
 	for (; *line; line = *nl ? nl + 1 : nl) {
 		nl = strchrnul(line, '\n');
@@ -796,11 +759,14 @@ void control__usage(FILE *f)
 
 static int cmd_list(bool json)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 8], *reply, v[6][128];
+	static const char *const keys[] = {
+		"name", "pid", "state", "vcpus", "memory_mib", "uptime_s",
+	};
+	char dir[PATH_MAX], path[PATH_MAX + 8], *reply, v[ARRAY_SIZE(keys)][128];
 	struct dirent *e;
 	bool first = true;
 	DIR *d;
-	size_t n;
+	size_t n, i;
 
 	if (control_dir(dir, sizeof(dir)))
 		return VMM_EXIT_ERROR;
@@ -832,7 +798,7 @@ static int cmd_list(bool json)
 			unlink(path);		/* a VM that crashed */
 			continue;
 		}
-		if (!reply || !reply_ok(reply)) {
+		if (!reply || !ctl_reply__ok(reply)) {
 			/* alive (its name held) but not answering */
 			if (json)
 				printf("%s{\"ok\":false,\"name\":\"%s\",\"state\":\"unresponsive\"}",
@@ -845,13 +811,18 @@ static int cmd_list(bool json)
 		}
 		if (json) {
 			printf("%s%.*s", first ? "" : ",", (int)strcspn(reply, "\n"), reply);
-		} else if (!json_get(reply, "name", v[0], sizeof(v[0])) &&
-			   !json_get(reply, "pid", v[1], sizeof(v[1])) &&
-			   !json_get(reply, "state", v[2], sizeof(v[2])) &&
-			   !json_get(reply, "vcpus", v[3], sizeof(v[3])) &&
-			   !json_get(reply, "memory_mib", v[4], sizeof(v[4])) &&
-			   !json_get(reply, "uptime_s", v[5], sizeof(v[5]))) {
-			printf("%-20s %8s %-8s %5s %5s MiB %8s s\n", v[0], v[1], v[2], v[3], v[4], v[5]);
+		} else {
+			/* a field too long to show is shown cut */
+			for (i = 0; i < ARRAY_SIZE(keys); i++) {
+				int ret = ctl_reply__get(reply, keys[i], v[i], sizeof(v[i]));
+
+				if (ret && ret != -ENOSPC)
+					break;
+				printable(v[i]);
+			}
+			if (i == ARRAY_SIZE(keys))
+				printf("%-20s %8s %-8s %5s %5s MiB %8s s\n", v[0], v[1], v[2], v[3],
+				       v[4], v[5]);
 		}
 		first = false;
 		free(reply);
@@ -945,20 +916,22 @@ int control__command(int argc, char **argv)
 	}
 	if (json) {
 		fputs(reply, stdout);
-	} else if (!reply_ok(reply)) {
-		char err[256] = "a malformed reply";
+	} else if (!ctl_reply__ok(reply)) {
+		char err[256];
 
-		json_get(reply, "error", err, sizeof(err));
-		pr_err("%s: %s: %s", cmd, name, err);
+		ret = ctl_reply__get(reply, "error", err, sizeof(err));
+		pr_err("%s: %s: %s", cmd, name,
+		       ret && ret != -ENOSPC ? "a malformed reply" : printable(err));
 	} else {
+		/* a value is never longer than its reply */
 		text = malloc(strlen(reply) + 1);
-		if (text && !json_get(reply, "text", text, strlen(reply) + 1))
+		if (text && !ctl_reply__get(reply, "text", text, strlen(reply) + 1))
 			print_text(text, map);
-		else if (text && !json_get(reply, "state", text, strlen(reply) + 1))
-			printf("%s: %s\n", name, text);
+		else if (text && !ctl_reply__get(reply, "state", text, strlen(reply) + 1))
+			printf("%s: %s\n", name, printable(text));
 		free(text);
 	}
-	ret = reply_ok(reply) ? 0 : VMM_EXIT_ERROR;
+	ret = ctl_reply__ok(reply) ? 0 : VMM_EXIT_ERROR;
 	free(reply);
 	return ret;
 }

@@ -785,6 +785,81 @@ int control__command(int argc, char **argv);
 void control__usage(FILE *f);
 
 /*
+ * The protocol without its I/O (ctlproto.c, portable: unit-tested and
+ * fuzzed natively).  A request is one line of at most CTL_REQUEST_MAX
+ * bytes, its '\n' included; one '\r' before the '\n' is dropped; no NUL
+ * anywhere before the '\n'; bytes after it are ignored (one request a
+ * connection).
+ */
+#define CTL_REQUEST_MAX		255
+#define CTL_POWERDOWN_MAX_S	(366U * 24 * 3600)	/* the most --grace says */
+
+enum ctl_frame {
+	CTL_FRAME_MORE,		/* no '\n' yet, and room for one */
+	CTL_FRAME_LINE,		/* a request, *req_len bytes before its [\r]\n */
+	CTL_FRAME_TOO_LONG,	/* CTL_REQUEST_MAX bytes and no '\n' in them */
+	CTL_FRAME_NUL,		/* a NUL byte in the line */
+};
+
+/*
+ * Frame the @len bytes a connection has received so far (the first
+ * CTL_REQUEST_MAX of them count: a reader keeps no more).  The answer for
+ * a prefix that ends a line holds for every longer input, so it does not
+ * depend on how recv() split the bytes.  Errors are judged when the line
+ * ends or the room does: CTL_FRAME_MORE for "st\0" still.
+ */
+enum ctl_frame ctl_request__frame(const char *buf, size_t len, size_t *req_len);
+
+enum ctl_request_kind {
+	CTL_REQ_INFO, CTL_REQ_STAT, CTL_REQ_REGS, CTL_REQ_PAUSE, CTL_REQ_RESUME,
+	CTL_REQ_POWERDOWN, CTL_REQ_STOP,
+};
+
+struct ctl_request {
+	enum ctl_request_kind	kind;
+	unsigned int		grace_s;	/* powerdown's N, else 0 */
+};
+
+/*
+ * Parse a framed request (a string, its [\r]\n gone): a word exactly
+ * ("info", "stat", "regs", "pause", "resume", "stop"), or "powerdown N",
+ * one space and N in canonical decimal (no sign, no leading 0, nothing
+ * after) from 1 to CTL_POWERDOWN_MAX_S.  0; -ERANGE for "powerdown" with
+ * any other N or none; -EINVAL for anything else.
+ */
+int ctl_request__parse(const char *line, struct ctl_request *req);
+
+/*
+ * @s as a JSON string into @f: '"', '\\' and '\n' escaped as such, other
+ * control bytes and DEL as \u00XX, every other byte as itself.
+ */
+void ctl_json__put_string(FILE *f, const char *s);
+
+/*
+ * The value of member @key of the JSON object @reply, found by walking
+ * its top-level members (a key inside a string or a nested value never
+ * matches; the first of a name wins), into @out (@cap bytes, always
+ * NUL-terminated): a string unescaped (\uXXXX as one byte: ASCII as
+ * itself, NUL and the rest '?'), a number, true, false or null as its
+ * text.  0; -ENOSPC when it does not fit (@out holds what does);
+ * -ENOENT; -EINVAL for a reply malformed before the value's end (cut
+ * short included), or a value that is an object or array (@out "").
+ */
+int ctl_reply__get(const char *reply, const char *key, char *out, size_t cap);
+
+/* Whether @reply's "ok" is true. */
+bool ctl_reply__ok(const char *reply);
+
+/*
+ * One System.map line, nm's "ffff800080010000 T _text" (a /proc/kallsyms
+ * one too: blanks and anything after the name are ignored, a final
+ * [\r]\n too): 1 to 16 hex digits, blanks, one type byte, blanks, the
+ * name (bytes above ' ' but DEL), cut to @cap - 1 bytes.  0; -ERANGE for
+ * an address of more than 16 digits; -EINVAL for another malformed line.
+ */
+int system_map__parse_line(const char *line, u64 *addr, char *type, char *name, size_t cap);
+
+/*
  * Whether @name may name a VM: it names its control socket, a file, so 1
  * to VM_NAME_MAX letters, digits, '.', '_' and '-', not first '.'.
  * (options.c, which checks --name with it)
