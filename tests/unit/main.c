@@ -102,6 +102,7 @@ static const struct {
 	{ "passt",	passt_suite },
 	{ "9p",		p9_suite },
 	{ "rootfs",	rootfs_suite },
+	{ "ctlproto",	ctlproto_suite },
 };
 
 /* Check gives a result its TCase's name; the suite is the one holding it. */

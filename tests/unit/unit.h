@@ -23,6 +23,7 @@ Suite *virtio_net_suite(void);
 Suite *pci_suite(void);
 Suite *passt_suite(void);
 Suite *p9_suite(void);
+Suite *ctlproto_suite(void);
 
 /*
  * main.c's stand-in for vm__set_memslot(): the last slot mapped (a size of
