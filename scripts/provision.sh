@@ -94,11 +94,14 @@ do_packages() {
 		die "apt-get install failed for: $need (run it by hand to see why)"
 }
 
-# Download (never install) arm64 packages and unpack them under $2.
+# Download (never install) arm64 packages and unpack them under $1.  One
+# apt-get for them all (each run of apt-get reads the package lists: a
+# second or two); if that fails, one at a time, to name the package.
 fetch_debs() {
 	local into=$1 dl p
 	shift
 	dl=$(mktemp -d "$cache/debs.XXXXXX")
+	(cd "$dl" && apt-get download -qq "$@" >/dev/null 2>&1) ||
 	for p in "$@"; do
 		(cd "$dl" && apt-get download -qq "$p" >/dev/null 2>&1) || {
 			rm -rf "$dl"

@@ -19,6 +19,8 @@
 
 FUZZERS		+= 9p
 FUZZ_SRCS_9p	:= devices/9p.c vmm/log.c
+FUZZERS		+= ctl
+FUZZ_SRCS_ctl	:= vmm/ctlproto.c
 
 FUZZ_SECONDS	?= 60
 FUZZ_CLANG	?= clang
