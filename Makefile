@@ -83,6 +83,7 @@ PORTABLE_OBJS	+= vmm/pci.o
 PORTABLE_OBJS	+= vmm/term.o
 PORTABLE_OBJS	+= vmm/loop.o
 PORTABLE_OBJS	+= vmm/console.o
+PORTABLE_OBJS	+= vmm/ctlproto.o
 PORTABLE_OBJS	+= vmm/gunzip.o
 PORTABLE_OBJS	+= vmm/loader.o
 PORTABLE_OBJS	+= vmm/rootfs.o
@@ -136,6 +137,7 @@ UNIT_OBJS	+= tests/unit/test_virtio_net.o
 UNIT_OBJS	+= tests/unit/test_pci.o
 UNIT_OBJS	+= tests/unit/test_passt.o
 UNIT_OBJS	+= tests/unit/test_9p.o
+UNIT_OBJS	+= tests/unit/test_ctlproto.o
 UNIT_OBJS	+= tests/unit/virtio_driver.o
 
 ARM_OBJS	:= $(addprefix $(BUILD)/arm64/,$(VMM_OBJS))
