@@ -6,7 +6,7 @@
 #   scripts/provision.sh packages   host packages (apt), as root
 #   scripts/provision.sh sysroot    arm64 static libraries into $VMM_CACHE
 #   scripts/provision.sh kernel     arm64 kernel/headers/busybox, and the
-#                                   test bed host's tools (passt), into $VMM_CACHE
+#                                   test bed host's tools (passt, gdb), into $VMM_CACHE
 #   scripts/provision.sh env        print the paths the Makefile needs
 #   scripts/provision.sh list       the host packages it installs, one a line
 #
@@ -175,18 +175,84 @@ do_kernel() {
 }
 
 # Programs the test bed's arm64 host (L1) runs besides busybox: passt, for
-# the vmm's user networking, with the loader and libc it links against.
-l1_tools_pkgs="passt libc6"
+# the vmm's user networking, with the loader and libc it links against;
+# gdb (gdb-minimal: no Python), for the vmm's GDB stub, with every library
+# it links against.  All are fetched at once, so that one libc serves them.
+l1_tools_pkgs="passt libc6 gdb-minimal"
+
+# What the packages in $l1_tools_pkgs depend on, recursively, as arm64
+# packages ("name:arm64"): resolved from apt's lists at fetch time, not
+# written down here, since a stable point release may add or rename a
+# library (gdb-minimal needs about 40 packages, most through
+# libdebuginfod's libcurl).  Virtual packages (<...>) and the amd64
+# packages the architecture-independent ones pull in are dropped; dpkg and
+# tar come along (Pre-Depends of the arch-all packages), unused.
+l1_tools_closure() {
+	local p
+	for p in $l1_tools_pkgs; do
+		echo "$p:arm64"
+		apt-cache depends --recurse --no-recommends --no-suggests \
+			--no-conflicts --no-breaks --no-replaces --no-enhances "$p:arm64"
+	done | grep -E '^[a-z0-9][a-z0-9.+-]*:arm64$' | sort -u
+}
+
+# l1_needed ROOT FILE...: the shared objects FILE needs (DT_NEEDED,
+# recursively), as paths relative to ROOT, the loader excepted; one that
+# ROOT lacks fails, naming it.  readelf reads any architecture's ELF.
+l1_needed() {
+	local root=$1 f n d found queue
+	declare -A seen=()
+	shift
+	queue="$*"
+	while [ -n "$queue" ]; do
+		set -- $queue
+		f=$1
+		shift
+		queue="$*"
+		for n in $(readelf -d "$root/$f" |
+				sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
+			[ -n "${seen[$n]:-}" ] && continue
+			seen[$n]=1
+			case $n in ld-linux-*) continue ;; esac
+			found=
+			for d in lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu; do
+				[ -e "$root/$d/$n" ] && found=$d/$n && break
+			done
+			[ -n "$found" ] || die "$f needs $n, which no fetched package holds: delete $root and retry"
+			echo "$found"
+			queue="$queue $found"
+		done
+	done
+}
 
 do_l1_tools() {
-	local root=$cache/l1-tools-arm64 p pkgs=""
+	local root=$cache/l1-tools-arm64 pkgs
 	[ "$(cat "$root/.done" 2>/dev/null)" = "$l1_tools_pkgs" ] && return 0
 	need_arm64_arch
-	for p in $l1_tools_pkgs; do pkgs="$pkgs $p:arm64"; done
+	pkgs=$(l1_tools_closure) || pkgs=
+	[ -n "$pkgs" ] || die "cannot resolve the dependencies of $l1_tools_pkgs for arm64: run 'apt-get update' as root"
 	rm -rf "$root" && mkdir -p "$root"
-	echo "provision: fetching the test bed host's tools ($l1_tools_pkgs) into $root" >&2
+	echo "provision: fetching the test bed host's tools ($l1_tools_pkgs, $(echo "$pkgs" | wc -l) packages) into $root" >&2
 	fetch_debs "$root" $pkgs
 	echo "$l1_tools_pkgs" > "$root/.done"
+}
+
+# gdb-files: what gdb needs in L1, paths relative to the fetched root, for
+# the test bed to copy there (no docs, no locales, no dpkg): the shared
+# objects it links against, and the iconv modules glibc loads for its wide
+# characters (UTF-32; without them gdb warns about every file it reads).
+do_l1_gdb_files() {
+	local root=$cache/l1-tools-arm64 f gconv=usr/lib/aarch64-linux-gnu/gconv
+	[ -f "$root/gdb-files" ] && return 0
+	[ -x "$root/usr/bin/gdb" ] || die "no gdb in $root: delete it and retry"
+	{
+		l1_needed "$root" usr/bin/gdb
+		for f in gconv-modules UTF-32.so UTF-16.so UNICODE.so; do
+			[ -f "$root/$gconv/$f" ] || die "no $gconv/$f in $root: delete it and retry"
+			echo "$gconv/$f"
+		done
+	} > "$root/gdb-files.tmp"
+	mv "$root/gdb-files.tmp" "$root/gdb-files"
 }
 
 do_env() {
@@ -199,16 +265,17 @@ do_env() {
 	echo "IMAGE=$root/boot/vmlinuz-$abi"
 	echo "MODDIR=$root/lib/modules/$abi"
 	echo "BUSYBOX=$root/bin/busybox"
-	[ -f "$cache/l1-tools-arm64/.done" ] || die "the test bed host's tools are not fetched: run 'scripts/provision.sh kernel'"
+	[ -f "$cache/l1-tools-arm64/.done" ] && [ -f "$cache/l1-tools-arm64/gdb-files" ] ||
+		die "the test bed host's tools are not fetched: run 'scripts/provision.sh kernel'"
 	echo "L1TOOLS=$cache/l1-tools-arm64"
 }
 
 case "${1:-all}" in
 packages) do_packages ;;
 sysroot) do_sysroot ;;
-kernel) do_kernel; do_l1_tools ;;
+kernel) do_kernel; do_l1_tools; do_l1_gdb_files ;;
 env) do_env ;;
 list) printf '%s\n' $host_pkgs ;;
-all) do_packages; do_sysroot; do_kernel; do_l1_tools ;;
+all) do_packages; do_sysroot; do_kernel; do_l1_tools; do_l1_gdb_files ;;
 *) die "unknown step '$1': use packages, sysroot, kernel, env, list or all" ;;
 esac
