@@ -163,6 +163,7 @@ FIRMWARE	+= its
 FIRMWARE	+= flash
 FIRMWARE	+= hostile
 FIRMWARE	+= irqstorm
+FIRMWARE	+= gdb
 
 
 
