@@ -57,6 +57,13 @@
 #             (port 5001), with vmmrole=recv take them, each printing the
 #             bytes' md5 and count; stay vmmlinger seconds (default 5) for
 #             the peer's pings, power off
+#   gdb       the GDB stub tests' side: "guest-sym: NAME 0xADDRESS" from
+#             /proc/kallsyms for do_sys_openat2, __arm64_sys_openat and
+#             __arm64_sys_getpid ("missing" if absent; boot with nokaslr
+#             and they are the same each boot), then "gdb-ready"; keeps
+#             them called (cat /proc/version, sh -c :, in a loop) until a
+#             line arrives on the console (stdin: the vmm's), then says
+#             "gdb-guest-done" and powers off
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -292,6 +299,21 @@ net)
 		echo "guest-received: $(md5sum < /tmp/got | cut -d' ' -f1) $(wc -c < /tmp/got)" ;;
 	esac
 	sleep "${vmmlinger:-5}"
+	poweroff -f ;;
+gdb)
+	# root reads real addresses unless kptr_restrict says otherwise
+	echo 0 > /proc/sys/kernel/kptr_restrict 2> /dev/null
+	for s in do_sys_openat2 __arm64_sys_openat __arm64_sys_getpid; do
+		a=$(sed -n "s/^\([0-9a-f]*\) [tT] $s\$/\1/p" /proc/kallsyms | head -n 1)
+		echo "guest-sym: $s $([ -n "$a" ] && echo "0x$a" || echo missing)"
+	done
+	# cat opens a file (openat); a new ash asks for its pid (getpid)
+	(while :; do cat /proc/version > /dev/null; sh -c :; done) &
+	busy=$!
+	echo "gdb-ready"
+	read -r _
+	kill $busy
+	echo "gdb-guest-done"
 	poweroff -f ;;
 info)
 	echo "guest-cpus-online: $(cat /sys/devices/system/cpu/online)"
