@@ -220,13 +220,16 @@ static void put_stat(FILE *f, struct vm *vm)
 		struct vcpu_stat *st = &vm->vcpus[i].stat;
 		double guest = stat_of(&st->guest_ns) / 1e9;
 		u64 mmio = stat_of(&st->mmio), sys = stat_of(&st->system), intr = stat_of(&st->intr);
+		u64 dbg = stat_of(&st->debug);
 
 		fprintf(f, "%s{\"id\":%u,\"run_s\":%.3f,\"exits_mmio\":%" PRIu64
-			",\"exits_system_event\":%" PRIu64 ",\"interrupted\":%" PRIu64 "}",
-			i ? "," : "", i, guest, mmio, sys, intr);
+			",\"exits_system_event\":%" PRIu64 ",\"exits_debug\":%" PRIu64
+			",\"interrupted\":%" PRIu64 "}",
+			i ? "," : "", i, guest, mmio, sys, dbg, intr);
 		if (t)
 			fprintf(t, "vcpu %u: %.3f s in KVM_RUN, exits: %" PRIu64 " MMIO, %" PRIu64
-				" system events, %" PRIu64 " interrupted\n", i, guest, mmio, sys, intr);
+				" system events, %" PRIu64 " debug, %" PRIu64 " interrupted\n",
+				i, guest, mmio, sys, dbg, intr);
 	}
 	fputs("],\"text\":", f);
 	if (t)
@@ -357,11 +360,14 @@ static char *answer(struct vm *vm, const char *line, bool *stop)
 	case CTL_REQ_RESUME:
 		if (req.kind == CTL_REQ_PAUSE)
 			ret = vm__pause(vm);
+		else if (gdb__holds(vm))
+			ret = -EBUSY;	/* gdb thinks it stopped: its continue resumes */
 		else if (vm__paused(vm))
 			vm__resume(vm);
 		if (ret) {
 			fputs("\"ok\":false,\"error\":", f);
-			ctl_json__put_string(f, vm__pause_error(ret));
+			ctl_json__put_string(f, ret == -EBUSY ? "a debugger holds the VM stopped: continue it from gdb" :
+					     vm__pause_error(ret));
 		} else {
 			fprintf(f, "\"ok\":true,\"state\":\"%s\"", vm__paused(vm) ? "paused" : "running");
 		}

@@ -144,6 +144,11 @@ static const struct gdb_ops vm_ops = {
 	.kill		= op_kill,
 };
 
+bool gdb__holds(struct vm *vm)
+{
+	return vm->gdb && vm->gdb->gdb && gdb__stopped(vm->gdb->gdb);
+}
+
 /* ---- the vCPU side ---------------------------------------------------------- */
 
 void gdb__vcpu_exit(struct vcpu *vcpu, u32 esr, u64 far)

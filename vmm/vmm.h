@@ -867,6 +867,9 @@ int system_map__parse_line(const char *line, u64 *addr, char *type, char *name, 
 #define VM_NAME_MAX	64
 bool vm_name__valid(const char *name);
 
+/* Whether a debugger (--gdb) holds the VM stopped: only it resumes it. (gdb-vm.c) */
+bool gdb__holds(struct vm *vm);
+
 /* Why vm__pause() failed, in words. */
 const char *vm__pause_error(int err);
 
