@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-2.0
+# gdb-linux.sh - Debian's gdb against a Linux guest through --gdb, in
+# batch mode, as a kernel developer uses it: attach to the running guest
+# (it stops), two vCPUs as threads, a breakpoint on a kernel function
+# (do_sys_openat2, from the guest's /proc/kallsyms: nokaslr) that a busy
+# loop in the guest hits, its arguments in registers (w0 = AT_FDCWD, x1 a
+# user pointer read through the guest's TTBR0 tables), a kernel variable
+# (linux_banner, by its address in the Image) through the TTBR1 tables and
+# the same bytes through the linear map, a single step (the next
+# instruction, not the IRQ vector), a hardware breakpoint, then detach:
+# the guest runs on and powers off when told.
+# modes: vhe nvhe
+# timeout: 300
+. /tests/lib.sh
+
+rm -f /tmp/gdbl.in /tmp/gdbl.out && mkfifo /tmp/gdbl.in
+vmm run -k $GUEST_KERNEL -i $GUEST_INITRD -c 2 -m 256 -p "quiet nokaslr vmmtest=gdb" \
+	--gdb 1234 < /tmp/gdbl.in > /tmp/gdbl.out 2>&1 &
+pid=$!
+exec 3> /tmp/gdbl.in
+wait_for_output '^gdb-ready' /tmp/gdbl.out 120
+cat /tmp/gdbl.out
+fn=$(sed -n 's/^guest-sym: do_sys_openat2 \(0x[0-9a-f]*\).*/\1/p' /tmp/gdbl.out)
+hw=$(sed -n 's/^guest-sym: __arm64_sys_getpid \(0x[0-9a-f]*\).*/\1/p' /tmp/gdbl.out)
+case $fn$hw in 0xffff*0xffff*) ;; *) fail "the guest named no do_sys_openat2/__arm64_sys_getpid: '$fn' '$hw'" ;; esac
+# the kernel is mapped from _text (0xffff800008000000 with nokaslr) as the
+# Image lies in the file; its linear-map alias is at PAGE_OFFSET + (PA - RAM)
+off=$(strings -t d $GUEST_KERNEL | sed -n 's/^ *\([0-9]*\) Linux version [0-9].*/\1/p' | head -n 1)
+[ -n "$off" ] || fail "no 'Linux version' in $GUEST_KERNEL"
+# (ash's arithmetic is signed 64-bit: add to the low 32 bits only)
+add32() {	# add32 0xHHHHHHHHLLLLLLLL N: the address N bytes on
+	hi=${1%????????}
+	printf '%s%08x' $hi $((0x${1#$hi} + $2))
+}
+banner=$(add32 0xffff800008000000 $off)
+alias=$(add32 0xffff000000000000 $off)
+
+out=/tmp/gdbl.gdb
+timeout -s INT 200 gdb -nx -batch \
+	-ex 'set pagination off' -ex 'set confirm off' -ex 'set remotetimeout 30' \
+	-ex 'target remote 127.0.0.1:1234' \
+	-ex 'info threads' \
+	-ex "break *$fn" -ex 'continue' \
+	-ex 'printf "stopped-at %#lx\n", $pc' \
+	-ex 'printf "dfd %#x\n", $w0' \
+	-ex 'printf "path %s\n", (char *)$x1' \
+	-ex "printf \"banner %s\", (char *)$banner" \
+	-ex "x/4xw $banner" -ex "x/4xw $alias" \
+	-ex 'stepi' -ex 'printf "stepped-to %#lx\n", $pc' \
+	-ex 'delete' -ex "hbreak *$hw" -ex 'continue' \
+	-ex 'printf "hw-stopped-at %#lx\n", $pc' \
+	-ex 'delete' -ex 'detach' > $out 2>&1
+status=$?
+cat $out
+[ $status = 0 ] || fail "gdb exited with status $status"
+expect_output '^\* 1 +Thread 1 ' "thread 1 in info threads"
+expect_output '^  2 +Thread 2 ' "thread 2 in info threads"
+expect_output "^Thread [12] hit Breakpoint 1, $fn in " "the breakpoint hit"
+expect_output "^stopped-at $fn\$" "the PC at the breakpoint"
+expect_output '^dfd 0xffffff9c$' "openat's AT_FDCWD in w0"
+expect_output '^path /' "the path in user memory (x1)"
+expect_output '^banner Linux version [0-9]' "linux_banner through the kernel mapping"
+a=$(grep -E "^$banner( <[^>]*>)?:" $out | head -n 1 | sed 's/^[^:]*://')
+b=$(grep -E "^$alias:" $out | head -n 1 | sed 's/^[^:]*://')
+[ -n "$a" ] && [ "$a" = "$b" ] || fail "the banner through the linear map ('$b') is not what the kernel mapping shows ('$a')"
+expect_output "^stepped-to $(add32 $fn 4)\$" "stepi to the next instruction"
+expect_output "^Hardware assisted breakpoint 2 at $hw\$" "the hardware breakpoint set"
+expect_output "^Thread [12] hit Breakpoint 2, $hw in " "the hardware breakpoint hit"
+expect_output "^hw-stopped-at $hw\$" "the PC at the hardware breakpoint"
+expect_output '^\[Inferior 1 \(Remote target\) detached\]$' "the detach"
+
+# the guest runs on after the debugger left: told to end, it powers off
+kill -0 $pid || fail "the vmm died: $(tail -n 5 /tmp/gdbl.out)"
+echo done >&3
+wait $pid
+status=$?
+exec 3>&-
+out=/tmp/gdbl.vmm
+tr -d '\r' < /tmp/gdbl.out > $out
+tail -n 5 $out
+expect_output '^gdb-guest-done$' "the guest's end after the detach"
+expect_status 0 "vmm after the guest powered off"
