@@ -58,8 +58,8 @@
 #             bytes' md5 and count; stay vmmlinger seconds (default 5) for
 #             the peer's pings, power off
 #   gdb       the GDB stub tests' side: "guest-sym: NAME 0xADDRESS" from
-#             /proc/kallsyms for do_sys_openat2, __arm64_sys_openat and
-#             __arm64_sys_getpid ("missing" if absent; boot with nokaslr
+#             /proc/kallsyms for do_sys_openat2, __arm64_sys_openat,
+#             __arm64_sys_getpid and start_kernel ("missing" if absent; boot with nokaslr
 #             and they are the same each boot), then "gdb-ready"; keeps
 #             them called (cat /proc/version, sh -c :, in a loop) until a
 #             line arrives on the console (stdin: the vmm's), then says
@@ -303,7 +303,7 @@ net)
 gdb)
 	# root reads real addresses unless kptr_restrict says otherwise
 	echo 0 > /proc/sys/kernel/kptr_restrict 2> /dev/null
-	for s in do_sys_openat2 __arm64_sys_openat __arm64_sys_getpid; do
+	for s in do_sys_openat2 __arm64_sys_openat __arm64_sys_getpid start_kernel; do
 		a=$(sed -n "s/^\([0-9a-f]*\) [tT] $s\$/\1/p" /proc/kallsyms | head -n 1)
 		echo "guest-sym: $s $([ -n "$a" ] && echo "0x$a" || echo missing)"
 	done

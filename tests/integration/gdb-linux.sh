@@ -8,7 +8,8 @@
 # (linux_banner, by its address in the Image) through the TTBR1 tables and
 # the same bytes through the linear map, a single step (the next
 # instruction, not the IRQ vector), a hardware breakpoint, then detach:
-# the guest runs on and powers off when told.
+# the guest runs on and powers off when told.  Then --gdb-wait and a
+# hardware breakpoint on start_kernel, and gdb's kill (exit 5).
 # modes: vhe nvhe
 # timeout: 300
 . /tests/lib.sh
@@ -21,6 +22,7 @@ exec 3> /tmp/gdbl.in
 wait_for_output '^gdb-ready' /tmp/gdbl.out 120
 cat /tmp/gdbl.out
 fn=$(sed -n 's/^guest-sym: do_sys_openat2 \(0x[0-9a-f]*\).*/\1/p' /tmp/gdbl.out)
+sk=$(sed -n 's/^guest-sym: start_kernel \(0x[0-9a-f]*\).*/\1/p' /tmp/gdbl.out)
 hw=$(sed -n 's/^guest-sym: __arm64_sys_getpid \(0x[0-9a-f]*\).*/\1/p' /tmp/gdbl.out)
 case $fn$hw in 0xffff*0xffff*) ;; *) fail "the guest named no do_sys_openat2/__arm64_sys_getpid: '$fn' '$hw'" ;; esac
 # the kernel is mapped from _text (0xffff800008000000 with nokaslr) as the
@@ -80,3 +82,30 @@ tr -d '\r' < /tmp/gdbl.out > $out
 tail -n 5 $out
 expect_output '^gdb-guest-done$' "the guest's end after the detach"
 expect_status 0 "vmm after the guest powered off"
+
+# kernel bring-up as the README has it: --gdb-wait holds the guest at its
+# first instruction (the Image's entry, x0 the DTB, the MMU off), and a
+# hardware breakpoint on start_kernel (an address the MMU does not map
+# yet) stops it there once the kernel runs from its own mapping
+case $sk in 0xffff*) ;; *) fail "the guest named no start_kernel: '$sk'" ;; esac
+vmm run -k $GUEST_KERNEL -i $GUEST_INITRD -c 2 -m 256 -p "quiet nokaslr" \
+	--gdb 1234 --gdb-wait < /dev/null > /tmp/gdbl.out 2>&1 &
+pid=$!
+out=/tmp/gdbl.gdb
+timeout -s INT 200 gdb -nx -batch \
+	-ex 'set pagination off' -ex 'set confirm off' -ex 'set remotetimeout 30' \
+	-ex 'target remote 127.0.0.1:1234' \
+	-ex 'printf "entry %#lx\n", $pc' -ex 'x/wx $x0' \
+	-ex "hbreak *$sk" -ex 'continue' -ex 'printf "at %#lx\n", $pc' \
+	-ex 'delete' -ex 'kill' > $out 2>&1
+status=$?
+cat $out
+[ $status = 0 ] || fail "gdb exited with status $status"
+expect_output '^entry 0x80000000$' "the PC at --gdb-wait: the Image's entry"
+expect_output '^0x[0-9a-f]+:[[:space:]]+0xedfe0dd0$' "the DTB's magic at x0 (MMU off)"
+expect_output "^Thread 1 hit Breakpoint 1, $sk in " "the hardware breakpoint on start_kernel"
+expect_output "^at $sk\$" "the PC in start_kernel"
+expect_output '^\[Inferior 1 \(Remote target\) killed\]$' "gdb's kill"
+wait $pid
+status=$?
+expect_status 5 "vmm after gdb's kill"
