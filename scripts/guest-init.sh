@@ -63,7 +63,9 @@
 #             and they are the same each boot), then "gdb-ready"; keeps
 #             them called (cat /proc/version, sh -c :, in a loop) until a
 #             line arrives on the console (stdin: the vmm's), then says
-#             "gdb-guest-done" and powers off
+#             "gdb-guest-done" and powers off; with vmmkprobe=1 a kprobe
+#             on __arm64_sys_openat counts meanwhile ("guest-kprobe-hits:
+#             N" at the end)
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -307,12 +309,23 @@ gdb)
 		a=$(sed -n "s/^\([0-9a-f]*\) [tT] $s\$/\1/p" /proc/kallsyms | head -n 1)
 		echo "guest-sym: $s $([ -n "$a" ] && echo "0x$a" || echo missing)"
 	done
+	# the guest's own BRKs: a kprobe (BRK #4, then #6 after the stepped
+	# copy) on every openat, which a debugger's stub must give back
+	kp=/sys/kernel/tracing
+	if [ -n "${vmmkprobe:-}" ]; then
+		mount -t tracefs nodev $kp &&
+		echo 'p:vmmkp __arm64_sys_openat' > $kp/kprobe_events &&
+		echo 1 > $kp/events/kprobes/vmmkp/enable &&
+		echo "guest-kprobe: on __arm64_sys_openat"
+	fi
 	# cat opens a file (openat); a new ash asks for its pid (getpid)
 	(while :; do cat /proc/version > /dev/null; sh -c :; done) &
 	busy=$!
 	echo "gdb-ready"
 	read -r _
 	kill $busy
+	[ -z "${vmmkprobe:-}" ] ||
+		echo "guest-kprobe-hits: $(awk '$1 == "vmmkp" { print $2 }' $kp/kprobe_profile)"
 	echo "gdb-guest-done"
 	poweroff -f ;;
 info)

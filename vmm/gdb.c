@@ -930,8 +930,10 @@ static void breakpoint(struct gdb *g, const char *p, bool insert)
 	u64 type, addr, kind;
 	int ret;
 
-	if (get_hex(&p, &type) || *p++ != ',' || get_range(&p, &addr, &kind, 0) || type > 4)
-		return reply_str(g, "");
+	if (get_hex(&p, &type) || *p++ != ',' || get_range(&p, &addr, &kind, 0))
+		return reply_err(g, EINVAL);
+	if (type > 4)
+		return reply_str(g, "");	/* a kind we do not know of */
 	if (!g->caps.debug) {
 		/*
 		 * An error, not "unsupported": gdb would fall back to

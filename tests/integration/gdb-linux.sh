@@ -8,15 +8,18 @@
 # (linux_banner, by its address in the Image) through the TTBR1 tables and
 # the same bytes through the linear map, a single step (the next
 # instruction, not the IRQ vector), a hardware breakpoint, then detach:
-# the guest runs on and powers off when told.  Then --gdb-wait and a
+# the guest runs on and powers off when told.  Meanwhile the guest's
+# own kprobe on openat hits thousands of times with guest debug on: its
+# BRKs go back to it (a scripted client holds a hardware breakpoint), gdb
+# hears of none, `vmm stat` counts them.  Then --gdb-wait and a
 # hardware breakpoint on start_kernel, and gdb's kill (exit 5).
 # modes: vhe nvhe
 # timeout: 300
 . /tests/lib.sh
 
 rm -f /tmp/gdbl.in /tmp/gdbl.out && mkfifo /tmp/gdbl.in
-vmm run -k $GUEST_KERNEL -i $GUEST_INITRD -c 2 -m 256 -p "quiet nokaslr vmmtest=gdb" \
-	--gdb 1234 < /tmp/gdbl.in > /tmp/gdbl.out 2>&1 &
+vmm run -k $GUEST_KERNEL -i $GUEST_INITRD -c 2 -m 256 -p "quiet nokaslr vmmtest=gdb vmmkprobe=1" \
+	--name gdbl --gdb 1234 < /tmp/gdbl.in > /tmp/gdbl.out 2>&1 &
 pid=$!
 exec 3> /tmp/gdbl.in
 wait_for_output '^gdb-ready' /tmp/gdbl.out 120
@@ -36,6 +39,22 @@ add32() {	# add32 0xHHHHHHHHLLLLLLLL N: the address N bytes on
 }
 banner=$(add32 0xffff800008000000 $off)
 alias=$(add32 0xffff000000000000 $off)
+
+grep -q '^guest-kprobe: on' /tmp/gdbl.out || fail "the guest set no kprobe"
+
+# with guest debug on (a hardware breakpoint where nothing runs), every
+# BRK traps to the stub: the guest's kprobe's must go back to it, for 5 s
+# of openat calls, and gdb hear of none of them
+unset XDG_RUNTIME_DIR
+out=/tmp/gdbl.rsp
+rsp 1234 "Z1,${sk#0x},4" 'send:vCont;c' sleep:5000 '^C' "z1,${sk#0x},4" D > $out 2>&1
+cat $out
+[ "$(sed -n 2p $out)" = "< OK" ] || fail "Z1 on start_kernel: $(sed -n 2p $out)"
+grep -q '^< T02thread' $out || fail "gdb heard of something before its Ctrl-C: $(grep '^< T' $out)"
+vmm stat --name gdbl --json > /tmp/gdbl.stat
+dbg=$(grep -o '"exits_debug":[0-9]*' /tmp/gdbl.stat | sed 's/.*://' | awk '{ n += $1 } END { print n + 0 }')
+echo "debug exits: $dbg"
+[ "$dbg" -gt 0 ] || fail "no debug exit while the guest's kprobe ran: $(cat /tmp/gdbl.stat)"
 
 out=/tmp/gdbl.gdb
 timeout -s INT 200 gdb -nx -batch \
@@ -81,6 +100,9 @@ out=/tmp/gdbl.vmm
 tr -d '\r' < /tmp/gdbl.out > $out
 tail -n 5 $out
 expect_output '^gdb-guest-done$' "the guest's end after the detach"
+hits=$(sed -n 's/^guest-kprobe-hits: //p' $out)
+[ "${hits:-0}" -gt 0 ] || fail "the guest's kprobe counted no hit ('$hits'): its BRKs did not come back to it"
+grep -qiE 'Unexpected kernel BRK|Internal error|BUG:|WARNING:' $out && fail "the guest's kernel complained"
 expect_status 0 "vmm after the guest powered off"
 
 # kernel bring-up as the README has it: --gdb-wait holds the guest at its
