@@ -103,6 +103,7 @@ static const struct {
 	{ "9p",		p9_suite },
 	{ "rootfs",	rootfs_suite },
 	{ "ctlproto",	ctlproto_suite },
+	{ "gdb",	gdb_suite },
 };
 
 /* Check gives a result its TCase's name; the suite is the one holding it. */
