@@ -7,15 +7,21 @@
 #                     once over its seed corpus, in seconds: one line each in
 #                     $(BUILD)/results/fuzz.txt
 #   make fuzz         each harness built with clang's libFuzzer and run for
-#                     FUZZ_SECONDS (default 60) from a copy of its corpus in
-#                     $(BUILD)/fuzz/corpus-NAME: its executions and coverage,
-#                     what it found in $(BUILD)/fuzz/artifacts/
+#                     its FUZZ_SECONDS_NAME (sized from its measured rate:
+#                     its time to 10^6 executions, to 10^5 for a device's;
+#                     FUZZ_SECONDS, default 60, for one without) from a copy
+#                     of its corpus in $(BUILD)/fuzz/corpus-NAME: its
+#                     executions and coverage, what it found in
+#                     $(BUILD)/fuzz/artifacts/.  FUZZ_SECONDS given (make
+#                     fuzz FUZZ_SECONDS=600) is every harness's budget;
+#                     FUZZERS=NAME runs that one alone
 #   make fuzz-corpus  the seed corpora written again by their generators
 #
 # The harness for parser NAME is tests/fuzz/fuzz_NAME.c, which defines
 # LLVMFuzzerTestOneInput() and says what its inputs are; its seeds are in
 # tests/fuzz/corpus/NAME/, written by tests/fuzz/gen_NAME_corpus.c.  A new
-# harness is its name in FUZZERS and its sources in FUZZ_SRCS_NAME.
+# harness is its name in FUZZERS and its sources in FUZZ_SRCS_NAME (the
+# libraries it links, -lfdt, in FUZZ_LIBS_NAME).
 
 FUZZERS		+= 9p
 FUZZ_SRCS_9p	:= devices/9p.c vmm/log.c
@@ -60,7 +66,7 @@ $(BUILD)/fuzz-replay/fuzz_%: $(BUILD)/fuzz-replay/tests/fuzz/fuzz_%.o \
 		$(BUILD)/fuzz-replay/tests/fuzz/replay.o \
 		$$(addprefix $(BUILD)/fuzz-replay/,$$(addsuffix .o,$$(basename $$(FUZZ_SRCS_$$*))))
 	$(msg) HOSTLD $@
-	$(Q)$(HOSTCC) $(filter-out -MMD -MP,$(FUZZ_SAN_CFLAGS)) -o $@ $^
+	$(Q)$(HOSTCC) $(filter-out -MMD -MP,$(FUZZ_SAN_CFLAGS)) -o $@ $^ $(FUZZ_LIBS_$*)
 
 $(BUILD)/fuzz-replay/%.o: %.c | $(BUILD)/.provisioned
 	$(msg) HOSTCC $@
@@ -110,7 +116,7 @@ $(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/tests/fuzz/fuzz_%.o \
 		| fuzz-have-clang
 	$(msg) CLANGLD $@
 	$(Q)$(FUZZ_CLANG) $(filter-out -MMD -MP,$(FUZZ_BASE_CFLAGS)) -fsanitize=fuzzer,$(FUZZ_SAN) \
-		-o $@ $^
+		-o $@ $^ $(FUZZ_LIBS_$*)
 
 $(BUILD)/fuzz/%.o: %.c | fuzz-have-clang
 	$(msg) CLANG $@
@@ -122,16 +128,20 @@ $(BUILD)/fuzz/tests/fuzz/%.o: tests/fuzz/%.c | fuzz-have-clang
 	$(Q)mkdir -p $(@D)
 	$(Q)$(FUZZ_CLANG) $(FUZZ_SAN_CFLAGS) -c -o $@ $<
 
+# A harness's budget: FUZZ_SECONDS if it was given, else its own.
+fuzz_seconds = $(if $(filter-out file default undefined,$(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),$(or $(FUZZ_SECONDS_$(1)),$(FUZZ_SECONDS)))
+
 # The seeds are copied in and the fuzzer's finds stay in the build tree:
 # a later run goes on from them, and nothing new lands in tests/.
 fuzz: $(FUZZ_BINS)
 	$(Q)mkdir -p $(BUILD)/fuzz/artifacts
-	$(Q)status=0; for f in $(FUZZERS); do \
+	$(Q)status=0; for fs in $(foreach f,$(FUZZERS),$(f):$(call fuzz_seconds,$(f))); do \
+		f=$${fs%:*}; secs=$${fs#*:}; \
 		corpus=$(BUILD)/fuzz/corpus-$$f; log=$(BUILD)/fuzz/fuzz_$$f.log; \
 		mkdir -p $$corpus && cp tests/fuzz/corpus/$$f/* $$corpus/ || exit 1; \
-		printf '  %-8s %s for %s s (log: %s)\n' FUZZ $$f $(FUZZ_SECONDS) $$log; \
+		printf '  %-8s %s for %s s (log: %s)\n' FUZZ $$f $$secs $$log; \
 		tmp=$$($(FUZZ_MKTEMP)); \
-		TMPDIR=$$tmp $(FUZZ_ENV) $(BUILD)/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) \
+		TMPDIR=$$tmp $(FUZZ_ENV) $(BUILD)/fuzz/fuzz_$$f -max_total_time=$$secs \
 			-timeout=10 -print_final_stats=1 \
 			-artifact_prefix=$(BUILD)/fuzz/artifacts/$$f- $(FUZZ_OPTS) \
 			$$corpus > $$log 2>&1; rc=$$?; \
