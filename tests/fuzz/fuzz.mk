@@ -27,6 +27,8 @@ FUZZERS		+= 9p
 FUZZ_SRCS_9p	:= devices/9p.c vmm/log.c
 FUZZERS		+= ctl
 FUZZ_SRCS_ctl	:= vmm/ctlproto.c
+FUZZERS		+= gdb
+FUZZ_SRCS_gdb	:= vmm/gdb.c vmm/arm64/gdb.c vmm/log.c
 
 FUZZ_SECONDS	?= 60
 FUZZ_CLANG	?= clang
