@@ -754,6 +754,23 @@ START_TEST(gdb_nack_retransmits)
 }
 END_TEST
 
+/*
+ * FAILS: a '-' sends the last reply again even after gdb acked it with
+ * '+' and sent its next packet (gdb.c gdb__input keeps g->last until the
+ * next reply), so noise after a continue sends the last stop reply again
+ * while the VM runs, and gdb, waiting for the stop, takes it for one.
+ */
+START_TEST(gdb_nack_after_ack_resends_nothing)
+{
+	ck_str(rq("?"), "T05thread:1;");
+	RAW("+");
+	rq_none("vCont;c");
+	F.out_len = 0;
+	RAW("-");
+	ck_assert_msg(F.out_len == 0, "sent \"%.*s\" while the VM runs", (int)F.out_len, F.out);
+}
+END_TEST
+
 START_TEST(gdb_bad_checksum)
 {
 	F.out_len = 0;
@@ -1562,8 +1579,13 @@ START_TEST(gdb_z1_z4_limits)
 	ck_err(rq("Z3,ffff800009a3c000,4"));
 	ck_str(rq("z2,ffff800009a3c010,8"), "OK");
 	ck_str(rq("Z3,ffff800009a3c000,4"), "OK");
-	/* malformed, or a type there is none of */
+	/* a type there is none of: unsupported; malformed: an error */
 	ck_str(rq("Z9,80001000,4"), "");
+	ck_err(rq("Z0"));
+	ck_err(rq("Z0,80001000"));
+	ck_err(rq("Z0;80001000,4"));
+	ck_err(rq("z2,xyz,4"));
+	ck_err(rq("Z1,80001000,4,"));
 }
 END_TEST
 
@@ -3034,6 +3056,7 @@ Suite *gdb_suite(void)
 
 	GDB_TEST(s, gdb_ack_and_reply);
 	GDB_TEST(s, gdb_nack_retransmits);
+	GDB_TEST(s, gdb_nack_after_ack_resends_nothing);
 	GDB_TEST(s, gdb_bad_checksum);
 	GDB_TEST(s, gdb_no_ack_mode);
 	GDB_TEST(s, gdb_qsupported);
