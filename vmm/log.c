@@ -39,9 +39,14 @@ int log_level_parse(const char *s)
 int errorf(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
+	char *p;
 
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
+	/* one line whatever the value it quotes holds ("-m $'1\n2'") */
+	for (p = err; errlen && *p; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f)
+			*p = '?';
 	return -1;
 }

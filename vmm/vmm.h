@@ -64,6 +64,7 @@ int log_level_parse(const char *s);
 /*
  * Format a one-line reason into @err for a caller to print; returns -1.
  * Parsers report errors this way so that they print nothing themselves.
+ * Control bytes (a newline in a value it quotes) become '?'.
  */
 int errorf(char *err, size_t errlen, const char *fmt, ...) __printf(3, 4);
 

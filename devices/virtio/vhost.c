@@ -165,23 +165,23 @@ void vhost__destroy(struct vhost *vh, struct virtio_dev *vdev)
 
 int vhost__start(struct vhost *vh, struct virtio_dev *vdev, int backend)
 {
-	struct {
-		struct vhost_memory		mem;
-		struct vhost_memory_region	region;
-	} table = {
-		.mem.nregions = 1,
-		.region = {
-			.guest_phys_addr = vdev->vm->ram_base,
-			.memory_size = vdev->vm->ram_size,
-			.userspace_addr = (u64)(uintptr_t)vdev->vm->ram,
-		},
-	};
+	/* the table and its one region, in room for both (regions[] is flexible) */
+	union {
+		struct vhost_memory	mem;
+		u8			room[sizeof(struct vhost_memory) +
+					     sizeof(struct vhost_memory_region)];
+	} table = { .mem.nregions = 1 };
 	u64 features = vdev->driver_features & vh->features;
 	unsigned int i;
 
 	/* never offered (vhost__init()); a driver cannot have accepted them */
 	if (vdev->driver_features & VHOST_CHECKED_FEATURES & ~vh->features)
 		return -EINVAL;
+	table.mem.regions[0] = (struct vhost_memory_region){
+		.guest_phys_addr = vdev->vm->ram_base,
+		.memory_size = vdev->vm->ram_size,
+		.userspace_addr = (u64)(uintptr_t)vdev->vm->ram,
+	};
 	if (ioctl(vh->fd, VHOST_SET_FEATURES, &features) ||
 	    ioctl(vh->fd, VHOST_SET_MEM_TABLE, &table))
 		return -errno;

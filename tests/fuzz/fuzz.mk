@@ -30,6 +30,15 @@ FUZZ_SRCS_ctl	:= vmm/ctlproto.c
 FUZZERS		+= gdb
 FUZZ_SRCS_gdb	:= vmm/gdb.c vmm/arm64/gdb.c vmm/log.c
 
+FUZZERS		+= options
+# the devices with an option of their own, and what they link against
+FUZZ_SRCS_options := vmm/options.c vmm/log.c devices/virtio/blk.c devices/virtio/rng.c \
+		     devices/virtio/9p.c devices/virtio/net.c devices/virtio/core.c \
+		     devices/virtio/mmio.c devices/virtio/pci.c devices/virtio/passt.c \
+		     devices/virtio/vhost.c devices/9p.c vmm/loop.c vmm/mmio.c vmm/pci.c
+FUZZ_LIBS_options := -luring -lfdt
+FUZZ_SECONDS_options ?= 40
+
 FUZZ_SECONDS	?= 60
 FUZZ_CLANG	?= clang
 # more libFuzzer options for make fuzz (-jobs=2, -dict=...)

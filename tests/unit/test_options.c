@@ -534,6 +534,16 @@ START_TEST(parse_error_mem_too_big)
 }
 END_TEST
 
+/* The value quoted as it is, but for control bytes: the reason stays one line. */
+START_TEST(parse_error_one_line)
+{
+	ck_parse_fails("--mem 1?2: expected a size in MiB or with a K, M, G or T suffix",
+		       "-k", "Image", "-m", "1\n2");
+	ck_parse_fails("--name a?[31mb\xc3\xa9: a VM's name is 1 to 64 letters, digits, '.', '_' and '-' (not first '.'): it names its control socket",
+		       "-k", "Image", "--name", "a\x1b[31mb\xc3\xa9");
+}
+END_TEST
+
 START_TEST(parse_firmware)
 {
 	ck_assert_int_eq(parse("-f", "fw.bin"), 0);
@@ -1012,6 +1022,7 @@ Suite *options_suite(void)
 	T(parse_error_mem_bad_suffix);
 	T(parse_error_mem_too_small);
 	T(parse_error_mem_too_big);
+	T(parse_error_one_line);
 	T(parse_error_mem_not_whole_mib);
 	T(parse_firmware);
 	T(parse_flash_and_dtb);
