@@ -22,6 +22,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <linux/kvm.h>
@@ -36,6 +37,7 @@ struct gdb_server {
 	int		listen_fd;
 	int		fd;		/* the debugger, or -1 */
 	int		event_fd;	/* a vCPU took a debug exit */
+	int		retry_fd;	/* timerfd: the VM would not pause, try again */
 	bool		broken;		/* a send failed: drop the connection */
 	char		addr[80];
 };
@@ -54,6 +56,11 @@ static int op_pause(struct gdb *g)
 	if (ret)
 		pr_warn("gdb: cannot stop the VM: %s", vm__pause_error(ret));
 	return ret;
+}
+
+static bool op_paused(struct gdb *g)
+{
+	return vm__paused(vm_of(g));
 }
 
 static void op_resume(struct gdb *g)
@@ -132,6 +139,7 @@ static void op_kill(struct gdb *g)
 
 static const struct gdb_ops vm_ops = {
 	.pause		= op_pause,
+	.paused		= op_paused,
 	.resume		= op_resume,
 	.hold		= op_hold,
 	.take_exit	= op_take_exit,
@@ -225,6 +233,8 @@ static void on_conn(void *opaque, u32 events __unused)
 
 static void on_accept(void *opaque, u32 events __unused)
 {
+	static const int keep_idle = 30, keep_intvl = 10, keep_cnt = 3;
+	static const unsigned int user_timeout_ms = 60000;
 	struct gdb_server *s = opaque;
 	int one = 1, fd, ret;
 
@@ -237,6 +247,16 @@ static void on_accept(void *opaque, u32 events __unused)
 		return;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/*
+	 * A debugger whose host or link vanished holds the VM stopped (only
+	 * gdb resumes it): keepalives find out in about a minute, and a
+	 * reply unacknowledged for as long drops it too.
+	 */
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &keep_idle, sizeof(keep_idle));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &keep_intvl, sizeof(keep_intvl));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &keep_cnt, sizeof(keep_cnt));
+	setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout_ms, sizeof(user_timeout_ms));
 	s->fd = fd;
 	if (loop__add(&s->vm->loop, fd, EPOLLIN, on_conn, s)) {
 		pr_warn("gdb: cannot watch the debugger's connection");
@@ -253,6 +273,17 @@ static void on_accept(void *opaque, u32 events __unused)
 	pr_info("gdb: a debugger attached: the guest is stopped");
 }
 
+/* Decide on the vCPUs' debug exits; if the VM would not pause, again in 1 s. */
+static void decide(struct gdb_server *s)
+{
+	struct itimerspec again = { .it_value.tv_sec = 1 };
+
+	if (gdb__on_exit(s->gdb) && timerfd_settime(s->retry_fd, 0, &again, NULL))
+		pr_warn("gdb: cannot arm the retry timer: %s", strerror(errno));
+	if (s->broken)
+		leave(s, "the debugger stopped reading");
+}
+
 static void on_event(void *opaque, u32 events __unused)
 {
 	struct gdb_server *s = opaque;
@@ -260,9 +291,17 @@ static void on_event(void *opaque, u32 events __unused)
 
 	if (read(s->event_fd, &n, sizeof(n)) < 0)
 		return;
-	gdb__on_exit(s->gdb);
-	if (s->broken)
-		leave(s, "the debugger stopped reading");
+	decide(s);
+}
+
+static void on_retry(void *opaque, u32 events __unused)
+{
+	struct gdb_server *s = opaque;
+	u64 n;
+
+	if (read(s->retry_fd, &n, sizeof(n)) < 0)
+		return;
+	decide(s);
 }
 
 /* [host:]port, host a name, an IPv4 address or [an IPv6 one]: 0 or -1. */
@@ -347,7 +386,7 @@ int gdb__open(struct vm *vm)
 		return -1;
 	}
 	s->vm = vm;
-	s->fd = s->listen_fd = s->event_fd = -1;
+	s->fd = s->listen_fd = s->event_fd = s->retry_fd = -1;
 	vm->gdb = s;
 	if (listen_on(s, vm->cfg->gdb))
 		return -1;
@@ -358,9 +397,11 @@ int gdb__open(struct vm *vm)
 	caps.hw_wps = hw > 0 ? hw : 0;
 	s->gdb = gdb__new(&vm_ops, s, &caps, send_all);
 	s->event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (!s->gdb || s->event_fd < 0 ||
+	s->retry_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (!s->gdb || s->event_fd < 0 || s->retry_fd < 0 ||
 	    loop__add(&vm->loop, s->listen_fd, EPOLLIN, on_accept, s) ||
-	    loop__add(&vm->loop, s->event_fd, EPOLLIN, on_event, s)) {
+	    loop__add(&vm->loop, s->event_fd, EPOLLIN, on_event, s) ||
+	    loop__add(&vm->loop, s->retry_fd, EPOLLIN, on_retry, s)) {
 		pr_err("--gdb: %s", strerror(errno ? errno : ENOMEM));
 		return -1;
 	}
@@ -396,6 +437,10 @@ void gdb__close(struct vm *vm)
 	if (s->event_fd >= 0) {
 		loop__del(&vm->loop, s->event_fd);
 		close(s->event_fd);
+	}
+	if (s->retry_fd >= 0) {
+		loop__del(&vm->loop, s->retry_fd);
+		close(s->retry_fd);
 	}
 	gdb__free(s->gdb);
 	free(s);

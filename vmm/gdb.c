@@ -40,6 +40,8 @@
 #define SIGINT_				2
 #define PSTATE_IF		0xc0	/* PSTATE.I and .F */
 #define VECTORS_SIZE		0x800
+#define VECTOR_ENTRY		0x80
+#define EC_BRK64		0x3c
 
 enum action { ACT_STOP, ACT_CONT, ACT_STEP };
 
@@ -84,6 +86,8 @@ struct gdb {
 	size_t			last_len;
 
 	bool			attached, stopped, noack, phys;
+	bool			outer_paused;	/* paused before gdb stopped it (vmm pause) */
+	bool			debug_stale;	/* guest debug left on: gdb left a running VM */
 	bool			swbreak, hwbreak;	/* gdb takes the stop reasons */
 	unsigned int		g_cpu, c_cpu;		/* Hg, Hc */
 	unsigned int		stop_cpu, stop_sig;
@@ -266,6 +270,7 @@ static int set_reg64(struct gdb *g, unsigned int cpu, unsigned int regno, u64 v)
 	return g->ops->set_reg(g, cpu, regno, b);
 }
 
+#define REG_ELR_EL1	(GDB_REG_SYS0 + 2)
 #define REG_SPSR_EL1	(GDB_REG_SYS0 + 3)
 #define REG_VBAR_EL1	(GDB_REG_SYS0 + 11)
 
@@ -396,7 +401,7 @@ static int insert_sw(struct gdb *g, u64 addr)
 {
 	const struct s1_regs *s1;
 	struct s1_regs buf;
-	struct sw_bp *bp;
+	struct sw_bp *bp, *other;
 	u64 pa, n;
 	u8 *p;
 
@@ -411,21 +416,28 @@ static int insert_sw(struct gdb *g, u64 addr)
 	p = piece(g, s1, addr, 4, &n, &pa);
 	if (!p || n < 4)
 		return -EFAULT;
+	/* the same instruction through another mapping: one BRK for both */
+	other = find_sw_pa(g, pa);
 	bp = &g->sw[g->nr_sw++];
 	bp->addr = addr;
 	bp->pa = pa;
-	plant(g, bp);
+	if (other)
+		bp->saved = other->saved;
+	else
+		plant(g, bp);
 	return 0;
 }
 
 static int remove_sw(struct gdb *g, u64 addr)
 {
-	struct sw_bp *bp = find_sw(g, addr);
+	struct sw_bp *bp = find_sw(g, addr), gone;
 
 	if (!bp)
 		return 0;
-	unplant(g, bp);
+	gone = *bp;
 	*bp = g->sw[--g->nr_sw];
+	if (!find_sw_pa(g, gone.pa))	/* the last one on that instruction */
+		unplant(g, &gone);
 	return 0;
 }
 
@@ -496,7 +508,7 @@ static const struct hw_wp *match_wp(struct gdb *g, u64 far)
 	for (i = 0; i < g->nr_wp; i++) {
 		const struct hw_wp *w = &g->wp[i];
 		u64 d = far < w->addr ? w->addr - far :
-			far < w->addr + w->len ? 0 : far - (w->addr + w->len) + 1;
+			far - w->addr < w->len ? 0 : far - w->addr - w->len + 1;
 
 		if (d < best_d) {
 			best = w;
@@ -518,20 +530,37 @@ static void stop_reply(struct gdb *g)
 }
 
 /* Give the step's interrupt masks back (PSTATE, and SPSR if it trapped). */
+/*
+ * Whether the step of the instruction at @step_pc took an exception: the
+ * PC is at a vector entry and ELR_EL1 points at the instruction (an abort,
+ * a BRK) or after it (SVC, HVC).  Not a step inside the vectors.
+ */
+static bool step_trapped(struct gdb *g, unsigned int cpu, u64 pc, u64 step_pc)
+{
+	u64 vbar, elr;
+
+	return !get_reg64(g, cpu, REG_VBAR_EL1, &vbar) && pc - vbar < VECTORS_SIZE &&
+	       !((pc - vbar) & (VECTOR_ENTRY - 1)) &&
+	       !get_reg64(g, cpu, REG_ELR_EL1, &elr) && (elr == step_pc || elr == step_pc + 4);
+}
+
+/*
+ * Give the step's interrupt masks back: to PSTATE, or, when the step took
+ * an exception (whose entry masked them itself), to the SPSR it saved.
+ */
 static void unmask(struct gdb *g, unsigned int cpu)
 {
 	struct gdb_cpu *c = &g->cpu[cpu];
-	u64 pstate, pc, vbar, spsr;
+	u64 pstate, pc, spsr;
 
 	if (!c->masked)
 		return;
 	c->masked = false;
 	if (get_reg64(g, cpu, GDB_REG_CPSR, &pstate) || get_reg64(g, cpu, GDB_REG_PC, &pc))
 		return;
-	set_reg64(g, cpu, GDB_REG_CPSR, (pstate & ~(u64)PSTATE_IF) | c->saved_if);
-	/* the instruction took an exception: its SPSR holds our masks */
-	if (!get_reg64(g, cpu, REG_VBAR_EL1, &vbar) && pc - vbar < VECTORS_SIZE &&
-	    pc != c->step_pc && !get_reg64(g, cpu, REG_SPSR_EL1, &spsr))
+	if (!step_trapped(g, cpu, pc, c->step_pc))
+		set_reg64(g, cpu, GDB_REG_CPSR, (pstate & ~(u64)PSTATE_IF) | c->saved_if);
+	else if (!get_reg64(g, cpu, REG_SPSR_EL1, &spsr))
 		set_reg64(g, cpu, REG_SPSR_EL1, (spsr & ~(u64)PSTATE_IF) | c->saved_if);
 }
 
@@ -577,14 +606,25 @@ static void resume(struct gdb *g)
 		struct gdb_cpu *c = &g->cpu[i];
 
 		if (g->caps.debug) {
-			d.step = c->act == ACT_STEP;
-			g->ops->set_debug(g, i, d.sw_bps || d.hw || d.step ? &d : NULL);
+			bool on = d.sw_bps || d.hw || c->act == ACT_STEP;
+			struct gdb_debug di = d;
+
+			/*
+			 * Any guest debug routes every debug exception to us
+			 * (MDCR_EL2.TDE): our debug registers, even none, must
+			 * then replace the guest's, or its own breakpoints and
+			 * watchpoints would come to us, where no one wants them.
+			 */
+			di.step = c->act == ACT_STEP;
+			di.hw = on;
+			g->ops->set_debug(g, i, on ? &di : NULL);
 		}
 		if (c->act == ACT_STEP)
 			mask_for_step(g, i);
 		g->ops->hold(g, i, c->act == ACT_STOP);
 	}
 	g->stopped = false;
+	g->outer_paused = false;	/* gdb's continue: the VM is gdb's now */
 	g->ops->resume(g);
 }
 
@@ -613,10 +653,12 @@ static void stop(struct gdb *g, unsigned int cpu, unsigned int sig, const char *
  */
 static int collect(struct gdb *g, char *why, size_t cap)
 {
+	static unsigned int warned;
 	struct gdb_exit e;
 	unsigned int i;
 	int found = -1;
 	u64 pc, pa;
+	void *word;
 
 	for (i = 0; i < g->caps.nr_cpus; i++) {
 		const struct hw_wp *w;
@@ -627,8 +669,17 @@ static int collect(struct gdb *g, char *why, size_t cap)
 			continue;
 		switch (gdb_arch__trap(e.esr)) {
 		case GDB_TRAP_BRK:
-			/* ours by where it is, never by its immediate */
-			if (g->attached && !pc_ipa(g, i, &pc, &pa) && find_sw_pa(g, pa)) {
+			/*
+			 * Ours by where it is, never by its immediate; one no
+			 * longer in memory was ours, taken out since: the
+			 * instruction runs again.  An AArch32 BKPT is never ours.
+			 */
+			if (e.esr >> 26 != EC_BRK64 || pc_ipa(g, i, &pc, &pa) ||
+			    !(word = g->ops->ram(g, pa, 4))) {
+				g->ops->inject_brk(g, i, e.esr);
+			} else if (!gdb_arch__insn_is_brk(word_at(word))) {
+				break;
+			} else if (g->attached && find_sw_pa(g, pa)) {
 				report = true;
 				snprintf(buf, sizeof(buf), "%s", g->swbreak ? "swbreak:;" : "");
 			} else {
@@ -651,7 +702,8 @@ static int collect(struct gdb *g, char *why, size_t cap)
 					 w->kind == GDB_WP_ACCESS ? "a" : "", w->addr);
 			break;
 		default:
-			pr_warn("gdb: vCPU %u: a debug exit of class 0x%x", i, e.esr >> 26);
+			if (warned++ < 3)
+				pr_warn("gdb: vCPU %u: a debug exit of class 0x%x", i, e.esr >> 26);
 			break;
 		}
 		if (report && found < 0) {
@@ -662,25 +714,56 @@ static int collect(struct gdb *g, char *why, size_t cap)
 	return found;
 }
 
-void gdb__on_exit(struct gdb *g)
+/* Pause the VM: 0 or -errno, and in *@was whether someone else had paused it. */
+static int pause_vm(struct gdb *g, bool *was)
+{
+	*was = g->ops->paused && g->ops->paused(g);
+	return g->ops->pause(g);
+}
+
+/*
+ * After a debugger left while the VM would not stop: guest debug off and
+ * the step masks back, now that it has.
+ */
+static void debug_off(struct gdb *g)
+{
+	unsigned int i;
+
+	for (i = 0; i < g->caps.nr_cpus; i++) {
+		unmask(g, i);
+		if (g->caps.debug)
+			g->ops->set_debug(g, i, NULL);
+		g->ops->hold(g, i, false);
+		g->cpu[i].act = ACT_CONT;
+	}
+	g->debug_stale = false;
+}
+
+int gdb__on_exit(struct gdb *g)
 {
 	char why[48] = "";
 	unsigned int i;
-	int cpu;
+	bool was;
+	int cpu, ret;
 
 	if (g->attached && g->stopped)
-		return;		/* seen at the stop that is on */
-	if (g->ops->pause(g))
-		return;
+		return 0;	/* seen at the stop that is on */
+	ret = pause_vm(g, &was);
+	if (ret)
+		return ret;
 	cpu = collect(g, why, sizeof(why));
 	if (cpu >= 0) {
 		stop(g, cpu, SIGTRAP_, why);
-		return;
+		return 0;
 	}
+	if (!g->attached && g->debug_stale)
+		debug_off(g);
 	/* nothing for gdb: on as before (a held vCPU stays held) */
 	for (i = 0; i < g->caps.nr_cpus; i++)
 		g->ops->hold(g, i, g->attached && g->cpu[i].act == ACT_STOP);
-	g->ops->resume(g);
+	if (!was)		/* not over `vmm pause` */
+		g->ops->resume(g);
+	return 0;
 }
 
 static void interrupt(struct gdb *g)
@@ -690,7 +773,7 @@ static void interrupt(struct gdb *g)
 
 	if (g->stopped)
 		return;
-	if (g->ops->pause(g)) {
+	if (pause_vm(g, &g->outer_paused)) {
 		pr_warn("gdb: cannot stop the VM for Ctrl-C");
 		return;
 	}
@@ -770,7 +853,7 @@ static void read_reg(struct gdb *g, const char *p)
 	u64 r;
 	int n;
 
-	if (get_hex(&p, &r) || *p || !gdb_arch__reg_size(r))
+	if (get_hex(&p, &r) || *p || r >= gdb_arch__nr_regs())
 		return reply_err(g, EINVAL);
 	n = get_reg(g, g->g_cpu, r, b);
 	if (n < 0)
@@ -787,7 +870,8 @@ static void write_reg(struct gdb *g, const char *p, size_t len)
 	u64 r;
 	int ret;
 
-	if (get_hex(&p, &r) || *p++ != '=' || !(size = gdb_arch__reg_size(r)) ||
+	if (get_hex(&p, &r) || *p++ != '=' || r >= gdb_arch__nr_regs() ||
+	    !(size = gdb_arch__reg_size(r)) ||
 	    (size_t)(end - p) != 2 * size || get_bytes(p, b, size))
 		return reply_err(g, EINVAL);
 	ret = g->ops->set_reg(g, g->g_cpu, r, b);
@@ -804,8 +888,11 @@ static int get_range(const char **p, u64 *addr, u64 *len, char sep)
 	return 0;
 }
 
-/* Show the instructions our BRKs hide in what was read at [addr, +n). */
-static void hide_bps(struct gdb *g, u64 addr, u8 *buf, u64 n)
+/*
+ * Show the instructions our BRKs hide in @buf, read from the IPAs
+ * [pa, pa + n): by physical address, whatever mapping gdb reads through.
+ */
+static void hide_bps(struct gdb *g, u64 pa, u8 *buf, u64 n)
 {
 	unsigned int i;
 
@@ -814,12 +901,37 @@ static void hide_bps(struct gdb *g, u64 addr, u8 *buf, u64 n)
 		u8 saved[4];
 		unsigned int k;
 
-		if (!overlaps(bp->addr, 4, addr, n))
+		if (!overlaps(bp->pa, 4, pa, n))
 			continue;
 		memcpy(saved, &bp->saved, 4);
 		for (k = 0; k < 4; k++)
-			if (bp->addr + k >= addr && bp->addr + k < addr + n)
-				buf[bp->addr + k - addr] = saved[k];
+			if (bp->pa + k >= pa && bp->pa + k < pa + n)
+				buf[bp->pa + k - pa] = saved[k];
+	}
+}
+
+/*
+ * Take out (@plant false) or put back the BRKs in the IPAs [pa, pa + n),
+ * each instruction once however many breakpoints share it; put back, the
+ * instruction under it is what memory now holds.
+ */
+static void bps_in(struct gdb *g, u64 pa, u64 n, bool put)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < g->nr_sw; i++) {
+		struct sw_bp *bp = &g->sw[i];
+
+		if (!overlaps(bp->pa, 4, pa, n) || find_sw_pa(g, bp->pa) != bp)
+			continue;
+		if (!put) {
+			unplant(g, bp);
+			continue;
+		}
+		plant(g, bp);
+		for (j = i + 1; j < g->nr_sw; j++)
+			if (g->sw[j].pa == bp->pa)
+				g->sw[j].saved = bp->saved;
 	}
 }
 
@@ -837,16 +949,16 @@ static void read_mem(struct gdb *g, const char *p)
 		len = sizeof(buf) - 32;
 	if (view(g, g->g_cpu, &regs, &s1))
 		return reply_err(g, EFAULT);
-	while (done < len) {
+	while (done < len && addr + done >= addr) {	/* not past 2^64 */
 		src = piece(g, s1, addr + done, len - done, &n, &pa);
 		if (!src)
 			break;
 		memcpy(buf + done, src, n);
+		hide_bps(g, pa, buf + done, n);
 		done += n;
 	}
 	if (!done && len)
 		return reply_err(g, EFAULT);
-	hide_bps(g, addr, buf, done);
 	put_hex(g, buf, done);
 	flush(g);
 }
@@ -857,29 +969,24 @@ static int write_mem(struct gdb *g, u64 addr, const u8 *data, u64 len)
 	const struct s1_regs *s1;
 	struct s1_regs regs;
 	u64 done = 0, n, pa;
-	unsigned int i;
 	u8 *dst;
-	int ret = 0;
 
 	if (view(g, g->g_cpu, &regs, &s1))
 		return -EFAULT;
-	for (i = 0; i < g->nr_sw; i++)
-		if (overlaps(g->sw[i].addr, 4, addr, len))
-			unplant(g, &g->sw[i]);
 	while (done < len) {
+		if (addr + done < addr)
+			return -EFAULT;		/* past 2^64 */
 		dst = piece(g, s1, addr + done, len - done, &n, &pa);
-		if (!dst) {
-			ret = -EFAULT;
-			break;
-		}
+		if (!dst)
+			return -EFAULT;
+		/* a BRK of ours in the way: gdb writes what is under it */
+		bps_in(g, pa, n, false);
 		memcpy(dst, data + done, n);
 		sync_icache(dst, n);
+		bps_in(g, pa, n, true);
 		done += n;
 	}
-	for (i = 0; i < g->nr_sw; i++)
-		if (overlaps(g->sw[i].addr, 4, addr, len))
-			plant(g, &g->sw[i]);
-	return ret;
+	return 0;
 }
 
 static void write_mem_hex(struct gdb *g, const char *p, size_t plen)
@@ -1220,6 +1327,7 @@ void gdb__input(struct gdb *g, const u8 *buf, size_t len)
 		switch (g->rx) {
 		case RX_IDLE:
 			if (c == '$') {
+				g->last_len = 0;	/* a new exchange */
 				g->rx = RX_DATA;
 				g->pkt_len = 0;
 				g->pkt_long = false;
@@ -1228,6 +1336,8 @@ void gdb__input(struct gdb *g, const u8 *buf, size_t len)
 				interrupt(g);
 			} else if (c == '-' && !g->noack && g->last_len) {
 				g->send(g->opaque, g->last, g->last_len);
+			} else if (c == '+') {
+				g->last_len = 0;	/* received: nothing to send again */
 			}
 			break;		/* '+', and noise between packets */
 		case RX_DATA:
@@ -1328,9 +1438,11 @@ int gdb__attach(struct gdb *g)
 	unsigned int i;
 	int ret;
 
-	ret = g->ops->pause(g);
+	ret = pause_vm(g, &g->outer_paused);
 	if (ret)
 		return ret;
+	if (g->debug_stale)
+		debug_off(g);
 	g->attached = g->stopped = true;
 	g->noack = g->phys = g->swbreak = g->hwbreak = false;
 	g->rx = RX_IDLE;
@@ -1346,24 +1458,30 @@ int gdb__attach(struct gdb *g)
 void gdb__detach(struct gdb *g)
 {
 	char why[48];
-	unsigned int i;
+	bool was = g->outer_paused;
 
 	if (!g->attached)
 		return;
-	if (!g->stopped && g->ops->pause(g))
-		pr_warn("gdb: the VM did not stop for the debugger's leaving; removing its breakpoints anyway");
+	if (!g->stopped && pause_vm(g, &was)) {
+		/*
+		 * A vCPU would not leave the guest: no ioctl on one that
+		 * runs (it would wait for KVM_RUN).  The BRKs go at once;
+		 * guest debug goes at the next pause, and a BRK exit
+		 * meanwhile finds its instruction back and runs it.
+		 */
+		pr_warn("gdb: the VM did not stop for the debugger's leaving: its breakpoints are out, guest debug goes off when it stops");
+		remove_all(g);
+		g->debug_stale = true;
+		g->attached = g->stopped = false;
+		return;
+	}
 	collect(g, why, sizeof(why));	/* ours dropped, the guest's given back */
 	remove_all(g);
-	for (i = 0; i < g->caps.nr_cpus; i++) {
-		unmask(g, i);
-		if (g->caps.debug)
-			g->ops->set_debug(g, i, NULL);
-		g->ops->hold(g, i, false);
-		g->cpu[i].act = ACT_CONT;
-	}
+	debug_off(g);
 	g->attached = false;
 	g->stopped = false;
-	g->ops->resume(g);
+	if (!was)		/* the VM was running before gdb came */
+		g->ops->resume(g);
 }
 
 void gdb__vm_ended(struct gdb *g, int status)

@@ -101,6 +101,9 @@ enum gdb_trap {
 
 enum gdb_trap gdb_arch__trap(u32 esr);
 
+/* Whether the A64 instruction @insn is a BRK (any immediate). */
+bool gdb_arch__insn_is_brk(u32 insn);
+
 /*
  * Whether the A64 instruction @insn reads or writes PSTATE.DAIF (msr/mrs
  * daif, daifset, daifclr, eret): a single step masks interrupts only around
@@ -123,6 +126,8 @@ struct gdb_debug {
 struct gdb_ops {
 	/* All vCPUs out of the guest (vm__pause()), and back. */
 	int	(*pause)(struct gdb *g);
+	/* Whether the VM is paused (by anyone): optional, NULL for never. */
+	bool	(*paused)(struct gdb *g);
 	void	(*resume)(struct gdb *g);
 	/* Keep vCPU @cpu out of the guest across a resume (a step of another). */
 	void	(*hold)(struct gdb *g, unsigned int cpu, bool hold);
@@ -163,8 +168,11 @@ int gdb__attach(struct gdb *g);
 void gdb__detach(struct gdb *g);
 /* Bytes from the debugger. */
 void gdb__input(struct gdb *g, const u8 *buf, size_t len);
-/* A vCPU recorded a debug exit (or a retry is due): decide while paused. */
-void gdb__on_exit(struct gdb *g);
+/*
+ * A vCPU recorded a debug exit (or a retry is due): decide while paused.
+ * 0, or -errno when the VM would not pause: call it again later.
+ */
+int gdb__on_exit(struct gdb *g);
 /* The VM ended with @status: tell the debugger ("W"). */
 void gdb__vm_ended(struct gdb *g, int status);
 /* True while a debugger is attached; and holds the VM stopped. */

@@ -184,6 +184,7 @@ static void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
 	struct vm *vm = vcpu->vm;
+	bool mmio_done = false;
 	sigset_t kick;
 	char name[16];
 	u64 t0;
@@ -208,6 +209,18 @@ static void *vcpu_thread(void *arg)
 		if (vm__stopping(vm))
 			break;
 		if (vm__paused(vm) || held(vcpu)) {
+			/*
+			 * An MMIO read's data reach the guest's register, and
+			 * its PC moves on, only at the next KVM_RUN (api.rst):
+			 * enter once, not to run, so that what the pauser
+			 * reads and writes is the guest's whole state.
+			 */
+			if (mmio_done) {
+				__atomic_store_n(&vcpu->run->immediate_exit, 1, __ATOMIC_RELAXED);
+				ioctl(vcpu->fd, KVM_RUN, 0);
+				__atomic_store_n(&vcpu->run->immediate_exit, 0, __ATOMIC_RELAXED);
+				mmio_done = false;
+			}
 			park(vcpu);
 			continue;
 		}
@@ -227,6 +240,7 @@ static void *vcpu_thread(void *arg)
 		}
 		if (!handle_exit(vcpu))
 			break;
+		mmio_done = vcpu->run->exit_reason == KVM_EXIT_MMIO;
 	}
 	pthread_mutex_lock(&vm->pause_lock);
 	vm->alive--;

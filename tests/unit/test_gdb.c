@@ -147,6 +147,11 @@ static int f_pause(struct gdb *g)
 	return 0;
 }
 
+static bool f_paused(struct gdb *g __unused)
+{
+	return F.paused;
+}
+
 static u64 reg_get(unsigned int cpu, unsigned int r);
 
 static void f_resume(struct gdb *g __unused)
@@ -261,6 +266,7 @@ static void f_kill(struct gdb *g __unused)
 
 static const struct gdb_ops fake_ops = {
 	.pause		= f_pause,
+	.paused		= f_paused,
 	.resume		= f_resume,
 	.hold		= f_hold,
 	.take_exit	= f_take_exit,
@@ -755,7 +761,7 @@ START_TEST(gdb_nack_retransmits)
 END_TEST
 
 /*
- * FAILS: a '-' sends the last reply again even after gdb acked it with
+ * Was a bug, fixed: a '-' sends the last reply again even after gdb acked it with
  * '+' and sent its next packet (gdb.c gdb__input keeps g->last until the
  * next reply), so noise after a continue sends the last stop reply again
  * while the VM runs, and gdb, waiting for the stop, takes it for one.
@@ -1240,7 +1246,7 @@ START_TEST(gdb_p_P)
 END_TEST
 
 /*
- * FAILS: a register number wider than 32 bits is cut to its low 32 bits
+ * Was a bug, fixed: a register number wider than 32 bits is cut to its low 32 bits
  * before it is checked (gdb.c read_reg/write_reg pass a u64 to
  * gdb_arch__reg_size(unsigned int)): p100000020 reads pc.
  */
@@ -1520,7 +1526,7 @@ START_TEST(gdb_z0_limit)
 END_TEST
 
 /*
- * FAILS: reads hide a breakpoint only at the address gdb inserted it by
+ * Was a bug, fixed: reads hide a breakpoint only at the address gdb inserted it by
  * (gdb.c hide_bps compares bp->addr, a VA, with the address read): the
  * same instruction read through another mapping (the linear map's alias of
  * kernel text) or by physical address (`monitor phys on`) shows the BRK.
@@ -1538,7 +1544,7 @@ START_TEST(gdb_z0_hidden_through_alias)
 END_TEST
 
 /*
- * FAILS: two breakpoints on one instruction through two mappings: the
+ * Was a bug, fixed: two breakpoints on one instruction through two mappings: the
  * second saves the first's BRK as "the instruction" (gdb.c plant), and
  * removing the first restores the instruction under the second, which no
  * longer traps while gdb believes it inserted.
@@ -1843,6 +1849,7 @@ START_TEST(gdb_exit_guest_brk)
 	ck_assert_uint_eq(F.cpu[0].inject_esr, ESR(EC_BRK, 0x800));
 	ck_assert(!F.cpu[0].held && !F.cpu[1].held && !F.cpu[2].held);
 	/* brk #0 of its own too: ours by address, never by immediate */
+	ram_w32(PC0, 0xd4200000);
 	exit_on(1, ESR(EC_BRK, 0), 0);
 	on_exit_silent();
 	ck_assert_uint_eq(F.cpu[1].injects, 1);
@@ -1859,6 +1866,7 @@ START_TEST(gdb_exit_two_at_once)
 	ck_str(rq("Z0,80004000,4"), "OK");
 	rq_none("vCont;c");
 	reg_set(0, R_PC, RAM_BASE + 0x4008);		/* the guest's */
+	ram_w32(RAM_BASE + 0x4008, 0xd4202000);		/* brk #0x100 */
 	exit_on(0, ESR(EC_BRK, 0x100), 0);
 	reg_set(2, R_PC, RAM_BASE + 0x4000);		/* ours */
 	exit_on(2, ESR(EC_BRK, 0), 0);
@@ -1922,11 +1930,12 @@ START_TEST(gdb_exit_step)
 	rq_none("vCont;s:2;c");
 	exit_on(0, ESR(EC_STEP, 0), 0);
 	on_exit_silent();
-	/* other exit classes: dropped, the VM runs on */
+	/* an AArch32 task's BKPT goes back to the guest; other classes: dropped */
 	exit_on(0, ESR(0x38, 0), 0);
 	exit_on(2, ESR(0x15, 0), 0);
 	on_exit_silent();
-	ck_assert_uint_eq(F.cpu[0].injects + F.cpu[2].injects, 0);
+	ck_assert_uint_eq(F.cpu[0].injects, 1);
+	ck_assert_uint_eq(F.cpu[2].injects, 0);
 	/* the stepping one, at last */
 	exit_on(1, ESR(EC_STEP, 0), 0);
 	ck_str(on_exit_reply(), "T05thread:2;");
@@ -1938,6 +1947,7 @@ START_TEST(gdb_exit_step_held_stay_held)
 	/* scheduler-locking: a guest BRK on the stepping vCPU goes back to the guest, the rest stay out */
 	rq_none("vCont;s:2");
 	reg_set(1, R_PC, RAM_BASE + 0x4000);
+	ram_w32(RAM_BASE + 0x4000, 0xd4210000);		/* brk #0x800 */
 	exit_on(1, ESR(EC_BRK, 0x800), 0);
 	on_exit_silent();
 	ck_assert_uint_eq(F.cpu[1].injects, 1);
@@ -2125,7 +2135,7 @@ START_TEST(gdb_step_into_vector_spsr_given_back)
 END_TEST
 
 /*
- * FAILS: a step that took an exception ends at a vector with PSTATE.I/F
+ * Was a bug, fixed: a step that took an exception ends at a vector with PSTATE.I/F
  * set by the exception entry, and the stub gives the stepped context's
  * I/F to the handler's PSTATE too (gdb.c unmask: PSTATE is always
  * restored): the handler runs its first instructions with interrupts
@@ -2140,7 +2150,7 @@ START_TEST(gdb_step_into_vector_handler_masked)
 END_TEST
 
 /*
- * FAILS: stepping an instruction inside the vectors (kernel_ventry's
+ * Was a bug, fixed: stepping an instruction inside the vectors (kernel_ventry's
  * first, before kernel_entry saved SPSR_EL1) is taken for "the step took
  * an exception" (gdb.c unmask: any PC in [VBAR, VBAR + 0x800) but the
  * step's own), and the interrupted context's SPSR_EL1 gets the handler's
@@ -2207,12 +2217,18 @@ START_TEST(gdb_detach)
 		ck_assert(!F.cpu[i].debug_on);
 		ck_assert(!F.cpu[i].held && !F.cpu[i].held_at_resume);
 	}
-	/* gone: bytes are not read, exits go back to the guest */
+	/* gone: bytes are not read; a BRK of gdb's, taken out since, runs again */
 	F.out_len = 0;
 	RAW("$?#3f\x03");
 	ck_assert_uint_eq(F.out_len, 0);
 	reg_set(0, R_PC, PC0);
 	exit_on(0, ESR(EC_BRK, 0), 0);
+	on_exit_silent();
+	ck_assert_uint_eq(F.cpu[0].injects, 0);
+	/* and the guest's own go back to it */
+	reg_set(0, R_PC, PC0 + 8);
+	ram_w32(PC0 + 8, 0xd4210000);
+	exit_on(0, ESR(EC_BRK, 0x800), 0);
 	on_exit_silent();
 	ck_assert_uint_eq(F.cpu[0].injects, 1);
 	/* a new debugger finds it as ever */
@@ -2239,7 +2255,7 @@ START_TEST(gdb_detach_while_running)
 END_TEST
 
 /*
- * FAILS: the debugger leaves while the VM runs and the VM will not stop
+ * Was a bug, fixed: the debugger leaves while the VM runs and the VM will not stop
  * (vm__pause timed out: a vCPU did not leave the guest in 5 s).
  * gdb.c gdb__detach warns and goes on "removing its breakpoints anyway",
  * but not only the BRKs in guest RAM: it gives a step's masks back
@@ -2257,6 +2273,47 @@ START_TEST(gdb_detach_pause_fails)
 	ck_str(rq("D"), "OK");
 	ck_assert(!gdb__attached(F.g));
 	ck_assert_uint_eq(ram_r32(PC0), ADD_X1);
+	/* guest debug is still on; the next exit that pauses turns it off */
+	ck_assert(F.cpu[0].debug_on);
+	ck_assert_int_lt(gdb__on_exit(F.g), 0);		/* still no pause: try again */
+	F.pause_ret = 0;
+	reg_set(0, R_PC, PC0);
+	exit_on(0, ESR(EC_BRK, 0), 0);			/* ours, hit before it went */
+	on_exit_silent();
+	ck_assert_uint_eq(F.cpu[0].injects, 0);		/* the instruction runs again */
+	ck_assert(!F.cpu[0].debug_on && !F.cpu[1].debug_on && !F.cpu[2].debug_on);
+}
+END_TEST
+
+/* vmm pause before gdb came: detaching leaves the VM paused, a silent exit too */
+START_TEST(gdb_outer_pause_kept)
+{
+	gdb__detach(F.g);
+	ck_assert(!F.paused);
+	F.paused = true;				/* vmm pause */
+	ck_assert_int_eq(gdb__attach(F.g), 0);
+	ck_str(rq("D"), "OK");
+	ck_assert(F.paused);
+	/* gdb's continue is gdb's: the VM runs, and stays running at detach */
+	ck_assert_int_eq(gdb__attach(F.g), 0);
+	rq_none("vCont;c");
+	ck_assert(!F.paused);
+	ck_str(rq("D"), "OK");
+	ck_assert(!F.paused);
+}
+END_TEST
+
+/*
+ * Any guest debug on means our debug registers, zero if gdb set none:
+ * with MDCR_EL2.TDE the guest's own would trap to the vmm.
+ */
+START_TEST(gdb_debug_regs_always_ours)
+{
+	ram_w32(PC0, ADD_X1);
+	ck_str(rq("Z0,80001000,4"), "OK");
+	rq_none("vCont;c");
+	ck_assert(F.cpu[0].debug_on && F.cpu[0].debug.sw_bps && F.cpu[0].debug.hw);
+	ck_assert_uint_eq(F.cpu[0].debug.regs.bcr[0] | F.cpu[0].debug.regs.wcr[0], 0);
 }
 END_TEST
 
@@ -2819,7 +2876,7 @@ START_TEST(s1_hole)
 END_TEST
 
 /*
- * FAILS: with 64K pages and TxSZ above 47 (TTST's largest for 64K; 39
+ * Was a bug, fixed: with 64K pages and TxSZ above 47 (TTST's largest for 64K; 39
  * without it) the walk starts at "level 4": the shift of each further
  * level wraps (arm64/gdb.c s1_translate clamps TxSZ to 48 for every
  * granule), a shift exponent past 63 is undefined behaviour, and a table
@@ -2847,7 +2904,7 @@ START_TEST(s1_64k_tsz_too_big_terminates)
 END_TEST
 
 /*
- * FAILS: TCR_EL1.DS applies to the 4K and 16K granules only (with 64K
+ * Was a bug, fixed: TCR_EL1.DS applies to the 4K and 16K granules only (with 64K
  * pages the 52-bit format is FEAT_LPA's), but arm64/gdb.c s1_translate
  * takes descriptor bits [9:8] (shareability, 0b11 in Linux's) as
  * OA[51:50] for a 64K walk too when DS is set.
@@ -2867,7 +2924,7 @@ START_TEST(s1_64k_ignores_ds)
 END_TEST
 
 /*
- * FAILS: below 16, TxSZ is 16 or a fault for the 4K and 16K granules
+ * Was a bug, fixed: below 16, TxSZ is 16 or a fault for the 4K and 16K granules
  * without TCR.DS (Arm ARM: TxSZ below its minimum), but s1_translate
  * clamps to 12 for every granule and walks 4K from a level -1 that does
  * not exist: the level-0 table is read as a level -1 one, each table one
@@ -2971,7 +3028,7 @@ START_TEST(trap_classes)
 	} t[] = {
 		{ 0x3c, GDB_TRAP_BRK }, { 0x30, GDB_TRAP_HW_BP }, { 0x31, GDB_TRAP_HW_BP },
 		{ 0x32, GDB_TRAP_STEP }, { 0x33, GDB_TRAP_STEP }, { 0x34, GDB_TRAP_WATCH },
-		{ 0x35, GDB_TRAP_WATCH }, { 0x38, GDB_TRAP_OTHER }, { 0x3a, GDB_TRAP_OTHER },
+		{ 0x35, GDB_TRAP_WATCH }, { 0x38, GDB_TRAP_BRK }, { 0x3a, GDB_TRAP_OTHER },
 		{ 0x00, GDB_TRAP_OTHER }, { 0x15, GDB_TRAP_OTHER }, { 0x24, GDB_TRAP_OTHER },
 		{ 0x3d, GDB_TRAP_OTHER }, { 0x3f, GDB_TRAP_OTHER }, { 0x2f, GDB_TRAP_OTHER },
 	};
@@ -3115,6 +3172,8 @@ Suite *gdb_suite(void)
 	GDB_TEST(s, gdb_detach);
 	GDB_TEST(s, gdb_detach_while_running);
 	GDB_TEST(s, gdb_detach_pause_fails);
+	GDB_TEST(s, gdb_outer_pause_kept);
+	GDB_TEST(s, gdb_debug_regs_always_ours);
 	GDB_TEST(s, gdb_detach_connection_lost);
 	GDB_TEST(s, gdb_kill);
 	GDB_TEST(s, gdb_vm_ended);

@@ -147,9 +147,9 @@ int s1_translate(const struct s1_regs *r, u64 va, s1_read_fn read, void *opaque,
 {
 	static const unsigned int tg0_shift[4] = { 12, 16, 14, 12 };
 	static const unsigned int tg1_shift[4] = { 12, 14, 12, 16 };
-	bool hi = va >> 55 & 1, ds = r->tcr >> 59 & 1;
-	unsigned int tsz, g, ia, stride, shift, bits;
-	bool tbi, epd, lpa;
+	bool hi = va >> 55 & 1;
+	unsigned int tsz, min_tsz, max_tsz, g, ia, stride, shift, bits, n;
+	bool tbi, epd, ds, pa52;
 	u64 tcr = r->tcr, table, ttbr, desc, oa, off, v;
 	int level, min_block;
 
@@ -163,36 +163,47 @@ int s1_translate(const struct s1_regs *r, u64 va, s1_read_fn read, void *opaque,
 		epd = tcr >> 23 & 1;
 		g = tg1_shift[tcr >> 30 & 3];
 		tbi = tcr >> 38 & 1;
-		table = r->ttbr1;
+		ttbr = r->ttbr1;
 	} else {
 		tsz = tcr & 0x3f;
 		epd = tcr >> 7 & 1;
 		g = tg0_shift[tcr >> 14 & 3];
 		tbi = tcr >> 37 & 1;
-		table = r->ttbr0;
+		ttbr = r->ttbr0;
 	}
 	if (epd)
 		return -EFAULT;
-	/* out-of-range sizes behave as the nearest allowed one (R_YZVBN) */
-	tsz = tsz < 12 ? 12 : tsz > 48 ? 48 : tsz;
+	/*
+	 * 52-bit output addresses: TCR.DS (FEAT_LPA2) with 4K and 16K pages,
+	 * FEAT_LPA's descriptor bits [15:12] with 64K pages and IPS 52 bits.
+	 */
+	ds = (tcr >> 59 & 1) && g != 16;
+	pa52 = ds || (g == 16 && (tcr >> 32 & 7) == 6);
+	/*
+	 * Out-of-range sizes behave as the nearest allowed one (R_YZVBN):
+	 * at least 16 (12 with 52-bit VAs: DS, or 64K pages), at most 48
+	 * (47 with 64K pages, whose level 3 then resolves one bit).
+	 */
+	min_tsz = ds || g == 16 ? 12 : 16;
+	max_tsz = g == 16 ? 47 : 48;
+	tsz = tsz < min_tsz ? min_tsz : tsz > max_tsz ? max_tsz : tsz;
 	ia = 64 - tsz;
-	/* 52-bit output: 64K pages with FEAT_LPA, or TCR.DS (FEAT_LPA2) */
-	lpa = g == 16 || ds;
 	v = tbi ? (u64)((int64_t)(va << 8) >> 8) : va;
 	if ((int64_t)v >> ia != (hi ? -1 : 0))
 		return -EFAULT;		/* outside the region's range */
 
 	/* BADDR; with 52-bit output addresses its bits [51:48] are in [5:2] */
-	ttbr = table;
-	table &= GENMASK64(47, 1) & ~7ULL;
-	if (lpa && (tcr >> 32 & 7) == 6)
+	table = ttbr & GENMASK64(47, 1) & ~7ULL;
+	if (pa52)
 		table = (ttbr & GENMASK64(47, 6)) | (ttbr >> 2 & 0xf) << 48;
-	/* blocks: 4K from level 1 (0 with DS), 16K from 2 (1 with DS), 64K from 1 */
-	min_block = g == 12 ? !ds : (g == 16 || ds) ? 1 : 2;
+	/* blocks: 4K from level 1 (0 with DS), 16K from 2 (1 with DS), 64K from 2 (1 with 52 bits) */
+	min_block = g == 12 ? !ds : 2 - pa52;
 	stride = g - 3;
 	level = 4 - (int)((ia - g + stride - 1) / stride);
+	if (level < -1 || level > 3)
+		return -EFAULT;
 	bits = ia - (g + (3 - level) * stride);
-	for (;;) {
+	for (n = 0; n < 5; n++) {
 		shift = g + (3 - level) * stride;
 		off = v >> shift & ((1ULL << bits) - 1);
 		if (read(opaque, table + off * 8, &desc) || !(desc & 1))
@@ -200,7 +211,7 @@ int s1_translate(const struct s1_regs *r, u64 va, s1_read_fn read, void *opaque,
 		oa = desc & GENMASK64(ds ? 49 : 47, g);
 		if (ds)
 			oa |= (desc >> 8 & 3) << 50;
-		else if (g == 16)
+		else if (pa52)
 			oa |= (desc >> 12 & 0xf) << 48;
 		if (level == 3 || !(desc & 2)) {
 			/* a page (0b11 at level 3) or a block (0b01 above it) */
@@ -216,6 +227,7 @@ int s1_translate(const struct s1_regs *r, u64 va, s1_read_fn read, void *opaque,
 		level++;
 		bits = stride;
 	}
+	return -EFAULT;
 }
 
 /* ---- debug registers and exits ------------------------------------------- */
@@ -258,6 +270,7 @@ enum gdb_trap gdb_arch__trap(u32 esr)
 {
 	switch (esr >> 26) {
 	case 0x3c:			/* BRK (AArch64) */
+	case 0x38:			/* BKPT (an AArch32 task) */
 		return GDB_TRAP_BRK;
 	case 0x30: case 0x31:		/* Breakpoint, lower / same EL */
 		return GDB_TRAP_HW_BP;
@@ -268,6 +281,11 @@ enum gdb_trap gdb_arch__trap(u32 esr)
 	default:
 		return GDB_TRAP_OTHER;
 	}
+}
+
+bool gdb_arch__insn_is_brk(u32 insn)
+{
+	return (insn & 0xffe0001f) == 0xd4200000;	/* brk #imm16 */
 }
 
 bool gdb_arch__insn_uses_daif(u32 insn)
