@@ -33,8 +33,21 @@ int gunzip_fd(int fd, void *dst, u64 cap, u64 *out_len)
 			ret = -errno;
 			goto out;
 		}
-		if (n == 0)
-			goto out;		/* truncated: -EINVAL */
+		if (n == 0) {
+			/*
+			 * Truncated: -EINVAL; but zlib may have taken the last
+			 * input while the room was full, and what it holds for
+			 * a byte more makes it too big, as more input would.
+			 */
+			if (zs.total_out == cap) {
+				zs.next_out = &spill;
+				zs.avail_out = 1;
+				inflate(&zs, Z_NO_FLUSH);
+				if (zs.total_out > cap)
+					ret = -EFBIG;
+			}
+			goto out;
+		}
 		zs.next_in = in;
 		zs.avail_in = n;
 		while (zs.avail_in && zret != Z_STREAM_END) {

@@ -38,6 +38,11 @@ FUZZ_SRCS_options := vmm/options.c vmm/log.c devices/virtio/blk.c devices/virtio
 		     devices/virtio/vhost.c devices/9p.c vmm/loop.c vmm/mmio.c vmm/pci.c
 FUZZ_LIBS_options := -luring -lfdt
 FUZZ_SECONDS_options ?= 40
+FUZZERS		+= loader
+FUZZ_SRCS_loader := vmm/arm64/image.c vmm/gunzip.c vmm/rootfs.c vmm/loader.c vmm/mmio.c \
+		    vmm/log.c
+FUZZ_LIBS_loader := -lz -lfdt
+FUZZ_SECONDS_loader ?= 120
 
 FUZZ_SECONDS	?= 60
 FUZZ_CLANG	?= clang
@@ -174,7 +179,7 @@ fuzz: $(FUZZ_BINS)
 $(BUILD)/fuzz-gen/gen_%_corpus: tests/fuzz/gen_%_corpus.c
 	$(msg) HOSTCC $@
 	$(Q)mkdir -p $(@D)
-	$(Q)$(HOSTCC) $(filter-out -MMD -MP,$(COMMON_CFLAGS)) -o $@ $<
+	$(Q)$(HOSTCC) $(filter-out -MMD -MP,$(COMMON_CFLAGS)) -o $@ $< $(FUZZ_LIBS_$*)
 
 fuzz-corpus: $(FUZZ_GENS)
 	$(Q)for f in $(FUZZERS); do \
