@@ -38,6 +38,9 @@
  *	ff 05			the debugger leaves, another one attaches
  *	ff 06			the next pause fails (a vCPU that will not stop)
  *	ff 07 o0 o1 w0..w3	the guest writes the word w at word o of RAM
+ *	ff 08			vmm pause (the control socket), if not paused
+ *	ff 09			vmm resume, if paused by it and gdb does not
+ *				hold the VM
  *	ff other		nothing
  *
  * What must hold (abort() on a violation, which libFuzzer reports):
@@ -46,17 +49,18 @@
  * attached; a stop reply only while the VM is paused (or the last packet
  * sent again for a '-', stale as it may be: a known fault, see
  * test_gdb.c gdb_nack_after_ack_resends_nothing); the stub touches a
- * vCPU, its debug state or guest RAM only while the VM is paused (but
- * after a pause that failed, when gdb__detach goes on regardless: a known
- * fault, see test_gdb.c gdb_detach_pause_fails); guest
+ * vCPU or its debug state only while the VM is paused, guest RAM too but
+ * for the BRKs a debugger leaving takes out when the VM would not pause; guest
  * RAM is asked for 1 to 16K bytes at a time, and the fake RAM has
  * inaccessible pages around it, so that the walker or a write that goes
  * past what it was given crashes; set_debug only with guest debug, with
  * no more hardware breakpoints and watchpoints than the caps give;
  * inject_brk only for a BRK exit just taken from that vCPU.  While
- * attached, the stub is stopped exactly when the VM is paused.  After the
- * input the debugger leaves: the VM runs, no vCPU is held, guest debug
- * is off on every vCPU.
+ * attached, the VM is paused when the stub is stopped, and runs when it
+ * is not (unless vmm paused it).  After the input the debugger leaves and
+ * the VM pauses once more (for guest debug left on by a leaving that could
+ * not pause it): the VM runs unless vmm paused it and gdb never resumed
+ * it, no vCPU is held, guest debug is off on every vCPU.
  *
  * FUZZ_GDB_TRACE=1 in the environment prints what the stub sends.
  */
@@ -104,6 +108,8 @@ static struct {
 	bool		paused;
 	bool		fail_pause;		/* the next pause fails */
 	bool		pause_failed;		/* the last one did */
+	bool		outer;			/* paused by vmm pause, not resumed since */
+	bool		ended;			/* gdb__vm_ended(): nothing to check */
 	struct fcpu	cpu[MAX_CPUS];
 } F;
 
@@ -126,7 +132,7 @@ static void __printf(1, 2) __noreturn fail(const char *fmt, ...)
 
 static void must_be_paused(const char *what)
 {
-	if (!F.paused && !F.pause_failed)
+	if (!F.paused)
 		fail("%s while the VM runs", what);
 }
 
@@ -168,12 +174,17 @@ static int f_pause(struct gdb *g __unused)
 	return 0;
 }
 
+static bool f_paused(struct gdb *g __unused)
+{
+	return F.paused;
+}
+
 static void f_resume(struct gdb *g __unused)
 {
 	unsigned int i;
 
 	must_be_paused("resume");
-	F.pause_failed = false;
+	F.outer = false;
 	for (i = 0; i < F.caps.nr_cpus; i++)
 		F.cpu[i].brk_taken = false;	/* a BRK not given back is dropped */
 	F.paused = false;
@@ -234,7 +245,8 @@ static int f_get_s1(struct gdb *g __unused, unsigned int cpu, struct s1_regs *r)
 
 static void *f_ram(struct gdb *g __unused, u64 pa, u64 len)
 {
-	must_be_paused("ram");
+	if (!F.pause_failed)		/* a leaving that could not pause takes its BRKs out */
+		must_be_paused("ram");
 	if (!len || len > 0x4000)
 		fail("ram(0x%llx, %llu): no access is that size", (unsigned long long)pa,
 		     (unsigned long long)len);
@@ -285,6 +297,7 @@ static void f_kill(struct gdb *g __unused)
 
 static const struct gdb_ops fake_ops = {
 	.pause		= f_pause,
+	.paused		= f_paused,
 	.resume		= f_resume,
 	.hold		= f_hold,
 	.take_exit	= f_take_exit,
@@ -464,9 +477,12 @@ static void make_ram(void)
 
 static void check_state(void)
 {
-	if (gdb__attached(F.g) && gdb__stopped(F.g) != F.paused)
-		fail("the stub %s stopped, the VM %s paused", gdb__stopped(F.g) ? "is" : "is not",
-		     F.paused ? "is" : "is not");
+	if (!gdb__attached(F.g))
+		return;
+	if (gdb__stopped(F.g) && !F.paused)
+		fail("the stub is stopped, the VM runs");
+	if (!gdb__stopped(F.g) && F.paused && !F.outer)
+		fail("the stub is not stopped, the VM is paused (not by vmm pause)");
 }
 
 static void feed(const u8 *p, size_t n, size_t chunk)
@@ -538,13 +554,18 @@ static void detach_and_check(void)
 {
 	unsigned int i;
 
-	if (F.fail_pause)
-		F.fail_pause = false;
-	gdb__detach(F.g);
+	F.fail_pause = false;
+	if (gdb__attached(F.g))
+		gdb__detach(F.g);
 	if (gdb__attached(F.g))
 		fail("still attached after gdb__detach");
-	if (F.paused)
-		fail("the VM stays paused after the debugger left");
+	if (F.ended)
+		return;
+	if (gdb__on_exit(F.g))
+		fail("gdb__on_exit failed with a VM that pauses");
+	if (F.paused != F.outer)
+		fail("the VM %s after the debugger left%s", F.paused ? "stays paused" : "runs",
+		     F.outer ? ", paused by vmm pause before" : "");
 	for (i = 0; i < F.caps.nr_cpus; i++) {
 		if (F.cpu[i].held)
 			fail("vCPU %u held after the debugger left", i);
@@ -655,19 +676,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 4:
 			if (left < 1)
 				goto out;
-			if (gdb__attached(F.g))
+			if (gdb__attached(F.g)) {
 				gdb__vm_ended(F.g, data[i]);
+				F.ended = true;
+			}
 			i++;
 			break;
 		case 5:
-			if (gdb__attached(F.g))
-				detach_and_check();
+			detach_and_check();
+			F.ended = false;
 			F.fail_pause = false;
 			if (gdb__attach(F.g))
 				fail("gdb__attach");
 			break;
 		case 6:
 			F.fail_pause = true;
+			break;
+		case 8:
+			if (!F.paused)
+				F.paused = F.outer = true;
+			break;
+		case 9:
+			if (F.outer && !gdb__stopped(F.g))
+				F.paused = F.outer = false;
 			break;
 		case 7: {
 			u64 off;
@@ -684,8 +715,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 out:
-	if (gdb__attached(F.g))
-		detach_and_check();
+	detach_and_check();
 	gdb__free(F.g);
 	F.g = NULL;
 	return 0;

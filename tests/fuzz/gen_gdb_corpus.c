@@ -7,7 +7,7 @@
  * packets framed with their checksums as gdb frames them, and harness
  * commands (0xff ...: debug exits, a descriptor or a register changed, a
  * new chunk size, the VM's end, a new debugger, a pause that fails, the
- * guest rewriting its code).  session-* are whole sessions as gdb 13
+ * guest rewriting its code, vmm pause and resume).  session-* are whole sessions as gdb 13
  * drives them, pkt-* one packet type each, exit-* the debug exits,
  * bad-* malformed input, pt-* translation tables and registers changed
  * under the walker.
@@ -195,6 +195,18 @@ static void cmd_code(unsigned int word, uint32_t w)
 	byte(w >> 8);
 	byte(w >> 16);
 	byte(w >> 24);
+}
+
+static void cmd_vmm_pause(void)
+{
+	byte(0xff);
+	byte(8);
+}
+
+static void cmd_vmm_resume(void)
+{
+	byte(0xff);
+	byte(9);
 }
 
 static void seed(const char *name)
@@ -723,6 +735,39 @@ static void malformed(void)
 	pkt("?");
 	cmd_vm_ended(3);
 	seed("bad-after-end");
+
+	/* vmm pause before gdb came, while it runs, and vmm resume */
+	header(CPUS(2), CAPS(2, 2), 0);
+	pkt("D");
+	cmd_vmm_pause();
+	cmd_reattach();
+	pkt("?");
+	pkt("D");
+	cmd_reattach();
+	pkt("vCont;c");
+	cmd_vmm_pause();
+	cmd_exit(1, X_WARN, FAR_ZERO, 0);
+	cmd_exit(0, X_HWBP, FAR_ZERO, 0);
+	pkt("vCont;c");
+	cmd_vmm_pause();
+	str("\x03");
+	pkt("vCont;c");
+	cmd_vmm_pause();
+	cmd_vmm_resume();
+	pkt("D");
+	seed("vmm-pause");
+
+	/* a debugger leaving while the VM will not pause: guest debug off at the next pause */
+	header(CPUS(2), CAPS(2, 2), 0);
+	pkt("Z0,80001000,4");
+	pkt("Z1,80002000,4");
+	pkt("vCont;s:1;c");
+	cmd_pause_fails();
+	pkt("D");
+	cmd_exit(0, X_BRK, FAR_ZERO, 0);
+	cmd_reattach();
+	pkt("m80001000,4");
+	seed("detach-no-pause");
 
 	header(CPUS(2), CAPS(2, 2), 0);
 	pkt("Z0,80001000,4");
