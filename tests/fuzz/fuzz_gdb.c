@@ -36,6 +36,7 @@
  *	ff 03 n			chunk size n
  *	ff 04 s			the VM ended with status s (gdb__vm_ended)
  *	ff 05			the debugger leaves, another one attaches
+ *				(unless the VM ended)
  *	ff 06			the next pause fails (a vCPU that will not stop)
  *	ff 07 o0 o1 w0..w3	the guest writes the word w at word o of RAM
  *	ff 08			vmm pause (the control socket), if not paused
@@ -683,8 +684,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			i++;
 			break;
 		case 5:
+			if (F.ended)
+				break;
 			detach_and_check();
-			F.ended = false;
 			F.fail_pause = false;
 			if (gdb__attach(F.g))
 				fail("gdb__attach");
