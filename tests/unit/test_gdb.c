@@ -118,6 +118,8 @@ static struct {
 	int		pause_ret;
 	unsigned int	pauses, resumes, kills;
 	int		bad_reg;		/* get_reg of it fails; -1: none */
+	int		bad_set_reg;		/* set_reg of it fails; -1: none */
+	bool		s1_fails;		/* get_s1 fails */
 	unsigned int	nset;			/* set_reg calls, */
 	unsigned int	set_log[512];		/* each cpu << 16 | regno */
 	char		out[1 << 17];		/* all the stub sent */
@@ -206,6 +208,8 @@ static int f_set_reg(struct gdb *g __unused, unsigned int cpu, unsigned int regn
 	fcpu(cpu);
 	if (regno >= NREGS || !size)
 		return -EINVAL;
+	if ((int)regno == F.bad_set_reg)
+		return -EINVAL;
 	if (F.nset < ARRAY_SIZE(F.set_log))
 		F.set_log[F.nset] = cpu << 16 | regno;
 	F.nset++;
@@ -217,6 +221,8 @@ static int f_get_s1(struct gdb *g __unused, unsigned int cpu, struct s1_regs *r)
 {
 	must_be_paused("get_s1");
 	fcpu(cpu);
+	if (F.s1_fails)
+		return -EIO;
 	r->sctlr = reg_get(cpu, R_SCTLR);
 	r->tcr = reg_get(cpu, R_TCR);
 	r->ttbr0 = reg_get(cpu, R_TTBR0);
@@ -350,7 +356,7 @@ static void fake_init(unsigned int nr_cpus, bool debug, unsigned int bps, unsign
 	free(F.ram);
 	free(F.cpu);
 	memset(&F, 0, sizeof(F));
-	F.bad_reg = -1;
+	F.bad_reg = F.bad_set_reg = -1;
 	linux_ttbr0 = linux_ttbr1 = 0;
 	F.ram = malloc(RAM_SIZE);
 	F.cpu = calloc(nr_cpus, sizeof(*F.cpu));
@@ -1396,6 +1402,51 @@ START_TEST(gdb_m_top_of_memory)
 }
 END_TEST
 
+/* A vCPU the VM cannot read or write for us: an error, nothing changed */
+START_TEST(gdb_vm_errors)
+{
+	char g[1577];
+	u64 pc = reg_get(0, R_PC);
+
+	F.bad_reg = R_PC;
+	ck_err(rq("p20"));
+	snprintf(g, sizeof(g), "%s", rq("g"));
+	ck_assert(!strncmp(g + 512, "xxxxxxxxxxxxxxxx", 16));	/* pc */
+	F.bad_reg = -1;
+	F.bad_set_reg = R_PC;
+	ck_err(rq("P20=0000000000000000"));
+	snprintf(g, sizeof(g), "%s", rq("g"));
+	memset(g + 512, '0', 16);
+	ck_err(rq(pkt("G%s", g)));
+	ck_assert(reg_get(0, R_PC) == pc);
+	F.bad_set_reg = -1;
+	/* its translation registers */
+	F.s1_fails = true;
+	ck_err(rq("m80001000,4"));
+	ck_err(rq("M80001000,4:00000000"));
+	ck_err(rq("X80001000,1:a"));
+	ck_err(rq("Z0,80001000,4"));
+	ck_assert_uint_eq(ram_r32(PC0), NOP);
+	ck_str(rq("Qqemu.PhyMemMode:1"), "OK");		/* by physical address: none needed */
+	ck_str(rq("m80001000,4"), "1f2003d5");
+	F.s1_fails = false;
+}
+END_TEST
+
+/* Translation tables outside RAM are not read (nor is anything else). */
+START_TEST(gdb_m_tables_outside_ram)
+{
+	reg_set(0, R_SCTLR, 1);
+	reg_set(0, R_TCR, LINUX_TCR);
+	reg_set(0, R_TTBR0, 0x40000000);		/* below RAM */
+	reg_set(0, R_TTBR1, RAM_BASE + RAM_SIZE - 8);	/* its last 8 bytes: one descriptor */
+	ck_err(rq("m80001000,4"));
+	ck_err(rq("mffff800008001000,4"));
+	ck_err(rq("mffff000000001000,4"));
+	ck_err(rq("Z0,80001000,4"));
+}
+END_TEST
+
 START_TEST(gdb_m_firmware_tables)
 {
 	struct pt t = { .g = 12, .ia = 32, .next = TABLES, .rd = ram_rd64, .wr = ram_wr64 };
@@ -1587,6 +1638,24 @@ START_TEST(gdb_z0_two_aliases)
 	ck_assert_uint_eq(ram_r32(RAM_BASE + 0x1000), BRK0);	/* the other is still in */
 	ck_str(rq("z0,ffff000000001000,4"), "OK");
 	ck_assert_uint_eq(ram_r32(RAM_BASE + 0x1000), ADD_X1);
+}
+END_TEST
+
+/* Two mappings of one instruction, gdb writes a new one through one: both BRKs stay over it. */
+START_TEST(gdb_z0_two_aliases_written_over)
+{
+	mmu_linux(0);
+	ram_w32(RAM_BASE + 0x1000, ADD_X1);
+	ck_str(rq("Z0,ffff800008001000,4"), "OK");
+	ck_str(rq("Z0,ffff000000001000,4"), "OK");
+	ck_str(rq("Mffff000000001000,4:1f2003d5"), "OK");
+	ck_assert_uint_eq(ram_r32(RAM_BASE + 0x1000), BRK0);
+	ck_str(rq("mffff800008001000,4"), "1f2003d5");
+	ck_str(rq("mffff000000001000,4"), "1f2003d5");
+	ck_str(rq("z0,ffff000000001000,4"), "OK");
+	ck_assert_uint_eq(ram_r32(RAM_BASE + 0x1000), BRK0);
+	ck_str(rq("z0,ffff800008001000,4"), "OK");
+	ck_assert_uint_eq(ram_r32(RAM_BASE + 0x1000), NOP);
 }
 END_TEST
 
@@ -2310,6 +2379,27 @@ START_TEST(gdb_detach_pause_fails)
 	on_exit_silent();
 	ck_assert_uint_eq(F.cpu[0].injects, 0);		/* the instruction runs again */
 	ck_assert(!F.cpu[0].debug_on && !F.cpu[1].debug_on && !F.cpu[2].debug_on);
+}
+END_TEST
+
+/* A debugger that left a VM that would not pause: the next one to attach turns guest debug off first */
+START_TEST(gdb_attach_after_failed_detach)
+{
+	reg_set(0, R_CPSR, EL1H_DA);
+	ck_str(rq("Z1,80002000,4"), "OK");
+	rq_none("vCont;s:1;c");
+	ck_assert_uint_eq(F.cpu[0].cpsr_at_resume, EL1H_DAIF);
+	F.pause_ret = -ETIMEDOUT;
+	F.ram_while_running = true;
+	ck_str(rq("D"), "OK");
+	ck_assert(F.cpu[0].debug_on);
+	F.pause_ret = 0;
+	ck_assert_int_eq(gdb__attach(F.g), 0);
+	ck_assert(!F.cpu[0].debug_on && !F.cpu[1].debug_on && !F.cpu[2].debug_on);
+	ck_assert_uint_eq(reg_get(0, R_CPSR), EL1H_DA);	/* the step's masks back */
+	ck_str(rq("?"), "T05thread:1;");
+	rq_none("vCont;c");				/* and the old breakpoint is gone */
+	ck_assert(!F.cpu[0].debug_on);
 }
 END_TEST
 
@@ -3288,6 +3378,10 @@ Suite *gdb_suite(void)
 	GDB_TEST(s, gdb_detach_while_running);
 	GDB_TEST(s, gdb_detach_pause_fails);
 	GDB_TEST(s, gdb_outer_pause_kept);
+	GDB_TEST(s, gdb_attach_after_failed_detach);
+	GDB_TEST(s, gdb_vm_errors);
+	GDB_TEST(s, gdb_m_tables_outside_ram);
+	GDB_TEST(s, gdb_z0_two_aliases_written_over);
 	GDB_TEST(s, gdb_debug_regs_always_ours);
 	GDB_TEST(s, gdb_outer_pause_kept_over_a_stop);
 	GDB_TEST(s, gdb_m_top_of_memory);
