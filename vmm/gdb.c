@@ -753,6 +753,7 @@ int gdb__on_exit(struct gdb *g)
 		return ret;
 	cpu = collect(g, why, sizeof(why));
 	if (cpu >= 0) {
+		g->outer_paused = was;	/* kept at detach, as after a Ctrl-C */
 		stop(g, cpu, SIGTRAP_, why);
 		return 0;
 	}

@@ -2422,7 +2422,7 @@ START_TEST(gdb_outer_pause_kept)
 END_TEST
 
 /*
- * FAILS: vmm pause while gdb runs the VM, then a stop: detaching leaves
+ * Was a bug, fixed: vmm pause while gdb runs the VM, then a stop: detaching leaves
  * the VM paused after a Ctrl-C (interrupt() records the pause it found in
  * outer_paused) but resumes it after a debug exit (gdb.c gdb__on_exit
  * keeps what pause_vm() found in a local and stop() never records it), so
