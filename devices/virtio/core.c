@@ -94,10 +94,29 @@ static bool over_rings(const struct virtqueue *vq, const u8 *p, u64 len)
 	return false;
 }
 
+/*
+ * Descriptor @i of @table, read once into @d in host order: the guest may
+ * be rewriting it, and the copy is all that is used.  An indirect table
+ * may lie at any address (2.7.5.3 asks no alignment of it, arm64 Linux's
+ * kmalloc() gives 8 bytes), so it is copied as bytes, never loaded as a
+ * struct vring_desc; the barrier keeps the compiler from reading the
+ * guest's bytes again in place of the copy (as Linux's READ_ONCE() of an
+ * aggregate).
+ */
+static void read_desc(const u8 *table, unsigned int i, struct vring_desc *d)
+{
+	memcpy(d, table + 16 * i, sizeof(*d));
+	__asm__ __volatile__("" : : : "memory");
+	d->addr = le64toh(d->addr);
+	d->len = le32toh(d->len);
+	d->flags = le16toh(d->flags);
+	d->next = le16toh(d->next);
+}
+
 int virtq__pop(struct virtqueue *vq, const struct vm *vm,
 	       struct virtq_chain *chain, char *err, size_t errlen)
 {
-	const struct vring_desc *table = vq->desc;
+	const u8 *table = (const u8 *)vq->desc;
 	unsigned int n = vq->size, seen = 0;
 	bool in_indirect = false;
 	u16 avail_idx, idx;
@@ -122,11 +141,8 @@ int virtq__pop(struct virtqueue *vq, const struct vm *vm,
 		if (idx >= n)
 			return errorf(err, errlen, "queue %u: descriptor %u out of range",
 				      vq->index, idx);
-		/* one read of each field: the guest may be rewriting them */
-		d.addr = le64toh(__atomic_load_n(&table[idx].addr, __ATOMIC_RELAXED));
-		d.len = le32toh(__atomic_load_n(&table[idx].len, __ATOMIC_RELAXED));
-		flags = load_le16(&table[idx].flags);
-		d.next = load_le16(&table[idx].next);
+		read_desc(table, idx, &d);
+		flags = d.flags;
 		/* a table of n entries has no chain longer than n: a loop */
 		if (++seen > n)
 			return errorf(err, errlen, "queue %u: descriptor chain loops",
@@ -139,7 +155,7 @@ int virtq__pop(struct virtqueue *vq, const struct vm *vm,
 				return errorf(err, errlen, "queue %u: bad indirect descriptor",
 					      vq->index);
 			table = guest_ptr(vm, d.addr, d.len);
-			if (!table || over_rings(vq, (const u8 *)table, d.len))
+			if (!table || over_rings(vq, table, d.len))
 				return errorf(err, errlen, "queue %u: indirect table at 0x%llx outside guest RAM",
 					      vq->index, (unsigned long long)d.addr);
 			n = d.len / 16;
