@@ -435,10 +435,15 @@ static int open_passt(const struct net_params *p, const char *opt)
 
 /* ---- the queues ------------------------------------------------------------ */
 
-/* The events the back-end's fd is watched for: frames in, room for the held one out. */
+/*
+ * The events the back-end's fd is watched for: frames in, room for the
+ * held one out.  EPOLLRDHUP too with EPOLLIN: a socket whose peer shut
+ * only its sending side reads 0 for ever without EPOLLHUP, and a
+ * datagram socket's 0 is an empty datagram otherwise (next_frame()).
+ */
 static void update_watch(struct net *n)
 {
-	u32 events = (n->watched ? EPOLLIN : 0) | (n->out_len ? EPOLLOUT : 0);
+	u32 events = (n->watched ? EPOLLIN | EPOLLRDHUP : 0) | (n->out_len ? EPOLLOUT : 0);
 
 	/* a hung-up fd is out of the loop: epoll reports a hang-up whatever the mask */
 	if (!n->hup && loop__mod(&n->vm->loop, n->fd, events))
@@ -895,7 +900,7 @@ static void on_frames(void *opaque, u32 events)
 	if ((events & EPOLLOUT) && n->out_len && stream_flush(n) && n->started &&
 	    n->vdev.vqs[TX_QUEUE].ready)
 		transmit(n);	/* room again: the frames that waited */
-	if (events & (EPOLLHUP | EPOLLERR)) {
+	if (events & (EPOLLHUP | EPOLLERR | EPOLLRDHUP)) {
 		/* out of the loop; what it sent before is still read, then the link goes */
 		n->hup = true;
 		loop__del(&n->vm->loop, n->fd);

@@ -1338,6 +1338,29 @@ START_TEST(net_peer_closed_loop_idle)
 }
 END_TEST
 
+/*
+ * The peer shuts only its sending side: its socket reads 0 for ever, with
+ * EPOLLRDHUP but no EPOLLHUP.  What it sent before arrives, then the link
+ * goes down and the loop sleeps (found by fuzz_virtio_net: each empty
+ * read was dropped as an empty datagram, and the main loop spun).
+ */
+START_TEST(net_peer_shut_write)
+{
+	start(F_VERSION_1);
+	rx_chain(0, 0, GOOD_RX);
+	rx_chain(1, 1, GOOD_RX);
+	kick(RXQ);
+	to_nic(112, 1);
+	ck_assert_int_eq(shutdown(sv[1], SHUT_WR), 0);
+	run_idle();
+	ck_assert_uint_eq(vdrv_used_idx(RXQ), 1);
+	ck_used(RXQ, 0, 0, 112);
+	ck_received(BUF_GPA(0), 112, 1, 1, GOOD_RX);
+	ck_assert_uint_eq(vdrv_rd(CONFIG(status), 2), 0);
+	ck_assert_int_eq(loop__run_once(&vdrv_vm.loop, 0), 0);
+}
+END_TEST
+
 /* ---- set-up and tear-down -------------------------------------------------- */
 
 /*
@@ -1657,6 +1680,7 @@ Suite *virtio_net_suite(void)
 	NET(net_reset_with_held_chains);
 	NET(net_peer_closed);
 	NET(net_peer_closed_loop_idle);
+	NET(net_peer_shut_write);
 	NET(net_destroy);
 	NET_VM(net_create_fails_cleanly);
 #undef NET
