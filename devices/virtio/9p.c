@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -116,8 +117,9 @@ static void *worker(void *opaque)
 			break;
 		if (!pfd[0].revents)
 			continue;
-		virtio_dev__clear_notify(&d->vdev.vqs[0]);
+		/* taken under the lock: see p9_quiesce() */
 		pthread_mutex_lock(&d->vdev.lock);
+		virtio_dev__clear_notify(&d->vdev.vqs[0]);
 		if (d->started && d->vdev.vqs[0].ready)
 			virtio_dev__serve(&d->vdev, &d->vdev.vqs[0], answer, d);
 		pthread_mutex_unlock(&d->vdev.lock);
@@ -142,9 +144,29 @@ static void p9_reset(struct virtio_dev *vdev)
 	p9__reset(d->server);	/* the guest's fids are gone with its driver */
 }
 
+/*
+ * The thread takes a notification and serves it under the device's lock:
+ * whoever holds the lock and finds none waiting knows every one so far
+ * is served.
+ */
+static void p9_quiesce(struct virtio_dev *vdev)
+{
+	bool pending;
+
+	for (;;) {
+		pthread_mutex_lock(&vdev->lock);
+		pending = virtio_dev__notify_pending(&vdev->vqs[0]);
+		pthread_mutex_unlock(&vdev->lock);
+		if (!pending)
+			return;
+		sched_yield();
+	}
+}
+
 static const struct virtio_dev_ops p9_ops = {
-	.start	= p9_start,
-	.reset	= p9_reset,
+	.start		= p9_start,
+	.reset		= p9_reset,
+	.quiesce	= p9_quiesce,
 };
 
 static void stop_worker(struct virtio_9p *d)

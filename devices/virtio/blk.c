@@ -19,6 +19,7 @@
 #include <linux/falloc.h>
 #include <linux/magic.h>
 #include <linux/fs.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +48,8 @@
 #define TAG_NOTIFY		1
 #define TAG_CTL			2
 
-enum blk_cmd { BLK_CMD_NONE, BLK_CMD_START, BLK_CMD_RESET, BLK_CMD_STOP };
+/* SYNC: serve the queue, acknowledged once nothing is in flight (blk_quiesce()) */
+enum blk_cmd { BLK_CMD_NONE, BLK_CMD_START, BLK_CMD_RESET, BLK_CMD_STOP, BLK_CMD_SYNC };
 
 struct blk_req {
 	struct virtq_chain	chain;
@@ -495,6 +497,9 @@ static void take_command(struct blk *blk)
 		blk->exiting = blk->cmd == BLK_CMD_STOP;
 		blk->pending_ack = blk->cmd_seq;	/* once nothing is in flight */
 		break;
+	case BLK_CMD_SYNC:
+		blk->pending_ack = blk->cmd_seq;	/* likewise, after the serve below */
+		break;
 	case BLK_CMD_NONE:
 		break;
 	}
@@ -592,9 +597,24 @@ static void blk_reset(struct virtio_dev *vdev)
 	send_command(vdev->priv, BLK_CMD_RESET);
 }
 
+/*
+ * Once the notify eventfd's count is 0, the ring's read of it has
+ * completed, and its completion is ahead of the command's in the
+ * completion queue: the I/O thread has served the queue for it when it
+ * takes the command, which serves it once more and is acknowledged when
+ * nothing is in flight.
+ */
+static void blk_quiesce(struct virtio_dev *vdev)
+{
+	while (virtio_dev__notify_pending(&vdev->vqs[0]))
+		sched_yield();
+	send_command(vdev->priv, BLK_CMD_SYNC);
+}
+
 static const struct virtio_dev_ops blk_ops = {
-	.start	= blk_start,
-	.reset	= blk_reset,
+	.start		= blk_start,
+	.reset		= blk_reset,
+	.quiesce	= blk_quiesce,
 };
 
 /* ---- set-up --------------------------------------------------------------- */

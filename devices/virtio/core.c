@@ -11,6 +11,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -399,6 +400,19 @@ int virtio_dev__pop(struct virtio_dev *vdev, struct virtqueue *vq,
 		return 0;
 	}
 	return ret;
+}
+
+void virtio_dev__quiesce(struct virtio_dev *vdev)
+{
+	if (vdev->ops->quiesce)
+		vdev->ops->quiesce(vdev);
+}
+
+bool virtio_dev__notify_pending(const struct virtqueue *vq)
+{
+	struct pollfd pfd = { .fd = vq->notify_fd, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN);
 }
 
 void virtio_dev__clear_notify(struct virtqueue *vq)

@@ -127,6 +127,15 @@ struct virtio_dev_ops {
 	/* The driver wrote device config bytes [off, off + len); optional. */
 	void	(*write_config)(struct virtio_dev *vdev, u32 off, const void *data,
 				u32 len);
+	/*
+	 * Return once every notification so far has been served and nothing
+	 * is in flight: for a device whose queues a thread of its own serves
+	 * (tests and fuzzing, which drive the guest's side from one thread
+	 * and must not write its RAM under the device).  Without the device's
+	 * lock.  Optional: a device served on the main loop is idle once the
+	 * loop is.
+	 */
+	void	(*quiesce)(struct virtio_dev *vdev);
 };
 
 /* What the transport does for a device. */
@@ -228,6 +237,15 @@ void virtio_dev__fail(struct virtio_dev *vdev, const char *fmt, ...) __printf(2,
  */
 int virtio_dev__pop(struct virtio_dev *vdev, struct virtqueue *vq,
 		    struct virtq_chain *chain);
+
+/*
+ * Wait for the device's own thread to be idle (its ops' quiesce), if it
+ * has one.  Without the device's lock.
+ */
+void virtio_dev__quiesce(struct virtio_dev *vdev);
+
+/* Whether a notification of @vq is waiting to be taken (its eventfd's count). */
+bool virtio_dev__notify_pending(const struct virtqueue *vq);
 
 /* Consume the eventfd count of a notification (the caller polls it). */
 void virtio_dev__clear_notify(struct virtqueue *vq);

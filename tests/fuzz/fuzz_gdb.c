@@ -61,7 +61,10 @@
  * is not (unless vmm paused it).  After the input the debugger leaves and
  * the VM pauses once more (for guest debug left on by a leaving that could
  * not pause it): the VM runs unless vmm paused it and gdb never resumed
- * it, no vCPU is held, guest debug is off on every vCPU.
+ * it, no vCPU is held, guest debug is off on every vCPU; and unless gdb
+ * sent an M or X packet (or the VM ended, or the guest itself wrote a
+ * BRK #0), guest RAM holds what the guest left there, word for word: no
+ * BRK left behind, no instruction put back wrong.
  *
  * FUZZ_GDB_TRACE=1 in the environment prints what the stub sends.
  */
@@ -116,6 +119,61 @@ static struct {
 
 static u8 *ram;				/* RAM_SIZE, GUARD of PROT_NONE either side */
 static u8 ram_template[RAM_SIZE];
+static u8 ram_shadow[RAM_SIZE];		/* the template with the guest's own writes */
+
+static void __printf(1, 2) __noreturn fail(const char *fmt, ...);
+
+/* What decides whether guest RAM must be as the guest left it. */
+static struct {
+	bool		shadowed;	/* the guest wrote: compare with ram_shadow */
+	bool		wrote;		/* gdb sent M or X: no comparison */
+	bool		prev_dollar;	/* the last stream byte was '$' */
+} mem;
+
+/* The guest (the harness) writes @n bytes at RAM offset @off. */
+static void guest_write(u64 off, const void *p, size_t n)
+{
+	u32 w;
+
+	if (!mem.shadowed)
+		memcpy(ram_shadow, ram_template, RAM_SIZE);
+	mem.shadowed = true;
+	memcpy(ram + off, p, n);
+	memcpy(ram_shadow + off, p, n);
+	if (n == 4) {
+		memcpy(&w, p, 4);
+		if (w == 0xd4200000)	/* a BRK #0 of its own: ours cannot be told from it */
+			mem.wrote = true;
+	}
+}
+
+/* A stream byte: an M or X packet begins with it after a '$'. */
+static void stream_byte(u8 c)
+{
+	if (mem.prev_dollar && (c == 'M' || c == 'X'))
+		mem.wrote = true;
+	mem.prev_dollar = c == '$';
+}
+
+/* Word by word, not memcmp(): libFuzzer would learn from a megabyte compared. */
+static void check_ram(void)
+{
+	const u8 *want = mem.shadowed ? ram_shadow : ram_template;
+	u64 off;
+
+	if (mem.wrote || F.ended)
+		return;
+	for (off = 0; off < RAM_SIZE; off += 8) {
+		u64 a, b;
+
+		memcpy(&a, ram + off, 8);
+		memcpy(&b, want + off, 8);
+		if (a != b)
+			fail("guest RAM at 0x%llx holds 0x%016llx, not 0x%016llx, after the debugger left",
+			     (unsigned long long)(RAM_BASE + off), (unsigned long long)a,
+			     (unsigned long long)b);
+	}
+}
 static u64 regime_regs[4][4];		/* sctlr, tcr, ttbr0, ttbr1 of each regime */
 static bool trace;
 
@@ -523,6 +581,7 @@ static void reset(const u8 *hdr)
 	if (F.g)
 		gdb__free(F.g);
 	memset(&F, 0, sizeof(F));
+	memset(&mem, 0, sizeof(mem));
 	memcpy(ram, ram_template, RAM_SIZE);
 	F.caps = (struct gdb_caps){
 		.nr_cpus = (hdr[0] & 3) + 1,
@@ -605,6 +664,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (!run)
 					fail("out of memory");
 			}
+			stream_byte(data[i]);
 			run[run_len++] = data[i++];
 			continue;
 		}
@@ -615,6 +675,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (!run)
 					fail("out of memory");
 			}
+			stream_byte(0xff);
 			run[run_len++] = 0xff;
 			i += 2;
 			continue;
@@ -652,7 +713,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				goto out;
 			idx = (data[i] | data[i + 1] << 8) & 0x7fff;
 			memcpy(&v, data + i + 2, 8);
-			memcpy(ram + TABLES_OFF + idx * 8, &v, 8);
+			guest_write(TABLES_OFF + idx * 8, &v, 8);
 			i += 10;
 			break;
 		}
@@ -708,7 +769,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (left < 6)
 				goto out;
 			off = (u64)(data[i] | data[i + 1] << 8) * 4;
-			memcpy(ram + off, data + i + 2, 4);
+			guest_write(off, data + i + 2, 4);
 			i += 6;
 			break;
 		}
@@ -718,6 +779,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 out:
 	detach_and_check();
+	check_ram();
 	gdb__free(F.g);
 	F.g = NULL;
 	return 0;

@@ -708,6 +708,38 @@ START_TEST(blk_batch)
 }
 END_TEST
 
+/*
+ * virtio_dev__quiesce() returns once the I/O thread has served every
+ * notification and has nothing in flight, flushes included: the fuzz
+ * harness's barrier, with no waiting after it.
+ */
+START_TEST(blk_quiesce)
+{
+	struct virtio_dev *vdev = disks[0];	/* a device's state begins with it */
+	unsigned int s, round;
+
+	vdrv_start(F_VERSION_1 | BLK_F(FLUSH), 1);
+	for (round = 0; round < 4; round++) {
+		for (s = 0; s < NR_SLOTS; s++) {
+			if (s % 2) {
+				request(s, VIRTIO_BLK_T_FLUSH, 0, 0, 0);
+			} else {
+				fill_out(BUF_GPA(s), 4096, s + round);
+				request(s, VIRTIO_BLK_T_OUT, s * 8, 4096, 2);
+			}
+		}
+		vdrv_notify(0);
+		virtio_dev__quiesce(vdev);
+		ck_assert_uint_eq(vdrv_used_idx(0), (round + 1) * NR_SLOTS);
+		for (s = 0; s < NR_SLOTS; s++)
+			ck_assert_uint_eq(req_status(s), VIRTIO_BLK_S_OK);
+	}
+	/* and with nothing to do */
+	virtio_dev__quiesce(vdev);
+	ck_assert_uint_eq(vdrv_used_idx(0), 4 * NR_SLOTS);
+}
+END_TEST
+
 START_TEST(blk_buffers_before_driver_ok)
 {
 	vdrv_setup_queues(F_VERSION_1, 1);
@@ -1614,6 +1646,7 @@ Suite *virtio_devices_suite(void)
 	BLK(blk_indirect);
 	BLK(blk_seg_max_segments);
 	BLK(blk_batch);
+	BLK(blk_quiesce);
 	BLK(blk_buffers_before_driver_ok);
 	BLK(blk_flush);
 	BLK(blk_get_id);
