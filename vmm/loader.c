@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -295,12 +296,107 @@ static int set_chosen(void *fdt, const char *name, const void *val, int len)
 	return fdt_setprop(fdt, node, name, val, len);
 }
 
+/*
+ * Whether libfdt 1.6 can walk @fdt's structure block.  Its fdt_next_tag()
+ * adds a property's length to the property's offset in an int: a length
+ * of 0xfffffff4 leads back to the property itself (fdt_check_full() then
+ * walks it for ever), one of 0xfffffffe a few bytes on into the next tag
+ * (and fdt_check_full() takes a property no blob has).  This walk ends:
+ * at FDT_END, at what fdt_next_tag() finds wrong (fdt_check_full() says
+ * what), at a property whose end an int does not reach, or at a step
+ * that does not go forward.
+ */
+static bool tags_walkable(const void *fdt)
+{
+	const fdt32_t *len;
+	int offset = 0, next;
+	u32 tag;
+
+	for (;;) {
+		tag = fdt_next_tag(fdt, offset, &next);
+		if (next < 0 || tag == FDT_END)
+			return true;
+		if (tag == FDT_PROP) {
+			len = fdt_offset_ptr(fdt, offset + 4, sizeof(*len));
+			if (!len || fdt32_ld(len) > (u32)INT_MAX - 12 - (u32)offset)
+				return false;
+		}
+		if (next <= offset)
+			return false;
+		offset = next;
+	}
+}
+
+void *loader__patch_dtb(const void *blob, u64 size, u64 initrd, u64 initrd_size,
+			const char *params, char *err, size_t errlen)
+{
+	void *dtb;
+	u64 room;
+	int ret;
+
+	/* The header first: fdt_check_full trusts totalsize only after it. */
+	ret = size < sizeof(struct fdt_header) ? -FDT_ERR_TRUNCATED : fdt_check_header(blob);
+	if (!ret && fdt_totalsize(blob) > size)
+		ret = -FDT_ERR_TRUNCATED;
+	/* libfdt 1.6's fdt_check_full() dereferences NULL at an older one's root */
+	if (!ret && fdt_version(blob) < 16) {
+		errorf(err, errlen, "not a valid device tree blob: version %u, older than 16 (dtc -I dtb -O dtb writes a 17)",
+		       fdt_version(blob));
+		return NULL;
+	}
+	if (!ret && !tags_walkable(blob))
+		ret = -FDT_ERR_BADSTRUCTURE;
+	if (!ret)
+		ret = fdt_check_full(blob, size);
+	if (ret) {
+		errorf(err, errlen, "not a valid device tree blob: %s",
+		       ret == -FDT_ERR_BADMAGIC ? "no 0xd00dfeed magic at its start" :
+		       ret == -FDT_ERR_TRUNCATED ? "truncated" : fdt_strerror(ret));
+		return NULL;
+	}
+	/* fdt_check_full() takes a structure of FDT_END alone: no tree to boot */
+	if (fdt_next_node(blob, -1, NULL) != 0) {
+		errorf(err, errlen, "not a valid device tree blob: it has no root node");
+		return NULL;
+	}
+	room = fdt_totalsize(blob) + DTB_PATCH_ROOM + (params ? strlen(params) + 1 : 0);
+	dtb = malloc(room);
+	if (!dtb) {
+		errorf(err, errlen, "%s", strerror(ENOMEM));
+		return NULL;
+	}
+	/*
+	 * As QEMU's -dtb: the blob is the user's, but the initrd's place is
+	 * only known here, and -p replaces its command line.
+	 */
+	ret = fdt_open_into(blob, dtb, room);
+	if (!ret && initrd) {
+		fdt64_t start = cpu_to_fdt64(initrd);
+		fdt64_t end = cpu_to_fdt64(initrd + initrd_size);
+
+		ret = set_chosen(dtb, "linux,initrd-start", &start, sizeof(start));
+		if (!ret)
+			ret = set_chosen(dtb, "linux,initrd-end", &end, sizeof(end));
+	}
+	if (!ret && params)
+		ret = set_chosen(dtb, "bootargs", params, strlen(params) + 1);
+	if (!ret)
+		ret = fdt_pack(dtb);
+	if (ret) {
+		errorf(err, errlen, "cannot update /chosen: %s", fdt_strerror(ret));
+		free(dtb);
+		return NULL;
+	}
+	return dtb;
+}
+
 void *loader__read_dtb(struct vm *vm)
 {
 	const struct vm_config *cfg = vm->cfg;
 	void *file = NULL, *dtb = NULL;
-	u64 size, room;
-	int fd, ret;
+	char err[256];
+	u64 size;
+	int fd;
 
 	fd = open_file("--dtb", cfg->dtb, &size);
 	if (fd < 0)
@@ -317,47 +413,10 @@ void *loader__read_dtb(struct vm *vm)
 	}
 	if (read_at("--dtb", cfg->dtb, fd, file, size, 0))
 		goto out;
-	/* The header first: fdt_check_full trusts totalsize only after it. */
-	ret = size < sizeof(struct fdt_header) ? -FDT_ERR_TRUNCATED : fdt_check_header(file);
-	if (!ret && fdt_totalsize(file) > size)
-		ret = -FDT_ERR_TRUNCATED;
-	if (!ret)
-		ret = fdt_check_full(file, size);
-	if (ret) {
-		pr_err("--dtb %s: not a valid device tree blob: %s", cfg->dtb,
-		       ret == -FDT_ERR_BADMAGIC ? "no 0xd00dfeed magic at its start" :
-		       ret == -FDT_ERR_TRUNCATED ? "truncated" : fdt_strerror(ret));
-		goto out;
-	}
-	room = fdt_totalsize(file) + DTB_PATCH_ROOM +
-	       (cfg->params ? strlen(cfg->params) + 1 : 0);
-	dtb = malloc(room);
-	if (!dtb) {
-		pr_err("--dtb %s: %s", cfg->dtb, strerror(ENOMEM));
-		goto out;
-	}
-	/*
-	 * As QEMU's -dtb: the blob is the user's, but the initrd's place is
-	 * only known here, and -p replaces its command line.
-	 */
-	ret = fdt_open_into(file, dtb, room);
-	if (!ret && vm->boot.initrd) {
-		fdt64_t start = cpu_to_fdt64(vm->boot.initrd);
-		fdt64_t end = cpu_to_fdt64(vm->boot.initrd + vm->initrd_size);
-
-		ret = set_chosen(dtb, "linux,initrd-start", &start, sizeof(start));
-		if (!ret)
-			ret = set_chosen(dtb, "linux,initrd-end", &end, sizeof(end));
-	}
-	if (!ret && cfg->params)
-		ret = set_chosen(dtb, "bootargs", cfg->params, strlen(cfg->params) + 1);
-	if (!ret)
-		ret = fdt_pack(dtb);
-	if (ret) {
-		pr_err("--dtb %s: cannot update /chosen: %s", cfg->dtb, fdt_strerror(ret));
-		free(dtb);
-		dtb = NULL;
-	}
+	dtb = loader__patch_dtb(file, size, vm->boot.initrd, vm->initrd_size, cfg->params,
+				err, sizeof(err));
+	if (!dtb)
+		pr_err("--dtb %s: %s", cfg->dtb, err);
 out:
 	free(file);
 	close(fd);

@@ -770,6 +770,17 @@ int loader__load(struct vm *vm) __must_check;
  */
 void *loader__read_dtb(struct vm *vm) __must_check;
 
+/*
+ * Its check and updates, without I/O: the @size bytes at @blob (8-byte
+ * aligned) checked as a whole device tree blob, then a copy of it in a
+ * new buffer with /chosen (made if absent) given linux,initrd-start and
+ * -end for [@initrd, @initrd + @initrd_size) if @initrd is not 0, and
+ * @params as bootargs if not NULL, packed.  NULL with a one-line reason
+ * in @err if it is not a valid blob or cannot take them.
+ */
+void *loader__patch_dtb(const void *blob, u64 size, u64 initrd, u64 initrd_size,
+			const char *params, char *err, size_t errlen) __must_check;
+
 /* ---- the control socket and its commands (control.c) ---------------------- */
 
 /*

@@ -43,6 +43,10 @@ FUZZ_SRCS_loader := vmm/arm64/image.c vmm/gunzip.c vmm/rootfs.c vmm/loader.c vmm
 		    vmm/log.c
 FUZZ_LIBS_loader := -lz -lfdt
 FUZZ_SECONDS_loader ?= 120
+FUZZERS		+= dtb
+FUZZ_SRCS_dtb	:= vmm/loader.c vmm/arm64/image.c vmm/gunzip.c vmm/mmio.c vmm/log.c
+FUZZ_LIBS_dtb	:= -lfdt -lz
+FUZZ_SECONDS_dtb ?= 30
 
 FUZZ_SECONDS	?= 60
 FUZZ_CLANG	?= clang

@@ -549,6 +549,79 @@ START_TEST(read_dtb_refuses_bad_blobs)
 }
 END_TEST
 
+/*
+ * libfdt's fdt_check_full() takes a structure block that is FDT_END
+ * alone; there is no tree in it to boot, nor a root to put /chosen in
+ * (found by fuzz_dtb).
+ */
+START_TEST(patch_dtb_refuses_no_root)
+{
+	u64 aligned[128];
+	u8 *blob = (u8 *)aligned;
+	char why[256];
+
+	small_dtb(blob);
+	((fdt32_t *)(blob + fdt_off_dt_struct(blob)))[0] = cpu_to_fdt32(FDT_END);
+	ck_assert_int_eq(fdt_check_full(blob, fdt_totalsize(blob)), 0);
+	ck_assert_ptr_null(loader__patch_dtb(blob, fdt_totalsize(blob), 0, 0, NULL, why,
+					     sizeof(why)));
+	ck_assert_str_eq(why, "not a valid device tree blob: it has no root node");
+	ck_assert_ptr_null(loader__patch_dtb(blob, fdt_totalsize(blob), LAYOUT_RAM_BASE, 4096,
+					     "quiet", why, sizeof(why)));
+	ck_assert_str_eq(why, "not a valid device tree blob: it has no root node");
+}
+END_TEST
+
+/*
+ * A property's length near 2^32 wraps libfdt 1.6's fdt_next_tag(): back
+ * to the property itself (fdt_check_full() would walk it for ever), or a
+ * few bytes on (it would take a property of 0xfffffffe bytes).  The
+ * loader refuses them (found by fuzz_dtb).
+ */
+START_TEST(patch_dtb_refuses_wrapping_lengths)
+{
+	static const u32 lens[] = { 0xfffffff4, 0xfffffff0, 0xffffffe0, 0xfffffffe, 0x80000000 };
+	u64 aligned[128];
+	u8 *blob = (u8 *)aligned;
+	char why[256];
+	unsigned int i;
+	int prop;
+
+	for (i = 0; i < ARRAY_SIZE(lens); i++) {
+		small_dtb(blob);
+		prop = fdt_first_property_offset(blob, fdt_path_offset(blob, "/chosen"));
+		ck_assert_int_ge(prop, 0);
+		((fdt32_t *)(blob + fdt_off_dt_struct(blob) + prop))[1] = cpu_to_fdt32(lens[i]);
+		ck_assert_ptr_null(loader__patch_dtb(blob, fdt_totalsize(blob), 0, 0, "x", why,
+						     sizeof(why)));
+		ck_assert_str_eq(why, "not a valid device tree blob: FDT_ERR_BADSTRUCTURE");
+	}
+}
+END_TEST
+
+/*
+ * Before version 16 a node's name is its path: libfdt 1.6's
+ * fdt_check_full() dereferences the NULL fdt_get_name() gives for a root
+ * named "" (found by fuzz_dtb).  Refused, with what to do.
+ */
+START_TEST(patch_dtb_refuses_old_versions)
+{
+	u64 aligned[128];
+	u8 *blob = (u8 *)aligned;
+	char why[256];
+
+	small_dtb(blob);
+	((fdt32_t *)blob)[5] = cpu_to_fdt32(15);		/* version */
+	((fdt32_t *)blob)[6] = cpu_to_fdt32(2);		/* last_comp_version */
+	ck_assert_ptr_null(loader__patch_dtb(blob, fdt_totalsize(blob), 0, 0, NULL, why,
+					     sizeof(why)));
+	ck_assert_str_eq(why, "not a valid device tree blob: version 15, older than 16 (dtc -I dtb -O dtb writes a 17)");
+	((fdt32_t *)blob)[5] = cpu_to_fdt32(16);
+	ck_assert_ptr_nonnull(loader__patch_dtb(blob, fdt_totalsize(blob), 0, 0, NULL, why,
+						sizeof(why)));
+}
+END_TEST
+
 Suite *loader_suite(void)
 {
 	Suite *s = suite_create("loader");
@@ -579,5 +652,8 @@ Suite *loader_suite(void)
 	UNIT_TEST_FIXTURE(s, read_dtb_patches_chosen, vm_setup, vm_teardown);
 	UNIT_TEST_FIXTURE(s, read_dtb_as_given, vm_setup, vm_teardown);
 	UNIT_TEST_FIXTURE(s, read_dtb_refuses_bad_blobs, vm_setup, vm_teardown);
+	UNIT_TEST(s, patch_dtb_refuses_no_root);
+	UNIT_TEST(s, patch_dtb_refuses_wrapping_lengths);
+	UNIT_TEST(s, patch_dtb_refuses_old_versions);
 	return s;
 }
