@@ -48,6 +48,29 @@ FUZZ_SRCS_dtb	:= vmm/loader.c vmm/arm64/image.c vmm/gunzip.c vmm/mmio.c vmm/log.
 FUZZ_LIBS_dtb	:= -lfdt -lz
 FUZZ_SECONDS_dtb ?= 30
 
+# the virtio devices, each on both transports under virtio_fuzz.c's guest driver
+FUZZ_VIRTIO_SRCS := tests/fuzz/virtio_fuzz.c devices/virtio/core.c devices/virtio/mmio.c \
+		    devices/virtio/pci.c vmm/mmio.c vmm/pci.c vmm/loop.c vmm/log.c
+FUZZERS		+= virtio_9p
+FUZZ_SRCS_virtio_9p := $(FUZZ_VIRTIO_SRCS) devices/virtio/9p.c devices/9p.c
+FUZZ_LIBS_virtio_9p := -lfdt -pthread
+FUZZERS		+= virtio_blk
+FUZZ_SRCS_virtio_blk := $(FUZZ_VIRTIO_SRCS) devices/virtio/blk.c
+FUZZ_LIBS_virtio_blk := -luring -lfdt -pthread
+FUZZERS		+= virtio_console
+FUZZ_SRCS_virtio_console := $(FUZZ_VIRTIO_SRCS) devices/virtio/console.c vmm/console.c \
+		    vmm/term.c
+FUZZ_LIBS_virtio_console := -lfdt -pthread
+FUZZERS		+= virtio_net
+FUZZ_SRCS_virtio_net := $(FUZZ_VIRTIO_SRCS) devices/virtio/net.c devices/virtio/passt.c \
+		    devices/virtio/vhost.c
+FUZZ_LIBS_virtio_net := -lfdt -pthread
+FUZZERS		+= virtio_rng
+FUZZ_SRCS_virtio_rng := $(FUZZ_VIRTIO_SRCS) devices/virtio/rng.c
+FUZZ_LIBS_virtio_rng := -lfdt -pthread
+# their seed generators share an encoder
+$(patsubst %,$(BUILD)/fuzz-gen/gen_%_corpus,$(filter virtio_%,$(FUZZERS))): tests/fuzz/gen_virtio.h
+
 FUZZ_SECONDS	?= 60
 FUZZ_CLANG	?= clang
 # more libFuzzer options for make fuzz (-jobs=2, -dict=...)
