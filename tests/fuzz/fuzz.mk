@@ -47,6 +47,10 @@ FUZZERS		+= dtb
 FUZZ_SRCS_dtb	:= vmm/loader.c vmm/arm64/image.c vmm/gunzip.c vmm/mmio.c vmm/log.c
 FUZZ_LIBS_dtb	:= -lfdt -lz
 FUZZ_SECONDS_dtb ?= 30
+FUZZERS		+= uart
+FUZZ_SRCS_uart	:= devices/uart8250.c vmm/mmio.c vmm/console.c vmm/term.c vmm/loop.c vmm/log.c
+FUZZ_LIBS_uart	:= -lfdt
+FUZZ_SECONDS_uart ?= 120
 
 # the virtio devices, each on both transports under virtio_fuzz.c's guest driver
 FUZZ_VIRTIO_SRCS := tests/fuzz/virtio_fuzz.c devices/virtio/core.c devices/virtio/mmio.c \
