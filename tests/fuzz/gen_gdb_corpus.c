@@ -41,6 +41,7 @@ enum { FAR_KERNEL, FAR_RAM, FAR_ZERO, FAR_TOP };
 #define R_TCR		(69 + 7)
 #define R_TTBR0		(69 + 8)
 #define R_TTBR1		(69 + 9)
+#define R_ELR		(69 + 2)
 #define R_VBAR		(69 + 11)
 
 static const char *dir;
@@ -487,6 +488,7 @@ static void packets(void)
 	pkt("Z0,ffff800008001008,4");
 	pkt("Z0,ffff000000001008,4");
 	pkt("mffff000000001008,4");
+	pkt("Mffff000000001008,4:1f2003d5");
 	pkt("z0,ffff800008001008,4");
 	pkt("Z0");
 	pkt("Z0,80001000");
@@ -635,7 +637,8 @@ static void exits(void)
 	cmd_reg(0, R_CPSR, 0);
 	pkt("Hc1");
 	pkt("s");
-	cmd_reg(0, R_PC, 0x80008400);
+	cmd_reg(0, R_PC, 0x80008400);		/* the SVC taken: EL0's vector, ELR after it */
+	cmd_reg(0, R_ELR, 0x8000101c);
 	cmd_reg(0, R_CPSR, 0x3c5);
 	cmd_exit(0, X_STEP, FAR_ZERO, 0);
 	pkt("s");
