@@ -48,11 +48,8 @@
 #define RX_QUEUE		0
 #define TX_QUEUE		1
 #define NET_HDR_LEN		sizeof(struct virtio_net_hdr_v1)	/* 12 */
-/*
- * The largest frame, header included: a GSO frame of 64 KiB (the kernel's
- * GSO_MAX_SIZE) behind an Ethernet header with a VLAN tag.
- */
-#define NET_MAX_FRAME		(NET_HDR_LEN + 65536 + 18)
+#define NET_MAX_FRAME		VIRTIO_NET_FRAME_MAX	/* virtio.h's: the header counted */
+_Static_assert(NET_HDR_LEN == 12, "VIRTIO_NET_FRAME_MAX counts a 12-byte header");
 /* receive chains one frame may take with MRG_RXBUF: the largest in 1 KiB ones */
 #define NET_MAX_MERGE		72
 
@@ -109,7 +106,7 @@ struct net {
 	 */
 	u32				in_off, in_len;	/* in_buf[in_off, in_len) */
 	u32				out_len, out_off;
-	u8				in_buf[4 + NET_MAX_FRAME];
+	u8				in_buf[VIRTIO_NET_STREAM_ROOM];
 	u8				out_buf[4 + NET_MAX_FRAME];
 };
 
@@ -538,6 +535,33 @@ static int stream_send(struct net *n, const struct virtq_chain *c)
 	return 0;
 }
 
+ssize_t virtio_net__stream_next(u8 *in, u32 *off, u32 *len, u8 *frame, u32 *bad)
+{
+	u32 have = *len - *off, flen;
+
+	if (have >= 4) {
+		memcpy(&flen, in + *off, 4);
+		flen = be32toh(flen);
+		if (flen < ETH_HLEN || flen > NET_MAX_FRAME - NET_HDR_LEN) {
+			*bad = flen;
+			return -1;
+		}
+		if (have >= 4 + flen) {
+			memset(frame, 0, NET_HDR_LEN);
+			memcpy(frame + NET_HDR_LEN, in + *off + 4, flen);
+			*off += 4 + flen;
+			return NET_HDR_LEN + flen;
+		}
+	}
+	/* room for the rest of this frame at least: one move, not one per frame */
+	if (*off) {
+		memmove(in, in + *off, have);
+		*off = 0;
+		*len = have;
+	}
+	return 0;
+}
+
 /*
  * The next frame from passt into rx_buf, behind a zero header: its length,
  * 0 when no whole frame is in yet, -1 when the stream ended or broke (a
@@ -545,34 +569,20 @@ static int stream_send(struct net *n, const struct virtq_chain *c)
  */
 static ssize_t stream_recv(struct net *n)
 {
-	u32 len, have;
 	ssize_t got;
+	u32 bad;
 
 	for (;;) {
-		have = n->in_len - n->in_off;
-		if (have >= 4) {
-			memcpy(&len, n->in_buf + n->in_off, 4);
-			len = be32toh(len);
-			if (len < ETH_HLEN || len > NET_MAX_FRAME - NET_HDR_LEN) {
-				pr_warn("%s: passt sent a frame of %u bytes: the stream is broken",
-					n->name, len);
-				shutdown(n->fd, SHUT_RDWR);	/* nothing more goes to it either */
-				errno = EPROTO;
-				return -1;
-			}
-			if (have >= 4 + len) {
-				memset(n->rx_buf, 0, NET_HDR_LEN);
-				memcpy(n->rx_buf + NET_HDR_LEN, n->in_buf + n->in_off + 4, len);
-				n->in_off += 4 + len;
-				return NET_HDR_LEN + len;
-			}
+		got = virtio_net__stream_next(n->in_buf, &n->in_off, &n->in_len, n->rx_buf, &bad);
+		if (got < 0) {
+			pr_warn("%s: passt sent a frame of %u bytes: the stream is broken",
+				n->name, bad);
+			shutdown(n->fd, SHUT_RDWR);	/* nothing more goes to it either */
+			errno = EPROTO;
+			return -1;
 		}
-		/* room for the rest of this frame at least: one move, not one per frame */
-		if (n->in_off) {
-			memmove(n->in_buf, n->in_buf + n->in_off, have);
-			n->in_off = 0;
-			n->in_len = have;
-		}
+		if (got)
+			return got;
 		got = read(n->fd, n->in_buf + n->in_len, sizeof(n->in_buf) - n->in_len);
 		if (got < 0 && errno == EINTR)
 			continue;

@@ -319,6 +319,27 @@ int virtio_net__create(struct vm *vm, int fd, const u8 *mac, unsigned int index,
 void virtio_net__destroy(void *state);
 
 /*
+ * The largest frame, its 12-byte virtio-net header included: a GSO frame
+ * of 64 KiB (the kernel's GSO_MAX_SIZE) behind an Ethernet header with a
+ * VLAN tag.  What passt's stream holds of a frame: its length, the frame.
+ */
+#define VIRTIO_NET_FRAME_MAX	(12 + 65536 + 18)
+#define VIRTIO_NET_STREAM_ROOM	(4 + VIRTIO_NET_FRAME_MAX)
+
+/*
+ * passt's stream as the NIC reads it, without the reading (net.c; pure):
+ * each frame after its length, 32 bits big-endian, of ETH_HLEN to
+ * VIRTIO_NET_FRAME_MAX - 12 bytes.  What came in is @in[*@off, *@len), in
+ * VIRTIO_NET_STREAM_ROOM bytes.  A whole frame first: copied to @frame
+ * (VIRTIO_NET_FRAME_MAX bytes) behind a zeroed virtio-net header, *@off
+ * past it, its length with the header returned.  Else 0, what there is
+ * moved to the front (*@off 0) where the frame's rest has room after
+ * *@len: read more there.  A length no Ethernet frame has: -1 with it in
+ * *@bad and nothing moved; the stream cannot be resynchronised.
+ */
+ssize_t virtio_net__stream_next(u8 *in, u32 *off, u32 *len, u8 *frame, u32 *bad);
+
+/*
  * A device's queues in a vhost worker (vhost.c): its device, the features
  * it takes, per queue a call eventfd relayed to the transport and an
  * error eventfd that fails the device.  @running under the device's lock.

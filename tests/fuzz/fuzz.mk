@@ -51,6 +51,12 @@ FUZZERS		+= uart
 FUZZ_SRCS_uart	:= devices/uart8250.c vmm/mmio.c vmm/console.c vmm/term.c vmm/loop.c vmm/log.c
 FUZZ_LIBS_uart	:= -lfdt
 FUZZ_SECONDS_uart ?= 120
+FUZZERS		+= passt
+FUZZ_SRCS_passt	:= devices/virtio/net.c devices/virtio/passt.c devices/virtio/vhost.c \
+		   devices/virtio/core.c devices/virtio/mmio.c devices/virtio/pci.c vmm/mmio.c \
+		   vmm/pci.c vmm/loop.c vmm/log.c
+FUZZ_LIBS_passt	:= -lfdt
+FUZZ_SECONDS_passt ?= 60
 
 # the virtio devices, each on both transports under virtio_fuzz.c's guest driver
 FUZZ_VIRTIO_SRCS := tests/fuzz/virtio_fuzz.c devices/virtio/core.c devices/virtio/mmio.c \
