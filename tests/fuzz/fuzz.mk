@@ -37,7 +37,7 @@ FUZZ_SRCS_options := vmm/options.c vmm/log.c devices/virtio/blk.c devices/virtio
 		     devices/virtio/mmio.c devices/virtio/pci.c devices/virtio/passt.c \
 		     devices/virtio/vhost.c devices/9p.c vmm/loop.c vmm/mmio.c vmm/pci.c
 FUZZ_LIBS_options := -luring -lfdt
-FUZZ_SECONDS_options ?= 40
+FUZZ_SECONDS_options ?= 60
 FUZZERS		+= loader
 FUZZ_SRCS_loader := vmm/arm64/image.c vmm/gunzip.c vmm/rootfs.c vmm/loader.c vmm/mmio.c \
 		    vmm/log.c
