@@ -65,7 +65,7 @@ CFLAGS		+= -isystem $(SYSROOT)/usr/include
 LDFLAGS		+= -L$(SYSROOT)/usr/lib/aarch64-linux-gnu
 endif
 LDFLAGS		+= -static -pthread
-LDLIBS		:= -lfdt -luring -lz
+LDLIBS		:= -lfdt -luring -lz -lcap
 
 # check is a package that provisioning installs, so its flags are resolved
 # by the recipe's shell when it runs (after the .provisioned stamp), never
@@ -88,6 +88,7 @@ PORTABLE_OBJS	+= vmm/gunzip.o
 PORTABLE_OBJS	+= vmm/loader.o
 PORTABLE_OBJS	+= vmm/rootfs.o
 PORTABLE_OBJS	+= vmm/gdb.o
+PORTABLE_OBJS	+= vmm/seccomp.o
 PORTABLE_OBJS	+= vmm/arm64/image.o
 PORTABLE_OBJS	+= vmm/arm64/fdt.o
 PORTABLE_OBJS	+= vmm/arm64/gdb.o
@@ -117,6 +118,8 @@ VMM_OBJS	+= vmm/arm64/kvm.o
 VMM_OBJS	+= vmm/rootfs-init.o
 VMM_OBJS	+= vmm/control.o
 VMM_OBJS	+= vmm/gdb-vm.o
+VMM_OBJS	+= vmm/sandbox.o
+VMM_OBJS	+= vmm/arm64/syscall-names.o
 VMM_OBJS	+= vmm/main.o
 
 UNIT_OBJS	+= $(PORTABLE_OBJS)
@@ -138,6 +141,7 @@ UNIT_OBJS	+= tests/unit/test_pci.o
 UNIT_OBJS	+= tests/unit/test_passt.o
 UNIT_OBJS	+= tests/unit/test_9p.o
 UNIT_OBJS	+= tests/unit/test_ctlproto.o
+UNIT_OBJS	+= tests/unit/test_seccomp.o
 UNIT_OBJS	+= tests/unit/test_gdb.o
 UNIT_OBJS	+= tests/unit/virtio_driver.o
 
@@ -190,8 +194,9 @@ FW_RAW_OBJS	:= $(BUILD)/fw-raw/head.o $(filter-out %/head.o,$(FW_OBJS))
 # resolver for the user-networking test), tcp-bench (TCP request/response
 # and send rate, in the guest and L1), powerkey (the guest's power-button
 # handler for a graceful vmm stop), ctl-raw (raw bytes to the control
-# socket), rsp (a scripted GDB remote-protocol client).
-TOOLS		:= dm-log dns-stub tcp-bench powerkey ctl-raw rsp
+# socket), rsp (a scripted GDB remote-protocol client), runas (a program
+# as another uid).
+TOOLS		:= dm-log dns-stub tcp-bench powerkey ctl-raw rsp runas
 
 .PHONY: all check check-unit check-integration run shell bench install clean \
 	provision provision-kernel

@@ -38,7 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "vmm.h"
+#include "seccomp.h"
 
 #define CTL_MAX_CONNS		4
 #define CTL_MAX_REPLY		(1 << 20)
@@ -231,7 +231,12 @@ static void put_stat(FILE *f, struct vm *vm)
 				" system events, %" PRIu64 " debug, %" PRIu64 " interrupted\n",
 				i, guest, mmio, sys, dbg, intr);
 	}
-	fputs("],\"text\":", f);
+	fputc(']', f);
+	fputc(',', f);
+	sandbox__describe(f, true);
+	if (t)
+		sandbox__describe(t, false);
+	fputs(",\"text\":", f);
 	if (t)
 		fclose(t);
 	ctl_json__put_string(f, text ? text : "");

@@ -107,6 +107,13 @@ static const char usage_tail[] =
 "                          phys on`: physical); breakpoints, watchpoints\n"
 "                          and single-step where the hypervisor has guest\n"
 "                          debug (the kernel's KVM; not vmm.ko)\n"
+"    --no-seccomp          no seccomp filters once the VM is set up (the\n"
+"                          capabilities are dropped all the same)\n"
+"    --sandbox-user <user> as root: become <user> (a name in /etc/passwd,\n"
+"                          or UID[:GID]) once the VM is set up\n"
+"    --debug-forbidden-syscall\n"
+"                          vCPU 0 makes a system call its filter forbids:\n"
+"                          the sandbox's own test (exit 159)\n"
 "    --gdb-wait            with --gdb: hold the guest before its first\n"
 "                          instruction until gdb continues it (use\n"
 "                          hbreak for code the MMU is not yet on for)\n"
@@ -135,14 +142,16 @@ static const char usage_tail[] =
 "    5        stopped by vmm stop (or gdb's kill)\n"
 "    124      --timeout ran out\n"
 "    128+N    stopped by signal N (SIGINT 130, SIGTERM 143, SIGHUP 129);\n"
-"             Ctrl-A x gives 130\n";
+"             Ctrl-A x gives 130\n"
+"    159      a thread made a system call its seccomp filter forbids\n"
+"             (128 + SIGSYS), said on stderr\n";
 
 enum {
 	OPT_NAME = 0x100, OPT_CONSOLE, OPT_IRQCHIP, OPT_DUMP_DTB,
 	OPT_NODEFAULTS, OPT_LOGLEVEL, OPT_DEBUG, OPT_PMU, OPT_KVM_DEV,
 	OPT_TESTDEV, OPT_FIRMWARE_ADDR, OPT_DTB, OPT_NOOP, OPT_UNSUPPORTED,
 	OPT_TRANSPORT, OPT_NO_EVENTFD, OPT_ROOT, OPT_HOSTFS, OPT_TIMEOUT, OPT_CONSOLE_LOG,
-	OPT_GDB, OPT_GDB_WAIT,
+	OPT_GDB, OPT_GDB_WAIT, OPT_NO_SECCOMP, OPT_SANDBOX_USER, OPT_FORBIDDEN_SYSCALL,
 	OPT_DEVICE = 0x1000,	/* + the index of a device with an option */
 };
 
@@ -155,6 +164,9 @@ static const struct option run_options[] = {
 	{ "console-log", required_argument, NULL, OPT_CONSOLE_LOG },
 	{ "gdb",	required_argument, NULL, OPT_GDB },
 	{ "gdb-wait",	no_argument,	   NULL, OPT_GDB_WAIT },
+	{ "no-seccomp",	no_argument,	   NULL, OPT_NO_SECCOMP },
+	{ "sandbox-user", required_argument, NULL, OPT_SANDBOX_USER },
+	{ "debug-forbidden-syscall", no_argument, NULL, OPT_FORBIDDEN_SYSCALL },
 	{ "hostfs",	required_argument, NULL, OPT_HOSTFS },
 	{ "cpus",	required_argument, NULL, 'c' },
 	{ "mem",	required_argument, NULL, 'm' },
@@ -437,6 +449,46 @@ static int parse_addr(const char *s, u64 *addr)
 	return 0;
 }
 
+/*
+ * --sandbox-user: a name /etc/passwd has (read here: a static binary has no
+ * NSS), or UID[:GID] (GID defaulting to UID).  0, or -1.
+ */
+static int parse_user(const char *s, unsigned int *uid, unsigned int *gid)
+{
+	unsigned long u, g;
+	char line[512], *end;
+	FILE *f;
+
+	errno = 0;
+	u = strtoul(s, &end, 10);
+	if (end != s && isdigit((unsigned char)*s)) {
+		g = u;
+		if (*end == ':')
+			g = strtoul(end + 1, &end, 10);
+		if (*end || errno || u > 0xfffffffe || g > 0xfffffffe)
+			return -1;
+		*uid = u;
+		*gid = g;
+		return 0;
+	}
+	f = fopen("/etc/passwd", "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *name = strtok(line, ":"), *uid_s, *gid_s;
+
+		if (!name || strcmp(name, s) || !strtok(NULL, ":") ||
+		    !(uid_s = strtok(NULL, ":")) || !(gid_s = strtok(NULL, ":")))
+			continue;
+		fclose(f);
+		*uid = strtoul(uid_s, NULL, 10);
+		*gid = strtoul(gid_s, NULL, 10);
+		return 0;
+	}
+	fclose(f);
+	return -1;
+}
+
 /* [host:]port with a port from 1 to 65535 (the host is resolved at run time). */
 static bool gdb_addr_valid(const char *s)
 {
@@ -521,6 +573,18 @@ int vm_config__parse(struct vm_config *cfg, int argc, char **argv,
 			break;
 		case OPT_GDB_WAIT:
 			cfg->gdb_wait = true;
+			break;
+		case OPT_NO_SECCOMP:
+			cfg->no_seccomp = true;
+			break;
+		case OPT_SANDBOX_USER:
+			if (parse_user(optarg, &cfg->sandbox_uid, &cfg->sandbox_gid))
+				return errorf(err, errlen, "--sandbox-user %s: expected a user in /etc/passwd, or UID[:GID]",
+					      optarg);
+			cfg->sandbox_user = optarg;
+			break;
+		case OPT_FORBIDDEN_SYSCALL:
+			cfg->forbidden_syscall = true;
 			break;
 		case OPT_ROOT:
 			if (!*optarg)

@@ -22,6 +22,7 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@
 
 #include <vmm/layout.h>
 #include "gdb.h"
+#include "seccomp.h"
 
 #define KICK_SIGNAL		SIGUSR1
 #define KVM_API_VERSION_OK	12
@@ -195,6 +197,13 @@ static void *vcpu_thread(void *arg)
 	sigemptyset(&kick);
 	sigaddset(&kick, KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
+	if (sandbox__enter(SANDBOX_VCPU, name)) {
+		vm__stop(vm, VMM_EXIT_ERROR);
+		goto out;
+	}
+	/* the sandbox's own test: a call no filter allows */
+	if (vm->cfg->forbidden_syscall && vcpu->id == 0)
+		syscall(__NR_acct, NULL);
 
 	for (;;) {
 		/*
@@ -242,6 +251,7 @@ static void *vcpu_thread(void *arg)
 			break;
 		mmio_done = vcpu->run->exit_reason == KVM_EXIT_MMIO;
 	}
+out:
 	pthread_mutex_lock(&vm->pause_lock);
 	vm->alive--;
 	pthread_cond_broadcast(&vm->pause_cond);
@@ -733,6 +743,8 @@ int vm__run(struct vm_config *cfg)
 	pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);	/* the 5 s of a pause */
 	pthread_cond_init(&vm->pause_cond, &cattr);
 	pthread_condattr_destroy(&cattr);
+	/* device threads started during setup wait for its end (sandbox.c) */
+	sandbox__gate_close();
 	mmio_bus__init(&vm->bus);
 	pci__init(&vm->pci);
 	console__init(&vm->console, STDIN_FILENO, STDOUT_FILENO);
@@ -838,8 +850,11 @@ int vm__run(struct vm_config *cfg)
 	term_raw(STDIN_FILENO);
 	pr_info("booting %s with %u vCPUs and %" PRIu64 " MiB", cfg->name,
 		vm->nr_vcpus, vm->ram_size >> 20);
+	if (sandbox__prepare(vm))
+		goto out;
 	vm->run_ns = monotonic_ns();
-	if (start_vcpus(vm) || (cfg->timeout_ns && start_timeout(vm)))
+	if (start_vcpus(vm) || (cfg->timeout_ns && start_timeout(vm)) ||
+	    sandbox__enter(SANDBOX_MAIN, "main"))
 		vm__stop(vm, VMM_EXIT_ERROR);
 	main_loop(vm);
 	control__close(vm);	/* no client waits on a VM that is going */
@@ -851,6 +866,7 @@ int vm__run(struct vm_config *cfg)
 	term_restore();
 	status = vm->status;
 out:
+	sandbox__gate_open(NULL);	/* setup failed: device threads go on, to their end */
 	gdb__close(vm);		/* once no vCPU can take a debug exit */
 	control__close(vm);
 	if (vm->timeout_fd >= 0)

@@ -105,6 +105,10 @@ struct vm_config {
 	const char	*params;	/* appended to the default command line */
 	const char	*root;		/* --root: the guest's root over 9p */
 	const char	*console_log;	/* --console-log: the console kept in a file */
+	const char	*sandbox_user;	/* --sandbox-user, as root: */
+	unsigned int	sandbox_uid, sandbox_gid;
+	bool		no_seccomp;	/* --no-seccomp */
+	bool		forbidden_syscall; /* --debug-forbidden-syscall */
 	const char	*gdb;		/* --gdb [host:]port */
 	bool		gdb_wait;	/* --gdb-wait: stopped until gdb continues */
 	u64		timeout_ns;	/* --timeout: 0 for none */
@@ -610,6 +614,29 @@ int vcpu_arch__get_regs(struct vcpu *vcpu, struct vcpu_regs *r) __must_check;
 /* The guest's virtual counter (CNTVCT), read and set through @vcpu (one for the VM). */
 int vcpu_arch__get_counter(struct vcpu *vcpu, u64 *cnt) __must_check;
 int vcpu_arch__set_counter(struct vcpu *vcpu, u64 cnt) __must_check;
+
+/* ---- the sandbox's gate (seccomp.c; the sandbox itself: sandbox.c) ------- */
+
+/* What a thread does, which says what it may do once the VM is set up. */
+enum sandbox_role {
+	SANDBOX_MAIN,		/* the main loop, and the teardown */
+	SANDBOX_VCPU,		/* KVM_RUN and the MMIO exits' device code */
+	SANDBOX_IO,		/* a virtio-blk disk's io_uring thread */
+	SANDBOX_9P,		/* a virtio-9p share's file server */
+	SANDBOX_NR_ROLES,
+};
+
+/*
+ * Device threads start during setup, with every privilege the vmm has;
+ * each calls sandbox__worker() first thing, which waits until setup is
+ * done (the gate opens) and then enters its role's sandbox.  Without a
+ * closed gate (the unit tests, the fuzz harnesses) it returns at once.
+ */
+void sandbox__gate_close(void);
+/* Let the waiting threads go: into @enter(role) (NULL: no sandbox, setup failed). */
+void sandbox__gate_open(int (*enter)(enum sandbox_role role, const char *name));
+/* On a device thread, first thing: 0, or -errno if its sandbox failed. */
+int sandbox__worker(enum sandbox_role role, const char *name);
 
 /* ---- devices (devices/) ------------------------------------------------- */
 

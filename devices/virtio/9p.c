@@ -110,6 +110,9 @@ static void *worker(void *opaque)
 		{ .fd = d->stop_fd, .events = POLLIN },
 	};
 
+	/* once the VM is set up, this thread's privileges are its role's */
+	if (sandbox__worker(SANDBOX_9P, "9p"))
+		return NULL;
 	for (;;) {
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
 			break;

@@ -520,6 +520,9 @@ static void *io_thread(void *arg)
 	/* signals are the main thread's (its signalfd): never this thread's */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	/* once the VM is set up, this thread's privileges are its role's */
+	if (sandbox__worker(SANDBOX_IO, "io"))
+		return NULL;
 	arm_read(blk, blk->vdev.vqs[0].notify_fd, &blk->notify_buf, TAG_NOTIFY);
 	arm_read(blk, blk->ctl_fd, &blk->ctl_buf, TAG_CTL);
 	for (;;) {

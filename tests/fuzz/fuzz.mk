@@ -32,7 +32,7 @@ FUZZ_SRCS_gdb	:= vmm/gdb.c vmm/arm64/gdb.c vmm/log.c
 
 FUZZERS		+= options
 # the devices with an option of their own, and what they link against
-FUZZ_SRCS_options := vmm/options.c vmm/log.c devices/virtio/blk.c devices/virtio/rng.c \
+FUZZ_SRCS_options := vmm/options.c vmm/log.c vmm/seccomp.c devices/virtio/blk.c devices/virtio/rng.c \
 		     devices/virtio/9p.c devices/virtio/net.c devices/virtio/core.c \
 		     devices/virtio/mmio.c devices/virtio/pci.c devices/virtio/passt.c \
 		     devices/virtio/vhost.c devices/9p.c vmm/loop.c vmm/mmio.c vmm/pci.c
@@ -60,7 +60,7 @@ FUZZ_SECONDS_passt ?= 60
 
 # the virtio devices, each on both transports under virtio_fuzz.c's guest driver
 FUZZ_VIRTIO_SRCS := tests/fuzz/virtio_fuzz.c devices/virtio/core.c devices/virtio/mmio.c \
-		    devices/virtio/pci.c vmm/mmio.c vmm/pci.c vmm/loop.c vmm/log.c
+		    devices/virtio/pci.c vmm/mmio.c vmm/pci.c vmm/loop.c vmm/log.c vmm/seccomp.c
 FUZZERS		+= virtio_9p
 FUZZ_SRCS_virtio_9p := $(FUZZ_VIRTIO_SRCS) devices/virtio/9p.c devices/9p.c
 FUZZ_LIBS_virtio_9p := -lfdt -pthread

@@ -172,6 +172,8 @@ expect_error '--disk /tmp/locked.img,ro: the image is in use'
 expect_status 1
 kill $holder
 wait $holder
+st=$?
+[ $st = 143 ] || { cat /tmp/holder.out; fail "the VM holding the image ended with status $st on SIGTERM, not 143"; }
 rm -f /tmp/locked.img /tmp/empty.img
 
 vmm_run run -k $GUEST_KERNEL --dump-dtb /nonexistent/dir/x.dtb

@@ -104,6 +104,7 @@ static const struct {
 	{ "rootfs",	rootfs_suite },
 	{ "ctlproto",	ctlproto_suite },
 	{ "gdb",	gdb_suite },
+	{ "seccomp",	seccomp_suite },
 };
 
 /* Check gives a result its TCase's name; the suite is the one holding it. */

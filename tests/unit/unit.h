@@ -25,6 +25,7 @@ Suite *passt_suite(void);
 Suite *p9_suite(void);
 Suite *ctlproto_suite(void);
 Suite *gdb_suite(void);
+Suite *seccomp_suite(void);
 
 /*
  * main.c's stand-in for vm__set_memslot(): the last slot mapped (a size of
