@@ -118,17 +118,6 @@ static const char *skip_ws(const char *p)
 	return p;
 }
 
-static int hex_digit(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Where a JSON string's bytes go as it is read: into @out (@cap bytes,
  * NUL-terminated, what fits), compared with @want; either may be NULL.
@@ -191,7 +180,7 @@ static const char *scan_string(const char *p, struct json_sink *s)
 				break;
 			case 'u':
 				for (i = 1, v = 0; i <= 4; i++) {
-					d = hex_digit(p[i]);	/* stops at the NUL */
+					d = hex_digit((unsigned char)p[i]);	/* stops at the NUL */
 					if (d < 0)
 						return NULL;
 					v = v * 16 + d;

@@ -107,16 +107,6 @@ struct gdb {
 
 /* ---- hex ----------------------------------------------------------------- */
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* A hex number of 1 to 16 digits at *@p (which moves past it): 0 or -1. */
 static int get_hex(const char **p, u64 *v)
@@ -125,7 +115,7 @@ static int get_hex(const char **p, u64 *v)
 	int d;
 
 	*v = 0;
-	while ((d = hexval((unsigned char)**p)) >= 0) {
+	while ((d = hex_digit((unsigned char)**p)) >= 0) {
 		if (*p - s == 16)
 			return -1;
 		*v = *v << 4 | d;
@@ -140,9 +130,9 @@ static int get_bytes(const char *p, u8 *out, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		int hi = hexval((unsigned char)p[2 * i]), lo;
+		int hi = hex_digit((unsigned char)p[2 * i]), lo;
 
-		if (hi < 0 || (lo = hexval((unsigned char)p[2 * i + 1])) < 0)
+		if (hi < 0 || (lo = hex_digit((unsigned char)p[2 * i + 1])) < 0)
 			return -1;
 		out[i] = hi << 4 | lo;
 	}
@@ -1357,14 +1347,14 @@ void gdb__input(struct gdb *g, const u8 *buf, size_t len)
 			}
 			break;
 		case RX_CSUM1:
-			v = hexval(c);
+			v = hex_digit(c);
 			g->sum_rx = v < 0 ? 0 : v << 4;
 			g->rx = v < 0 ? RX_IDLE : RX_CSUM2;
 			if (v < 0 && !g->noack)
 				g->send(g->opaque, "-", 1);
 			break;
 		case RX_CSUM2:
-			v = hexval(c);
+			v = hex_digit(c);
 			g->rx = RX_IDLE;
 			if (v < 0 || (g->sum_rx | v) != g->sum) {
 				if (!g->noack)

@@ -44,6 +44,18 @@ enum vmm_status {
 	VMM_EXIT_SIGNAL		= 128,	/* + signal number: stopped by SIGINT/TERM/HUP */
 };
 
+/* The value of the hex digit @c (either case), or -1. */
+static inline int hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* ---- logging (log.c) ---------------------------------------------------- */
 
 enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
