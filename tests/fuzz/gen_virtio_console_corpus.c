@@ -72,6 +72,11 @@ static void device_seeds(void)
 	rx_buffers(s, 16, 1000);
 	backend(s, big, sizeof(big));
 	save(s, "con-input-overflow");
+	/* input takes a receive buffer the driver posted without a notify */
+	begin(s, T_PCI_MSIX | H_BRINGUP, 0, 4);
+	chain(s, RXQ, (struct gseg[]){ { 4, SW, 0 } }, 1, NULL, 0);
+	backend(s, typed, sizeof(typed) - 1);
+	save(s, "con-input-unnotified");
 	/* output posted before DRIVER_OK; buffers the wrong way round */
 	begin(s, T_PCI_INTX, 0, 4);
 	status(s, S_FEATURES);

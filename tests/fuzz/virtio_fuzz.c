@@ -1253,6 +1253,9 @@ static bool op(struct input *in)
 		b = get_bytes(in, n);
 		if (!b)
 			return false;
+		/* console input reaches the device at once, on this thread */
+		if (clean)
+			note_pending();
 		if (vfz_dev.backend)
 			vfz_dev.backend(state, b, n);
 		break;
