@@ -823,9 +823,11 @@ static void check(void)
 	u8 status = __atomic_load_n(&vdev->status, __ATOMIC_ACQUIRE);
 	unsigned int q;
 
-	if (__atomic_load_n(&vdev->failed, __ATOMIC_ACQUIRE) &&
-	    !(status & VIRTIO_CONFIG_S_NEEDS_RESET))
-		vfz_fail("failed, but status 0x%x has no NEEDS_RESET", status);
+	/* 2.1.1: NEEDS_RESET is the device's to set, exactly when it failed */
+	if (__atomic_load_n(&vdev->failed, __ATOMIC_ACQUIRE) !=
+	    !!(status & VIRTIO_CONFIG_S_NEEDS_RESET))
+		vfz_fail("status 0x%x, and the device %s", status,
+			 vdev->failed ? "failed" : "did not fail");
 	for (q = 0; q < vfz_dev.nr_queues; q++)
 		check_queue(q);
 	if (clean)

@@ -78,8 +78,9 @@
  *	used element names a head the driver made available, with no more
  *	bytes than its writable part, and used idx is the device's count;
  *	the device's used idx never runs ahead of what it took from the ring
- *	(nor does it hold more than a ring's worth), a failed device shows
- *	DEVICE_NEEDS_RESET, the interrupt line only ever toggles;
+ *	(nor does it hold more than a ring's worth), the status shows
+ *	DEVICE_NEEDS_RESET exactly when the device failed (the driver cannot
+ *	set it), the interrupt line only ever toggles;
  *	after the input the driver resets the device, which reads status 0,
  *	brings it up again and sends it a good request, which must be served
  *	(the harness's alive()); the device destroyed leaves no fd open.
