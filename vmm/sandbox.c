@@ -335,7 +335,12 @@ int sandbox__prepare(struct vm *vm)
 	unsigned int i;
 	int n;
 
-	sb.seccomp = !cfg->no_seccomp;
+	/*
+	 * Not on vmm.ko yet: under the filters, SMP Linux guests on its nVHE
+	 * path hung in about one boot in three in the test bed (none of three
+	 * without them), cause not yet found.  The capabilities go all the same.
+	 */
+	sb.seccomp = !cfg->no_seccomp && strcmp(vm->dev_path, "/dev/vmm");
 	if (geteuid() == 0 && !strcmp(vm->dev_path, "/dev/vmm"))
 		raise_memlock(vm);
 	if (cfg->sandbox_user && switch_user(cfg))
