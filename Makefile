@@ -143,6 +143,7 @@ UNIT_OBJS	+= tests/unit/test_9p.o
 UNIT_OBJS	+= tests/unit/test_ctlproto.o
 UNIT_OBJS	+= tests/unit/test_seccomp.o
 UNIT_OBJS	+= tests/unit/test_gdb.o
+UNIT_OBJS	+= tests/unit/test_help.o
 UNIT_OBJS	+= tests/unit/virtio_driver.o
 
 ARM_OBJS	:= $(addprefix $(BUILD)/arm64/,$(VMM_OBJS))

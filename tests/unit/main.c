@@ -105,6 +105,7 @@ static const struct {
 	{ "ctlproto",	ctlproto_suite },
 	{ "gdb",	gdb_suite },
 	{ "seccomp",	seccomp_suite },
+	{ "help",	help_suite },
 };
 
 /* Check gives a result its TCase's name; the suite is the one holding it. */

@@ -26,6 +26,7 @@ Suite *p9_suite(void);
 Suite *ctlproto_suite(void);
 Suite *gdb_suite(void);
 Suite *seccomp_suite(void);
+Suite *help_suite(void);
 
 /*
  * main.c's stand-in for vm__set_memslot(): the last slot mapped (a size of
