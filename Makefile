@@ -12,7 +12,14 @@
 #   make shell            an interactive shell in the emulated arm64 host
 #   make bench            micro-benchmarks (instruction counts); BENCH=fw,boot,blk,net,9p
 #                         picks some
-#   make install          PREFIX=/usr/local DESTDIR=
+#   make install          vmm, its man pages, bash completion and the udev rule
+#                         for /dev/vmm under DESTDIR and PREFIX (default
+#                         /usr/local); DKMS=1 the module's source for DKMS too
+#   make uninstall        what install installed (same DESTDIR, PREFIX)
+#   make dkms-install     vmm.ko's source into /usr/src/vmm-VERSION, built and
+#                         installed by DKMS for the running kernel (as root)
+#   make dkms-remove      vmm.ko out of DKMS, and its source
+#   make version          the version (vmm/vmm.h's VMM_VERSION)
 #   make clean
 #
 # Knobs: V=1 (show commands), WERROR=0 (warnings are not errors),
@@ -26,6 +33,14 @@ BUILD		:= build
 VMM_CACHE	?= $(CURDIR)/.cache
 PREFIX		?= /usr/local
 DESTDIR		?=
+BINDIR		?= $(PREFIX)/bin
+MANDIR		?= $(PREFIX)/share/man
+BASHCOMPDIR	?= $(PREFIX)/share/bash-completion/completions
+UDEVRULESDIR	?= $(PREFIX)/lib/udev/rules.d
+# The version, from its one place: vmm/vmm.h's VMM_VERSION (`vmm version`).
+VERSION		:= $(shell sed -n 's/^[#]define VMM_VERSION[[:space:]]*"\(.*\)"/\1/p' vmm/vmm.h)
+# DKMS reads its sources from /usr/src whatever the PREFIX.
+DKMSSRCDIR	:= /usr/src/vmm-$(VERSION)
 WERROR		?= 1
 MODES		?= vhe nvhe vhe-none nvhe-none a72-none vhe-gicv2
 export VMM_CACHE
@@ -200,7 +215,8 @@ FW_RAW_OBJS	:= $(BUILD)/fw-raw/head.o $(filter-out %/head.o,$(FW_OBJS))
 TOOLS		:= dm-log dns-stub tcp-bench powerkey ctl-raw rsp runas
 
 .PHONY: all check check-unit check-integration run shell bench install clean \
-	provision provision-kernel
+	provision provision-kernel uninstall install-dkms-src dkms-install \
+	dkms-remove version
 
 all: $(BUILD)/vmm $(FW_IMAGES) $(FW_RAW_IMAGES) $(BUILD)/vmm.ko $(BUILD)/kmod-test \
 	$(addprefix $(BUILD)/,$(TOOLS))
@@ -351,9 +367,46 @@ include tests/fuzz/fuzz.mk
 
 # ---- install and clean ------------------------------------------------------
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(BUILD)/vmm $(DESTDIR)$(PREFIX)/bin/vmm
+# What install installs, each file under its directory (uninstall's list).
+INSTALLED	:= $(BINDIR)/vmm $(MANDIR)/man1/vmm.1 $(MANDIR)/man4/vmm.4 \
+		   $(BASHCOMPDIR)/vmm $(UDEVRULESDIR)/65-vmm.rules
+# vmm.ko's source as DKMS builds it: kmod/ as the Makefile builds it.
+DKMS_SRCS	:= $(filter-out kmod/%.mod.c,$(KMOD_SRCS)) kmod/Makefile
+
+install: $(BUILD)/vmm $(if $(filter 1,$(DKMS)),install-dkms-src)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man4 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(UDEVRULESDIR)
+	install -m 0755 $(BUILD)/vmm $(DESTDIR)$(BINDIR)/vmm
+	install -m 0644 man/vmm.1 $(DESTDIR)$(MANDIR)/man1/vmm.1
+	install -m 0644 man/vmm.4 $(DESTDIR)$(MANDIR)/man4/vmm.4
+	install -m 0644 completion/vmm.bash $(DESTDIR)$(BASHCOMPDIR)/vmm
+	install -m 0644 kmod/65-vmm.rules $(DESTDIR)$(UDEVRULESDIR)/65-vmm.rules
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+ifeq ($(DKMS),1)
+	rm -rf $(DESTDIR)$(DKMSSRCDIR)
+endif
+
+# The module's source and dkms.conf, its version filled in, for DKMS.
+install-dkms-src:
+	install -d $(DESTDIR)$(DKMSSRCDIR)
+	for f in $(DKMS_SRCS); do \
+		install -D -m 0644 $$f $(DESTDIR)$(DKMSSRCDIR)/$${f#kmod/} || exit; \
+	done
+	sed 's/#MODULE_VERSION#/$(VERSION)/' kmod/dkms.conf > $(DESTDIR)$(DKMSSRCDIR)/dkms.conf
+
+# DKMS builds vmm.ko for the running kernel now and for each one installed
+# later (the kernel's headers must be installed: linux-headers-arm64).
+dkms-install: install-dkms-src
+	dkms install vmm/$(VERSION)
+
+dkms-remove:
+	-dkms remove vmm/$(VERSION) --all
+	rm -rf $(DESTDIR)$(DKMSSRCDIR)
+
+version:
+	@echo $(VERSION)
 
 clean:
 	rm -rf $(BUILD)
