@@ -104,6 +104,7 @@ PORTABLE_OBJS	+= vmm/loader.o
 PORTABLE_OBJS	+= vmm/rootfs.o
 PORTABLE_OBJS	+= vmm/gdb.o
 PORTABLE_OBJS	+= vmm/seccomp.o
+PORTABLE_OBJS	+= vmm/uring.o
 PORTABLE_OBJS	+= vmm/arm64/image.o
 PORTABLE_OBJS	+= vmm/arm64/fdt.o
 PORTABLE_OBJS	+= vmm/arm64/gdb.o

@@ -6,11 +6,14 @@
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
+#include <linux/cdev.h>
 #include <linux/cpuhotplug.h>
+#include <linux/device.h>
 #include <linux/fs.h>
-#include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/preempt.h>
+#include <linux/uidgid.h>
+#include <linux/version.h>
 
 #include <asm/cpufeature.h>
 #include <asm/virt.h>
@@ -20,6 +23,20 @@
 static char *devname = "vmm";
 module_param(devname, charp, 0444);
 MODULE_PARM_DESC(devname, "name of the device under /dev (default vmm)");
+
+/*
+ * Who may open /dev/vmm.  A user who may open it may create VMs that pin
+ * and lock memory charged to them (RLIMIT_MEMLOCK) and run code at EL1:
+ * as /dev/kvm, root's alone unless the administrator says otherwise, here
+ * or by udev (65-vmm.rules gives the kvm group 0660, as Debian's udev
+ * does for /dev/kvm).  Read by devtmpfs when the node is made.
+ */
+static ushort dev_mode = 0600;
+module_param(dev_mode, ushort, 0444);
+MODULE_PARM_DESC(dev_mode, "permissions of the device node, octal (default 0600)");
+static uint dev_group;
+module_param(dev_group, uint, 0444);
+MODULE_PARM_DESC(dev_group, "group ID owning the device node (default 0, root)");
 
 atomic_t vmm_nr_vms = ATOMIC_INIT(0);
 atomic_t vmm_nr_vcpus = ATOMIC_INIT(0);
@@ -131,11 +148,94 @@ static const struct file_operations vmm_dev_fops = {
 	.llseek		= noop_llseek,
 };
 
-static struct miscdevice vmm_misc = {
-	.minor	= MISC_DYNAMIC_MINOR,
-	.fops	= &vmm_dev_fops,
-	.mode	= 0600,
+/*
+ * The device: a class of our own rather than a misc device, since only a
+ * device type can give devtmpfs the node's group (misc devices set its
+ * mode alone).  One minor.
+ */
+static dev_t vmm_devt;
+static struct cdev vmm_cdev;
+static struct class *vmm_class;
+static struct device vmm_device;
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+static char *vmm_devnode(const struct device *dev, umode_t *mode, kuid_t *uid, kgid_t *gid)
+#else
+static char *vmm_devnode(struct device *dev, umode_t *mode, kuid_t *uid, kgid_t *gid)
+#endif
+{
+	if (mode)
+		*mode = dev_mode;
+	if (gid)
+		*gid = KGIDT_INIT(dev_group);
+	return NULL;
+}
+
+static const struct device_type vmm_device_type = {
+	.name		= "vmm",
+	.devnode	= vmm_devnode,
 };
+
+static void vmm_device_release(struct device *dev)
+{
+	/* static: nothing to free */
+}
+
+static int vmm_device_register(void)
+{
+	int ret;
+
+	if (dev_mode & ~0777) {
+		pr_err("dev_mode=%#o: only permission bits (0000-0777) may be given\n", dev_mode);
+		return -EINVAL;
+	}
+	if (!gid_valid(KGIDT_INIT(dev_group))) {
+		pr_err("dev_group=%u is no group ID\n", dev_group);
+		return -EINVAL;
+	}
+	ret = alloc_chrdev_region(&vmm_devt, 0, 1, "vmm");
+	if (ret)
+		return ret;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	vmm_class = class_create("vmm");
+#else
+	vmm_class = class_create(THIS_MODULE, "vmm");
+#endif
+	if (IS_ERR(vmm_class)) {
+		ret = PTR_ERR(vmm_class);
+		goto out_region;
+	}
+	cdev_init(&vmm_cdev, &vmm_dev_fops);
+	vmm_cdev.owner = THIS_MODULE;
+	device_initialize(&vmm_device);
+	vmm_device.devt = vmm_devt;
+	vmm_device.class = vmm_class;
+	vmm_device.type = &vmm_device_type;
+	vmm_device.release = vmm_device_release;
+	ret = dev_set_name(&vmm_device, "%s", devname);
+	if (ret)
+		goto out_put;
+	/* the node appears only once the minor works */
+	ret = cdev_device_add(&vmm_cdev, &vmm_device);
+	if (ret)
+		goto out_put;
+	return 0;
+
+out_put:
+	put_device(&vmm_device);
+	class_destroy(vmm_class);
+out_region:
+	unregister_chrdev_region(vmm_devt, 1);
+	return ret;
+}
+
+static void vmm_device_unregister(void)
+{
+	cdev_device_del(&vmm_cdev, &vmm_device);
+	put_device(&vmm_device);
+	class_destroy(vmm_class);
+	unregister_chrdev_region(vmm_devt, 1);
+}
 
 /* Each CPU's share of the interrupts the module takes, as CPUs come and go. */
 static enum cpuhp_state cpuhp_state, el2_cpuhp_state;
@@ -253,16 +353,16 @@ static int __init vmm_init(void)
 	if (ret < 0)
 		goto out_irqs;
 	cpuhp_state = ret;
-	vmm_misc.name = devname;
 	preempt_notifier_inc();		/* vCPUs follow their threads (run.c) */
-	ret = misc_register(&vmm_misc);
+	ret = vmm_device_register();
 	if (ret) {
 		preempt_notifier_dec();
 		pr_err("cannot register /dev/%s: %d\n", devname, ret);
 		cpuhp_remove_state(cpuhp_state);
 		goto out_irqs;
 	}
-	pr_info("%s host: /dev/%s ready%s\n", nvhe_mode ? "nVHE" : "VHE", devname,
+	pr_info("%s host: /dev/%s (mode %04o, group %u) ready%s\n", nvhe_mode ? "nVHE" : "VHE",
+		devname, dev_mode, dev_group,
 		vmm_vgic_global.usable ? ", with an in-kernel GICv3" : "");
 	return 0;
 
@@ -282,7 +382,7 @@ static void __exit vmm_exit(void)
 	WARN(atomic_read(&vmm_nr_pinned) || atomic_read(&vmm_nr_locked),
 	     "vmm: unloading with %d pages pinned and %d charged to locked_vm\n",
 	     atomic_read(&vmm_nr_pinned), atomic_read(&vmm_nr_locked));
-	misc_deregister(&vmm_misc);
+	vmm_device_unregister();
 	preempt_notifier_dec();
 	cpuhp_remove_state(cpuhp_state);
 	vmm_vgic_exit_global();

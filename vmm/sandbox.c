@@ -3,9 +3,10 @@
  * sandbox.c - least privilege once the VM is set up: every device opened,
  * guest RAM mapped, sockets bound and helpers started.  Then, in order:
  *
- *  1. on vmm.ko as root, RLIMIT_MEMLOCK raised to cover guest RAM (the
- *     module charges the pages it pins to locked_vm; without
- *     CAP_IPC_LOCK the limit is what counts);
+ *  1. on vmm.ko, RLIMIT_MEMLOCK raised to cover guest RAM (the module
+ *     charges the pages it pins to locked_vm; without CAP_IPC_LOCK the
+ *     limit is what counts): by root, or by anyone up to the hard limit,
+ *     with a warning if that is short;
  *  2. with --sandbox-user, as root: the supplementary groups dropped, then
  *     the user's gid and uid, for every thread (glibc's setxid broadcast),
  *     which also empties every capability set;
@@ -26,8 +27,9 @@
  * filters): for debugging, or a kernel whose calls differ.
  *
  * io_uring submissions are not system calls: a filter does not see what
- * a ring does (its restriction to the operations blk.c submits,
- * IORING_REGISTER_RESTRICTIONS, is still to come).
+ * a ring does.  Each ring is restricted instead (uring.c): virtio-blk's
+ * may readv, writev and fdatasync its image and read its two eventfds,
+ * nothing else, on no other file, and the restrictions cannot be undone.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -297,22 +299,32 @@ int sandbox__enter(enum sandbox_role role, const char *name)
 
 /* ---- once set up -------------------------------------------------------------- */
 
-/* RAM and the flash, and room for the module's own structures. */
+/*
+ * vmm.ko charges every guest page it pins to RLIMIT_MEMLOCK: RAM and the
+ * flash, and room for the module's own structures.  Root raises the
+ * limit; anyone else up to the hard limit, and hears if that falls short
+ * (the guest would fail when it touches the page past it).
+ */
 static void raise_memlock(struct vm *vm)
 {
 	u64 need = vm->ram_size + (64ULL << 20);
 	struct rlimit rl;
 
-	if (getrlimit(RLIMIT_MEMLOCK, &rl) || (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur >= need))
-		return;
-	if (rl.rlim_cur == RLIM_INFINITY)
+	if (getrlimit(RLIMIT_MEMLOCK, &rl) || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= need)
 		return;
 	rl.rlim_cur = need;
-	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need)
-		rl.rlim_max = need;
-	if (setrlimit(RLIMIT_MEMLOCK, &rl))
-		pr_warn("sandbox: cannot raise RLIMIT_MEMLOCK to %llu MiB for vmm.ko: %s",
-			(unsigned long long)need >> 20, strerror(errno));
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+		if (geteuid() == 0)
+			rl.rlim_max = need;
+		else
+			rl.rlim_cur = rl.rlim_max;
+	}
+	if (setrlimit(RLIMIT_MEMLOCK, &rl) || rl.rlim_cur < need)
+		pr_warn("sandbox: vmm.ko counts guest RAM as locked memory: %llu MiB needed, "
+			"RLIMIT_MEMLOCK allows %llu MiB (raise 'ulimit -l')",
+			(unsigned long long)need >> 20,
+			(unsigned long long)(getrlimit(RLIMIT_MEMLOCK, &rl) ? 0 : rl.rlim_cur >> 20));
 }
 
 static int switch_user(const struct vm_config *cfg)
@@ -335,13 +347,8 @@ int sandbox__prepare(struct vm *vm)
 	unsigned int i;
 	int n;
 
-	/*
-	 * Not on vmm.ko yet: under the filters, SMP Linux guests on its nVHE
-	 * path hung in about one boot in three in the test bed (none of three
-	 * without them), cause not yet found.  The capabilities go all the same.
-	 */
-	sb.seccomp = !cfg->no_seccomp && strcmp(vm->dev_path, "/dev/vmm");
-	if (geteuid() == 0 && !strcmp(vm->dev_path, "/dev/vmm"))
+	sb.seccomp = !cfg->no_seccomp;
+	if (!strcmp(vm->dev_path, "/dev/vmm"))
 		raise_memlock(vm);
 	if (cfg->sandbox_user && switch_user(cfg))
 		return -1;

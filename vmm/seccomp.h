@@ -39,6 +39,17 @@ int seccomp__build(const struct seccomp_policy *pol, struct sock_filter *out, si
 /* no_new_privs, then the filter, on the calling thread: 0 or -errno. */
 int seccomp__install(const struct sock_filter *f, size_t n);
 
+/*
+ * io_uring: what a ring submits is not a system call, so no filter sees
+ * it.  A ring made here may run only @ops (IORING_OP_*), only on the
+ * files @fds (each SQE names one by its index in @fds, IOSQE_FIXED_FILE
+ * set), and no register call may change that later.  0 or -errno.
+ * (uring.c)
+ */
+struct io_uring;
+int uring__init_restricted(struct io_uring *ring, unsigned int entries, const int *fds,
+			   unsigned int nr_fds, const u8 *ops, unsigned int nr_ops);
+
 /* Once the VM is set up (main thread): the user switch, filters built, the gate open. */
 int sandbox__prepare(struct vm *vm);
 /* Enter @role's sandbox on the calling thread (@name for messages): 0 or -errno. */

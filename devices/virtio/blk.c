@@ -11,6 +11,8 @@
  * with one io_uring_enter, and as many are in flight as the guest posts.
  * A FLUSH is an fdatasync through the ring, completed to the guest only
  * when it has returned: a write the guest saw flushed is on stable storage.
+ * The ring may read, write and fdatasync its three files and nothing else
+ * (ring_init()): what it submits is beyond any seccomp filter.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +36,7 @@
 #include <linux/virtio_blk.h>
 #include <linux/virtio_ids.h>
 
+#include "../../vmm/seccomp.h"
 #include "virtio.h"
 
 #define BLK_QUEUE_SIZE		256
@@ -47,6 +50,9 @@
 /* io_uring user_data of what is not a request */
 #define TAG_NOTIFY		1
 #define TAG_CTL			2
+
+/* the ring's files, by their index in its file table */
+enum { FILE_IMAGE, FILE_NOTIFY, FILE_CTL, NR_FILES };
 
 /* SYNC: serve the queue, acknowledged once nothing is in flight (blk_quiesce()) */
 enum blk_cmd { BLK_CMD_NONE, BLK_CMD_START, BLK_CMD_RESET, BLK_CMD_STOP, BLK_CMD_SYNC };
@@ -186,6 +192,39 @@ static void advance(struct blk_req *r, u64 n)
 }
 
 /*
+ * The I/O thread's ring, which may do what this file submits and no
+ * more: readv, writev, fdatasync, the eventfds' reads, on its own files.
+ * Its image is an open file of its own (the same inode, through
+ * /proc/self/fd): the kernel lets a ring's files go only when it tears
+ * the ring down, after the vmm has gone, and the image's lock must not
+ * outlive the vmm; it is blk->fd's, which the vmm's end closes.
+ */
+static int ring_init(struct blk *blk)
+{
+	static const u8 ops[] = {
+		IORING_OP_READV, IORING_OP_WRITEV, IORING_OP_FSYNC, IORING_OP_READ,
+	};
+	int fds[NR_FILES] = {
+		[FILE_NOTIFY] = blk->vdev.vqs[0].notify_fd,
+		[FILE_CTL] = blk->ctl_fd,
+	};
+	int flags = fcntl(blk->fd, F_GETFL);
+	char path[32];
+	int ret;
+
+	if (flags < 0)
+		return -errno;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", blk->fd);
+	fds[FILE_IMAGE] = open(path, (flags & (O_ACCMODE | O_DIRECT)) | O_CLOEXEC);
+	if (fds[FILE_IMAGE] < 0)
+		return -errno;
+	ret = uring__init_restricted(&blk->ring, BLK_RING_ENTRIES, fds, NR_FILES, ops,
+				     ARRAY_SIZE(ops));
+	close(fds[FILE_IMAGE]);		/* the ring holds it */
+	return ret;
+}
+
+/*
  * A free submission entry.  The ring has twice the entries that can be
  * outstanding (every request slot, the two eventfd reads), so a full
  * queue only needs submitting; if the kernel refuses that for now (it
@@ -255,7 +294,8 @@ static void submit_flush(struct blk *blk, struct blk_req *r)
 {
 	struct io_uring_sqe *sqe = get_sqe(blk);
 
-	io_uring_prep_fsync(sqe, blk->fd, IORING_FSYNC_DATASYNC);
+	io_uring_prep_fsync(sqe, FILE_IMAGE, IORING_FSYNC_DATASYNC);
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
 	io_uring_sqe_set_data(sqe, r);
 }
 
@@ -269,14 +309,15 @@ static void submit_rw(struct blk *blk, struct blk_req *r)
 	}
 	sqe = get_sqe(blk);
 	if (r->type == VIRTIO_BLK_T_IN)
-		io_uring_prep_readv(sqe, blk->fd, r->iov, r->niov, r->off + r->done);
+		io_uring_prep_readv(sqe, FILE_IMAGE, r->iov, r->niov, r->off + r->done);
 	else
 		/*
 		 * 5.2.6: without VIRTIO_BLK_F_FLUSH the driver has no flush to
 		 * ask for, so a completed write must be durable already.
 		 */
-		io_uring_prep_writev2(sqe, blk->fd, r->iov, r->niov, r->off + r->done,
+		io_uring_prep_writev2(sqe, FILE_IMAGE, r->iov, r->niov, r->off + r->done,
 				      blk->write_through ? RWF_DSYNC : 0);
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
 	io_uring_sqe_set_data(sqe, r);
 }
 
@@ -475,11 +516,12 @@ static void serve_queue(struct blk *blk)
  * are blocking (io_uring completes a read of a non-blocking file with
  * -EAGAIN instead of waiting for it).
  */
-static void arm_read(struct blk *blk, int fd, u64 *buf, u64 tag)
+static void arm_read(struct blk *blk, int file, u64 *buf, u64 tag)
 {
 	struct io_uring_sqe *sqe = get_sqe(blk);
 
-	io_uring_prep_read(sqe, fd, buf, sizeof(*buf), 0);
+	io_uring_prep_read(sqe, file, buf, sizeof(*buf), 0);
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
 	io_uring_sqe_set_data64(sqe, tag);
 }
 
@@ -523,8 +565,8 @@ static void *io_thread(void *arg)
 	/* once the VM is set up, this thread's privileges are its role's */
 	if (sandbox__worker(SANDBOX_IO, "io"))
 		return NULL;
-	arm_read(blk, blk->vdev.vqs[0].notify_fd, &blk->notify_buf, TAG_NOTIFY);
-	arm_read(blk, blk->ctl_fd, &blk->ctl_buf, TAG_CTL);
+	arm_read(blk, FILE_NOTIFY, &blk->notify_buf, TAG_NOTIFY);
+	arm_read(blk, FILE_CTL, &blk->ctl_buf, TAG_CTL);
 	for (;;) {
 		/* -EINTR and the like: look at the ring again either way */
 		io_uring_submit_and_wait(&blk->ring, 1);
@@ -534,11 +576,10 @@ static void *io_thread(void *arg)
 
 			n++;
 			if (tag == TAG_NOTIFY) {
-				arm_read(blk, blk->vdev.vqs[0].notify_fd,
-					 &blk->notify_buf, TAG_NOTIFY);
+				arm_read(blk, FILE_NOTIFY, &blk->notify_buf, TAG_NOTIFY);
 				serve_queue(blk);
 			} else if (tag == TAG_CTL) {
-				arm_read(blk, blk->ctl_fd, &blk->ctl_buf, TAG_CTL);
+				arm_read(blk, FILE_CTL, &blk->ctl_buf, TAG_CTL);
 				take_command(blk);
 			} else {
 				finish_request(blk, (struct blk_req *)(uintptr_t)tag, cqe->res);
@@ -821,7 +862,7 @@ static int blk_init(struct vm *vm, const char *arg, void **state)
 		ret = -errno;
 		goto out;
 	}
-	ret = io_uring_queue_init(BLK_RING_ENTRIES, &blk->ring, 0);
+	ret = ring_init(blk);
 	if (ret) {
 		pr_err("--disk %s: io_uring: %s", arg, strerror(-ret));
 		ret = -DEVICE_EREPORTED;

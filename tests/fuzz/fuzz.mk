@@ -32,7 +32,7 @@ FUZZ_SRCS_gdb	:= vmm/gdb.c vmm/arm64/gdb.c vmm/log.c
 
 FUZZERS		+= options
 # the devices with an option of their own, and what they link against
-FUZZ_SRCS_options := vmm/options.c vmm/log.c vmm/seccomp.c devices/virtio/blk.c devices/virtio/rng.c \
+FUZZ_SRCS_options := vmm/options.c vmm/log.c vmm/seccomp.c vmm/uring.c devices/virtio/blk.c devices/virtio/rng.c \
 		     devices/virtio/9p.c devices/virtio/net.c devices/virtio/core.c \
 		     devices/virtio/mmio.c devices/virtio/pci.c devices/virtio/passt.c \
 		     devices/virtio/vhost.c devices/9p.c vmm/loop.c vmm/mmio.c vmm/pci.c
@@ -69,7 +69,7 @@ FUZZ_SRCS_virtio_9p := $(FUZZ_VIRTIO_SRCS) devices/virtio/9p.c devices/9p.c
 FUZZ_LIBS_virtio_9p := -lfdt -pthread
 FUZZ_SECONDS_virtio_9p ?= 360
 FUZZERS		+= virtio_blk
-FUZZ_SRCS_virtio_blk := $(FUZZ_VIRTIO_SRCS) devices/virtio/blk.c
+FUZZ_SRCS_virtio_blk := $(FUZZ_VIRTIO_SRCS) devices/virtio/blk.c vmm/uring.c
 FUZZ_LIBS_virtio_blk := -luring -lfdt -pthread
 FUZZ_SECONDS_virtio_blk ?= 900
 FUZZERS		+= virtio_console

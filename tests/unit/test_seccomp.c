@@ -4,7 +4,8 @@
  * each test forks a child that installs a filter for this machine's own
  * architecture and makes one system call; the parent reads how the child
  * ended (an exit status, or killed by SIGSYS, the filter's trap with no
- * handler).
+ * handler).  And io_uring's restrictions (uring.c), which a filter cannot
+ * see past: a ring that may only read its one file.
  */
 #include <errno.h>
 #include <signal.h>
@@ -15,6 +16,9 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+
+#include <fcntl.h>
+#include <liburing.h>
 
 #include <linux/audit.h>
 #include <linux/seccomp.h>
@@ -192,6 +196,72 @@ START_TEST(seccomp_build_bounds)
 }
 END_TEST
 
+/* ---- io_uring ------------------------------------------------------------ */
+
+/* Submit @sqe's one request on @ring and wait: its result. */
+static int uring_one(struct io_uring *ring)
+{
+	struct io_uring_cqe *cqe;
+	int res;
+
+	ck_assert_int_eq(io_uring_submit(ring), 1);
+	ck_assert_int_eq(io_uring_wait_cqe(ring, &cqe), 0);
+	res = cqe->res;
+	io_uring_cqe_seen(ring, cqe);
+	return res;
+}
+
+START_TEST(uring_restricted)
+{
+	static const u8 ops[] = { IORING_OP_READ };
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	char buf[8] = "";
+	int p[2], other[2];
+
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(pipe(other), 0);
+	ck_assert_int_eq(write(p[1], "ab", 2), 2);
+	ck_assert_int_eq(write(other[1], "cd", 2), 2);
+	ck_assert_int_eq(uring__init_restricted(&ring, 4, &p[0], 1, ops, ARRAY_SIZE(ops)), 0);
+
+	/* an allowed operation on the ring's file: done */
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_read(sqe, 0, buf, 1, 0);
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
+	ck_assert_int_eq(uring_one(&ring), 1);
+	ck_assert_int_eq(buf[0], 'a');
+	/* the same on a file named by its descriptor, not the table */
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_read(sqe, other[0], buf, 1, 0);
+	ck_assert_int_eq(uring_one(&ring), -EACCES);
+	/* another operation on the ring's file */
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_write(sqe, 0, "x", 1, 0);
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
+	ck_assert_int_eq(uring_one(&ring), -EACCES);
+	/* an open: no new files */
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_openat(sqe, AT_FDCWD, "/etc/passwd", O_RDONLY, 0);
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
+	ck_assert_int_eq(uring_one(&ring), -EACCES);
+	/* and no change to the table or the rules afterwards */
+	ck_assert_int_eq(io_uring_register_files_update(&ring, 0, &other[0], 1), -EACCES);
+	ck_assert_int_eq(syscall(__NR_io_uring_register, ring.ring_fd,
+				 IORING_REGISTER_RESTRICTIONS, NULL, 0), -1);
+	ck_assert_int_eq(errno, EACCES);
+	/* the pipe still holds what the refused requests did not take */
+	ck_assert_int_eq(read(other[0], buf, 2), 2);
+	ck_assert_int_eq(read(p[0], buf, 1), 1);
+	ck_assert_int_eq(buf[0], 'b');
+	io_uring_queue_exit(&ring);
+	close(p[0]);
+	close(p[1]);
+	close(other[0]);
+	close(other[1]);
+}
+END_TEST
+
 Suite *seccomp_suite(void)
 {
 	Suite *s = suite_create("seccomp");
@@ -203,5 +273,6 @@ Suite *seccomp_suite(void)
 	UNIT_TEST(s, seccomp_refused_with_errno);
 	UNIT_TEST(s, seccomp_other_arch_killed);
 	UNIT_TEST(s, seccomp_build_bounds);
+	UNIT_TEST(s, uring_restricted);
 	return s;
 }
