@@ -4,7 +4,7 @@
 # the share; L1 then sees every change, each new file tester's (the guest's
 # chown changes nothing), no setuid bit, no device node, and nothing written
 # outside the share through a symlink.
-# modes: vhe vhe-none
+# modes: vhe
 # timeout: 120
 . /tests/lib.sh
 

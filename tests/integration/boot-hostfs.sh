@@ -9,7 +9,7 @@
 # from nothing, with no script: a shell on the console, which the test
 # talks to; and --root with --initrd, and with a kernel that is not Linux:
 # refused.
-# modes: vhe vhe-none
+# modes: vhe
 # timeout: 180
 . /tests/lib.sh
 

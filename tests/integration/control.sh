@@ -11,7 +11,7 @@
 # socket that list removes and a new VM of that name replaces; commands
 # for a VM that is not there; --timeout (exit 124, the vCPUs' registers on
 # stderr) and --console-log.
-# modes: vhe vhe-none nvhe-none
+# modes: vhe vhe-none
 # timeout: 180
 . /tests/lib.sh
 

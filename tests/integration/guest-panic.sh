@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # guest-panic.sh - a guest kernel panic (panic=-1 resets) and a guest reboot
 # end vmm with the reset status 3, distinct from a poweroff's 0.
-# modes: vhe nvhe vhe-none nvhe-none
+# modes: vhe vhe-none
 # timeout: 150
 . /tests/lib.sh
 

@@ -64,13 +64,14 @@ expect_output "^guest-fetched: $want 1048576\$" "the file from L1"
 echo "host port 8022 -> guest port 8000: $got"
 pidof passt && fail "passt outlived its VM"
 
-# The default NIC: through passt where it is on PATH ...
-vmm_run run -k $GUEST_KERNEL -i $GUEST_INITRD -m 128 --loglevel info -p "quiet vmmtest=poweroff"
+# The default NIC, whatever the guest (a payload here: no boot to wait
+# for): through passt where it is on PATH ...
+vmm_run run -k /firmware/psci.img -c 2 -m 64 --loglevel info
 expect_status 0
 expect_output "^vmm: virtio-net eth0: passt \(pid [0-9]+\)" "the default NIC"
 # ... none where it is not, saying why ...
-env PATH=/bin vmm run -k $GUEST_KERNEL -i $GUEST_INITRD -m 128 --loglevel info \
-	-p "quiet vmmtest=poweroff" < /dev/null > /tmp/nopasst.out 2>&1
+env PATH=/bin vmm run -k /firmware/psci.img -c 2 -m 64 --loglevel info \
+	< /dev/null > /tmp/nopasst.out 2>&1
 status=$?
 tr -d '\r' < /tmp/nopasst.out > $out
 cat $out
@@ -78,8 +79,7 @@ expect_status 0
 expect_output "^vmm: no network: passt is not installed \(apt install passt\)" "why no NIC"
 grep -q "virtio-net" $out && fail "a NIC without passt"
 # ... and none with --nodefaults
-vmm_run run -k $GUEST_KERNEL -i $GUEST_INITRD -m 128 --loglevel info --nodefaults \
-	-p "console=ttyS0 quiet vmmtest=poweroff"
+vmm_run run -k /firmware/psci.img -c 2 -m 64 --loglevel info --nodefaults
 expect_status 0
 grep -q "virtio-net" $out && fail "a NIC with --nodefaults"
 ! on_vmm_ko || expect_no_vm_left 5
