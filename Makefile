@@ -186,6 +186,12 @@ FIRMWARE	+= flash
 FIRMWARE	+= hostile
 FIRMWARE	+= irqstorm
 FIRMWARE	+= gdb
+FIRMWARE	+= abuse
+
+# A payload of more than one file: its other objects, FW_OBJS_<name>.
+FW_OBJS_abuse	+= firmware/abuse/hyp.o
+FW_OBJS_abuse	+= firmware/abuse/virtio.o
+FW_OBJS_abuse	+= firmware/abuse/pci.o
 
 
 
@@ -297,7 +303,8 @@ $(BUILD)/fw/%.o: %.S $(BUILD)/firmware/asm-offsets.h | $(BUILD)/.provisioned
 	$(Q)$(CC) $(FW_CFLAGS) -c -o $@ $<
 
 .SECONDEXPANSION:
-$(BUILD)/firmware/%.elf: $(FW_OBJS) $(BUILD)/fw/firmware/$$*/$$*.o firmware/lib/image.lds
+$(BUILD)/firmware/%.elf: $(FW_OBJS) $(BUILD)/fw/firmware/$$*/$$*.o \
+		$$(addprefix $(BUILD)/fw/,$$(FW_OBJS_$$*)) firmware/lib/image.lds
 	$(msg) FWLD $@
 	$(Q)$(CC) $(FW_CFLAGS) $(FW_LDFLAGS) -Wl,-T,firmware/lib/image.lds \
 		-o $@ $(filter %.o,$^)
@@ -325,6 +332,8 @@ $(BUILD)/firmware/%.bin: $(BUILD)/firmware-raw/%.elf
 .PRECIOUS: $(BUILD)/firmware/%.elf $(BUILD)/firmware-raw/%.elf $(BUILD)/fw/%.o
 
 -include $(ARM_OBJS:.o=.d) $(HOST_OBJS:.o=.d) $(FW_OBJS:.o=.d) $(FW_RAW_OBJS:.o=.d)
+-include $(foreach p,$(FIRMWARE),$(BUILD)/fw/firmware/$(p)/$(p).d \
+	   $(addprefix $(BUILD)/fw/,$(FW_OBJS_$(p):.o=.d)))
 
 # ---- tests ------------------------------------------------------------------
 
