@@ -218,8 +218,8 @@ FW_RAW_OBJS	:= $(BUILD)/fw-raw/head.o $(filter-out %/head.o,$(FW_OBJS))
 # and send rate, in the guest and L1), powerkey (the guest's power-button
 # handler for a graceful vmm stop), ctl-raw (raw bytes to the control
 # socket), rsp (a scripted GDB remote-protocol client), runas (a program
-# as another uid).
-TOOLS		:= dm-log dns-stub tcp-bench powerkey ctl-raw rsp runas
+# as another uid), ioctl-fuzz (random KVM ioctls against vmm.ko and KVM).
+TOOLS		:= dm-log dns-stub tcp-bench powerkey ctl-raw rsp runas ioctl-fuzz
 
 .PHONY: all check check-unit check-integration run shell bench install clean \
 	provision provision-kernel uninstall install-dkms-src dkms-install \

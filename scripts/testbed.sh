@@ -153,6 +153,7 @@ mk_host_initrd() {
 	[ -f "$build/ctl-raw" ] && cp "$build/ctl-raw" "$root/bin/ctl-raw"
 	[ -f "$build/rsp" ] && cp "$build/rsp" "$root/bin/rsp"
 	[ -f "$build/runas" ] && cp "$build/runas" "$root/bin/runas"
+	[ -f "$build/ioctl-fuzz" ] && cp "$build/ioctl-fuzz" "$root/bin/ioctl-fuzz"
 	# the payloads, and their ELF files (full DWARF) for gdb in L1
 	for f in "$build"/firmware/*.img "$build"/firmware/*.bin "$build"/firmware/*.elf; do
 		[ -f "$f" ] && cp "$f" "$root/firmware/"
