@@ -3,7 +3,8 @@
 # vmm - an arm64 virtual machine monitor and its hypervisor module.
 #
 #   make                  build/vmm (static aarch64), build/vmm.ko, build/firmware/
-#   make check            unit tests, the fuzz corpora, then integration tests in the test bed
+#   make check            unit tests, the install checks, the fuzz corpora, then
+#                         integration tests in the test bed
 #   make check-unit       unit tests only (native, seconds)
 #   make check-fuzz       the fuzz harnesses over their seed corpora (ASan, UBSan)
 #   make fuzz             the fuzz harnesses with libFuzzer, FUZZ_SECONDS each (clang)
@@ -19,6 +20,7 @@
 #   make dkms-install     vmm.ko's source into /usr/src/vmm-VERSION, built and
 #                         installed by DKMS for the running kernel (as root)
 #   make dkms-remove      vmm.ko out of DKMS, and its source
+#   make check-install    make install into a scratch directory, checked
 #   make version          the version (vmm/vmm.h's VMM_VERSION)
 #   make clean
 #
@@ -223,7 +225,7 @@ TOOLS		:= dm-log dns-stub tcp-bench powerkey ctl-raw rsp runas ioctl-fuzz
 
 .PHONY: all check check-unit check-integration run shell bench install clean \
 	provision provision-kernel uninstall install-dkms-src dkms-install \
-	dkms-remove version
+	dkms-remove check-install version
 
 all: $(BUILD)/vmm $(FW_IMAGES) $(FW_RAW_IMAGES) $(BUILD)/vmm.ko $(BUILD)/kmod-test \
 	$(addprefix $(BUILD)/,$(TOOLS))
@@ -342,6 +344,7 @@ $(BUILD)/firmware/%.bin: $(BUILD)/firmware-raw/%.elf
 check:
 	$(Q)rm -rf $(BUILD)/results
 	-$(Q)$(MAKE) --no-print-directory check-unit
+	-$(Q)$(MAKE) --no-print-directory check-install
 	-$(Q)$(MAKE) --no-print-directory check-fuzz
 	-$(Q)$(MAKE) --no-print-directory check-integration
 	$(Q)scripts/summary.sh $(BUILD)/results
@@ -414,6 +417,16 @@ dkms-install: install-dkms-src
 dkms-remove:
 	-dkms remove vmm/$(VERSION) --all
 	rm -rf $(DESTDIR)$(DKMSSRCDIR)
+
+# make install into a scratch directory, checked (tests/install.sh); one
+# result line per check in $(BUILD)/results/install.txt.
+check-install:
+	$(Q)mkdir -p $(BUILD)/results
+	$(Q)if $(MAKE) --no-print-directory $(BUILD)/vmm provision-kernel; then \
+		tests/install.sh $(BUILD) $(BUILD)/results/install.txt; \
+	else \
+		echo "FAIL install-build: vmm did not build" > $(BUILD)/results/install.txt; false; \
+	fi
 
 version:
 	@echo $(VERSION)

@@ -25,11 +25,11 @@ mkdir -p "$cache"
 
 die() { echo "provision: $*" >&2; exit 1; }
 
-# Host packages.  check, libfdt and liburing serve the native unit tests;
-# on an arm64 host the static libraries are native too and there is no
-# sysroot.
+# Host packages.  check, libfdt and liburing serve the native unit tests,
+# man-db make check-install's rendering of the man pages; on an arm64 host
+# the static libraries are native too and there is no sysroot.
 host_pkgs="make gcc pkg-config qemu-system-arm cpio device-tree-compiler
-	e2fsprogs check libfdt-dev libsubunit-dev zlib1g-dev liburing-dev"
+	e2fsprogs check libfdt-dev libsubunit-dev zlib1g-dev liburing-dev man-db"
 sysroot_pkgs="libfdt-dev liburing-dev libcap-dev zlib1g-dev"
 if [ "$(uname -m)" = aarch64 ]; then
 	host_pkgs="$host_pkgs libcap-dev"
