@@ -361,10 +361,15 @@ static void ptimer_update(struct vmm_vcpu *vcpu)
 	level = on && cval <= now;
 	if (smp_load_acquire(&vcpu->vm->vgic.initialised))
 		vmm_vgic_inject(vcpu->vm, vcpu, vcpu->timer.pirq, level);
+	/*
+	 * At most an hour ahead: a deadline centuries away would overflow
+	 * the nanoseconds; the expiry looks again and re-arms.
+	 */
 	if (on && !level)
 		hrtimer_start(&vcpu->timer.ptimer,
-			      ns_to_ktime(mul_u64_u32_div(cval - now, NSEC_PER_SEC,
-							  arch_timer_get_cntfrq())),
+			      ns_to_ktime(mul_u64_u32_div(min_t(u64, cval - now,
+								3600ULL * arch_timer_get_cntfrq()),
+							  NSEC_PER_SEC, arch_timer_get_cntfrq())),
 			      HRTIMER_MODE_REL_HARD);
 	else
 		hrtimer_try_to_cancel(&vcpu->timer.ptimer);

@@ -53,6 +53,18 @@ static int handle_fp(struct vmm_vcpu *vcpu)
 	return VMM_RESUME;			/* ELR is at the instruction */
 }
 
+/*
+ * Features the guest is not given, whose instructions trap here: pointer
+ * authentication's PAC/AUT instructions (HCR_EL2.API clear; its key
+ * registers trap as system registers, HCR_EL2.APK), SVE's and SME's.
+ * UNDEF, as on a CPU without them and as KVM does; nothing logged, since
+ * any guest can make these at will.
+ */
+static int handle_hidden_feature(struct vmm_vcpu *vcpu)
+{
+	return vmm_inject_undef(vcpu);
+}
+
 static int handle_undef(struct vmm_vcpu *vcpu)
 {
 	pr_warn_ratelimited("vcpu %u: exit with ESR_EL2 0x%llx at 0x%llx: UNDEF to the guest\n",
@@ -104,6 +116,9 @@ static const exit_handler_fn exit_handlers[ESR_ELx_EC_MAX + 1] = {
 	[ESR_ELx_EC_SYS64]	= vmm_handle_sysreg,
 	[ESR_ELx_EC_DABT_LOW]	= vmm_handle_abort,
 	[ESR_ELx_EC_IABT_LOW]	= vmm_handle_abort,
+	[ESR_ELx_EC_PAC]	= handle_hidden_feature,
+	[ESR_ELx_EC_SVE]	= handle_hidden_feature,
+	[ESR_ELx_EC_SME]	= handle_hidden_feature,
 };
 
 int vmm_handle_exit(struct vmm_vcpu *vcpu, u64 code)

@@ -38,11 +38,18 @@ static struct vmm_io_bus *bus_alloc(unsigned int nr)
 		       GFP_KERNEL_ACCOUNT);
 }
 
+/*
+ * What a removed device leaves in its ranges when the smaller copy cannot
+ * be allocated: it answers nothing, and the next copy leaves it out.
+ */
+static const struct vmm_io_ops gone_ops;
+static struct vmm_io_dev gone = { .ops = &gone_ops };
+
 int vmm_io_bus_register(struct vmm_vm *vm, enum vmm_bus idx, u64 addr,
 			u64 len, struct vmm_io_dev *dev)
 {
 	struct vmm_io_bus *old, *new;
-	unsigned int nr;
+	unsigned int nr, i, j;
 
 	lockdep_assert_held(&vm->lock);
 	old = rcu_dereference_protected(vm->io_bus[idx], lockdep_is_held(&vm->lock));
@@ -52,10 +59,11 @@ int vmm_io_bus_register(struct vmm_vm *vm, enum vmm_bus idx, u64 addr,
 	new = bus_alloc(nr + 1);
 	if (!new)
 		return -ENOMEM;
-	if (old)
-		memcpy(new->range, old->range, nr * sizeof(old->range[0]));
-	new->range[nr] = (struct vmm_io_range){ .addr = addr, .len = len, .dev = dev };
-	new->nr = nr + 1;
+	for (i = j = 0; i < nr; i++)
+		if (old->range[i].dev != &gone)
+			new->range[j++] = old->range[i];
+	new->range[j] = (struct vmm_io_range){ .addr = addr, .len = len, .dev = dev };
+	new->nr = j + 1;
 	rcu_assign_pointer(vm->io_bus[idx], new);
 	synchronize_rcu();
 	kfree(old);
@@ -72,13 +80,27 @@ void vmm_io_bus_unregister(struct vmm_vm *vm, enum vmm_bus idx,
 	old = rcu_dereference_protected(vm->io_bus[idx], lockdep_is_held(&vm->lock));
 	if (WARN_ON(!old))
 		return;
-	/* on ENOMEM, readers see the old bus until the empty one */
-	new = old->nr > 1 ? bus_alloc(old->nr - 1) : NULL;
-	for (i = j = 0; new && i < old->nr; i++)
-		if (old->range[i].dev != dev)
+	for (i = 0; i < old->nr && old->range[i].dev != dev; i++)
+		;
+	if (WARN_ON(i == old->nr))
+		return;			/* not on this bus */
+	new = bus_alloc(old->nr - 1);
+	if (!new) {
+		/*
+		 * Out of memory: the device's ranges stay but lead nowhere.
+		 * A reader loads each range's device once, and a pointer
+		 * store is single-copy atomic: it sees @dev or the stub.
+		 */
+		for (i = 0; i < old->nr; i++)
+			if (old->range[i].dev == dev)
+				WRITE_ONCE(old->range[i].dev, &gone);
+		synchronize_rcu();	/* no vCPU reaches @dev any more */
+		return;
+	}
+	for (i = j = 0; i < old->nr; i++)
+		if (old->range[i].dev != dev && old->range[i].dev != &gone)
 			new->range[j++] = old->range[i];
-	if (new)
-		new->nr = j;
+	new->nr = j;
 	rcu_assign_pointer(vm->io_bus[idx], new);
 	synchronize_rcu();		/* no vCPU reaches @dev any more */
 	kfree(old);
@@ -96,7 +118,7 @@ static int bus_access(struct vmm_vcpu *vcpu, enum vmm_bus idx, u64 addr,
 	bus = rcu_dereference(vcpu->vm->io_bus[idx]);
 	for (i = 0; bus && i < bus->nr && ret; i++) {
 		const struct vmm_io_range *r = &bus->range[i];
-		struct vmm_io_dev *dev = r->dev;
+		struct vmm_io_dev *dev = READ_ONCE(r->dev);
 
 		/* inside the range; a range of length 0 is one address, any size */
 		if (addr < r->addr ||

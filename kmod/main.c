@@ -151,12 +151,13 @@ static const struct file_operations vmm_dev_fops = {
 /*
  * The device: a class of our own rather than a misc device, since only a
  * device type can give devtmpfs the node's group (misc devices set its
- * mode alone).  One minor.
+ * mode alone).  One minor.  The struct device is allocated, and freed by
+ * its release, whenever the driver core lets go of it.
  */
 static dev_t vmm_devt;
 static struct cdev vmm_cdev;
 static struct class *vmm_class;
-static struct device vmm_device;
+static struct device *vmm_device;
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 static char *vmm_devnode(const struct device *dev, umode_t *mode, kuid_t *uid, kgid_t *gid)
@@ -178,21 +179,28 @@ static const struct device_type vmm_device_type = {
 
 static void vmm_device_release(struct device *dev)
 {
-	/* static: nothing to free */
+	kfree(dev);
 }
 
-static int vmm_device_register(void)
+/* dev_mode and dev_group, before anything is set up */
+static int vmm_check_dev_params(void)
 {
-	int ret;
-
-	if (dev_mode & ~0777) {
-		pr_err("dev_mode=%#o: only permission bits (0000-0777) may be given\n", dev_mode);
+	/* devtmpfs reads a mode of 0 as "the default", 0600: not what was asked */
+	if (!dev_mode || (dev_mode & ~0777)) {
+		pr_err("dev_mode=%#o: give permission bits, 0001-0777\n", dev_mode);
 		return -EINVAL;
 	}
 	if (!gid_valid(KGIDT_INIT(dev_group))) {
 		pr_err("dev_group=%u is no group ID\n", dev_group);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+static int vmm_device_register(void)
+{
+	int ret;
+
 	ret = alloc_chrdev_region(&vmm_devt, 0, 1, "vmm");
 	if (ret)
 		return ret;
@@ -205,24 +213,30 @@ static int vmm_device_register(void)
 		ret = PTR_ERR(vmm_class);
 		goto out_region;
 	}
+	vmm_device = kzalloc(sizeof(*vmm_device), GFP_KERNEL);
+	if (!vmm_device) {
+		ret = -ENOMEM;
+		goto out_class;
+	}
 	cdev_init(&vmm_cdev, &vmm_dev_fops);
 	vmm_cdev.owner = THIS_MODULE;
-	device_initialize(&vmm_device);
-	vmm_device.devt = vmm_devt;
-	vmm_device.class = vmm_class;
-	vmm_device.type = &vmm_device_type;
-	vmm_device.release = vmm_device_release;
-	ret = dev_set_name(&vmm_device, "%s", devname);
+	device_initialize(vmm_device);
+	vmm_device->devt = vmm_devt;
+	vmm_device->class = vmm_class;
+	vmm_device->type = &vmm_device_type;
+	vmm_device->release = vmm_device_release;
+	ret = dev_set_name(vmm_device, "%s", devname);
 	if (ret)
 		goto out_put;
 	/* the node appears only once the minor works */
-	ret = cdev_device_add(&vmm_cdev, &vmm_device);
+	ret = cdev_device_add(&vmm_cdev, vmm_device);
 	if (ret)
 		goto out_put;
 	return 0;
 
 out_put:
-	put_device(&vmm_device);
+	put_device(vmm_device);		/* frees it */
+out_class:
 	class_destroy(vmm_class);
 out_region:
 	unregister_chrdev_region(vmm_devt, 1);
@@ -231,8 +245,8 @@ out_region:
 
 static void vmm_device_unregister(void)
 {
-	cdev_device_del(&vmm_cdev, &vmm_device);
-	put_device(&vmm_device);
+	cdev_device_del(&vmm_cdev, vmm_device);
+	put_device(vmm_device);
 	class_destroy(vmm_class);
 	unregister_chrdev_region(vmm_devt, 1);
 }
@@ -325,6 +339,9 @@ static int __init vmm_init(void)
 {
 	int ret;
 
+	ret = vmm_check_dev_params();
+	if (ret)
+		return ret;
 	if (vmm_kernel_kvm_active()) {
 		pr_err("the kernel's KVM owns EL2: boot with kvm-arm.mode=none to use vmm.ko\n");
 		return -EBUSY;

@@ -301,7 +301,18 @@ int vmm_vcpu_run(struct vmm_vcpu *vcpu)
 		vcpu->run->exit_reason = KVM_EXIT_INTR;
 		return -EINTR;
 	}
-	WRITE_ONCE(vcpu->vm->ran_once, true);
+	/*
+	 * Under the VM's lock, as KVM_CREATE_DEVICE tests it: either the GIC
+	 * was created first and vmm_vgic_map() sees it, or the creation is
+	 * refused; never a vCPU running without the GIC its VM has.  A vCPU
+	 * that finds it set already reads it with acquire, which orders its
+	 * look at vgic.created after the creation the lock ordered first.
+	 */
+	if (!smp_load_acquire(&vcpu->vm->ran_once)) {
+		mutex_lock(&vcpu->vm->lock);
+		smp_store_release(&vcpu->vm->ran_once, true);
+		mutex_unlock(&vcpu->vm->lock);
+	}
 	ret = vmm_vgic_map(vcpu->vm);
 	if (ret)
 		return ret;

@@ -661,6 +661,7 @@ int vmm_vcpu_create(struct vmm_vm *vm, unsigned int id)
 {
 	struct vmm_vcpu *vcpu;
 	struct file *file;
+	unsigned int i;
 	int fd;
 
 	lockdep_assert_held(&vm->lock);
@@ -679,8 +680,16 @@ int vmm_vcpu_create(struct vmm_vm *vm, unsigned int id)
 	vmm_vcpu_kick_init(vcpu);
 	vcpu->vm = vm;
 	vcpu->id = id;
+	/* the VM's timer PPIs: another vCPU's, if userspace set them already */
 	vcpu->timer.irq = VGIC_PPI_VTIMER;
 	vcpu->timer.pirq = VGIC_PPI_PTIMER;
+	for (i = 0; i < VMM_MAX_VCPUS; i++) {
+		if (vm->vcpus[i]) {
+			vcpu->timer.irq = vm->vcpus[i]->timer.irq;
+			vcpu->timer.pirq = vm->vcpus[i]->timer.pirq;
+			break;
+		}
+	}
 	vmm_ptimer_init(vcpu);
 	vmm_vgic_vcpu_init(vcpu);
 	/* KVM's MPIDR for vCPU n: Aff0 = n[3:0], Aff1 = n[11:4], Aff2 = n[19:12] */

@@ -177,7 +177,7 @@ u64 __vmm_nvhe_run(struct vmm_vcpu *vcpu)
 	write_sysreg((host->cnthctl & ~CNTHCTL_NVHE_EL1PCEN) | CNTHCTL_NVHE_EL1PCTEN,
 		     cnthctl_el2);
 	write_sysreg(guest_cptr(vcpu), cptr_el2);
-	write_sysreg(HCR_GUEST_FLAGS | cfg->hcr_ras | vcpu->hcr_dyn, hcr_el2);
+	write_sysreg(VMM_HCR_GUEST_FLAGS | cfg->hcr_ras | vcpu->hcr_dyn, hcr_el2);
 	if (cfg->speculative_at)
 		guest_mmu_on(vcpu->ctxt.sys);
 	isb();

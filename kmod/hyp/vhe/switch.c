@@ -28,7 +28,7 @@
 #include "../../vmm_drv.h"
 
 /* The guest's HCR_EL2 (hyp/switch.h) with E2H, which VHE keeps set (D13.2.46). */
-#define HCR_GUEST_VHE	(HCR_GUEST_FLAGS | HCR_E2H)
+#define HCR_GUEST_VHE	(VMM_HCR_GUEST_FLAGS | HCR_E2H)
 
 /*
  * With RAS, as KVM's vcpu_reset_hcr(): trap the error record registers

@@ -19,7 +19,7 @@
  * Pointer authentication (API, APK) and MTE (ATA) stay clear: the guest's
  * uses trap, and it never reads the host's keys.
  */
-#define HCR_GUEST_FLAGS	(HCR_VM | HCR_SWIO | HCR_PTW | HCR_FB | HCR_BSU_IS | \
+#define VMM_HCR_GUEST_FLAGS	(HCR_VM | HCR_SWIO | HCR_PTW | HCR_FB | HCR_BSU_IS | \
 			 HCR_FMO | HCR_IMO | HCR_AMO | HCR_TSC | HCR_TSW | \
 			 HCR_TACR | HCR_TIDCP | HCR_TID3 | HCR_TWI | HCR_TWE | \
 			 HCR_TLOR | HCR_RW)
