@@ -77,6 +77,12 @@ endif
 COMMON_CFLAGS	:= -std=gnu11 -O2 -g -D_GNU_SOURCE -Iinclude $(WARNINGS) -MMD -MP
 CFLAGS		?=
 CFLAGS		+= $(COMMON_CFLAGS)
+# glibc's checked string and I/O calls, and unchecked results warned of,
+# in the program that faces the guest (as Debian's build flags ask),
+# unless the flags given choose a level already
+ifeq ($(filter -D_FORTIFY_SOURCE%,$(CFLAGS) $(CPPFLAGS)),)
+CFLAGS		+= -D_FORTIFY_SOURCE=2
+endif
 ifneq ($(SYSROOT),)
 CFLAGS		+= -isystem $(SYSROOT)/usr/include
 LDFLAGS		+= -L$(SYSROOT)/usr/lib/aarch64-linux-gnu

@@ -583,6 +583,14 @@ static int mkdirs(const char *path)
 	}
 }
 
+/* A link the skeleton wants; one the root has already is the root's own. */
+static void make_link(const char *target, int dirfd, const char *name)
+{
+	if (symlinkat(target, dirfd, name) && errno != EEXIST)
+		pr_warn("the root directory: cannot link %s to %s: %s", name, target,
+			strerror(errno));
+}
+
 /*
  * Give the root directory @root what a root needs and lacks: mount points,
  * /tmp, and links into the host's / for its programs and /etc.  Nothing
@@ -630,7 +638,7 @@ static int skeleton(const char *root)
 		snprintf(path, sizeof(path), "/%s", links[i]);
 		snprintf(target, sizeof(target), "/host/%s", links[i]);
 		if (!lstat(path, &st))
-			symlinkat(target, rfd, links[i]);	/* EEXIST: the root's own */
+			make_link(target, rfd, links[i]);
 	}
 	/* /etc: made once, a link per entry of the host's at the time */
 	if (!mkdirat(rfd, "etc", 0755)) {
@@ -640,7 +648,7 @@ static int skeleton(const char *root)
 			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 				continue;
 			snprintf(target, sizeof(target), "/host/etc/%s", e->d_name);
-			symlinkat(target, efd, e->d_name);
+			make_link(target, efd, e->d_name);
 		}
 		if (etc)
 			closedir(etc);

@@ -44,7 +44,8 @@ int seccomp__install(const struct sock_filter *f, size_t n);
  * it.  A ring made here may run only @ops (IORING_OP_*), only on the
  * files @fds (each SQE names one by its index in @fds, IOSQE_FIXED_FILE
  * set), and no register call may change that later.  0 or -errno.
- * (uring.c)
+ * Linux 5.10 or later.  The kernel lets the ring's files go when it has
+ * torn the ring down, after io_uring_queue_exit() returns.  (uring.c)
  */
 struct io_uring;
 int uring__init_restricted(struct io_uring *ring, unsigned int entries, const int *fds,

@@ -194,34 +194,25 @@ static void advance(struct blk_req *r, u64 n)
 /*
  * The I/O thread's ring, which may do what this file submits and no
  * more: readv, writev, fdatasync, the eventfds' reads, on its own files.
- * Its image is an open file of its own (the same inode, through
- * /proc/self/fd): the kernel lets a ring's files go only when it tears
- * the ring down, after the vmm has gone, and the image's lock must not
- * outlive the vmm; it is blk->fd's, which the vmm's end closes.
+ * Its image is blk->fd itself, which holds the image's lock: if the vmm
+ * is killed, the lock lasts until the kernel has torn the ring down, its
+ * writes in flight done.  A clean end unlocks it first (blk_free()): the
+ * kernel drops a ring's files only as it finishes tearing the ring down,
+ * later, and unregistering them would wait on the eventfd reads for ever.
  */
 static int ring_init(struct blk *blk)
 {
 	static const u8 ops[] = {
 		IORING_OP_READV, IORING_OP_WRITEV, IORING_OP_FSYNC, IORING_OP_READ,
 	};
-	int fds[NR_FILES] = {
+	const int fds[NR_FILES] = {
+		[FILE_IMAGE] = blk->fd,
 		[FILE_NOTIFY] = blk->vdev.vqs[0].notify_fd,
 		[FILE_CTL] = blk->ctl_fd,
 	};
-	int flags = fcntl(blk->fd, F_GETFL);
-	char path[32];
-	int ret;
 
-	if (flags < 0)
-		return -errno;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", blk->fd);
-	fds[FILE_IMAGE] = open(path, (flags & (O_ACCMODE | O_DIRECT)) | O_CLOEXEC);
-	if (fds[FILE_IMAGE] < 0)
-		return -errno;
-	ret = uring__init_restricted(&blk->ring, BLK_RING_ENTRIES, fds, NR_FILES, ops,
-				     ARRAY_SIZE(ops));
-	close(fds[FILE_IMAGE]);		/* the ring holds it */
-	return ret;
+	return uring__init_restricted(&blk->ring, BLK_RING_ENTRIES, fds, NR_FILES, ops,
+				      ARRAY_SIZE(ops));
 }
 
 /*
@@ -795,6 +786,8 @@ static void blk_free(struct blk *blk)
 		pthread_join(blk->thread, NULL);
 	}
 	virtio_dev__remove(&blk->vdev);
+	if (blk->fd >= 0)
+		flock(blk->fd, LOCK_UN);	/* now, not when the ring is gone */
 	if (blk->ring_ok)
 		io_uring_queue_exit(&blk->ring);
 	if (blk->ctl_fd >= 0)
@@ -864,7 +857,8 @@ static int blk_init(struct vm *vm, const char *arg, void **state)
 	}
 	ret = ring_init(blk);
 	if (ret) {
-		pr_err("--disk %s: io_uring: %s", arg, strerror(-ret));
+		pr_err("--disk %s: io_uring: %s%s", arg, strerror(-ret),
+		       ret == -EINVAL ? " (a restricted ring needs Linux 5.10 or later)" : "");
 		ret = -DEVICE_EREPORTED;
 		goto out;
 	}

@@ -64,19 +64,6 @@ static void ck_items_same(const struct items *help, const struct items *man, con
 			      man->s[i]);
 }
 
-/* `vmm help run`, in a buffer the caller frees. */
-static char *help_text(void)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
-	ck_assert_ptr_nonnull(f);
-	run_usage(f);
-	ck_assert_int_eq(fclose(f), 0);
-	return text;
-}
-
 /* man/vmm.1, in a buffer the caller frees. */
 static char *man_text(void)
 {
@@ -242,7 +229,7 @@ static void man_entries(const char *text, struct items *it)
 START_TEST(help_run_options_match_man_page)
 {
 	struct items help = { 0 }, man = { 0 };
-	char *h = help_text(), *m = man_text();
+	char *h = usage_text(), *m = man_text();
 
 	help_entries(h, &help);
 	man_entries(m, &man);
@@ -285,7 +272,7 @@ static void long_options(const char *p, const char *end, struct items *it, bool 
 START_TEST(help_unsupported_match_man_page)
 {
 	struct items help = { 0 }, man = { 0 };
-	char *h = help_text(), *m = man_text();
+	char *h = usage_text(), *m = man_text();
 	const char *p, *end, *sec_end;
 
 	p = strstr(h, "\nNot supported");
@@ -309,7 +296,7 @@ END_TEST
 START_TEST(help_exit_statuses_match_man_page)
 {
 	struct items help = { 0 }, man = { 0 };
-	char *h = help_text(), *m = man_text(), code[64], line[256];
+	char *h = usage_text(), *m = man_text(), code[64], line[256];
 	const char *p, *end, *nl;
 	unsigned int i;
 	bool tp = false;
@@ -358,7 +345,7 @@ END_TEST
 START_TEST(help_check_finds_a_missing_option)
 {
 	struct items help = { 0 }, man = { 0 };
-	char *h = help_text(), *m = man_text(), *tp;
+	char *h = usage_text(), *m = man_text(), *tp;
 
 	tp = strstr(m, "\n.TP\n.BR \\-c \", \" \\-\\-cpus");
 	ck_assert_msg(tp, "man/vmm.1 has no -c, --cpus entry to remove");

@@ -181,8 +181,8 @@ START_TEST(parse_irqchip)
 }
 END_TEST
 
-/* `vmm help run` into a buffer the caller frees. */
-static char *usage_text(void)
+/* `vmm help run` into a buffer the caller frees (test_help.c's too). */
+char *usage_text(void)
 {
 	char *text = NULL;
 	size_t len = 0;

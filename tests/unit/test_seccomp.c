@@ -223,7 +223,8 @@ START_TEST(uring_restricted)
 	ck_assert_int_eq(pipe(other), 0);
 	ck_assert_int_eq(write(p[1], "ab", 2), 2);
 	ck_assert_int_eq(write(other[1], "cd", 2), 2);
-	ck_assert_int_eq(uring__init_restricted(&ring, 4, &p[0], 1, ops, ARRAY_SIZE(ops)), 0);
+	/* its files: the pipe's two ends, which it may only read */
+	ck_assert_int_eq(uring__init_restricted(&ring, 4, p, 2, ops, ARRAY_SIZE(ops)), 0);
 
 	/* an allowed operation on the ring's file: done */
 	sqe = io_uring_get_sqe(&ring);
@@ -245,6 +246,20 @@ START_TEST(uring_restricted)
 	io_uring_prep_openat(sqe, AT_FDCWD, "/etc/passwd", O_RDONLY, 0);
 	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
 	ck_assert_int_eq(uring_one(&ring), -EACCES);
+	/* a file past the table's end */
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_read(sqe, 2, buf, 1, 0);
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
+	ck_assert_int_eq(uring_one(&ring), -EBADF);
+	/* flags beyond IOSQE_FIXED_FILE: a link, a forced worker */
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_read(sqe, 0, buf, 1, 0);
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE | IOSQE_ASYNC);
+	ck_assert_int_eq(uring_one(&ring), -EACCES);
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_read(sqe, 0, buf, 1, 0);
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE | IOSQE_IO_LINK);
+	ck_assert_int_eq(uring_one(&ring), -EACCES);
 	/* and no change to the table or the rules afterwards */
 	ck_assert_int_eq(io_uring_register_files_update(&ring, 0, &other[0], 1), -EACCES);
 	ck_assert_int_eq(syscall(__NR_io_uring_register, ring.ring_fd,
@@ -255,8 +270,8 @@ START_TEST(uring_restricted)
 	ck_assert_int_eq(read(p[0], buf, 1), 1);
 	ck_assert_int_eq(buf[0], 'b');
 	io_uring_queue_exit(&ring);
-	close(p[0]);
 	close(p[1]);
+	close(p[0]);
 	close(other[0]);
 	close(other[1]);
 }

@@ -69,4 +69,7 @@ void ck_dtc_clean(const void *blob);
 		suite_add_tcase(suite, __tc);				\
 	} while (0)
 
+/* `vmm help run` into a buffer the caller frees (test_options.c). */
+char *usage_text(void);
+
 #endif
