@@ -212,7 +212,7 @@ qemu_l1() {
 	local mode=$1 action=$2 limit=$3
 	shift 3
 	# shellcheck disable=SC2086
-	timeout --foreground "$limit" qemu-system-aarch64 ${QEMU_EXTRA:-} \
+	timeout --foreground -k 30 "$limit" qemu-system-aarch64 ${QEMU_EXTRA:-} \
 		-M virt,virtualization=on,gic-version="$(gic_version "$mode")" \
 		-cpu "$(cpu_model "$mode")" -smp 2 -m 2048 \
 		-nodefaults -display none -no-reboot \
@@ -261,8 +261,9 @@ check_mode() {
 	echo "testbed: $mode: booting L1 for ${list//,/ } (log: ${log#"$top"/})"
 	begin=$(date +%s)
 	set +e
+	# line by line, so that a bed that hangs leaves its log up to the hang
 	qemu_l1 "$mode" check "$limit" "tb.tests=$list" < /dev/null 2>&1 |
-		tr -d '\r' > "$log"
+		sed -u 's/\r//g' > "$log"
 	qstatus=${PIPESTATUS[0]}
 	set -e
 

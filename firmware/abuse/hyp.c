@@ -224,6 +224,29 @@ static struct enc pick_write(void)
 	}
 }
 
+/*
+ * The virtual timer's compare value stays ahead of the count, by less
+ * than 2^48 ticks (the physical timer's takes anything).  QEMU 7.2, which
+ * emulates the test bed's host, adds CNTVOFF_EL2 to CNTV_CVAL_EL0 to find
+ * the next expiry (gt_recalc_timer()); a sum that wraps lies in the past,
+ * so its timer fires, recomputes the same and the emulator's main loop
+ * spins there for good: the whole bed hangs.  A negative TVAL gets there
+ * too (CVAL = count + TVAL, below zero on a count that starts near zero).
+ * Real hardware compares, it does not add; nothing else is spared.
+ */
+static u64 write_value(struct enc e)
+{
+	u64 v = rnd_value();
+
+	if (e.op0 == 3 && e.op1 == 3 && e.crn == 14 && e.crm == 3) {	/* CNTV_* */
+		if (e.op2 == 2)				/* CVAL */
+			v = read_sysreg(cntvct_el0) + (v >> 16);
+		else if (e.op2 == 0)			/* TVAL: a positive 32-bit count */
+			v &= 0x7fffffff;
+	}
+	return v;
+}
+
 static struct enc pick_read(void)
 {
 	return ENC(rnd_pct(80) ? 3 : 2, rnd_below(8), rnd_below(16), rnd_below(16), rnd_below(8));
@@ -252,7 +275,7 @@ static void abuse_sysregs(void)
 	struct own_regs before, after;
 	u64 v, gic_saved[GIC_KEPT], mdscr = 0, cntkctl = 0;
 	bool gic_ok[GIC_KEPT], mdscr_ok, cntkctl_ok;
-	unsigned int i, ec, reads = 0, writes = 0, undone = 0;
+	unsigned int i, ec, reads = 0, writes = 0, undone = 0, loop_faults;
 	char ecs[160];
 	size_t n = 0;
 
@@ -279,9 +302,12 @@ static void abuse_sysregs(void)
 			undone += !sys_read(pick_read(), &v);
 		} else {
 			writes++;
-			undone += !sys_write(pick_write(), rnd_value());
+			struct enc e = pick_write();
+
+			undone += !sys_write(e, write_value(e));
 		}
 	}
+	loop_faults = faults;	/* the restoring below may fault too */
 	for (ec = 0; ec < 64; ec++)
 		if (fault_ec[ec] && n < sizeof(ecs))
 			n += snprintf(ecs + n, sizeof(ecs) - n, " 0x%02x:%u", ec, fault_ec[ec]);
@@ -309,7 +335,7 @@ static void abuse_sysregs(void)
 	isb();
 	set_sync_handler(NULL);
 
-	check(reads + writes == SYSREG_OPS && faults == undone,
+	check(reads + writes == SYSREG_OPS && loop_faults == undone,
 	      "sysregs: %u reads and %u writes came back, %u as an exception (EC:%s)",
 	      reads, writes, undone, ecs);
 	own_regs(&after);
@@ -475,18 +501,22 @@ static void abuse_psci(void)
 	}
 	tally_eq(&t, hvc_call(PSCI_CPU_ON, cpu_mpidr(0), rnd_value(), rnd()), PSCI_ALREADY_ON,
 		 "CPU_ON of the calling CPU");
-	/* SMC is a conduit too (SMCCC 1.1, 2.5), as both hypervisors trap it (HCR_EL2.TSC) */
+	/*
+	 * SMC #0 is trapped (HCR_EL2.TSC): a conduit for the same calls on
+	 * vmm.ko and on KVM since Linux 6.4, NOT_SUPPORTED on KVM 6.1 (the
+	 * test bed's); either way stepped past, never an UNDEF.
+	 */
 	set_sync_handler(jit_fault);
 	faults = 0;
 	x[0] = SMCCC_VERSION;
 	jit_set(INSN_SMC);
 	jit_call(x);
-	tally_ok(&t, !faults && x[0] >= 0x10001 && x[0] < 0x20000,
+	tally_ok(&t, !faults && (x[0] == (u64)-1 || (x[0] >= 0x10001 && x[0] < 0x20000)),
 		 "SMCCC_VERSION over SMC: 0x%llx", (unsigned long long)x[0]);
 	x[0] = PSCI_VERSION;
 	jit_call(x);
-	tally_ok(&t, !faults && x[0] >> 16 == 1, "PSCI_VERSION over SMC: 0x%llx",
-		 (unsigned long long)x[0]);
+	tally_ok(&t, !faults && (x[0] == (u64)-1 || x[0] >> 16 == 1),
+		 "PSCI_VERSION over SMC: 0x%llx", (unsigned long long)x[0]);
 	set_sync_handler(NULL);
 	tally_check(&t, "psci: VERSION, FEATURES, AFFINITY_INFO, CPU_ON with hostile arguments");
 }

@@ -57,6 +57,7 @@ struct fn {
 	u32		bar, bar_size;	/* BAR 0 as the vmm left it */
 	u32		new_bar;	/* where this payload put it */
 	u8		msix, pci_cfg;	/* capability offsets; 0: none */
+	bool		has_common;	/* its common configuration's offset may be 0 */
 	struct vdev	v;
 };
 
@@ -184,6 +185,7 @@ static void capabilities(struct fn *f, struct tally *t)
 			switch (type) {
 			case VCAP_COMMON:
 				f->v.common = io_read(f->cfg + p + VCAP_OFFSET, 4);
+				f->has_common = true;
 				break;
 			case VCAP_NOTIFY:
 				f->v.notify = io_read(f->cfg + p + VCAP_OFFSET, 4);
@@ -407,7 +409,7 @@ void abuse_pci(void)
 		f = &fns[i];
 		device = f->id >> 16;
 		if ((f->id & 0xffff) != VIRTIO_VENDOR || device < VIRTIO_MODERN ||
-		    device > VIRTIO_MODERN + 0x3f || !f->v.common) {
+		    device > VIRTIO_MODERN + 0x3f || !f->has_common) {
 			printf("# abuse: pci %02x.0: %04x:%04x is not a modern virtio device\n",
 			       f->dev, f->id & 0xffff, device);
 			continue;

@@ -989,12 +989,18 @@ static void chains(struct ctx *c)
 			set_status(d, 0);
 			continue;
 		}
+		/*
+		 * The interrupt status is cleared before the chain is made
+		 * available, not after: a device may take an available chain
+		 * before its notification (a kick still pending from the last
+		 * case, say), and its config interrupt then comes early.
+		 */
+		take_isr(d);
 		what = lay_case(c, i, &expect);
 		if (!what) {
 			set_status(d, 0);
 			continue;
 		}
-		take_isr(d);
 		notify(d, c->q, vq.noff);
 		switch (expect) {
 		case BREAKS:

@@ -13,11 +13,13 @@
 # interleaving): ioctl-fuzz DEVICE SEED CALLS THREADS SECONDS.
 # modes: vhe vhe-none nvhe-none
 # timeout: 240
+# host-warnings: at arch/arm64/kvm/arch_timer\.c:[0-9]+ (kvm_timer_update_irq|kvm_arch_timer_get_input_level)\+
 . /tests/lib.sh
 
 # each run stops at CALLS calls or after SECS seconds, whichever is first
-# (L1 is a TCG machine, ~100 times slower than the hardware)
-CALLS=1500 THREADS=4 SECS=15
+# (L1 is a TCG machine, ~100 times slower than the hardware; 1500 calls
+# took 0.3-0.4 s there, so a run is a few seconds)
+CALLS=15000 THREADS=4 SECS=15
 # MemFree may differ by this much (kB) once the runs are over
 SLACK=2048
 
@@ -49,7 +51,25 @@ kernel_errors() {
 		mv /tmp/fuzz-new /tmp/fuzz-dmesg
 	fi
 	grep -E 'BUG:|kernel BUG|Oops|WARNING:|Call trace|general protection|refcount_t|list_(add|del) corruption|kmemleak|Internal error|Unable to handle kernel|UBSAN|KASAN|soft lockup|rcu_.*stall|blocked for more than' \
-		/tmp/fuzz-dmesg
+		/tmp/fuzz-dmesg | known_kvm_warnings
+}
+
+# The reference's own bugs: the kernel's KVM 6.1 WARNs when userspace
+# drives it so (kvm_timer_update_irq(), its vGIC refusing the timer's
+# interrupt; kvm_arch_timer_get_input_level() with no vCPU running), which
+# the fuzzer reaches on /dev/kvm now and then.  Said, and not counted
+# against /dev/kvm; on vmm.ko nothing is excused (its code is not under
+# arch/arm64/kvm/).  A WARN's call trace goes with it: an oops has lines
+# of its own ("Internal error", "Unable to handle").  The header's
+# host-warnings line tells host-init.sh the same.
+KVM_KNOWN='at arch/arm64/kvm/arch_timer\.c:[0-9]+ (kvm_timer_update_irq|kvm_arch_timer_get_input_level)\+'
+known_kvm_warnings() {
+	if on_vmm_ko || ! grep -qE "WARNING: .*$KVM_KNOWN" /tmp/fuzz-dmesg; then
+		cat
+		return
+	fi
+	grep -E "WARNING: .*$KVM_KNOWN" /tmp/fuzz-dmesg | sed 's/^/KVM 6.1 itself (not counted): /' >&2
+	grep -vE "WARNING: .*$KVM_KNOWN|Call trace"
 }
 
 # fuzz DEVICE SEED CALLS: one run, which must end by itself, not stuck,
