@@ -42,7 +42,9 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -326,6 +328,19 @@ static void raise_memlock(struct vm *vm)
 			(unsigned long long)(getrlimit(RLIMIT_MEMLOCK, &rl) ? 0 : rl.rlim_cur >> 20));
 }
 
+/*
+ * The kernel's KVM is the misc device 10:232 (KVM_MINOR), whatever the
+ * path named it; anything else speaking its API here is vmm.ko, under
+ * any devname= or link.
+ */
+static bool is_kernel_kvm(int sys_fd)
+{
+	struct stat st;
+
+	return !fstat(sys_fd, &st) && S_ISCHR(st.st_mode) && major(st.st_rdev) == 10 &&
+	       minor(st.st_rdev) == 232;
+}
+
 static int switch_user(const struct vm_config *cfg)
 {
 	gid_t gid = cfg->sandbox_gid;
@@ -347,7 +362,7 @@ int sandbox__prepare(struct vm *vm)
 	int n;
 
 	sb.seccomp = !cfg->no_seccomp;
-	if (!strcmp(vm->dev_path, "/dev/vmm"))
+	if (!is_kernel_kvm(vm->sys_fd))
 		raise_memlock(vm);
 	if (cfg->sandbox_user && switch_user(cfg))
 		return -1;

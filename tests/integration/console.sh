@@ -31,16 +31,17 @@ out=/tmp/console.out
 expect_output 'typed-42' "the guest's answer to typed input"
 expect_status 0 "vmm after 'poweroff -f' typed in the guest"
 
-# Signals: the guest idles in its shell; vmm stops it and says why.
+# Signals: the guest idles (a payload in WFI: the signal is the vmm's
+# business whatever the guest); vmm stops it and says why.
 for sig in TERM INT; do
-	# a fresh file: the last run's 'busybox shell' would let the signal go
-	# before the vmm is up (and a background job of sh ignores SIGINT
-	# until the vmm takes it over)
+	# a fresh file: the last run's line would let the signal go before
+	# the vmm is up (and a background job of sh ignores SIGINT until the
+	# vmm takes it over)
 	rm -f /tmp/sig.out
-	vmm run -k $GUEST_KERNEL -i $GUEST_INITRD -c 2 -m 256 -p quiet \
+	vmm run -k /firmware/idle.img -c 2 -m 64 -p idle=forever \
 		--loglevel info < /dev/null > /tmp/sig.out 2>&1 &
 	pid=$!
-	wait_for /tmp/sig.out 'busybox shell' 60
+	wait_for /tmp/sig.out 'idle: waiting in WFI' 60
 	kill -$sig $pid
 	wait $pid
 	status=$?
