@@ -45,11 +45,23 @@ static struct vmm_io_bus *bus_alloc(unsigned int nr)
 static const struct vmm_io_ops gone_ops;
 static struct vmm_io_dev gone = { .ops = &gone_ops };
 
+/* @old's ranges into @new, but @skip's and the stubs': how many. */
+static unsigned int copy_ranges(struct vmm_io_bus *new, const struct vmm_io_bus *old,
+				const struct vmm_io_dev *skip)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; old && i < old->nr; i++)
+		if (old->range[i].dev != skip && old->range[i].dev != &gone)
+			new->range[n++] = old->range[i];
+	return n;
+}
+
 int vmm_io_bus_register(struct vmm_vm *vm, enum vmm_bus idx, u64 addr,
 			u64 len, struct vmm_io_dev *dev)
 {
 	struct vmm_io_bus *old, *new;
-	unsigned int nr, i, j;
+	unsigned int nr, n;
 
 	lockdep_assert_held(&vm->lock);
 	old = rcu_dereference_protected(vm->io_bus[idx], lockdep_is_held(&vm->lock));
@@ -59,11 +71,9 @@ int vmm_io_bus_register(struct vmm_vm *vm, enum vmm_bus idx, u64 addr,
 	new = bus_alloc(nr + 1);
 	if (!new)
 		return -ENOMEM;
-	for (i = j = 0; i < nr; i++)
-		if (old->range[i].dev != &gone)
-			new->range[j++] = old->range[i];
-	new->range[j] = (struct vmm_io_range){ .addr = addr, .len = len, .dev = dev };
-	new->nr = j + 1;
+	n = copy_ranges(new, old, NULL);
+	new->range[n] = (struct vmm_io_range){ .addr = addr, .len = len, .dev = dev };
+	new->nr = n + 1;
 	rcu_assign_pointer(vm->io_bus[idx], new);
 	synchronize_rcu();
 	kfree(old);
@@ -74,7 +84,7 @@ void vmm_io_bus_unregister(struct vmm_vm *vm, enum vmm_bus idx,
 			   struct vmm_io_dev *dev)
 {
 	struct vmm_io_bus *old, *new;
-	unsigned int i, j;
+	unsigned int i;
 
 	lockdep_assert_held(&vm->lock);
 	old = rcu_dereference_protected(vm->io_bus[idx], lockdep_is_held(&vm->lock));
@@ -97,10 +107,7 @@ void vmm_io_bus_unregister(struct vmm_vm *vm, enum vmm_bus idx,
 		synchronize_rcu();	/* no vCPU reaches @dev any more */
 		return;
 	}
-	for (i = j = 0; i < old->nr; i++)
-		if (old->range[i].dev != dev && old->range[i].dev != &gone)
-			new->range[j++] = old->range[i];
-	new->nr = j;
+	new->nr = copy_ranges(new, old, dev);
 	rcu_assign_pointer(vm->io_bus[idx], new);
 	synchronize_rcu();		/* no vCPU reaches @dev any more */
 	kfree(old);

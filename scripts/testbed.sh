@@ -146,14 +146,10 @@ mk_host_initrd() {
 	cp "$top/scripts/host-init.sh" "$root/init"
 	cp "$build/vmm" "$root/bin/vmm"
 	[ -f "$build/vmm.ko" ] && cp "$build/vmm.ko" "$root/vmm.ko"
-	[ -f "$build/kmod-test" ] && cp "$build/kmod-test" "$root/bin/kmod-test"
-	[ -f "$build/dm-log" ] && cp "$build/dm-log" "$root/bin/dm-log"
-	[ -f "$build/dns-stub" ] && cp "$build/dns-stub" "$root/bin/dns-stub"
-	[ -f "$build/tcp-bench" ] && cp "$build/tcp-bench" "$root/bin/tcp-bench"
-	[ -f "$build/ctl-raw" ] && cp "$build/ctl-raw" "$root/bin/ctl-raw"
-	[ -f "$build/rsp" ] && cp "$build/rsp" "$root/bin/rsp"
-	[ -f "$build/runas" ] && cp "$build/runas" "$root/bin/runas"
-	[ -f "$build/ioctl-fuzz" ] && cp "$build/ioctl-fuzz" "$root/bin/ioctl-fuzz"
+	# the test tools L1 runs (the Makefile's TOOLS but powerkey, the guest's)
+	for f in kmod-test dm-log dns-stub tcp-bench ctl-raw rsp runas ioctl-fuzz; do
+		[ ! -f "$build/$f" ] || cp "$build/$f" "$root/bin/$f"
+	done
 	# the payloads, and their ELF files (full DWARF) for gdb in L1
 	for f in "$build"/firmware/*.img "$build"/firmware/*.bin "$build"/firmware/*.elf; do
 		[ -f "$f" ] && cp "$f" "$root/firmware/"
